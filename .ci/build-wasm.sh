@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Builds the wasm module into www/pkg/ (git-ignored): cargo → wasm-bindgen → wasm-opt.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo build --quiet --release --target wasm32-unknown-unknown -p pipeline-sim --lib
+rm -rf www/pkg
+.tools/bin/wasm-bindgen target/wasm32-unknown-unknown/release/pipeline_sim.wasm \
+  --target web --out-dir www/pkg --remove-name-section
+# binaryen from npm (v132). Debian's binaryen (v108) writes modules Chromium rejects.
+node_modules/.bin/wasm-opt -O3 \
+  --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  --enable-mutable-globals --enable-reference-types --enable-multivalue \
+  www/pkg/pipeline_sim_bg.wasm -o www/pkg/pipeline_sim_bg.wasm
+raw=$(stat -c %s www/pkg/pipeline_sim_bg.wasm)
+gz=$(gzip -9c www/pkg/pipeline_sim_bg.wasm | wc -c)
+echo "[build] www/pkg/pipeline_sim_bg.wasm: $raw bytes, $gz gzipped"

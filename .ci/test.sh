@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Runs every test of the project (called by `make test` after set-up) and ends with one
+# line "N passed, N failed": each check step counts as one test, each cargo and node
+# test case as one more.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p test-results
+passed=0; failed=0; failures=()
+
+step() { # step NAME CMD...: a check that passes or fails as a whole
+  local name=$1; shift
+  printf '\n== %s\n' "$name"
+  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); failures+=("$name"); fi
+}
+
+counted() { # counted NAME LOG CMD...: a runner whose own cases are counted from its log
+  local name=$1 log=$2; shift 2
+  printf '\n== %s\n' "$name"
+  "$@" 2>&1 | tee "$log"
+  local rc=${PIPESTATUS[0]} p f
+  case $name in
+    cargo*) p=$(grep -oE '[0-9]+ passed' "$log" | awk '{s+=$1} END {print s+0}')
+            f=$(grep -oE '[0-9]+ failed' "$log" | awk '{s+=$1} END {print s+0}') ;;
+    *)      p=$(grep -E '^# pass ' "$log" | awk '{s+=$3} END {print s+0}')
+            f=$(grep -E '^# fail ' "$log" | awk '{s+=$3} END {print s+0}') ;;
+  esac
+  if [ "$rc" != 0 ] && [ "$f" = 0 ]; then f=1; fi # the runner itself failed
+  [ "$p" -gt 0 ] || [ "$f" -gt 0 ] || f=1         # a runner that ran nothing fails
+  passed=$((passed + p)); failed=$((failed + f))
+  [ "$f" = 0 ] || failures+=("$name")
+}
+
+step "cargo fmt --check" cargo fmt --all -- --check
+step "cargo clippy (native)" cargo clippy --quiet --workspace --all-targets -- -D warnings
+step "cargo clippy (wasm32)" cargo clippy --quiet -p pipeline-sim --lib --target wasm32-unknown-unknown -- -D warnings
+counted "cargo test" test-results/cargo-test.log cargo test --workspace
+step "wasm build" .ci/build-wasm.sh
+step "type-check www/ (tsc --checkJs)" node_modules/.bin/tsc -p www/jsconfig.json
+counted "browser end-to-end (Chromium)" test-results/e2e.log \
+  node --test --test-reporter=tap --test-concurrency=1 tests/e2e/
+
+printf '\n'
+for f in "${failures[@]}"; do echo "FAILED: $f"; done
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]

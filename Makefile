@@ -1,0 +1,25 @@
+# The two commands of README.md. Each installs what it needs first (.ci/setup.sh).
+#   make run    build native + wasm (release) and serve www/ at http://127.0.0.1:$(PORT)/
+#   make test   every test; ends with one line "N passed, N failed"
+PORT ?= 8080
+HOST ?= 127.0.0.1
+
+.PHONY: run test build setup serve clean
+
+run: build
+	@echo "Serving the demo at http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
+	@python3 -m http.server --bind $(HOST) --directory www $(PORT)
+
+build: setup
+	cargo build --quiet --release
+	.ci/build-wasm.sh
+
+setup:
+	@.ci/setup.sh
+
+test:
+	@.ci/setup.sh browser
+	@.ci/test.sh
+
+clean:
+	rm -rf target www/pkg test-results

@@ -1,0 +1,29 @@
+//! Pipeline Simulator core: a deterministic simulation of a Spark Structured Streaming
+//! query on a virtual clock. `Scenario -> Report`, pure: no wall clock, no OS randomness,
+//! no unordered iteration in results. The wasm boundary is [`wasm`] alone.
+
+pub mod aggregate;
+pub mod engine;
+pub mod error;
+pub mod query;
+pub mod report;
+pub mod scenario;
+pub mod state;
+pub mod time;
+pub mod trigger;
+pub mod watermark;
+pub mod window;
+pub mod workload;
+
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
+
+pub use error::InputError;
+pub use report::Report;
+pub use scenario::{Scenario, ScenarioSpec};
+
+/// Validates a JSON scenario and runs it.
+pub fn run_json(scenario_json: &str) -> Result<Report, InputError> {
+    let sc = ScenarioSpec::from_json(scenario_json)?;
+    Ok(engine::simulate(&sc))
+}

@@ -1,0 +1,82 @@
+//! `pipeline-sim`: the command-line face of the simulator, for scripting and workshops.
+
+use pipeline_sim::report::Report;
+use std::process::ExitCode;
+
+const USAGE: &str = "usage:
+  pipeline-sim run SCENARIO.json [--format json|table]   simulate a scenario (- reads stdin)
+  pipeline-sim default-scenario                          print a scenario with every default";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args) {
+        Ok(out) => {
+            println!("{out}");
+            ExitCode::SUCCESS
+        }
+        Err(msg) => {
+            eprintln!("pipeline-sim: {msg}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(args: &[String]) -> Result<String, String> {
+    match args.first().map(String::as_str) {
+        Some("run") => {
+            let path = args
+                .get(1)
+                .ok_or_else(|| format!("run needs a scenario file\n{USAGE}"))?;
+            let format = match (args.get(2).map(String::as_str), args.get(3).map(String::as_str)) {
+                (None, _) => "json",
+                (Some("--format"), Some(f @ ("json" | "table"))) => f,
+                _ => return Err(format!("unknown options {:?}\n{USAGE}", &args[2..])),
+            };
+            let text = read_input(path)?;
+            let report = pipeline_sim::run_json(&text).map_err(|e| format!("{path}: {e}"))?;
+            Ok(match format {
+                "table" => table(&report),
+                _ => serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?,
+            })
+        }
+        Some("default-scenario") => {
+            let spec = pipeline_sim::ScenarioSpec {
+                seed: Some(42),
+                ..Default::default()
+            };
+            serde_json::to_string_pretty(&spec).map_err(|e| e.to_string())
+        }
+        Some("-h" | "--help" | "help") => Ok(USAGE.to_string()),
+        _ => Err(USAGE.to_string()),
+    }
+}
+
+fn read_input(path: &str) -> Result<String, String> {
+    if path == "-" {
+        std::io::read_to_string(std::io::stdin()).map_err(|e| format!("stdin: {e}"))
+    } else {
+        std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))
+    }
+}
+
+fn table(r: &Report) -> String {
+    let s = &r.summary;
+    let mut out = String::new();
+    let rows: [(&str, String); 10] = [
+        ("events", s.events.to_string()),
+        ("micro-batches", s.batches.to_string()),
+        ("  of which no-data", s.no_data_batches.to_string()),
+        ("  falling behind", s.falling_behind_batches.to_string()),
+        ("dropped as late", s.dropped_late.to_string()),
+        ("output rows", s.output_rows.to_string()),
+        ("peak state rows", s.peak_state_rows.to_string()),
+        ("final state rows", s.final_state_rows.to_string()),
+        ("max backlog rows", s.max_backlog_rows.to_string()),
+        ("processing span (s)", format!("{:.3}", s.processing_span_s)),
+    ];
+    for (k, v) in rows {
+        out.push_str(&format!("{k:<22}{v:>14}\n"));
+    }
+    out.pop();
+    out
+}

@@ -1,0 +1,143 @@
+//! The scenario: everything a simulation run needs, as one versioned JSON document
+//! (serde). Every field has a default except `seed`.
+
+use crate::error::{InputError, non_negative};
+use crate::query::{EngineConf, Query, QuerySpec};
+use crate::trigger::{Trigger, TriggerSpec};
+use crate::workload::{Workload, WorkloadSpec};
+use serde::{Deserialize, Serialize};
+
+/// The scenario format version this build reads and writes.
+pub const SCENARIO_VERSION: u32 = 1;
+
+/// How long a micro-batch takes, in processing time.
+///
+/// Defaults are an assumption, not a measurement: 0.5 s of fixed cost per micro-batch
+/// (planning, offset log, state store commit) and 2 µs per input row. They are placeholders
+/// until the cost-model work calibrates them; change them in the scenario.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BatchCostSpec {
+    /// Fixed cost per micro-batch, s. Default 0.5.
+    pub overhead_s: f64,
+    /// Cost per input row, µs. Default 2.
+    pub per_row_us: f64,
+}
+
+impl Default for BatchCostSpec {
+    fn default() -> Self {
+        Self {
+            overhead_s: 0.5,
+            per_row_us: 2.0,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ScenarioSpec {
+    /// Must be [`SCENARIO_VERSION`].
+    pub version: u32,
+    /// Seed of the event generator (ChaCha8). Required.
+    pub seed: Option<u64>,
+    pub workload: WorkloadSpec,
+    pub trigger: TriggerSpec,
+    pub query: QuerySpec,
+    pub engine: EngineConf,
+    pub batch_cost: BatchCostSpec,
+}
+
+impl Default for ScenarioSpec {
+    fn default() -> Self {
+        Self {
+            version: SCENARIO_VERSION,
+            seed: None,
+            workload: WorkloadSpec::default(),
+            trigger: TriggerSpec::default(),
+            query: QuerySpec::default(),
+            engine: EngineConf::default(),
+            batch_cost: BatchCostSpec::default(),
+        }
+    }
+}
+
+/// A validated scenario, in the core's units.
+#[derive(Debug, Clone, Copy)]
+pub struct Scenario {
+    pub seed: u64,
+    pub workload: Workload,
+    pub trigger: Trigger,
+    pub query: Query,
+    pub engine: EngineConf,
+    /// µs per batch.
+    pub overhead: i64,
+    /// µs per row (fractional).
+    pub per_row_us: f64,
+}
+
+impl ScenarioSpec {
+    /// The one validation path: JSON text to a scenario, or an error naming the field.
+    pub fn from_json(text: &str) -> Result<Scenario, InputError> {
+        let spec: ScenarioSpec = serde_json::from_str(text).map_err(|e| {
+            InputError::new("", format!("the scenario is not valid JSON for this format: {e}"))
+        })?;
+        spec.validate()
+    }
+
+    pub fn validate(&self) -> Result<Scenario, InputError> {
+        if self.version != SCENARIO_VERSION {
+            return Err(InputError::new(
+                "version",
+                format!(
+                    "this build reads scenario version {SCENARIO_VERSION}, got {}",
+                    self.version
+                ),
+            ));
+        }
+        let seed = self.seed.ok_or_else(|| {
+            InputError::new(
+                "seed",
+                "a seed is required (any whole number ≥ 0), e.g. \"seed\": 42",
+            )
+        })?;
+        if self.engine.shuffle_partitions == 0 {
+            return Err(InputError::new("engine.shuffle_partitions", "must be at least 1"));
+        }
+        let overhead_s = non_negative("batch_cost.overhead_s", self.batch_cost.overhead_s)?;
+        let per_row_us = non_negative("batch_cost.per_row_us", self.batch_cost.per_row_us)?;
+        Ok(Scenario {
+            seed,
+            workload: self.workload.validate("workload")?,
+            trigger: self.trigger.validate("trigger")?,
+            query: self.query.validate("query")?,
+            engine: self.engine,
+            overhead: crate::time::secs_to_micros(overhead_s),
+            per_row_us,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seed_is_required_and_unknown_fields_refused() {
+        assert_eq!(ScenarioSpec::from_json("{}").unwrap_err().field, "seed");
+        assert!(ScenarioSpec::from_json(r#"{"seed": 1}"#).is_ok());
+        let e = ScenarioSpec::from_json(
+            r#"{"seed": 1, "trigger": {"kind": "processing_time", "interval_s": 0}}"#,
+        )
+        .unwrap_err();
+        assert_eq!(e.field, "trigger.interval_s");
+        let e = ScenarioSpec::from_json(r#"{"seed": 1, "trigerr": {}}"#).unwrap_err();
+        assert!(e.message.contains("trigerr"), "{e}");
+        assert!(ScenarioSpec::from_json("not json").is_err());
+        assert_eq!(
+            ScenarioSpec::from_json(r#"{"seed": 1, "version": 9}"#)
+                .unwrap_err()
+                .field,
+            "version"
+        );
+    }
+}

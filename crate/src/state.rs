@@ -1,0 +1,115 @@
+//! A keyed state store with Spark's per-batch metrics (`numRowsTotal`,
+//! `numRowsUpdated`, `numRowsRemoved`). Ordered (`BTreeMap`) so that anything read out
+//! of it, output rows and evictions, comes in one deterministic order.
+
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone)]
+pub struct StateStore<K: Ord, V> {
+    rows: BTreeMap<K, V>,
+    updated: u64,
+    removed: u64,
+}
+
+/// One batch's state metrics, read after the batch's commit.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StateMetrics {
+    pub total: u64,
+    pub updated: u64,
+    pub removed: u64,
+}
+
+impl<K: Ord, V> Default for StateStore<K, V> {
+    fn default() -> Self {
+        Self {
+            rows: BTreeMap::new(),
+            updated: 0,
+            removed: 0,
+        }
+    }
+}
+
+impl<K: Ord + Copy, V> StateStore<K, V> {
+    pub fn get(&self, k: &K) -> Option<&V> {
+        self.rows.get(k)
+    }
+
+    /// Writes a row (insert or overwrite); counts as one updated row.
+    pub fn put(&mut self, k: K, v: V) {
+        self.rows.insert(k, v);
+        self.updated += 1;
+    }
+
+    /// Removes, in key order, every row for which `expired` holds, and returns them.
+    pub fn remove_where(&mut self, mut expired: impl FnMut(&K, &V) -> bool) -> Vec<(K, V)> {
+        let keys: Vec<K> = self
+            .rows
+            .iter()
+            .filter(|(k, v)| expired(k, v))
+            .map(|(k, _)| *k)
+            .collect();
+        let mut out = Vec::with_capacity(keys.len());
+        for k in keys {
+            if let Some(v) = self.rows.remove(&k) {
+                out.push((k, v));
+            }
+        }
+        self.removed += out.len() as u64;
+        out
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&K, &V)> {
+        self.rows.iter()
+    }
+
+    pub fn len(&self) -> u64 {
+        self.rows.len() as u64
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// The metrics of the batch just processed; resets the per-batch counters.
+    pub fn commit(&mut self) -> StateMetrics {
+        let m = StateMetrics {
+            total: self.len(),
+            updated: self.updated,
+            removed: self.removed,
+        };
+        self.updated = 0;
+        self.removed = 0;
+        m
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn metrics_per_commit() {
+        let mut s: StateStore<u32, u32> = StateStore::default();
+        s.put(1, 10);
+        s.put(2, 20);
+        s.put(1, 11);
+        assert_eq!(
+            s.commit(),
+            StateMetrics {
+                total: 2,
+                updated: 3,
+                removed: 0
+            }
+        );
+        let gone = s.remove_where(|k, _| *k == 1);
+        assert_eq!(gone, vec![(1, 11)]);
+        assert_eq!(
+            s.commit(),
+            StateMetrics {
+                total: 1,
+                updated: 0,
+                removed: 1
+            }
+        );
+    }
+}

@@ -1,0 +1,91 @@
+//! The wasm boundary: the only file that uses wasm-bindgen. Scenarios come in as JSON
+//! text (small); results go out as a small JSON summary plus per-batch columns as typed
+//! arrays (bulk data never crosses as JSON).
+
+use crate::report::Report;
+use wasm_bindgen::prelude::*;
+
+/// A finished run, held on the wasm side; JS reads its columns as typed arrays.
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct Run {
+    report: Report,
+}
+
+/// Validates and simulates a JSON scenario. A bad scenario throws an `Error` whose
+/// message names the field, e.g. `trigger.interval_s: must be greater than 0, got 0`.
+#[wasm_bindgen]
+pub fn simulate(scenario_json: &str) -> Result<Run, JsError> {
+    let report = crate::run_json(scenario_json).map_err(|e| JsError::new(&e.to_string()))?;
+    Ok(Run { report })
+}
+
+/// The scenario with every default filled in (seed 42), as JSON.
+#[wasm_bindgen(js_name = defaultScenario)]
+pub fn default_scenario() -> String {
+    let spec = crate::ScenarioSpec {
+        seed: Some(42),
+        ..Default::default()
+    };
+    serde_json::to_string(&spec).expect("a scenario always serializes")
+}
+
+#[wasm_bindgen]
+impl Run {
+    /// The summary as JSON (a dozen numbers).
+    #[wasm_bindgen(js_name = summaryJson)]
+    pub fn summary_json(&self) -> String {
+        serde_json::to_string(&self.report.summary).expect("a summary always serializes")
+    }
+
+    #[wasm_bindgen(getter, js_name = batchCount)]
+    pub fn batch_count(&self) -> usize {
+        self.report.batches.len()
+    }
+
+    /// Batch start times, µs, as a `Float64Array` (exact below 2^53 µs ≈ year 2255).
+    #[wasm_bindgen(js_name = batchStartUs)]
+    pub fn batch_start_us(&self) -> Vec<f64> {
+        self.report.batches.start_us.iter().map(|&v| v as f64).collect()
+    }
+
+    #[wasm_bindgen(js_name = batchEndUs)]
+    pub fn batch_end_us(&self) -> Vec<f64> {
+        self.report.batches.end_us.iter().map(|&v| v as f64).collect()
+    }
+
+    /// Watermark per batch, µs; NaN where the query has no watermark.
+    #[wasm_bindgen(js_name = batchWatermarkUs)]
+    pub fn batch_watermark_us(&self) -> Vec<f64> {
+        self.report
+            .batches
+            .watermark_us
+            .iter()
+            .map(|&v| if v == i64::MIN { f64::NAN } else { v as f64 })
+            .collect()
+    }
+
+    #[wasm_bindgen(js_name = batchInputRows)]
+    pub fn batch_input_rows(&self) -> Vec<f64> {
+        to_f64(&self.report.batches.input_rows)
+    }
+
+    #[wasm_bindgen(js_name = batchStateRows)]
+    pub fn batch_state_rows(&self) -> Vec<f64> {
+        to_f64(&self.report.batches.state_rows_total)
+    }
+
+    #[wasm_bindgen(js_name = batchOutputRows)]
+    pub fn batch_output_rows(&self) -> Vec<f64> {
+        to_f64(&self.report.batches.output_rows)
+    }
+
+    #[wasm_bindgen(js_name = batchDroppedLate)]
+    pub fn batch_dropped_late(&self) -> Vec<f64> {
+        to_f64(&self.report.batches.dropped_late)
+    }
+}
+
+fn to_f64(v: &[u64]) -> Vec<f64> {
+    v.iter().map(|&x| x as f64).collect()
+}

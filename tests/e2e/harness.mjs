@@ -1,0 +1,58 @@
+// Shared set-up for the browser tests: serves www/ with the same server `make run` uses
+// (python3 -m http.server) on a free loopback port, and launches Debian's Chromium
+// through playwright-core with a fresh profile. Collects console errors, uncaught
+// exceptions and failed requests so that every test can assert there were none.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const SHOTS = path.join(ROOT, 'test-results', 'screenshots');
+
+/** Starts the static server; resolves with its base URL and a stop function. */
+export async function startServer() {
+  const proc = spawn('python3', ['-u', '-m', 'http.server', '--bind', '127.0.0.1', '--directory', 'www', '0'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const base = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the server did not start within 10 s')), 10_000);
+    let out = '';
+    proc.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/port (\d+)/);
+      if (m) { clearTimeout(timer); resolve(`http://127.0.0.1:${m[1]}/`); }
+    });
+    proc.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited with ${code}`)); });
+  });
+  proc.stderr.resume();
+  return { base: /** @type {string} */ (base), stop: () => proc.kill() };
+}
+
+/** Launches headless Chromium and opens a page that records every problem. */
+export async function openBrowser() {
+  const profile = mkdtempSync(path.join(tmpdir(), 'pipeline-sim-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--no-first-run', '--disable-quic'],
+    viewport: { width: 1200, height: 900 },
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  /** @type {string[]} */
+  const problems = [];
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push(`uncaught: ${e.message}`));
+  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+  page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
+  mkdirSync(SHOTS, { recursive: true });
+  return {
+    page,
+    problems,
+    close: async () => { await context.close(); rmSync(profile, { recursive: true, force: true }); },
+  };
+}
