@@ -1,46 +1,11 @@
 //! The stateful windowed count: `groupBy(window(event_time, ...), key).count()` as
 //! Spark's `StateStoreRestoreExec` / `StateStoreSaveExec` run it per micro-batch.
 
+use crate::operator::{BatchOutcome, BatchWatermarks, OutRow, Row, WindowRow};
 use crate::query::OutputMode;
-use crate::state::{StateMetrics, StateStore};
+use crate::state::StateStore;
 use crate::time::Micros;
 use crate::window::Windowing;
-
-/// One input row of the query.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Row {
-    pub id: u64,
-    /// Index into the scenario's key dictionary.
-    pub key: u32,
-    pub event_time: Micros,
-}
-
-/// One output row: a window, a key and its count.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct WindowRow {
-    pub start: Micros,
-    pub end: Micros,
-    pub key: u32,
-    pub count: u64,
-}
-
-/// What one micro-batch did.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct BatchOutcome {
-    /// (row, window) pairs dropped because the window had closed.
-    pub dropped_late: u64,
-    pub state: StateMetrics,
-    pub output: Vec<WindowRow>,
-}
-
-/// Watermarks one batch works with. With `allowMultiple = true` Spark filters late rows
-/// against the previous batch's watermark and evicts against this batch's; with
-/// `false` both are this batch's. `None` everywhere when the query has no watermark.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct BatchWatermarks {
-    pub late: Option<Micros>,
-    pub evict: Option<Micros>,
-}
 
 #[derive(Debug, Clone)]
 pub struct WindowCount {
@@ -104,12 +69,12 @@ impl WindowCount {
         let mut output = Vec::new();
         match self.mode {
             OutputMode::Complete => {
-                output.extend(self.state.iter().map(|(k, c)| row(*k, *c)));
+                output.extend(self.state.iter().map(|(k, c)| OutRow::Window(row(*k, *c))));
             }
             OutputMode::Update => {
                 for k in &updated {
                     if let Some(c) = self.state.get(k) {
-                        output.push(row(*k, *c));
+                        output.push(OutRow::Window(row(*k, *c)));
                     }
                 }
                 if let Some(w) = wm.evict {
@@ -119,7 +84,7 @@ impl WindowCount {
             OutputMode::Append => {
                 if let Some(w) = wm.evict {
                     let gone = self.state.remove_where(|(s, _), _| s + size <= w);
-                    output.extend(gone.into_iter().map(|(k, c)| row(k, c)));
+                    output.extend(gone.into_iter().map(|(k, c)| OutRow::Window(row(k, c))));
                 }
             }
         }
@@ -134,12 +99,16 @@ impl WindowCount {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::state::StateMetrics;
     use crate::window::WindowSpec;
 
     const S: i64 = 1_000_000;
 
     fn op(mode: OutputMode) -> WindowCount {
-        WindowCount::new(WindowSpec::Tumbling { size_s: 10.0 }.validate("w").unwrap(), mode)
+        match (WindowSpec::Tumbling { size_s: 10.0 }).validate("w").unwrap() {
+            crate::window::WindowKind::Fixed(w) => WindowCount::new(w, mode),
+            crate::window::WindowKind::Session { .. } => unreachable!(),
+        }
     }
 
     fn r(id: u64, key: u32, t: Micros) -> Row {
@@ -179,12 +148,12 @@ mod tests {
         );
         assert_eq!(
             out.output,
-            vec![WindowRow {
+            vec![OutRow::Window(WindowRow {
                 start: 0,
                 end: 10 * S,
                 key: 0,
                 count: 1
-            }]
+            })]
         );
         let out = q.process(
             &[],
@@ -215,7 +184,15 @@ mod tests {
             },
         );
         assert_eq!(out.dropped_late, 0);
-        assert_eq!(out.output[0].count, 2);
+        assert_eq!(
+            out.output[0],
+            OutRow::Window(WindowRow {
+                start: 0,
+                end: 10 * S,
+                key: 0,
+                count: 2
+            })
+        );
         let out = q.process(
             &[r(3, 0, 9 * S)],
             BatchWatermarks {

@@ -2,20 +2,18 @@
 //! the batch takes every row that has arrived by then, runs the stateful operator, and
 //! ends after the batch-duration model's time. No wall clock, no OS randomness.
 
-use crate::aggregate::{BatchWatermarks, Row, WindowCount};
-use crate::query::OutputMode;
+use crate::microbatch::MicroBatchQuery;
+use crate::operator::Row;
 use crate::report::{BatchColumns, Report, Summary};
 use crate::scenario::Scenario;
 use crate::trigger::{POLLING_DELAY, Trigger};
-use crate::watermark::WatermarkTracker;
 use crate::workload::{Event, EventStream};
 use std::iter::Peekable;
 
 /// Runs a scenario to the end of its event stream.
 pub fn simulate(sc: &Scenario) -> Report {
     let mut events: Peekable<EventStream> = EventStream::new(sc.workload, sc.seed).peekable();
-    let mut op = WindowCount::new(sc.query.windowing, sc.query.output_mode);
-    let mut wm = sc.query.watermark_delay.map(WatermarkTracker::new);
+    let mut query = MicroBatchQuery::new(&sc.query, sc.engine);
     let mut cols = BatchColumns::default();
     let mut sum = Summary::default();
     let mut rows: Vec<Row> = Vec::new();
@@ -28,28 +26,22 @@ pub fn simulate(sc: &Scenario) -> Report {
         return Report::default();
     };
     let mut now = sc.trigger.next_poll(first.arrival);
-    // Watermark the previous batch used for eviction: with allowMultiple, this batch's
-    // late-row filter uses it.
-    let mut prev_evict: Option<i64> = wm.as_ref().map(WatermarkTracker::current);
-    let mut pending_no_data = false;
 
     loop {
         rows.clear();
-        let mut max_et: Option<i64> = None;
         // Every row that arrived by the previous batch's end is taken now (the next start
         // is never earlier), so that batch's backlog is exactly these rows.
         let prev_end = cols.end_us.last().copied();
         let mut backlog_of_prev = 0u64;
         while let Some(e) = events.next_if(|e: &Event| e.arrival <= now) {
             backlog_of_prev += u64::from(prev_end.is_some_and(|p| e.arrival <= p));
-            max_et = Some(max_et.map_or(e.event_time, |m: i64| m.max(e.event_time)));
             rows.push(Row {
                 id: e.id,
                 key: e.key,
                 event_time: e.event_time,
             });
         }
-        if rows.is_empty() && !pending_no_data {
+        if rows.is_empty() && !query.wants_no_data_batch() {
             // Nothing to do until the next event arrives.
             let Some(next) = events.peek() else { break };
             now = match sc.trigger {
@@ -59,13 +51,8 @@ pub fn simulate(sc: &Scenario) -> Report {
             continue;
         }
 
-        let evict = wm.as_ref().map(WatermarkTracker::current);
-        let late = if sc.engine.allow_multiple {
-            prev_evict
-        } else {
-            evict
-        };
-        let out = op.process(&rows, BatchWatermarks { late, evict });
+        let run = query.run_batch(&rows);
+        let out = &run.outcome;
         let n = rows.len() as u64;
         let duration = sc.overhead + (n as f64 * sc.per_row_us).round() as i64;
         let end = now + duration;
@@ -79,7 +66,7 @@ pub fn simulate(sc: &Scenario) -> Report {
         cols.start_us.push(now);
         cols.end_us.push(end);
         cols.input_rows.push(n);
-        cols.watermark_us.push(evict.unwrap_or(i64::MIN));
+        cols.watermark_us.push(run.watermark.unwrap_or(i64::MIN));
         cols.dropped_late.push(out.dropped_late);
         cols.state_rows_total.push(out.state.total);
         cols.state_rows_updated.push(out.state.updated);
@@ -93,18 +80,11 @@ pub fn simulate(sc: &Scenario) -> Report {
         sum.dropped_late += out.dropped_late;
         sum.output_rows += out.output.len() as u64;
         sum.peak_state_rows = sum.peak_state_rows.max(out.state.total);
-
-        prev_evict = evict;
-        let moved = wm.as_mut().is_some_and(|w| w.observe_batch(max_et));
-        // Spark runs a no-data batch when the new watermark would evict more state:
-        // append and update modes with a watermark (never complete mode).
-        pending_no_data =
-            moved && sc.engine.no_data_micro_batches && sc.query.output_mode != OutputMode::Complete;
         now = sc.trigger.next_start(now, end);
     }
 
     sum.batches = cols.len() as u64;
-    sum.final_state_rows = op.state_rows();
+    sum.final_state_rows = query.state_rows();
     if let Some(last_end) = cols.end_us.last() {
         sum.processing_span_s = (last_end - first.arrival) as f64 / 1e6;
     }

@@ -3,11 +3,16 @@
 //! no unordered iteration in results. The wasm boundary is [`wasm`] alone.
 
 pub mod aggregate;
+pub mod conform;
+pub mod dedup;
 pub mod engine;
 pub mod error;
+pub mod microbatch;
+pub mod operator;
 pub mod query;
 pub mod report;
 pub mod scenario;
+pub mod session;
 pub mod state;
 pub mod time;
 pub mod trigger;

@@ -5,6 +5,8 @@ use std::process::ExitCode;
 
 const USAGE: &str = "usage:
   pipeline-sim run SCENARIO.json [--format json|table]   simulate a scenario (- reads stdin)
+  pipeline-sim conform CASE.json [--check]               answer a conformance case in the schema of its
+                                                         `expected`; --check compares and fails on a difference
   pipeline-sim default-scenario                          print a scenario with every default";
 
 fn main() -> ExitCode {
@@ -38,6 +40,35 @@ fn run(args: &[String]) -> Result<String, String> {
                 "table" => table(&report),
                 _ => serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?,
             })
+        }
+        Some("conform") => {
+            let path = args
+                .get(1)
+                .ok_or_else(|| format!("conform needs a case file\n{USAGE}"))?;
+            let check = match args.get(2).map(String::as_str) {
+                None => false,
+                Some("--check") => true,
+                Some(other) => return Err(format!("unknown option {other}\n{USAGE}")),
+            };
+            let text = read_input(path)?;
+            let case: serde_json::Value =
+                serde_json::from_str(&text).map_err(|e| format!("{path}: not JSON: {e}"))?;
+            let actual = pipeline_sim::conform::run_case(&case).map_err(|e| format!("{path}: {e}"))?;
+            if check {
+                let expected = case
+                    .get("expected")
+                    .ok_or_else(|| format!("{path}: no expected section"))?;
+                let diffs = pipeline_sim::conform::compare(expected, &actual);
+                if !diffs.is_empty() {
+                    return Err(format!(
+                        "{path}: {} difference(s) from Spark:\n  {}",
+                        diffs.len(),
+                        diffs.join("\n  ")
+                    ));
+                }
+                return Ok(format!("{path}: matches Spark"));
+            }
+            serde_json::to_string_pretty(&actual).map_err(|e| e.to_string())
         }
         Some("default-scenario") => {
             let spec = pipeline_sim::ScenarioSpec {

@@ -1,8 +1,9 @@
 //! The streaming query and the Spark settings that change its semantics.
 
+use crate::dedup::DedupColumns;
 use crate::error::{InputError, non_negative};
 use crate::time::{Micros, secs_to_micros};
-use crate::window::{WindowSpec, Windowing};
+use crate::window::{WindowKind, WindowSpec};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -14,11 +15,29 @@ pub enum OutputMode {
     Complete,
 }
 
-/// `withWatermark("event_time", delay)` + `groupBy(window(...), key).count()`.
+/// The stateful operator, named as in the conformance format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum OperatorName {
+    /// `groupBy(window(...) | session_window(...), key).count()`.
+    #[default]
+    WindowCount,
+    /// `dropDuplicates(dedup_columns)`.
+    Dedup,
+    /// `dropDuplicatesWithinWatermark(dedup_columns)`.
+    DedupWithinWatermark,
+}
+
+/// `withWatermark("event_time", delay)` then one stateful operator, written with an
+/// output mode. Rows have the columns `id`, `key` and `event_time`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct QuerySpec {
+    pub operator: OperatorName,
+    /// The window of `window_count` (ignored by the dedup operators). Default tumbling 60 s.
     pub window: WindowSpec,
+    /// Columns of the dedup operators; empty = all columns (Spark's `dropDuplicates()`).
+    pub dedup_columns: Vec<String>,
     /// Watermark delay in seconds; `null` = no `withWatermark`. Default 60 s.
     pub watermark_delay_s: Option<f64>,
     pub output_mode: OutputMode,
@@ -27,46 +46,111 @@ pub struct QuerySpec {
 impl Default for QuerySpec {
     fn default() -> Self {
         Self {
+            operator: OperatorName::WindowCount,
             window: WindowSpec::default(),
+            dedup_columns: Vec::new(),
             watermark_delay_s: Some(60.0),
             output_mode: OutputMode::Append,
         }
     }
 }
 
+/// A validated operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Operator {
+    WindowCount(WindowKind),
+    Dedup(DedupColumns),
+    DedupWithinWatermark(DedupColumns),
+}
+
 /// A validated query.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Query {
-    pub windowing: Windowing,
+    pub operator: Operator,
     pub watermark_delay: Option<Micros>,
     pub output_mode: OutputMode,
 }
 
 impl QuerySpec {
     pub fn validate(&self, field: &str) -> Result<Query, InputError> {
-        let windowing = self.window.validate(&format!("{field}.window"))?;
+        let f = |n: &str| format!("{field}.{n}");
         let watermark_delay = match self.watermark_delay_s {
             None => None,
-            Some(d) => Some(secs_to_micros(non_negative(
-                &format!("{field}.watermark_delay_s"),
-                d,
-            )?)),
+            Some(d) => Some(secs_to_micros(non_negative(&f("watermark_delay_s"), d)?)),
         };
-        if self.output_mode == OutputMode::Append && watermark_delay.is_none() {
-            // Spark: "Append output mode not supported when there are streaming
-            // aggregations on streaming DataFrames/DataSets without watermark".
-            return Err(InputError::new(
-                format!("{field}.output_mode"),
-                "append mode needs a watermark for a windowed aggregation (Spark refuses it): \
-                 set watermark_delay_s, or use update or complete mode",
-            ));
-        }
+        let mode = self.output_mode;
+        let operator = match self.operator {
+            OperatorName::WindowCount => {
+                let kind = self.window.validate(&f("window"))?;
+                if mode == OutputMode::Append && watermark_delay.is_none() {
+                    // Spark: "Append output mode not supported when there are streaming
+                    // aggregations on streaming DataFrames/DataSets without watermark".
+                    return Err(InputError::new(
+                        f("output_mode"),
+                        "append mode needs a watermark for a windowed aggregation (Spark refuses it): \
+                         set watermark_delay_s, or use update or complete mode",
+                    ));
+                }
+                if mode == OutputMode::Update && matches!(kind, WindowKind::Session { .. }) {
+                    return Err(InputError::new(
+                        f("output_mode"),
+                        "Spark does not support update mode with session windows: use append or complete",
+                    ));
+                }
+                Operator::WindowCount(kind)
+            }
+            OperatorName::Dedup | OperatorName::DedupWithinWatermark => {
+                if mode == OutputMode::Complete {
+                    return Err(InputError::new(
+                        f("output_mode"),
+                        "complete mode needs an aggregation (Spark refuses it for deduplication): use append",
+                    ));
+                }
+                let cols = dedup_columns(&self.dedup_columns, &f("dedup_columns"))?;
+                if self.operator == OperatorName::Dedup {
+                    Operator::Dedup(cols)
+                } else {
+                    if watermark_delay.is_none() {
+                        return Err(InputError::new(
+                            f("watermark_delay_s"),
+                            "dropDuplicatesWithinWatermark needs a watermark: set watermark_delay_s",
+                        ));
+                    }
+                    Operator::DedupWithinWatermark(cols)
+                }
+            }
+        };
         Ok(Query {
-            windowing,
+            operator,
             watermark_delay,
-            output_mode: self.output_mode,
+            output_mode: mode,
         })
     }
+}
+
+fn dedup_columns(names: &[String], field: &str) -> Result<DedupColumns, InputError> {
+    if names.is_empty() {
+        return Ok(DedupColumns {
+            id: true,
+            key: true,
+            event_time: true,
+        });
+    }
+    let mut c = DedupColumns::default();
+    for n in names {
+        match n.as_str() {
+            "id" => c.id = true,
+            "key" => c.key = true,
+            "event_time" => c.event_time = true,
+            other => {
+                return Err(InputError::new(
+                    field,
+                    format!("unknown column '{other}': the columns are id, key and event_time"),
+                ));
+            }
+        }
+    }
+    Ok(c)
 }
 
 /// Spark SQL settings that change what a query does.

@@ -13,6 +13,18 @@ pub enum WindowSpec {
     Tumbling { size_s: f64 },
     /// `window(col, size, slide)`; `slide_s` ≤ `size_s`.
     Sliding { size_s: f64, slide_s: f64 },
+    /// `session_window(col, gap)`.
+    Session { gap_s: f64 },
+}
+
+/// A validated window: fixed (tumbling or sliding) or session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WindowKind {
+    Fixed(Windowing),
+    /// Gap in µs, > 0.
+    Session {
+        gap: Micros,
+    },
 }
 
 impl Default for WindowSpec {
@@ -31,10 +43,20 @@ pub struct Windowing {
 }
 
 impl WindowSpec {
-    pub fn validate(&self, field: &str) -> Result<Windowing, InputError> {
+    pub fn validate(&self, field: &str) -> Result<WindowKind, InputError> {
         let (size_s, slide_s) = match *self {
             WindowSpec::Tumbling { size_s } => (size_s, size_s),
             WindowSpec::Sliding { size_s, slide_s } => (size_s, slide_s),
+            WindowSpec::Session { gap_s } => {
+                let gap = secs_to_micros(positive(&format!("{field}.gap_s"), gap_s)?);
+                if gap < 1 {
+                    return Err(InputError::new(
+                        format!("{field}.gap_s"),
+                        "gaps shorter than 1 µs are not supported",
+                    ));
+                }
+                return Ok(WindowKind::Session { gap });
+            }
         };
         positive(&format!("{field}.size_s"), size_s)?;
         positive(&format!("{field}.slide_s"), slide_s)?;
@@ -51,7 +73,7 @@ impl WindowSpec {
                 format!("slide ({slide_s} s) must not exceed the window size ({size_s} s)"),
             ));
         }
-        Ok(Windowing { size, slide })
+        Ok(WindowKind::Fixed(Windowing { size, slide }))
     }
 }
 
@@ -75,9 +97,16 @@ impl Windowing {
 mod tests {
     use super::*;
 
+    fn fixed(spec: WindowSpec) -> Windowing {
+        match spec.validate("w").unwrap() {
+            WindowKind::Fixed(w) => w,
+            WindowKind::Session { .. } => panic!("not a fixed window"),
+        }
+    }
+
     #[test]
     fn tumbling_is_half_open() {
-        let w = WindowSpec::Tumbling { size_s: 10.0 }.validate("w").unwrap();
+        let w = fixed(WindowSpec::Tumbling { size_s: 10.0 });
         assert_eq!(w.starts(9_999_999).collect::<Vec<_>>(), vec![0]);
         assert_eq!(w.starts(10_000_000).collect::<Vec<_>>(), vec![10_000_000]);
         assert_eq!(w.starts(-1).collect::<Vec<_>>(), vec![-10_000_000]);
@@ -85,22 +114,18 @@ mod tests {
 
     #[test]
     fn sliding_covers_size_over_slide_windows() {
-        let w = WindowSpec::Sliding {
+        let w = fixed(WindowSpec::Sliding {
             size_s: 20.0,
             slide_s: 10.0,
-        }
-        .validate("w")
-        .unwrap();
+        });
         assert_eq!(
             w.starts(25_000_000).collect::<Vec<_>>(),
             vec![10_000_000, 20_000_000]
         );
-        let w = WindowSpec::Sliding {
+        let w = fixed(WindowSpec::Sliding {
             size_s: 10.0,
             slide_s: 3.0,
-        }
-        .validate("w")
-        .unwrap();
+        });
         // windows of 10 s every 3 s containing t = 10 s: [3,13) [6,16) [9,19)
         assert_eq!(
             w.starts(10_000_000).collect::<Vec<_>>(),

@@ -1,0 +1,229 @@
+//! Conformance cases (`pipeline-sim/conformance-v1`): a query, explicit micro-batches of
+//! rows, and what real Spark did with them. [`run_case`] answers in the schema of the
+//! case's `expected`; [`compare`] checks an answer against it (output rows as a
+//! multiset, timestamps as instants, everything else exactly).
+
+use crate::error::InputError;
+use crate::microbatch::MicroBatchQuery;
+use crate::operator::{OutRow, Row};
+use crate::query::{EngineConf, QuerySpec};
+use crate::time::{Micros, format_rfc3339, parse_rfc3339};
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+use std::collections::BTreeMap;
+
+pub const FORMAT: &str = "pipeline-sim/conformance-v1";
+
+#[derive(Debug, Deserialize)]
+struct InputRow {
+    id: u64,
+    key: String,
+    event_time: String,
+}
+
+/// Reads the Spark settings the simulator models from `engine.conf`; the others are
+/// ignored. Spark's defaults apply to absent ones.
+fn engine_conf(case: &Value) -> Result<EngineConf, InputError> {
+    let mut conf = EngineConf::default();
+    let Some(c) = case.pointer("/engine/conf").and_then(Value::as_object) else {
+        return Ok(conf);
+    };
+    let flag = |k: &str, default: bool| -> Result<bool, InputError> {
+        match c.get(k) {
+            None => Ok(default),
+            Some(Value::Bool(b)) => Ok(*b),
+            Some(Value::String(s)) if s == "true" || s == "false" => Ok(s == "true"),
+            Some(v) => Err(InputError::new(
+                format!("engine.conf.{k}"),
+                format!("expected true or false, got {v}"),
+            )),
+        }
+    };
+    conf.no_data_micro_batches = flag("spark.sql.streaming.noDataMicroBatches.enabled", true)?;
+    conf.allow_multiple = flag("spark.sql.streaming.statefulOperator.allowMultiple", true)?;
+    if let Some(p) = c.get("spark.sql.shuffle.partitions") {
+        let n = p
+            .as_u64()
+            .or_else(|| p.as_str().and_then(|s| s.parse().ok()))
+            .filter(|n| (1..=u64::from(u32::MAX)).contains(n))
+            .ok_or_else(|| {
+                InputError::new(
+                    "engine.conf.spark.sql.shuffle.partitions",
+                    "expected a whole number ≥ 1",
+                )
+            })?;
+        conf.shuffle_partitions = n as u32;
+    }
+    Ok(conf)
+}
+
+/// Runs a case (as parsed JSON) and returns `{"batches": [...]}`.
+pub fn run_case(case: &Value) -> Result<Value, InputError> {
+    if case.get("format").and_then(Value::as_str) != Some(FORMAT) {
+        return Err(InputError::new("format", format!("expected \"{FORMAT}\"")));
+    }
+    let mut query_json = case
+        .get("query")
+        .cloned()
+        .ok_or_else(|| InputError::new("query", "missing"))?;
+    if let Some(q) = query_json.as_object_mut() {
+        // The file sink belongs to the sink model; the query's semantics do not depend on it.
+        q.remove("sink");
+    }
+    let spec: QuerySpec =
+        serde_json::from_value(query_json).map_err(|e| InputError::new("query", e.to_string()))?;
+    let query = spec.validate("query")?;
+    let conf = engine_conf(case)?;
+    let batches: Vec<Vec<InputRow>> =
+        serde_json::from_value(case.get("input").cloned().unwrap_or(Value::Null))
+            .map_err(|e| InputError::new("input", e.to_string()))?;
+
+    let mut keys: Vec<String> = Vec::new();
+    let mut key_ids: BTreeMap<String, u32> = BTreeMap::new();
+    let mut input: Vec<Vec<Row>> = Vec::with_capacity(batches.len());
+    for (b, rows) in batches.iter().enumerate() {
+        let mut out = Vec::with_capacity(rows.len());
+        for (i, r) in rows.iter().enumerate() {
+            let event_time = parse_rfc3339(&r.event_time).ok_or_else(|| {
+                InputError::new(
+                    format!("input[{b}][{i}].event_time"),
+                    format!("not an RFC 3339 time: {}", r.event_time),
+                )
+            })?;
+            let next = keys.len() as u32;
+            let key = *key_ids.entry(r.key.clone()).or_insert_with(|| {
+                keys.push(r.key.clone());
+                next
+            });
+            out.push(Row {
+                id: r.id,
+                key,
+                event_time,
+            });
+        }
+        input.push(out);
+    }
+
+    let mut q = MicroBatchQuery::new(&query, conf);
+    let mut out = Vec::new();
+    let mut record = |input_index: Option<usize>, rows: &[Row], q: &mut MicroBatchQuery| {
+        let run = q.run_batch(rows);
+        let o = &run.outcome;
+        let output: Vec<Value> = o.output.iter().map(|r| out_row(r, &keys)).collect();
+        out.push(json!({
+            "batch_id": out.len(),
+            "input_index": input_index,
+            "input_rows": rows.len(),
+            "watermark": run.watermark.map(|w| format_rfc3339(w, 3)),
+            "dropped_by_watermark": o.dropped_late,
+            "state_rows_total": o.state.total,
+            "state_rows_updated": o.state.updated,
+            "state_rows_removed": o.state.removed,
+            "output": output,
+        }));
+    };
+    for (i, rows) in input.iter().enumerate() {
+        record(Some(i), rows, &mut q);
+        if q.wants_no_data_batch() {
+            record(None, &[], &mut q);
+        }
+    }
+    Ok(json!({ "batches": out }))
+}
+
+fn out_row(r: &OutRow, keys: &[String]) -> Value {
+    let key = |k: u32| keys.get(k as usize).cloned().unwrap_or_default();
+    match r {
+        OutRow::Window(w) => json!({
+            "window_start": format_rfc3339(w.start, 6),
+            "window_end": format_rfc3339(w.end, 6),
+            "key": key(w.key),
+            "count": w.count,
+        }),
+        OutRow::Dedup(d) => json!({
+            "id": d.id,
+            "key": key(d.key),
+            "event_time": format_rfc3339(d.event_time, 6),
+        }),
+    }
+}
+
+/// Fields holding instants; compared as instants.
+const TIME_FIELDS: [&str; 4] = ["watermark", "window_start", "window_end", "event_time"];
+/// Sections of the sink model, not produced by [`run_case`] yet.
+const SINK_FIELDS: [&str; 2] = ["sink", "checkpoint"];
+
+fn normalize(v: &Value) -> Value {
+    match v {
+        Value::Object(m) => {
+            let mut n = Map::new();
+            for (k, v) in m {
+                let nv = match (
+                    TIME_FIELDS.contains(&k.as_str()),
+                    v.as_str().and_then(parse_rfc3339),
+                ) {
+                    (true, Some(t)) => json!(t as Micros),
+                    _ => normalize(v),
+                };
+                n.insert(k.clone(), nv);
+            }
+            Value::Object(n)
+        }
+        Value::Array(a) => Value::Array(a.iter().map(normalize).collect()),
+        other => other.clone(),
+    }
+}
+
+fn sorted_rows(v: Option<&Value>) -> Vec<String> {
+    let mut rows: Vec<String> = v
+        .and_then(Value::as_array)
+        .map(|a| a.iter().map(|r| normalize(r).to_string()).collect())
+        .unwrap_or_default();
+    rows.sort();
+    rows
+}
+
+/// Differences between Spark's `expected` and the simulator's `actual` batches; empty
+/// when they agree. The sink sections are skipped.
+pub fn compare(expected: &Value, actual: &Value) -> Vec<String> {
+    let empty = Vec::new();
+    let e = expected
+        .get("batches")
+        .and_then(Value::as_array)
+        .unwrap_or(&empty);
+    let a = actual.get("batches").and_then(Value::as_array).unwrap_or(&empty);
+    let mut diffs = Vec::new();
+    if e.len() != a.len() {
+        diffs.push(format!(
+            "Spark ran {} micro-batches, the simulator {}",
+            e.len(),
+            a.len()
+        ));
+    }
+    for (i, (eb, ab)) in e.iter().zip(a).enumerate() {
+        let (Some(eo), Some(ao)) = (eb.as_object(), ab.as_object()) else {
+            diffs.push(format!("batch {i}: not an object"));
+            continue;
+        };
+        for (k, ev) in eo {
+            if SINK_FIELDS.contains(&k.as_str()) {
+                continue;
+            }
+            if k == "output" {
+                let (er, ar) = (sorted_rows(Some(ev)), sorted_rows(ao.get(k)));
+                if er != ar {
+                    diffs.push(format!("batch {i}: output\n    spark: {er:?}\n    sim:   {ar:?}"));
+                }
+                continue;
+            }
+            let av = ao.get(k).map(normalize).unwrap_or(Value::Null);
+            if normalize(ev) != av {
+                diffs.push(format!(
+                    "batch {i}: {k}: spark {ev}, sim {}",
+                    ao.get(k).unwrap_or(&Value::Null)
+                ));
+            }
+        }
+    }
+    diffs
+}

@@ -1,0 +1,100 @@
+//! The stateful operator of a query, behind one interface: a micro-batch of rows and
+//! its watermarks in, Spark's state metrics and the rows for the sink out.
+
+use crate::aggregate::WindowCount;
+use crate::dedup::{Dedup, DedupKind};
+use crate::query::{Operator as OperatorKind, OutputMode, Query};
+use crate::session::SessionCount;
+use crate::state::StateMetrics;
+use crate::time::Micros;
+use crate::window::WindowKind;
+
+/// One input row of the query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Row {
+    pub id: u64,
+    /// Index into the key dictionary.
+    pub key: u32,
+    pub event_time: Micros,
+}
+
+/// An aggregate row: a window (or session), a key and its count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct WindowRow {
+    pub start: Micros,
+    pub end: Micros,
+    pub key: u32,
+    pub count: u64,
+}
+
+/// A row the sink receives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum OutRow {
+    Window(WindowRow),
+    Dedup(Row),
+}
+
+/// What one micro-batch did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BatchOutcome {
+    /// Spark's `numRowsDroppedByWatermark`.
+    pub dropped_late: u64,
+    pub state: StateMetrics,
+    pub output: Vec<OutRow>,
+}
+
+/// Watermarks one batch works with. With `allowMultiple = true` Spark filters late rows
+/// against the previous batch's watermark and evicts against this batch's; with
+/// `false` both are this batch's. `None` everywhere when the query has no watermark.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BatchWatermarks {
+    pub late: Option<Micros>,
+    pub evict: Option<Micros>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Operator {
+    Window(WindowCount),
+    Session(SessionCount),
+    Dedup(Dedup),
+}
+
+impl Operator {
+    pub fn new(q: &Query) -> Self {
+        match q.operator {
+            OperatorKind::WindowCount(WindowKind::Fixed(w)) => {
+                Operator::Window(WindowCount::new(w, q.output_mode))
+            }
+            OperatorKind::WindowCount(WindowKind::Session { gap }) => {
+                Operator::Session(SessionCount::new(gap, q.output_mode))
+            }
+            OperatorKind::Dedup(cols) => Operator::Dedup(Dedup::new(cols, DedupKind::DropDuplicates)),
+            OperatorKind::DedupWithinWatermark(cols) => {
+                let delay = q.watermark_delay.expect("validation requires a watermark here");
+                Operator::Dedup(Dedup::new(cols, DedupKind::WithinWatermark { delay }))
+            }
+        }
+    }
+
+    pub fn process(&mut self, rows: &[Row], wm: BatchWatermarks) -> BatchOutcome {
+        match self {
+            Operator::Window(op) => op.process(rows, wm),
+            Operator::Session(op) => op.process(rows, wm),
+            Operator::Dedup(op) => op.process(rows, wm),
+        }
+    }
+
+    pub fn state_rows(&self) -> u64 {
+        match self {
+            Operator::Window(op) => op.state_rows(),
+            Operator::Session(op) => op.state_rows(),
+            Operator::Dedup(op) => op.state_rows(),
+        }
+    }
+}
+
+/// Whether Spark's `shouldRunAnotherBatch` can ever hold for this query: a watermark
+/// and an output mode that evicts (append or update; complete mode keeps everything).
+pub fn evicts_on_watermark(q: &Query) -> bool {
+    q.watermark_delay.is_some() && q.output_mode != OutputMode::Complete
+}
