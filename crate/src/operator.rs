@@ -31,6 +31,7 @@ pub struct WindowRow {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum OutRow {
     Window(WindowRow),
+    /// A row passed through: by a dedup operator (first occurrence) or a stateless select.
     Dedup(Row),
 }
 
@@ -57,6 +58,8 @@ pub enum Operator {
     Window(WindowCount),
     Session(SessionCount),
     Dedup(Dedup),
+    /// Stateless: every row is output.
+    Select,
 }
 
 impl Operator {
@@ -69,6 +72,7 @@ impl Operator {
                 Operator::Session(SessionCount::new(gap, q.output_mode))
             }
             OperatorKind::Dedup(cols) => Operator::Dedup(Dedup::new(cols, DedupKind::DropDuplicates)),
+            OperatorKind::Select => Operator::Select,
             OperatorKind::DedupWithinWatermark(cols) => {
                 let delay = q.watermark_delay.expect("validation requires a watermark here");
                 Operator::Dedup(Dedup::new(cols, DedupKind::WithinWatermark { delay }))
@@ -81,6 +85,10 @@ impl Operator {
             Operator::Window(op) => op.process(rows, wm),
             Operator::Session(op) => op.process(rows, wm),
             Operator::Dedup(op) => op.process(rows, wm),
+            Operator::Select => BatchOutcome {
+                output: rows.iter().map(|r| OutRow::Dedup(*r)).collect(),
+                ..BatchOutcome::default()
+            },
         }
     }
 
@@ -89,6 +97,7 @@ impl Operator {
             Operator::Window(op) => op.state_rows(),
             Operator::Session(op) => op.state_rows(),
             Operator::Dedup(op) => op.state_rows(),
+            Operator::Select => 0,
         }
     }
 }
@@ -96,5 +105,5 @@ impl Operator {
 /// Whether Spark's `shouldRunAnotherBatch` can ever hold for this query: a watermark
 /// and an output mode that evicts (append or update; complete mode keeps everything).
 pub fn evicts_on_watermark(q: &Query) -> bool {
-    q.watermark_delay.is_some() && q.output_mode != OutputMode::Complete
+    q.watermark_delay.is_some() && q.output_mode != OutputMode::Complete && q.operator != OperatorKind::Select
 }

@@ -26,6 +26,8 @@ pub enum OperatorName {
     Dedup,
     /// `dropDuplicatesWithinWatermark(dedup_columns)`.
     DedupWithinWatermark,
+    /// A stateless `select` / `filter`: every row goes to the sink as it is.
+    Select,
 }
 
 /// `withWatermark("event_time", delay)` then one stateful operator, written with an
@@ -61,6 +63,7 @@ pub enum Operator {
     WindowCount(WindowKind),
     Dedup(DedupColumns),
     DedupWithinWatermark(DedupColumns),
+    Select,
 }
 
 /// A validated query.
@@ -98,6 +101,15 @@ impl QuerySpec {
                     ));
                 }
                 Operator::WindowCount(kind)
+            }
+            OperatorName::Select => {
+                if mode == OutputMode::Complete {
+                    return Err(InputError::new(
+                        f("output_mode"),
+                        "complete mode needs an aggregation (Spark refuses it for a stateless query): use append",
+                    ));
+                }
+                Operator::Select
             }
             OperatorName::Dedup | OperatorName::DedupWithinWatermark => {
                 if mode == OutputMode::Complete {

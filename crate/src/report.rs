@@ -33,7 +33,11 @@ impl BatchColumns {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Summary {
+    /// Events processed by some batch.
     pub events: u64,
+    /// Events generated but never taken by a batch (a run-and-stop trigger that ran
+    /// before they arrived).
+    pub unprocessed_events: u64,
     pub batches: u64,
     pub no_data_batches: u64,
     /// Batches that ran longer than the trigger interval.
@@ -44,6 +48,11 @@ pub struct Summary {
     pub peak_state_rows: u64,
     pub final_state_rows: u64,
     pub max_backlog_rows: u64,
+    /// Query runs of a run-and-stop trigger (`once`, `available_now`, scheduled); 0 for
+    /// long-running queries.
+    pub runs: u64,
+    /// Scheduled runs that were still going when the next one was due.
+    pub overlapping_runs: u64,
     /// From the first event's arrival to the last batch's end, s.
     pub processing_span_s: f64,
 }

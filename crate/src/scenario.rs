@@ -2,7 +2,7 @@
 //! (serde). Every field has a default except `seed`.
 
 use crate::error::{InputError, non_negative};
-use crate::query::{EngineConf, Query, QuerySpec};
+use crate::query::{EngineConf, Operator, Query, QuerySpec};
 use crate::trigger::{Trigger, TriggerSpec};
 use crate::workload::{Workload, WorkloadSpec};
 use serde::{Deserialize, Serialize};
@@ -33,6 +33,16 @@ impl Default for BatchCostSpec {
     }
 }
 
+/// The source's rate limit.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct SourceSpec {
+    /// At most this many rows per micro-batch (Kafka's `maxOffsetsPerTrigger`, the file
+    /// source's `maxFilesPerTrigger` at one row per file); `null` = no limit. `once`
+    /// ignores it, as Spark does.
+    pub max_rows_per_trigger: Option<u64>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ScenarioSpec {
@@ -41,6 +51,7 @@ pub struct ScenarioSpec {
     /// Seed of the event generator (ChaCha8). Required.
     pub seed: Option<u64>,
     pub workload: WorkloadSpec,
+    pub source: SourceSpec,
     pub trigger: TriggerSpec,
     pub query: QuerySpec,
     pub engine: EngineConf,
@@ -53,6 +64,7 @@ impl Default for ScenarioSpec {
             version: SCENARIO_VERSION,
             seed: None,
             workload: WorkloadSpec::default(),
+            source: SourceSpec::default(),
             trigger: TriggerSpec::default(),
             query: QuerySpec::default(),
             engine: EngineConf::default(),
@@ -69,6 +81,7 @@ pub struct Scenario {
     pub trigger: Trigger,
     pub query: Query,
     pub engine: EngineConf,
+    pub max_rows_per_batch: Option<u64>,
     /// µs per batch.
     pub overhead: i64,
     /// µs per row (fractional).
@@ -105,12 +118,28 @@ impl ScenarioSpec {
         }
         let overhead_s = non_negative("batch_cost.overhead_s", self.batch_cost.overhead_s)?;
         let per_row_us = non_negative("batch_cost.per_row_us", self.batch_cost.per_row_us)?;
+        if self.source.max_rows_per_trigger == Some(0) {
+            return Err(InputError::new(
+                "source.max_rows_per_trigger",
+                "must be at least 1 (or null for no limit)",
+            ));
+        }
+        let trigger = self.trigger.validate("trigger")?;
+        let query = self.query.validate("query")?;
+        if matches!(trigger, Trigger::Continuous(_)) && query.operator != Operator::Select {
+            return Err(InputError::new(
+                "trigger",
+                "Spark's continuous processing runs stateless queries only (no aggregation or \
+                 deduplication): use a micro-batch trigger, or the select operator",
+            ));
+        }
         Ok(Scenario {
             seed,
             workload: self.workload.validate("workload")?,
-            trigger: self.trigger.validate("trigger")?,
-            query: self.query.validate("query")?,
+            trigger,
+            query,
             engine: self.engine,
+            max_rows_per_batch: self.source.max_rows_per_trigger,
             overhead: crate::time::secs_to_micros(overhead_s),
             per_row_us,
         })

@@ -150,8 +150,9 @@ fn unit(rng: &mut ChaCha8Rng) -> f64 {
     (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
 }
 
-/// Events of a workload in arrival order (ties by id).
-#[derive(Debug)]
+/// Events of a workload in arrival order (ties by id). Cloning it is cheap (RNG state
+/// and the in-flight heap) and the clone yields the same events.
+#[derive(Debug, Clone)]
 pub struct EventStream {
     w: Workload,
     rng: ChaCha8Rng,
