@@ -1,18 +1,28 @@
 //! The stateful windowed count: `groupBy(window(event_time, ...), key).count()` as
 //! Spark's `StateStoreRestoreExec` / `StateStoreSaveExec` run it per micro-batch.
 
-use crate::operator::{BatchOutcome, BatchWatermarks, OutRow, Row, WindowRow};
+use crate::operator::{BatchOutcome, BatchWatermarks, Fate, OutRow, Row, Visible, WindowRow, counted};
 use crate::query::OutputMode;
 use crate::state::StateStore;
 use crate::time::Micros;
 use crate::window::Windowing;
 
+/// A group's state: its count and, in append mode, the events waiting for the window to
+/// be emitted (for their latency).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Group {
+    count: u64,
+    pending: Vec<Visible>,
+}
+
 #[derive(Debug, Clone)]
 pub struct WindowCount {
     windowing: Windowing,
     mode: OutputMode,
-    /// (window start, key) → count.
-    state: StateStore<(Micros, u32), u64>,
+    /// (window start, key) → group.
+    state: StateStore<(Micros, u32), Group>,
+    /// Scratch: (group, row index, whether this is the row's first counted window).
+    partial: Vec<((Micros, u32), u32, bool)>,
 }
 
 impl WindowCount {
@@ -21,6 +31,7 @@ impl WindowCount {
             windowing,
             mode,
             state: StateStore::default(),
+            partial: Vec::new(),
         }
     }
 
@@ -32,49 +43,80 @@ impl WindowCount {
     pub fn process(&mut self, rows: &[Row], wm: BatchWatermarks) -> BatchOutcome {
         let size = self.windowing.size;
         let drop_late = self.mode != OutputMode::Complete;
-        let mut dropped_late = 0;
-        // Partial aggregation first, as Spark's partial HashAggregate does before the
-        // state store: each (window, key) is written once per batch.
-        let mut partial: Vec<((Micros, u32), u64)> = Vec::new();
-        for r in rows {
+        let mut out = BatchOutcome {
+            fates: Vec::with_capacity(rows.len()),
+            ..BatchOutcome::default()
+        };
+        let partial = &mut self.partial;
+        partial.clear();
+        for (i, r) in rows.iter().enumerate() {
+            let mut first = true;
             for start in self.windowing.starts(r.event_time) {
                 if drop_late && wm.late.is_some_and(|w| start + size <= w) {
-                    dropped_late += 1;
+                    out.dropped_late += 1;
                     continue;
                 }
-                partial.push(((start, r.key), 1));
+                partial.push(((start, r.key), i as u32, first));
+                first = false;
             }
+            out.fates.push(if first {
+                Fate::DroppedLate
+            } else {
+                counted(r, wm.late)
+            });
         }
-        partial.sort_unstable_by_key(|(k, _)| *k);
+        // Partial aggregation first, as Spark's partial HashAggregate does before the
+        // state store: each (window, key) is written once per batch.
+        partial.sort_unstable_by_key(|(k, i, _)| (*k, *i));
+        let append = self.mode == OutputMode::Append;
         let mut updated: Vec<(Micros, u32)> = Vec::new();
         let mut i = 0;
         while i < partial.len() {
             let k = partial[i].0;
-            let mut n = 0;
-            while i < partial.len() && partial[i].0 == k {
-                n += partial[i].1;
-                i += 1;
+            let mut j = i;
+            while j < partial.len() && partial[j].0 == k {
+                j += 1;
             }
-            let prev = self.state.get(&k).copied().unwrap_or(0);
-            self.state.put(k, prev + n);
+            let group = &partial[i..j];
+            let firsts = group.iter().filter(|g| g.2).map(|&(_, idx, _)| {
+                let r = &rows[idx as usize];
+                Visible {
+                    id: r.id,
+                    arrival: r.arrival,
+                }
+            });
+            if append {
+                let pending: Vec<Visible> = firsts.collect();
+                self.state.upsert(k, Group::default, |g| {
+                    g.count += group.len() as u64;
+                    g.pending.extend(pending);
+                });
+            } else {
+                out.visible.extend(firsts);
+                self.state
+                    .upsert(k, Group::default, |g| g.count += group.len() as u64);
+            }
             updated.push(k);
+            i = j;
         }
 
-        let row = |(start, key): (Micros, u32), count: u64| WindowRow {
-            start,
-            end: start + size,
-            key,
-            count,
+        let row = |(start, key): (Micros, u32), count: u64| {
+            OutRow::Window(WindowRow {
+                start,
+                end: start + size,
+                key,
+                count,
+            })
         };
-        let mut output = Vec::new();
         match self.mode {
             OutputMode::Complete => {
-                output.extend(self.state.iter().map(|(k, c)| OutRow::Window(row(*k, *c))));
+                out.output
+                    .extend(self.state.iter().map(|(k, g)| row(*k, g.count)));
             }
             OutputMode::Update => {
                 for k in &updated {
-                    if let Some(c) = self.state.get(k) {
-                        output.push(OutRow::Window(row(*k, *c)));
+                    if let Some(g) = self.state.get(k) {
+                        out.output.push(row(*k, g.count));
                     }
                 }
                 if let Some(w) = wm.evict {
@@ -83,16 +125,15 @@ impl WindowCount {
             }
             OutputMode::Append => {
                 if let Some(w) = wm.evict {
-                    let gone = self.state.remove_where(|(s, _), _| s + size <= w);
-                    output.extend(gone.into_iter().map(|(k, c)| OutRow::Window(row(k, c))));
+                    for (k, g) in self.state.remove_where(|(s, _), _| s + size <= w) {
+                        out.output.push(row(k, g.count));
+                        out.visible.extend(g.pending);
+                    }
                 }
             }
         }
-        BatchOutcome {
-            dropped_late,
-            state: self.state.commit(),
-            output,
-        }
+        out.state = self.state.commit();
+        out
     }
 }
 
@@ -100,14 +141,14 @@ impl WindowCount {
 mod tests {
     use super::*;
     use crate::state::StateMetrics;
-    use crate::window::WindowSpec;
+    use crate::window::{WindowKind, WindowSpec};
 
     const S: i64 = 1_000_000;
 
     fn op(mode: OutputMode) -> WindowCount {
         match (WindowSpec::Tumbling { size_s: 10.0 }).validate("w").unwrap() {
-            crate::window::WindowKind::Fixed(w) => WindowCount::new(w, mode),
-            crate::window::WindowKind::Session { .. } => unreachable!(),
+            WindowKind::Fixed(w) => WindowCount::new(w, mode),
+            WindowKind::Session { .. } => unreachable!(),
         }
     }
 
@@ -116,19 +157,30 @@ mod tests {
             id,
             key,
             event_time: t,
+            arrival: t + S,
         }
+    }
+
+    fn wm(late: i64, evict: i64) -> BatchWatermarks {
+        BatchWatermarks {
+            late: Some(late),
+            evict: Some(evict),
+        }
+    }
+
+    fn window(start: i64, count: u64) -> OutRow {
+        OutRow::Window(WindowRow {
+            start,
+            end: start + 10 * S,
+            key: 0,
+            count,
+        })
     }
 
     #[test]
     fn append_emits_once_when_watermark_passes_end() {
         let mut q = op(OutputMode::Append);
-        let out = q.process(
-            &[r(1, 0, 5 * S), r(2, 0, 12 * S)],
-            BatchWatermarks {
-                late: Some(0),
-                evict: Some(0),
-            },
-        );
+        let out = q.process(&[r(1, 0, 5 * S), r(2, 0, 12 * S)], wm(0, 0));
         assert_eq!(
             out.state,
             StateMetrics {
@@ -137,89 +189,55 @@ mod tests {
                 removed: 0
             }
         );
-        assert!(out.output.is_empty());
+        assert!(out.output.is_empty() && out.visible.is_empty());
+        assert_eq!(out.fates, vec![Fate::OnTime, Fate::OnTime]);
         // window [0,10) closes at watermark 10 s exactly (end ≤ watermark)
-        let out = q.process(
-            &[],
-            BatchWatermarks {
-                late: Some(0),
-                evict: Some(10 * S),
-            },
-        );
+        let out = q.process(&[], wm(0, 10 * S));
+        assert_eq!(out.output, vec![window(0, 1)]);
         assert_eq!(
-            out.output,
-            vec![OutRow::Window(WindowRow {
-                start: 0,
-                end: 10 * S,
-                key: 0,
-                count: 1
-            })]
+            out.visible,
+            vec![Visible {
+                id: 1,
+                arrival: 6 * S
+            }]
         );
-        let out = q.process(
-            &[],
-            BatchWatermarks {
-                late: Some(10 * S),
-                evict: Some(10 * S),
-            },
-        );
+        let out = q.process(&[], wm(10 * S, 10 * S));
         assert!(out.output.is_empty());
     }
 
     #[test]
     fn late_filter_uses_its_own_watermark() {
         let mut q = op(OutputMode::Append);
-        q.process(
-            &[r(1, 0, 5 * S)],
-            BatchWatermarks {
-                late: Some(0),
-                evict: Some(0),
-            },
-        );
+        q.process(&[r(1, 0, 5 * S)], wm(0, 0));
         // late-row watermark 2 s keeps the row of [0,10); eviction at 15 s emits it
-        let out = q.process(
-            &[r(2, 0, 9 * S)],
-            BatchWatermarks {
-                late: Some(2 * S),
-                evict: Some(15 * S),
-            },
-        );
+        let out = q.process(&[r(2, 0, 9 * S)], wm(2 * S, 15 * S));
         assert_eq!(out.dropped_late, 0);
-        assert_eq!(
-            out.output[0],
-            OutRow::Window(WindowRow {
-                start: 0,
-                end: 10 * S,
-                key: 0,
-                count: 2
-            })
-        );
+        assert_eq!(out.output, vec![window(0, 2)]);
+        assert_eq!(out.visible.len(), 2);
         let out = q.process(
-            &[r(3, 0, 9 * S)],
-            BatchWatermarks {
-                late: Some(15 * S),
-                evict: Some(15 * S),
-            },
+            &[r(3, 0, 9 * S), r(4, 0, 14 * S), r(5, 0, 16 * S)],
+            wm(15 * S, 15 * S),
         );
         assert_eq!(out.dropped_late, 1);
+        assert_eq!(
+            out.fates,
+            vec![Fate::DroppedLate, Fate::LateCounted, Fate::OnTime]
+        );
+    }
+
+    #[test]
+    fn update_mode_makes_rows_visible_at_once() {
+        let mut q = op(OutputMode::Update);
+        let out = q.process(&[r(1, 0, 5 * S), r(2, 0, 6 * S)], wm(0, 0));
+        assert_eq!(out.output, vec![window(0, 2)]);
+        assert_eq!(out.visible.len(), 2);
     }
 
     #[test]
     fn complete_keeps_everything() {
         let mut q = op(OutputMode::Complete);
-        q.process(
-            &[r(1, 0, 5 * S)],
-            BatchWatermarks {
-                late: Some(0),
-                evict: Some(0),
-            },
-        );
-        let out = q.process(
-            &[r(2, 1, S)],
-            BatchWatermarks {
-                late: Some(100 * S),
-                evict: Some(100 * S),
-            },
-        );
+        q.process(&[r(1, 0, 5 * S)], wm(0, 0));
+        let out = q.process(&[r(2, 1, S)], wm(100 * S, 100 * S));
         assert_eq!(out.dropped_late, 0);
         assert_eq!(out.output.len(), 2);
         assert_eq!(out.state.total, 2);

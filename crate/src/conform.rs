@@ -99,6 +99,7 @@ pub fn run_case(case: &Value) -> Result<Value, InputError> {
                 id: r.id,
                 key,
                 event_time,
+                arrival: 0,
             });
         }
         input.push(out);

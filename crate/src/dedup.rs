@@ -2,7 +2,7 @@
 //! `dropDuplicatesWithinWatermark(cols)`, as Spark's `StreamingDeduplicateExec` and
 //! `StreamingDeduplicateWithinWatermarkExec` run them per micro-batch.
 
-use crate::operator::{BatchOutcome, BatchWatermarks, OutRow, Row};
+use crate::operator::{BatchOutcome, BatchWatermarks, Fate, OutRow, Row, Visible, counted};
 use crate::state::StateStore;
 use crate::time::Micros;
 
@@ -60,16 +60,26 @@ impl Dedup {
     /// Runs one micro-batch; rows are taken in the given order (the first occurrence of a
     /// key inside a batch is the one kept).
     pub fn process(&mut self, rows: &[Row], wm: BatchWatermarks) -> BatchOutcome {
-        let mut out = BatchOutcome::default();
+        let mut out = BatchOutcome {
+            fates: Vec::with_capacity(rows.len()),
+            ..BatchOutcome::default()
+        };
         for r in rows {
             if wm.late.is_some_and(|w| r.event_time <= w) {
                 out.dropped_late += 1;
+                out.fates.push(Fate::DroppedLate);
                 continue;
             }
             let k = self.cols.of(r);
             if self.state.get(&k).is_some() {
+                out.fates.push(Fate::Duplicate);
                 continue;
             }
+            out.fates.push(counted(r, wm.late));
+            out.visible.push(Visible {
+                id: r.id,
+                arrival: r.arrival,
+            });
             let expiry = match self.kind {
                 DedupKind::DropDuplicates => r.event_time,
                 DedupKind::WithinWatermark { delay } => r.event_time + delay,
@@ -102,6 +112,7 @@ mod tests {
             id,
             key: 0,
             event_time: t,
+            arrival: t,
         }
     }
 
@@ -119,6 +130,7 @@ mod tests {
         };
         let o = d.process(&[r(1, 5 * S), r(1, 5 * S), r(2, 6 * S)], w0);
         assert_eq!(o.output.len(), 2);
+        assert_eq!(o.fates, vec![Fate::OnTime, Fate::Duplicate, Fate::OnTime]);
         assert_eq!(o.state.total, 2);
         let w = BatchWatermarks {
             late: Some(5 * S),

@@ -2,9 +2,10 @@
 //! which rows it may take, the batch runs the stateful operator and ends after the
 //! batch-duration model's time. No wall clock, no OS randomness.
 
+use crate::latency::Histogram;
 use crate::microbatch::MicroBatchQuery;
-use crate::operator::Row;
-use crate::report::{BatchColumns, Report, Summary};
+use crate::operator::{Fate, Row};
+use crate::report::{BatchColumns, EventColumns, HistogramColumns, Report, Summary};
 use crate::scenario::Scenario;
 use crate::time::Micros;
 use crate::trigger::{POLLING_DELAY, Runs, Trigger};
@@ -34,7 +35,30 @@ struct Sim<'a> {
     cols: BatchColumns,
     sum: Summary,
     first_arrival: Option<Micros>,
+    latency: Histogram,
+    /// Visible events, to count those left in state at the end.
+    visible: u64,
+    counted: u64,
+    detail: EventColumns,
 }
+
+/// When the events a batch makes visible can be read downstream.
+#[derive(Debug, Clone, Copy)]
+enum Visibility {
+    /// At the micro-batch's commit (its end).
+    AtCommit(Micros),
+    /// Continuous processing: right after arrival.
+    OnArrival,
+}
+
+/// Processing latency of continuous mode, µs: Spark's guide cites end-to-end latencies
+/// "as low as 1 millisecond" (Structured Streaming Programming Guide, Continuous Processing,
+/// read 2026-11).
+const CONTINUOUS_LATENCY: Micros = 1_000;
+
+/// Fate code of an event counted but never made visible (see [`EventColumns::fate`]).
+const FATE_IN_STATE: u8 = 4;
+const FATE_UNPROCESSED: u8 = 5;
 
 impl<'a> Sim<'a> {
     fn new(sc: &'a Scenario) -> Self {
@@ -50,6 +74,15 @@ impl<'a> Sim<'a> {
             cols: BatchColumns::default(),
             sum: Summary::default(),
             first_arrival: None,
+            latency: Histogram::default(),
+            visible: 0,
+            counted: 0,
+            detail: EventColumns {
+                stride: (sc.workload.expected_events() / sc.detail_events.max(1) as f64)
+                    .ceil()
+                    .max(1.0) as u64,
+                ..EventColumns::default()
+            },
         };
         s.first_arrival = s.events.peek().map(|e| e.arrival);
         s
@@ -75,6 +108,7 @@ impl<'a> Sim<'a> {
                 id: e.id,
                 key: e.key,
                 event_time: e.event_time,
+                arrival: e.arrival,
             });
         }
         self.taken += self.rows.len() as u64;
@@ -83,11 +117,18 @@ impl<'a> Sim<'a> {
     /// Runs the batch in `self.rows` starting at `start`; returns its end.
     fn batch(&mut self, start: Micros, interval: Option<Micros>) -> Micros {
         let run = self.query.run_batch(&self.rows);
-        let out = &run.outcome;
         let n = self.rows.len() as u64;
         let duration = self.sc.overhead + (n as f64 * self.sc.per_row_us).round() as i64;
         let end = start + duration;
         let backlog = self.backlog_at(end);
+        let batch_id = self.cols.id.len() as i64;
+        self.record_events(
+            &run.outcome,
+            batch_id,
+            Visibility::AtCommit(end),
+            run.late_watermark,
+        );
+        let out = &run.outcome;
         let c = &mut self.cols;
         c.id.push(c.id.len() as u64);
         c.start_us.push(start);
@@ -109,6 +150,65 @@ impl<'a> Sim<'a> {
         s.peak_state_rows = s.peak_state_rows.max(out.state.total);
         s.max_backlog_rows = s.max_backlog_rows.max(backlog);
         end
+    }
+
+    /// Folds one batch's fates and visible events into the summary, the latency histogram
+    /// and the sampled per-event columns.
+    fn record_events(
+        &mut self,
+        out: &crate::operator::BatchOutcome,
+        batch: i64,
+        visibility: Visibility,
+        late_wm: Option<Micros>,
+    ) {
+        let stride = self.detail.stride;
+        let f = &mut self.sum.fates;
+        for (r, fate) in self.rows.iter().zip(&out.fates) {
+            match fate {
+                Fate::OnTime => f.on_time += 1,
+                Fate::LateCounted => f.late_counted += 1,
+                Fate::DroppedLate => f.dropped_late += 1,
+                Fate::Duplicate => f.duplicate += 1,
+            }
+            if r.id % stride == 0 {
+                let i = (r.id / stride) as usize;
+                let d = &mut self.detail;
+                if d.id.len() <= i {
+                    let n = i + 1;
+                    d.id.resize(n, 0);
+                    d.event_time_us.resize(n, 0);
+                    d.arrival_us.resize(n, 0);
+                    d.batch.resize(n, -1);
+                    d.fate.resize(n, FATE_UNPROCESSED);
+                    d.late_watermark_us.resize(n, i64::MIN);
+                    d.visible_us.resize(n, -1);
+                }
+                d.id[i] = r.id;
+                d.event_time_us[i] = r.event_time;
+                d.arrival_us[i] = r.arrival;
+                d.batch[i] = batch;
+                d.fate[i] = *fate as u8;
+                d.late_watermark_us[i] = late_wm.unwrap_or(i64::MIN);
+            }
+        }
+        self.counted += out
+            .fates
+            .iter()
+            .filter(|f| matches!(f, Fate::OnTime | Fate::LateCounted))
+            .count() as u64;
+        for v in &out.visible {
+            let at = match visibility {
+                Visibility::AtCommit(end) => end,
+                Visibility::OnArrival => v.arrival + CONTINUOUS_LATENCY,
+            };
+            self.latency.record(at - v.arrival);
+            if v.id % stride == 0 {
+                if let Some(slot) = self.detail.visible_us.get_mut((v.id / stride) as usize) {
+                    *slot = at;
+                }
+            }
+        }
+        self.visible += out.visible.len() as u64;
     }
 
     /// `Default` and `ProcessingTime`: a long-running query.
@@ -195,6 +295,9 @@ impl<'a> Sim<'a> {
             self.take(epoch_end - 1, None);
             let run = self.query.run_batch(&self.rows);
             let n = self.rows.len() as u64;
+            let out = run.outcome;
+            let batch_id = self.cols.id.len() as i64;
+            self.record_events(&out, batch_id, Visibility::OnArrival, None);
             let c = &mut self.cols;
             c.id.push(c.id.len() as u64);
             c.start_us.push(epoch_start);
@@ -205,10 +308,10 @@ impl<'a> Sim<'a> {
             c.state_rows_total.push(0);
             c.state_rows_updated.push(0);
             c.state_rows_removed.push(0);
-            c.output_rows.push(run.outcome.output.len() as u64);
+            c.output_rows.push(out.output.len() as u64);
             c.backlog_rows.push(0);
             self.sum.events += n;
-            self.sum.output_rows += run.outcome.output.len() as u64;
+            self.sum.output_rows += out.output.len() as u64;
             epoch_start = match self.events.peek() {
                 Some(e) => e.arrival - e.arrival.rem_euclid(epoch),
                 None => epoch_end,
@@ -227,6 +330,19 @@ impl<'a> Sim<'a> {
     fn finish(mut self) -> Report {
         self.sum.batches = self.cols.len() as u64;
         self.sum.unprocessed_events = self.events.by_ref().count() as u64;
+        self.sum.fates.in_state_at_end = self.counted - self.visible.min(self.counted);
+        self.sum.latency = self.latency.summary();
+        for (fate, visible) in self.detail.fate.iter_mut().zip(&self.detail.visible_us) {
+            if *fate <= Fate::LateCounted as u8 && *visible < 0 {
+                *fate = FATE_IN_STATE;
+            }
+        }
+        let mut hist = HistogramColumns::default();
+        for (lo, hi, n) in self.latency.buckets() {
+            hist.low_us.push(lo);
+            hist.high_us.push(hi);
+            hist.count.push(n);
+        }
         self.sum.final_state_rows = self.query.state_rows();
         if let (Some(first), Some(last_end)) = (self.first_arrival, self.cols.end_us.last()) {
             self.sum.processing_span_s = (last_end - first) as f64 / 1e6;
@@ -234,6 +350,8 @@ impl<'a> Sim<'a> {
         Report {
             summary: self.sum,
             batches: self.cols,
+            events: self.detail,
+            latency_histogram: hist,
         }
     }
 }
@@ -290,6 +408,95 @@ mod tests {
                     .all(|(s, e)| s <= e)
             );
         }
+    }
+
+    #[test]
+    fn every_event_has_exactly_one_fate() {
+        for query in [
+            r#"{"operator": "window_count", "window": {"kind": "sliding", "size_s": 60, "slide_s": 20}, "watermark_delay_s": 5}"#,
+            r#"{"operator": "window_count", "window": {"kind": "session", "gap_s": 5}, "watermark_delay_s": 2}"#,
+            r#"{"operator": "window_count", "output_mode": "update", "watermark_delay_s": 3}"#,
+            r#"{"operator": "dedup", "dedup_columns": ["key", "event_time"], "watermark_delay_s": 1}"#,
+            r#"{"operator": "dedup_within_watermark", "dedup_columns": ["key"], "watermark_delay_s": 1}"#,
+        ] {
+            let json = format!(
+                r#"{{"seed": 9, "workload": {{"duration_s": 300, "rate_per_s": 20, "keys": 3,
+                      "lateness": {{"kind": "exponential", "mean_s": 10}}}},
+                     "trigger": {{"kind": "processing_time", "interval_s": 5}}, "query": {query}}}"#
+            );
+            let r = run(&json);
+            let f = &r.summary.fates;
+            assert_eq!(
+                f.on_time + f.late_counted + f.dropped_late + f.duplicate,
+                r.summary.events,
+                "{query}"
+            );
+            assert!(f.dropped_late > 0, "{query}: this lateness must drop rows");
+            // per-event detail covers every event (6 000 < the default limit)
+            let d = &r.events;
+            assert_eq!(d.stride, 1);
+            assert_eq!(d.id.len() as u64, r.summary.events, "{query}");
+            assert!(d.id.iter().enumerate().all(|(i, &id)| id == i as u64));
+            let count = |code: u8| d.fate.iter().filter(|&&c| c == code).count() as u64;
+            assert_eq!(count(2), f.dropped_late, "{query}");
+            assert_eq!(count(3), f.duplicate, "{query}");
+            assert_eq!(count(4), f.in_state_at_end, "{query}");
+            assert_eq!(count(0) + count(1), r.summary.latency.count, "{query}");
+            // visible no earlier than arrival; dropped rows never visible
+            for i in 0..d.id.len() {
+                if d.visible_us[i] >= 0 {
+                    assert!(d.visible_us[i] >= d.arrival_us[i]);
+                    assert!(d.fate[i] <= 1);
+                }
+                if d.fate[i] == 2 {
+                    // dropped by the watermark its batch used
+                    assert!(d.event_time_us[i] <= d.late_watermark_us[i], "{query}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn latency_follows_the_trigger_and_the_output_mode() {
+        let base = r#""workload": {"lateness": {"kind": "none"}}, "batch_cost": {"overhead_s": 0.5, "per_row_us": 0}"#;
+        let update = run(&format!(
+            r#"{{"seed": 1, {base}, "trigger": {{"kind": "processing_time", "interval_s": 10}},
+                 "query": {{"output_mode": "update"}}}}"#
+        ));
+        let l = &update.summary.latency;
+        // wait for the next trigger (0–10 s) + 0.5 s batch
+        assert!(l.max_s.unwrap() <= 10.5 + 1e-6 && l.p50_s.unwrap() > 0.5, "{l:?}");
+        let append = run(&format!(
+            r#"{{"seed": 1, {base}, "trigger": {{"kind": "processing_time", "interval_s": 10}}}}"#
+        ));
+        // append waits for window end (≤ 60 s) + the 60 s watermark delay
+        assert!(
+            append.summary.latency.p50_s.unwrap() > 60.0,
+            "{:?}",
+            append.summary.latency
+        );
+        let daily = run(&format!(
+            r#"{{"seed": 1, {base}, "query": {{"output_mode": "update"}},
+                 "trigger": {{"kind": "scheduled", "every_s": 3600, "startup_s": 270}}}}"#
+        ));
+        // 10 minutes of events, one run at 1 h + 4.5 min start-up
+        assert!(
+            daily.summary.latency.p50_s.unwrap() > 3000.0,
+            "{:?}",
+            daily.summary.latency
+        );
+    }
+
+    #[test]
+    fn large_runs_keep_a_sample() {
+        let r = run(r#"{"seed": 1, "report": {"detail_events": 1000}}"#);
+        assert!(r.events.stride >= 30);
+        assert!(r.events.id.len() <= 1100);
+        assert!(r.events.id.iter().all(|id| id % r.events.stride == 0));
+        assert_eq!(
+            r.summary.latency.count + r.summary.fates.in_state_at_end,
+            r.summary.fates.on_time + r.summary.fates.late_counted
+        );
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod conform;
 pub mod dedup;
 pub mod engine;
 pub mod error;
+pub mod latency;
 pub mod microbatch;
 pub mod operator;
 pub mod query;

@@ -24,6 +24,8 @@ pub struct MicroBatchQuery {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BatchRun {
     pub watermark: Option<Micros>,
+    /// The watermark late rows were tested against.
+    pub late_watermark: Option<Micros>,
     pub outcome: BatchOutcome,
 }
 
@@ -75,6 +77,7 @@ impl MicroBatchQuery {
         self.pending_no_data = moved && self.evicts && self.conf.no_data_micro_batches;
         BatchRun {
             watermark: evict,
+            late_watermark: late,
             outcome,
         }
     }

@@ -16,6 +16,29 @@ pub struct Row {
     /// Index into the key dictionary.
     pub key: u32,
     pub event_time: Micros,
+    /// When the source made it available (processing time); 0 where unknown.
+    pub arrival: Micros,
+}
+
+/// What the operator did with one input row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[repr(u8)]
+pub enum Fate {
+    /// Counted (or kept), event time not behind the watermark.
+    OnTime = 0,
+    /// Counted although its event time was behind the watermark: its window was still open.
+    LateCounted = 1,
+    /// Dropped by the watermark (numRowsDroppedByWatermark).
+    DroppedLate = 2,
+    /// Dropped as a duplicate of a row already in state.
+    Duplicate = 3,
+}
+
+/// An event whose result became visible in this batch's commit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Visible {
+    pub id: u64,
+    pub arrival: Micros,
 }
 
 /// An aggregate row: a window (or session), a key and its count.
@@ -42,6 +65,21 @@ pub struct BatchOutcome {
     pub dropped_late: u64,
     pub state: StateMetrics,
     pub output: Vec<OutRow>,
+    /// One per input row, in input order.
+    pub fates: Vec<Fate>,
+    /// Events (of this or earlier batches) whose result this batch's commit made visible:
+    /// counted rows at once in update and complete mode, a window's rows when append mode
+    /// emits it. An event in several windows is visible with the first one emitted.
+    pub visible: Vec<Visible>,
+}
+
+/// The fate of a row that was counted, given the late-row watermark.
+pub fn counted(r: &Row, late_wm: Option<Micros>) -> Fate {
+    if late_wm.is_some_and(|w| r.event_time < w) {
+        Fate::LateCounted
+    } else {
+        Fate::OnTime
+    }
 }
 
 /// Watermarks one batch works with. With `allowMultiple = true` Spark filters late rows
@@ -87,6 +125,14 @@ impl Operator {
             Operator::Dedup(op) => op.process(rows, wm),
             Operator::Select => BatchOutcome {
                 output: rows.iter().map(|r| OutRow::Dedup(*r)).collect(),
+                fates: vec![Fate::OnTime; rows.len()],
+                visible: rows
+                    .iter()
+                    .map(|r| Visible {
+                        id: r.id,
+                        arrival: r.arrival,
+                    })
+                    .collect(),
                 ..BatchOutcome::default()
             },
         }

@@ -1,6 +1,7 @@
 //! The simulation's result: per-micro-batch columns (one `Vec` per field, ready to be
 //! viewed as typed arrays) and a summary.
 
+use crate::latency::LatencySummary;
 use serde::Serialize;
 
 /// One entry per micro-batch, in batch order. All times are µs on the virtual clock.
@@ -55,10 +56,59 @@ pub struct Summary {
     pub overlapping_runs: u64,
     /// From the first event's arrival to the last batch's end, s.
     pub processing_span_s: f64,
+    /// Events by fate (each processed event in exactly one).
+    pub fates: FateCounts,
+    /// Arrival → the commit that made the event's result visible, over every event that
+    /// became visible.
+    pub latency: LatencySummary,
+}
+
+/// Processed events by what happened to them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct FateCounts {
+    /// Counted, event time not behind the watermark, result visible.
+    pub on_time: u64,
+    /// Counted although behind the watermark (its window was still open), result visible.
+    pub late_counted: u64,
+    /// Dropped by the watermark.
+    pub dropped_late: u64,
+    /// Dropped as duplicates.
+    pub duplicate: u64,
+    /// Counted but never made visible: its window was still open when the input ended.
+    pub in_state_at_end: u64,
+}
+
+/// Per-event detail for a systematic sample: the events whose id is a multiple of
+/// `stride` (every event when `stride` is 1). Index i describes event id `i × stride`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct EventColumns {
+    pub stride: u64,
+    pub id: Vec<u64>,
+    pub event_time_us: Vec<i64>,
+    pub arrival_us: Vec<i64>,
+    /// The micro-batch that took it; -1 if none did.
+    pub batch: Vec<i64>,
+    /// 0 on time, 1 late but counted, 2 dropped late, 3 duplicate, 4 still in state at the
+    /// end, 5 never processed.
+    pub fate: Vec<u8>,
+    /// The watermark its batch tested late rows against (`i64::MIN`: none).
+    pub late_watermark_us: Vec<i64>,
+    /// When its result became visible (the commit's end); -1 if never.
+    pub visible_us: Vec<i64>,
+}
+
+/// Non-empty buckets of the latency histogram, [low, high) µs.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct HistogramColumns {
+    pub low_us: Vec<i64>,
+    pub high_us: Vec<i64>,
+    pub count: Vec<u64>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Report {
     pub summary: Summary,
     pub batches: BatchColumns,
+    pub events: EventColumns,
+    pub latency_histogram: HistogramColumns,
 }

@@ -56,6 +56,24 @@ pub struct ScenarioSpec {
     pub query: QuerySpec,
     pub engine: EngineConf,
     pub batch_cost: BatchCostSpec,
+    pub report: ReportSpec,
+}
+
+/// How much per-event detail the report keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ReportSpec {
+    /// Per-event rows kept at most (about): beyond, a systematic sample of this size.
+    /// Default 200 000. Summary counts and latency percentiles always cover every event.
+    pub detail_events: u64,
+}
+
+impl Default for ReportSpec {
+    fn default() -> Self {
+        Self {
+            detail_events: 200_000,
+        }
+    }
 }
 
 impl Default for ScenarioSpec {
@@ -69,6 +87,7 @@ impl Default for ScenarioSpec {
             query: QuerySpec::default(),
             engine: EngineConf::default(),
             batch_cost: BatchCostSpec::default(),
+            report: ReportSpec::default(),
         }
     }
 }
@@ -82,6 +101,8 @@ pub struct Scenario {
     pub query: Query,
     pub engine: EngineConf,
     pub max_rows_per_batch: Option<u64>,
+    /// Per-event rows the report keeps (about).
+    pub detail_events: u64,
     /// µs per batch.
     pub overhead: i64,
     /// µs per row (fractional).
@@ -140,6 +161,7 @@ impl ScenarioSpec {
             query,
             engine: self.engine,
             max_rows_per_batch: self.source.max_rows_per_trigger,
+            detail_events: self.report.detail_events.max(1),
             overhead: crate::time::secs_to_micros(overhead_s),
             per_row_us,
         })

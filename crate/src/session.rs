@@ -8,7 +8,7 @@
 //! watermark (rows are not merged inside a partition first:
 //! `spark.sql.streaming.sessionWindow.merge.sessions.in.local.partition` is false by default).
 
-use crate::operator::{BatchOutcome, BatchWatermarks, OutRow, Row, WindowRow};
+use crate::operator::{BatchOutcome, BatchWatermarks, Fate, OutRow, Row, Visible, WindowRow, counted};
 use crate::query::OutputMode;
 use crate::state::StateStore;
 use crate::time::Micros;
@@ -17,8 +17,17 @@ use crate::time::Micros;
 pub struct SessionCount {
     gap: Micros,
     mode: OutputMode,
-    /// (key, session start) → (session end, count).
-    state: StateStore<(u32, Micros), (Micros, u64)>,
+    /// (key, session start) → session.
+    state: StateStore<(u32, Micros), Session>,
+}
+
+/// A session's state: its end, count, and in append mode the events waiting for it to be
+/// emitted (for their latency).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Session {
+    end: Micros,
+    count: u64,
+    pending: Vec<Visible>,
 }
 
 impl SessionCount {
@@ -35,17 +44,30 @@ impl SessionCount {
     }
 
     pub fn process(&mut self, rows: &[Row], wm: BatchWatermarks) -> BatchOutcome {
-        let mut out = BatchOutcome::default();
+        let mut out = BatchOutcome {
+            fates: Vec::with_capacity(rows.len()),
+            ..BatchOutcome::default()
+        };
         let drop_late = self.mode != OutputMode::Complete;
-        let mut fresh: Vec<(u32, Micros)> = Vec::with_capacity(rows.len());
+        let append = self.mode == OutputMode::Append;
+        let mut fresh: Vec<(u32, Micros, Visible)> = Vec::with_capacity(rows.len());
         for r in rows {
             if drop_late && wm.late.is_some_and(|w| r.event_time + self.gap <= w) {
                 out.dropped_late += 1;
+                out.fates.push(Fate::DroppedLate);
             } else {
-                fresh.push((r.key, r.event_time));
+                out.fates.push(counted(r, wm.late));
+                let v = Visible {
+                    id: r.id,
+                    arrival: r.arrival,
+                };
+                if !append {
+                    out.visible.push(v);
+                }
+                fresh.push((r.key, r.event_time, v));
             }
         }
-        fresh.sort_unstable();
+        fresh.sort_unstable_by_key(|&(k, t, v)| (k, t, v.id));
 
         let mut i = 0;
         while i < fresh.len() {
@@ -54,37 +76,30 @@ impl SessionCount {
             while j < fresh.len() && fresh[j].0 == key {
                 j += 1;
             }
-            self.merge_key(key, &fresh[i..j]);
+            self.merge_key(key, &fresh[i..j], append);
             i = j;
         }
 
-        let gap_rows = |gone: Vec<((u32, Micros), (Micros, u64))>| {
-            gone.into_iter().map(|((key, start), (end, count))| {
-                OutRow::Window(WindowRow {
-                    start,
-                    end,
-                    key,
-                    count,
-                })
+        let row = |key: u32, start: Micros, s: &Session| {
+            OutRow::Window(WindowRow {
+                start,
+                end: s.end,
+                key,
+                count: s.count,
             })
         };
         match self.mode {
             OutputMode::Complete => {
                 out.output
-                    .extend(self.state.iter().map(|(&(key, start), &(end, count))| {
-                        OutRow::Window(WindowRow {
-                            start,
-                            end,
-                            key,
-                            count,
-                        })
-                    }));
+                    .extend(self.state.iter().map(|(&(key, start), s)| row(key, start, s)));
             }
             OutputMode::Append | OutputMode::Update => {
                 if let Some(w) = wm.evict {
-                    let gone = self.state.remove_where(|_, (end, _)| *end <= w);
-                    if self.mode == OutputMode::Append {
-                        out.output.extend(gap_rows(gone));
+                    for ((key, start), s) in self.state.remove_where(|_, s| s.end <= w) {
+                        if append {
+                            out.output.push(row(key, start, &s));
+                            out.visible.extend(s.pending);
+                        }
                     }
                 }
             }
@@ -94,24 +109,34 @@ impl SessionCount {
     }
 
     /// Merges one key's new rows (sorted by event time) with its stored sessions.
-    fn merge_key(&mut self, key: u32, rows: &[(u32, Micros)]) {
+    fn merge_key(&mut self, key: u32, rows: &[(u32, Micros, Visible)], append: bool) {
         let stored = self.state.remove_where(|(k, _), _| *k == key);
-        let mut items: Vec<(Micros, Micros, u64)> =
-            stored.iter().map(|&((_, s), (e, c))| (s, e, c)).collect();
-        items.extend(rows.iter().map(|&(_, t)| (t, t + self.gap, 1)));
-        items.sort_unstable();
-        let mut merged: Vec<(Micros, Micros, u64)> = Vec::new();
-        for (s, e, c) in items {
+        let mut items: Vec<(Micros, Session)> = stored.into_iter().map(|((_, s), sess)| (s, sess)).collect();
+        items.extend(rows.iter().map(|&(_, t, v)| {
+            let pending = if append { vec![v] } else { Vec::new() };
+            (
+                t,
+                Session {
+                    end: t + self.gap,
+                    count: 1,
+                    pending,
+                },
+            )
+        }));
+        items.sort_by_key(|(s, sess)| (*s, sess.end));
+        let mut merged: Vec<(Micros, Session)> = Vec::new();
+        for (s, sess) in items {
             match merged.last_mut() {
-                Some(cur) if s <= cur.1 => {
-                    cur.1 = cur.1.max(e);
-                    cur.2 += c;
+                Some((_, cur)) if s <= cur.end => {
+                    cur.end = cur.end.max(sess.end);
+                    cur.count += sess.count;
+                    cur.pending.extend(sess.pending);
                 }
-                _ => merged.push((s, e, c)),
+                _ => merged.push((s, sess)),
             }
         }
-        for (s, e, c) in merged {
-            self.state.put((key, s), (e, c));
+        for (s, sess) in merged {
+            self.state.put((key, s), sess);
         }
     }
 }
@@ -127,6 +152,7 @@ mod tests {
             id,
             key,
             event_time: t,
+            arrival: t,
         }
     }
 

@@ -40,6 +40,13 @@ impl<K: Ord + Copy, V> StateStore<K, V> {
         self.updated += 1;
     }
 
+    /// Updates a row in place (inserting `default` first if absent); counts as one
+    /// updated row.
+    pub fn upsert(&mut self, k: K, default: impl FnOnce() -> V, f: impl FnOnce(&mut V)) {
+        f(self.rows.entry(k).or_insert_with(default));
+        self.updated += 1;
+    }
+
     /// Removes, in key order, every row for which `expired` holds, and returns them.
     pub fn remove_where(&mut self, mut expired: impl FnMut(&K, &V) -> bool) -> Vec<(K, V)> {
         let keys: Vec<K> = self

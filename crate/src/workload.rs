@@ -145,6 +145,13 @@ impl WorkloadSpec {
     }
 }
 
+impl Workload {
+    /// Mean number of events the workload generates.
+    pub fn expected_events(&self) -> f64 {
+        (self.end - self.start) as f64 / self.gap_us
+    }
+}
+
 /// Uniform in [0, 1) with 53 random bits.
 fn unit(rng: &mut ChaCha8Rng) -> f64 {
     (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
