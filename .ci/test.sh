@@ -34,6 +34,7 @@ step "cargo fmt --check" cargo fmt --all -- --check
 step "cargo clippy (native)" cargo clippy --quiet --workspace --all-targets -- -D warnings
 step "cargo clippy (wasm32)" cargo clippy --quiet -p pipeline-sim --lib --target wasm32-unknown-unknown -- -D warnings
 counted "cargo test" test-results/cargo-test.log cargo test --workspace
+step "native release build (the CLI the browser test compares with)" cargo build --quiet --release
 step "wasm build" .ci/build-wasm.sh
 step "type-check www/ (tsc --checkJs)" node_modules/.bin/tsc -p www/jsconfig.json
 counted "browser end-to-end (Chromium)" test-results/e2e.log \
