@@ -23,3 +23,9 @@ export function clock(us, refUs) {
   const sameDay = iso.slice(0, 10) === new Date(refUs / 1000).toISOString().slice(0, 10);
   return sameDay ? iso.slice(11, 23) : `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
 }
+
+/** A duration in seconds, or – when absent. @param {number | null} s @param {string} lang */
+export function seconds(s, lang) {
+  if (s === null || !Number.isFinite(s)) return '–';
+  return `${s.toLocaleString(lang, { maximumFractionDigits: s < 10 ? 2 : 0 })} s`;
+}

@@ -1,6 +1,6 @@
 // The summary panel: the scenario in one sentence and the few numbers that matter.
 import { t } from './i18n.js';
-import { int } from './format.js';
+import { int, seconds } from './format.js';
 
 /**
  * @typedef {object} Summary
@@ -11,6 +11,7 @@ import { int } from './format.js';
  * @property {number} output_rows
  * @property {number} peak_state_rows
  * @property {number} max_backlog_rows
+ * @property {{p50_s: number | null, p95_s: number | null, max_s: number | null}} latency
  */
 
 /**
@@ -32,15 +33,17 @@ export function renderSummary(lang, sc, s, ms) {
     mode: sc.query.output_mode,
     seed: sc.seed,
   });
-  /** @type {[string, number][]} */
+  /** @type {[string, string][]} */
   const items = [
-    ['events', s.events],
-    ['microBatches', s.batches],
-    ['noDataBatches', s.no_data_batches],
-    ['droppedLate', s.dropped_late],
-    ['outputRows', s.output_rows],
-    ['peakState', s.peak_state_rows],
-    ['maxBacklog', s.max_backlog_rows],
+    ['events', int(s.events, lang)],
+    ['microBatches', int(s.batches, lang)],
+    ['noDataBatches', int(s.no_data_batches, lang)],
+    ['droppedLate', int(s.dropped_late, lang)],
+    ['outputRows', int(s.output_rows, lang)],
+    ['peakState', int(s.peak_state_rows, lang)],
+    ['maxBacklog', int(s.max_backlog_rows, lang)],
+    ['latencyP50', seconds(s.latency.p50_s, lang)],
+    ['latencyP95', seconds(s.latency.p95_s, lang)],
   ];
   const list = /** @type {HTMLElement} */ (document.getElementById('summary-list'));
   list.replaceChildren(
@@ -50,7 +53,7 @@ export function renderSummary(lang, sc, s, ms) {
       const dt = document.createElement('dt');
       dt.textContent = t(lang, key);
       const dd = document.createElement('dd');
-      dd.textContent = int(value, lang);
+      dd.textContent = value;
       div.append(dt, dd);
       return div;
     }),

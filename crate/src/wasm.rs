@@ -86,6 +86,58 @@ impl Run {
     }
 }
 
+#[wasm_bindgen]
+impl Run {
+    /// Sampled per-event columns (see `EventColumns` in report.rs): ids.
+    #[wasm_bindgen(js_name = eventIds)]
+    pub fn event_ids(&self) -> Vec<f64> {
+        to_f64(&self.report.events.id)
+    }
+
+    #[wasm_bindgen(js_name = eventTimeUs)]
+    pub fn event_time_us(&self) -> Vec<f64> {
+        self.report
+            .events
+            .event_time_us
+            .iter()
+            .map(|&v| v as f64)
+            .collect()
+    }
+
+    #[wasm_bindgen(js_name = eventArrivalUs)]
+    pub fn event_arrival_us(&self) -> Vec<f64> {
+        self.report.events.arrival_us.iter().map(|&v| v as f64).collect()
+    }
+
+    /// Fate codes: 0 on time, 1 late but counted, 2 dropped late, 3 duplicate, 4 in state
+    /// at the end, 5 never processed.
+    #[wasm_bindgen(js_name = eventFate)]
+    pub fn event_fate(&self) -> Vec<u8> {
+        self.report.events.fate.clone()
+    }
+
+    /// When each sampled event became visible, µs; NaN if never.
+    #[wasm_bindgen(js_name = eventVisibleUs)]
+    pub fn event_visible_us(&self) -> Vec<f64> {
+        self.report
+            .events
+            .visible_us
+            .iter()
+            .map(|&v| if v < 0 { f64::NAN } else { v as f64 })
+            .collect()
+    }
+
+    /// Latency histogram: [low, high) µs and counts of the non-empty buckets, flattened as
+    /// low0, high0, count0, low1, …
+    #[wasm_bindgen(js_name = latencyHistogram)]
+    pub fn latency_histogram(&self) -> Vec<f64> {
+        let h = &self.report.latency_histogram;
+        (0..h.count.len())
+            .flat_map(|i| [h.low_us[i] as f64, h.high_us[i] as f64, h.count[i] as f64])
+            .collect()
+    }
+}
+
 fn to_f64(v: &[u64]) -> Vec<f64> {
     v.iter().map(|&x| x as f64).collect()
 }

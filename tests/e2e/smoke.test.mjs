@@ -28,13 +28,15 @@ test('the default simulation is computed in wasm and drawn', async () => {
     const m = await import('./pkg/pipeline_sim.js');
     return m.defaultScenario();
   });
-  const cli = JSON.parse(execFileSync(path.join(ROOT, 'target/release/pipeline-sim'), ['run', '-'], { input: scenario }).toString());
+  const cli = JSON.parse(execFileSync(path.join(ROOT, 'target/release/pipeline-sim'), ['run', '-'], { input: scenario, maxBuffer: 1 << 28 }).toString());
   const metric = async (/** @type {string} */ k) =>
     Number((await page.textContent(`[data-metric="${k}"] dd`))?.replace(/[^0-9]/g, ''));
   assert.equal(await metric('events'), cli.summary.events);
   assert.equal(await metric('microBatches'), cli.summary.batches);
   assert.equal(await metric('outputRows'), cli.summary.output_rows);
   assert.ok(cli.summary.events > 10_000, 'the default scenario generates a real workload');
+  const p95 = await page.textContent('[data-metric="latencyP95"] dd');
+  assert.equal(p95, `${Math.round(cli.summary.latency.p95_s)} s`);
 
   const rows = await page.locator('#batch-table tbody tr').count();
   assert.equal(rows, cli.summary.batches);
