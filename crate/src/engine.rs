@@ -62,7 +62,7 @@ const FATE_UNPROCESSED: u8 = 5;
 
 impl<'a> Sim<'a> {
     fn new(sc: &'a Scenario) -> Self {
-        let events = EventStream::new(sc.workload, sc.seed);
+        let events = EventStream::new(sc.workload.clone(), sc.seed);
         let mut s = Self {
             sc,
             counter: events.clone().peekable(),
@@ -373,7 +373,7 @@ mod tests {
 
     fn generated(json: &str) -> u64 {
         let sc = ScenarioSpec::from_json(json).unwrap();
-        EventStream::new(sc.workload, sc.seed).count() as u64
+        EventStream::new(sc.workload.clone(), sc.seed).count() as u64
     }
 
     #[test]

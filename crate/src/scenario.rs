@@ -93,7 +93,7 @@ impl Default for ScenarioSpec {
 }
 
 /// A validated scenario, in the core's units.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Scenario {
     pub seed: u64,
     pub workload: Workload,

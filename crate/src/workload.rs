@@ -1,6 +1,10 @@
 //! The seeded event generator. Events are made in event-time order and handed out in
 //! arrival order through a min-heap, so memory holds only the events still "in flight"
 //! (generated but not yet arrived), never the whole stream.
+//!
+//! Event times: a Poisson (or evenly spaced) process whose rate follows a shape (flat,
+//! bursty on/off, diurnal), with idle periods. Keys: uniform or Zipf. Arrival = event time
+//! + lateness from a distribution, with an optional "offline device" tail.
 
 use crate::error::{InputError, non_negative, positive};
 use crate::time::{Micros, parse_rfc3339, secs_to_micros};
@@ -9,6 +13,7 @@ use rand_core::{RngCore, SeedableRng};
 use serde::{Deserialize, Serialize};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
+use std::sync::Arc;
 
 /// One generated event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,14 +26,27 @@ pub struct Event {
     pub arrival: Micros,
 }
 
+/// How event times are spaced at a given rate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
-pub enum RateShape {
-    /// Evenly spaced events.
+pub enum Arrivals {
+    /// Evenly spaced.
     Constant,
-    /// A Poisson process: exponential gaps with mean 1/rate.
+    /// A Poisson process: exponential gaps.
     #[default]
     Poisson,
+}
+
+/// How the rate varies over time; the mean over a whole period stays `rate_per_s`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum RateShape {
+    #[default]
+    Flat,
+    /// `on_s` seconds at rate × (on+off)/on, then `off_s` seconds of silence, repeated.
+    Bursty { on_s: f64, off_s: f64 },
+    /// rate × (1 + amplitude × cos(2π (time of day − peak) / 24 h)), amplitude in [0, 1].
+    Diurnal { amplitude: f64, peak_hour_utc: f64 },
 }
 
 /// Arrival time − event time.
@@ -36,15 +54,46 @@ pub enum RateShape {
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Lateness {
     None,
-    Fixed { s: f64 },
-    Uniform { min_s: f64, max_s: f64 },
-    Exponential { mean_s: f64 },
+    Fixed {
+        s: f64,
+    },
+    Uniform {
+        min_s: f64,
+        max_s: f64,
+    },
+    Exponential {
+        mean_s: f64,
+    },
+    /// exp(N(ln median, sigma²)).
+    #[serde(rename = "log_normal")]
+    LogNormal {
+        median_s: f64,
+        sigma: f64,
+    },
 }
 
 impl Default for Lateness {
     fn default() -> Self {
         Lateness::Exponential { mean_s: 5.0 }
     }
+}
+
+/// A fraction of events from devices that were offline: their lateness is uniform in
+/// [min_s, max_s] instead of the main distribution.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OfflineTail {
+    pub fraction: f64,
+    pub min_s: f64,
+    pub max_s: f64,
+}
+
+/// A stretch with no events, in seconds after the workload's start.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Idle {
+    pub from_s: f64,
+    pub to_s: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -56,10 +105,18 @@ pub struct WorkloadSpec {
     pub duration_s: f64,
     /// Mean events per second. Default 50.
     pub rate_per_s: f64,
+    pub arrivals: Arrivals,
     pub shape: RateShape,
-    /// Distinct keys, drawn uniformly. Default 10.
+    pub idle: Vec<Idle>,
+    /// Distinct keys. Default 10.
     pub keys: u32,
+    /// Zipf exponent of the key popularity; 0 = uniform (default).
+    pub key_skew: f64,
+    /// Bytes per row, for the sink and cost models. Default 200 (an assumption: a small JSON
+    /// event; set it to your data's).
+    pub row_bytes: u32,
     pub lateness: Lateness,
+    pub offline: Option<OfflineTail>,
 }
 
 impl Default for WorkloadSpec {
@@ -68,26 +125,58 @@ impl Default for WorkloadSpec {
             start: "2024-01-01T00:00:00Z".into(),
             duration_s: 600.0,
             rate_per_s: 50.0,
-            shape: RateShape::Poisson,
+            arrivals: Arrivals::Poisson,
+            shape: RateShape::Flat,
+            idle: Vec::new(),
             keys: 10,
+            key_skew: 0.0,
+            row_bytes: 200,
             lateness: Lateness::default(),
+            offline: None,
         }
     }
 }
 
 /// Largest event count one scenario may generate (a day at 1 000 events/s is 86.4 M).
 pub const MAX_EVENTS: f64 = 200_000_000.0;
+/// Largest key count with a Zipf skew (its table takes 8 bytes a key).
+pub const MAX_SKEWED_KEYS: u32 = 10_000_000;
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Workload {
     pub start: Micros,
     pub end: Micros,
-    /// Mean gap between events, in µs (fractional).
+    /// Mean gap between events at the mean rate, µs (fractional).
     gap_us: f64,
-    shape: RateShape,
+    arrivals: Arrivals,
+    shape: Shape,
+    /// Sorted, non-overlapping [from, to) µs.
+    idle: Vec<(Micros, Micros)>,
     keys: u32,
+    /// Cumulative key probabilities when skewed.
+    zipf_cdf: Option<Arc<[f64]>>,
+    pub row_bytes: u32,
     lateness: Lateness,
+    offline: Option<OfflineTail>,
 }
+
+#[derive(Debug, Clone, Copy)]
+enum Shape {
+    Flat,
+    /// Period and on-length in µs, rate multiplier while on.
+    Bursty {
+        period: Micros,
+        on: Micros,
+        boost: f64,
+    },
+    /// Amplitude and the peak's offset into the UTC day, µs.
+    Diurnal {
+        amplitude: f64,
+        peak: Micros,
+    },
+}
+
+const DAY: Micros = 86_400_000_000;
 
 impl WorkloadSpec {
     pub fn validate(&self, field: &str) -> Result<Workload, InputError> {
@@ -115,46 +204,208 @@ impl WorkloadSpec {
         if self.keys == 0 {
             return Err(InputError::new(f("keys"), "must be at least 1"));
         }
-        match self.lateness {
-            Lateness::None => {}
-            Lateness::Fixed { s } => {
-                non_negative(&f("lateness.s"), s)?;
-            }
-            Lateness::Uniform { min_s, max_s } => {
-                non_negative(&f("lateness.min_s"), min_s)?;
-                non_negative(&f("lateness.max_s"), max_s)?;
-                if max_s < min_s {
-                    return Err(InputError::new(
-                        f("lateness.max_s"),
-                        format!("must be ≥ min_s ({min_s}), got {max_s}"),
-                    ));
+        let skew = non_negative(&f("key_skew"), self.key_skew)?;
+        if skew > 0.0 && self.keys > MAX_SKEWED_KEYS {
+            return Err(InputError::new(
+                f("keys"),
+                format!("at most {MAX_SKEWED_KEYS} keys with a key_skew"),
+            ));
+        }
+        let shape = match self.shape {
+            RateShape::Flat => Shape::Flat,
+            RateShape::Bursty { on_s, off_s } => {
+                let on = secs_to_micros(positive(&f("shape.on_s"), on_s)?);
+                let off = secs_to_micros(non_negative(&f("shape.off_s"), off_s)?);
+                Shape::Bursty {
+                    period: on + off,
+                    on,
+                    boost: (on + off) as f64 / on as f64,
                 }
             }
-            Lateness::Exponential { mean_s } => {
-                positive(&f("lateness.mean_s"), mean_s)?;
+            RateShape::Diurnal {
+                amplitude,
+                peak_hour_utc,
+            } => {
+                if !(0.0..=1.0).contains(&amplitude) {
+                    return Err(InputError::new(
+                        f("shape.amplitude"),
+                        format!("must be in [0, 1], got {amplitude}"),
+                    ));
+                }
+                if !(0.0..24.0).contains(&peak_hour_utc) {
+                    return Err(InputError::new(
+                        f("shape.peak_hour_utc"),
+                        format!("must be in [0, 24), got {peak_hour_utc}"),
+                    ));
+                }
+                Shape::Diurnal {
+                    amplitude,
+                    peak: secs_to_micros(peak_hour_utc * 3600.0),
+                }
+            }
+        };
+        let mut idle = Vec::with_capacity(self.idle.len());
+        for (i, p) in self.idle.iter().enumerate() {
+            let from = non_negative(&f(&format!("idle[{i}].from_s")), p.from_s)?;
+            let to = non_negative(&f(&format!("idle[{i}].to_s")), p.to_s)?;
+            if to <= from {
+                return Err(InputError::new(
+                    f(&format!("idle[{i}].to_s")),
+                    format!("must be after from_s ({from})"),
+                ));
+            }
+            idle.push((start + secs_to_micros(from), start + secs_to_micros(to)));
+        }
+        idle.sort_unstable();
+        let mut merged: Vec<(Micros, Micros)> = Vec::new();
+        for (a, b) in idle {
+            match merged.last_mut() {
+                Some(last) if a <= last.1 => last.1 = last.1.max(b),
+                _ => merged.push((a, b)),
             }
         }
+        validate_lateness(&self.lateness, &f("lateness"))?;
+        if let Some(o) = self.offline {
+            if !(0.0..=1.0).contains(&o.fraction) {
+                return Err(InputError::new(
+                    f("offline.fraction"),
+                    format!("must be in [0, 1], got {}", o.fraction),
+                ));
+            }
+            non_negative(&f("offline.min_s"), o.min_s)?;
+            non_negative(&f("offline.max_s"), o.max_s)?;
+            if o.max_s < o.min_s {
+                return Err(InputError::new(
+                    f("offline.max_s"),
+                    format!("must be ≥ min_s ({})", o.min_s),
+                ));
+            }
+        }
+        let zipf_cdf = (skew > 0.0).then(|| {
+            let mut acc = 0.0;
+            let mut cdf: Vec<f64> = (1..=self.keys)
+                .map(|k| {
+                    acc += (k as f64).powf(-skew);
+                    acc
+                })
+                .collect();
+            for c in &mut cdf {
+                *c /= acc;
+            }
+            Arc::from(cdf)
+        });
         Ok(Workload {
             start,
             end: start + secs_to_micros(duration_s),
             gap_us: 1e6 / rate,
-            shape: self.shape,
+            arrivals: self.arrivals,
+            shape,
+            idle: merged,
             keys: self.keys,
+            zipf_cdf,
+            row_bytes: self.row_bytes,
             lateness: self.lateness,
+            offline: self.offline,
         })
     }
 }
 
+fn validate_lateness(l: &Lateness, field: &str) -> Result<(), InputError> {
+    let f = |n: &str| format!("{field}.{n}");
+    match *l {
+        Lateness::None => {}
+        Lateness::Fixed { s } => {
+            non_negative(&f("s"), s)?;
+        }
+        Lateness::Uniform { min_s, max_s } => {
+            non_negative(&f("min_s"), min_s)?;
+            non_negative(&f("max_s"), max_s)?;
+            if max_s < min_s {
+                return Err(InputError::new(
+                    f("max_s"),
+                    format!("must be ≥ min_s ({min_s}), got {max_s}"),
+                ));
+            }
+        }
+        Lateness::Exponential { mean_s } => {
+            positive(&f("mean_s"), mean_s)?;
+        }
+        Lateness::LogNormal { median_s, sigma } => {
+            positive(&f("median_s"), median_s)?;
+            non_negative(&f("sigma"), sigma)?;
+            if sigma > 5.0 {
+                return Err(InputError::new(
+                    f("sigma"),
+                    format!("at most 5 (heavier tails overflow), got {sigma}"),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 impl Workload {
-    /// Mean number of events the workload generates.
+    /// Mean number of events the workload generates (idle periods not subtracted).
     pub fn expected_events(&self) -> f64 {
         (self.end - self.start) as f64 / self.gap_us
+    }
+
+    /// Rate multiplier at `t` (1 = the mean rate).
+    fn multiplier(&self, t: Micros) -> f64 {
+        match self.shape {
+            Shape::Flat => 1.0,
+            Shape::Bursty { period, on, boost } => {
+                if (t - self.start).rem_euclid(period) < on {
+                    boost
+                } else {
+                    0.0
+                }
+            }
+            Shape::Diurnal { amplitude, peak } => {
+                let phase = (t.rem_euclid(DAY) - peak) as f64 / DAY as f64;
+                1.0 + amplitude * (std::f64::consts::TAU * phase).cos()
+            }
+        }
+    }
+
+    fn max_multiplier(&self) -> f64 {
+        match self.shape {
+            Shape::Flat => 1.0,
+            Shape::Bursty { boost, .. } => boost,
+            Shape::Diurnal { amplitude, .. } => 1.0 + amplitude,
+        }
+    }
+
+    /// The first instant ≥ t outside idle periods and bursty silences.
+    fn skip_silence(&self, mut t: f64) -> f64 {
+        loop {
+            let ti = t.floor() as Micros;
+            if let Some(&(_, to)) = self.idle.iter().find(|(from, to)| *from <= ti && ti < *to) {
+                t = to as f64;
+                continue;
+            }
+            if let Shape::Bursty { period, on, .. } = self.shape {
+                let into = (ti - self.start).rem_euclid(period);
+                if into >= on {
+                    t = (ti - into + period) as f64;
+                    continue;
+                }
+            }
+            return t;
+        }
     }
 }
 
 /// Uniform in [0, 1) with 53 random bits.
 fn unit(rng: &mut ChaCha8Rng) -> f64 {
     (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+}
+
+/// Standard normal (Box-Muller; one of the pair).
+fn normal(rng: &mut ChaCha8Rng) -> f64 {
+    let u1 = 1.0 - unit(rng); // (0, 1]
+    let u2 = unit(rng);
+    (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
 }
 
 /// Events of a workload in arrival order (ties by id). Cloning it is cheap (RNG state
@@ -171,32 +422,61 @@ pub struct EventStream {
 
 impl EventStream {
     pub fn new(w: Workload, seed: u64) -> Self {
-        // The first event is at the workload's start.
+        // The first event is at the workload's start (or the first instant after a silence).
+        let next_time = w.skip_silence(w.start as f64);
         Self {
             w,
             rng: ChaCha8Rng::seed_from_u64(seed),
-            next_time: w.start as f64,
+            next_time,
             next_id: 0,
             in_flight: BinaryHeap::new(),
         }
     }
 
+    /// Moves `next_time` to the next event: thinning against the peak rate keeps a
+    /// Poisson process exact under a varying rate.
     fn advance_time(&mut self) {
-        let gap = match self.w.shape {
-            RateShape::Constant => self.w.gap_us,
-            RateShape::Poisson => -(1.0 - unit(&mut self.rng)).ln() * self.w.gap_us,
-        };
-        self.next_time += gap;
+        let max = self.w.max_multiplier();
+        loop {
+            let gap = match self.w.arrivals {
+                Arrivals::Constant => self.w.gap_us / self.w.multiplier(self.next_time as Micros).max(1e-9),
+                Arrivals::Poisson => -(1.0 - unit(&mut self.rng)).ln() * self.w.gap_us / max,
+            };
+            self.next_time = self.w.skip_silence(self.next_time + gap);
+            if self.w.arrivals == Arrivals::Constant || max == 1.0 {
+                return;
+            }
+            let m = self.w.multiplier(self.next_time as Micros);
+            if m >= max || unit(&mut self.rng) * max < m {
+                return;
+            }
+        }
     }
 
     fn lateness(&mut self) -> Micros {
+        if let Some(o) = self.w.offline {
+            if unit(&mut self.rng) < o.fraction {
+                return secs_to_micros(o.min_s + (o.max_s - o.min_s) * unit(&mut self.rng));
+            }
+        }
         let s = match self.w.lateness {
             Lateness::None => 0.0,
             Lateness::Fixed { s } => s,
             Lateness::Uniform { min_s, max_s } => min_s + (max_s - min_s) * unit(&mut self.rng),
             Lateness::Exponential { mean_s } => -(1.0 - unit(&mut self.rng)).ln() * mean_s,
+            Lateness::LogNormal { median_s, sigma } => median_s * (sigma * normal(&mut self.rng)).exp(),
         };
         secs_to_micros(s)
+    }
+
+    fn key(&mut self) -> u32 {
+        match &self.w.zipf_cdf {
+            None => (self.rng.next_u64() % u64::from(self.w.keys)) as u32,
+            Some(cdf) => {
+                let u = unit(&mut self.rng);
+                cdf.partition_point(|&c| c <= u).min(cdf.len() - 1) as u32
+            }
+        }
     }
 
     /// Generates one event into the in-flight heap; false when the workload is over.
@@ -205,7 +485,7 @@ impl EventStream {
         if t >= self.w.end {
             return false;
         }
-        let key = (self.rng.next_u64() % u64::from(self.w.keys)) as u32;
+        let key = self.key();
         let arrival = t + self.lateness();
         self.in_flight.push(Reverse((arrival, self.next_id, key, t)));
         self.next_id += 1;
@@ -252,14 +532,16 @@ mod tests {
         }
     }
 
+    fn events(s: &WorkloadSpec, seed: u64) -> Vec<Event> {
+        EventStream::new(s.validate("workload").unwrap(), seed).collect()
+    }
+
     #[test]
     fn arrival_order_and_seeded() {
         let w = spec().validate("workload").unwrap();
-        let a: Vec<Event> = EventStream::new(w, 7).collect();
-        let b: Vec<Event> = EventStream::new(w, 7).collect();
-        let c: Vec<Event> = EventStream::new(w, 8).collect();
-        assert_eq!(a, b);
-        assert_ne!(a, c);
+        let a = events(&spec(), 7);
+        assert_eq!(a, events(&spec(), 7));
+        assert_ne!(a, events(&spec(), 8));
         assert!(
             a.windows(2)
                 .all(|p| (p[0].arrival, p[0].id) < (p[1].arrival, p[1].id))
@@ -278,42 +560,171 @@ mod tests {
     #[test]
     fn constant_rate_is_exact() {
         let s = WorkloadSpec {
-            shape: RateShape::Constant,
+            arrivals: Arrivals::Constant,
             lateness: Lateness::None,
             ..spec()
         };
-        let n = EventStream::new(s.validate("w").unwrap(), 1).count();
-        assert_eq!(n, 2000);
+        assert_eq!(events(&s, 1).len(), 2000);
+    }
+
+    #[test]
+    fn bursty_and_idle_leave_silences() {
+        let s = WorkloadSpec {
+            duration_s: 1000.0,
+            shape: RateShape::Bursty {
+                on_s: 10.0,
+                off_s: 30.0,
+            },
+            idle: vec![Idle {
+                from_s: 500.0,
+                to_s: 600.0,
+            }],
+            lateness: Lateness::None,
+            ..spec()
+        };
+        let w = s.validate("w").unwrap();
+        let ev = events(&s, 3);
+        for e in &ev {
+            let off = (e.event_time - w.start) / 1_000_000;
+            assert!(off % 40 < 10, "event in a silence at {off} s");
+            assert!(!(500..600).contains(&off), "event in the idle period at {off} s");
+        }
+        // mean rate kept over the on/off cycle: 20/s × (1000 − 100 idle) s ≈ 18 000 (−idle)
+        assert!((16_000..19_500).contains(&ev.len()), "{}", ev.len());
+    }
+
+    #[test]
+    fn diurnal_peaks_at_its_hour() {
+        let s = WorkloadSpec {
+            duration_s: 86_400.0,
+            rate_per_s: 1.0,
+            shape: RateShape::Diurnal {
+                amplitude: 0.9,
+                peak_hour_utc: 14.0,
+            },
+            lateness: Lateness::None,
+            ..spec()
+        };
+        let ev = events(&s, 5);
+        let hour = |h: i64| {
+            ev.iter()
+                .filter(|e| (e.event_time / 3_600_000_000).rem_euclid(24) == h)
+                .count()
+        };
+        assert!(hour(14) > 5 * hour(2), "peak {} vs trough {}", hour(14), hour(2));
+        assert!((80_000..93_000).contains(&ev.len()), "{}", ev.len());
+    }
+
+    #[test]
+    fn zipf_keys_are_skewed() {
+        let s = WorkloadSpec {
+            keys: 100,
+            key_skew: 1.2,
+            ..spec()
+        };
+        let ev = events(&s, 2);
+        let k0 = ev.iter().filter(|e| e.key == 0).count();
+        let k50 = ev.iter().filter(|e| e.key == 50).count();
+        assert!(k0 > 20 * k50.max(1), "{k0} vs {k50}");
+        assert!(ev.iter().all(|e| e.key < 100));
+    }
+
+    #[test]
+    fn lognormal_median_and_offline_tail() {
+        let s = WorkloadSpec {
+            duration_s: 1000.0,
+            lateness: Lateness::LogNormal {
+                median_s: 4.0,
+                sigma: 1.0,
+            },
+            offline: Some(OfflineTail {
+                fraction: 0.01,
+                min_s: 3600.0,
+                max_s: 7200.0,
+            }),
+            ..spec()
+        };
+        let ev = events(&s, 4);
+        let mut late: Vec<i64> = ev.iter().map(|e| e.arrival - e.event_time).collect();
+        late.sort_unstable();
+        let median = late[late.len() / 2] as f64 / 1e6;
+        assert!((3.6..4.4).contains(&median), "{median}");
+        let offline = late.iter().filter(|&&l| l >= 3_600_000_000).count() as f64 / late.len() as f64;
+        assert!((0.006..0.014).contains(&offline), "{offline}");
     }
 
     #[test]
     fn validation_names_fields() {
-        let s = WorkloadSpec {
-            rate_per_s: -3.0,
-            ..spec()
-        };
-        assert_eq!(s.validate("workload").unwrap_err().field, "workload.rate_per_s");
-        let s = WorkloadSpec {
-            start: "yesterday".into(),
-            ..spec()
-        };
-        assert_eq!(s.validate("workload").unwrap_err().field, "workload.start");
-        let s = WorkloadSpec {
-            lateness: Lateness::Uniform {
-                min_s: 5.0,
-                max_s: 1.0,
-            },
-            ..spec()
-        };
+        let bad = |s: WorkloadSpec| s.validate("workload").unwrap_err().field;
         assert_eq!(
-            s.validate("workload").unwrap_err().field,
+            bad(WorkloadSpec {
+                rate_per_s: -3.0,
+                ..spec()
+            }),
+            "workload.rate_per_s"
+        );
+        assert_eq!(
+            bad(WorkloadSpec {
+                start: "yesterday".into(),
+                ..spec()
+            }),
+            "workload.start"
+        );
+        assert_eq!(
+            bad(WorkloadSpec {
+                lateness: Lateness::Uniform {
+                    min_s: 5.0,
+                    max_s: 1.0
+                },
+                ..spec()
+            }),
             "workload.lateness.max_s"
         );
-        let s = WorkloadSpec {
+        assert_eq!(
+            bad(WorkloadSpec {
+                shape: RateShape::Diurnal {
+                    amplitude: 2.0,
+                    peak_hour_utc: 1.0
+                },
+                ..spec()
+            }),
+            "workload.shape.amplitude"
+        );
+        assert_eq!(
+            bad(WorkloadSpec {
+                idle: vec![Idle {
+                    from_s: 5.0,
+                    to_s: 5.0
+                }],
+                ..spec()
+            }),
+            "workload.idle[0].to_s"
+        );
+        assert_eq!(
+            bad(WorkloadSpec {
+                offline: Some(OfflineTail {
+                    fraction: 1.5,
+                    min_s: 0.0,
+                    max_s: 1.0
+                }),
+                ..spec()
+            }),
+            "workload.offline.fraction"
+        );
+        assert_eq!(
+            bad(WorkloadSpec {
+                key_skew: f64::NAN,
+                ..spec()
+            }),
+            "workload.key_skew"
+        );
+        let e = WorkloadSpec {
             rate_per_s: 1e9,
             duration_s: 86400.0,
             ..spec()
-        };
-        assert!(s.validate("workload").unwrap_err().message.contains("limit"));
+        }
+        .validate("workload")
+        .unwrap_err();
+        assert!(e.message.contains("limit"));
     }
 }
