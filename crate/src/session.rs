@@ -5,7 +5,7 @@
 //! Each row opens the session [t, t + gap). Rows and stored sessions of one key merge,
 //! in start order, while the next start ≤ the current session's end (inclusive, as in
 //! Spark's `MergingSessionsIterator`). A row is late when its own session's end ≤ the
-//! watermark (rows are not merged inside a partition first:
+//! watermark, in every output mode (rows are not merged inside a partition first:
 //! `spark.sql.streaming.sessionWindow.merge.sessions.in.local.partition` is false by default).
 
 use crate::operator::{BatchOutcome, BatchWatermarks, Fate, OutRow, Row, Visible, WindowRow, counted};
@@ -48,12 +48,14 @@ impl SessionCount {
             fates: Vec::with_capacity(rows.len()),
             ..BatchOutcome::default()
         };
-        let drop_late = self.mode != OutputMode::Complete;
+        // Unlike fixed windows, session windows drop late rows in complete mode too (their
+        // restore operator always filters; conformance case session_complete).
         let append = self.mode == OutputMode::Append;
         let mut fresh: Vec<(u32, Micros, Visible)> = Vec::with_capacity(rows.len());
+        let mut late_groups: Vec<(u32, Micros)> = Vec::new();
         for r in rows {
-            if drop_late && wm.late.is_some_and(|w| r.event_time + self.gap <= w) {
-                out.dropped_late += 1;
+            if wm.late.is_some_and(|w| r.event_time + self.gap <= w) {
+                late_groups.push((r.key, r.event_time));
                 out.fates.push(Fate::DroppedLate);
             } else {
                 out.fates.push(counted(r, wm.late));
@@ -67,6 +69,12 @@ impl SessionCount {
                 fresh.push((r.key, r.event_time, v));
             }
         }
+        // Rows are partially aggregated on (key, their own session [t, t + gap)) before the
+        // state store, so late rows count as distinct (key, t) groups (conformance case
+        // random_s3_session_append: two identical late rows report 1).
+        late_groups.sort_unstable();
+        late_groups.dedup();
+        out.dropped_late = late_groups.len() as u64;
         fresh.sort_unstable_by_key(|&(k, t, v)| (k, t, v.id));
 
         let mut i = 0;
@@ -110,7 +118,11 @@ impl SessionCount {
 
     /// Merges one key's new rows (sorted by event time) with its stored sessions.
     fn merge_key(&mut self, key: u32, rows: &[(u32, Micros, Visible)], append: bool) {
-        let stored = self.state.remove_where(|(k, _), _| *k == key);
+        // Spark keys session state by (key, start): it writes every session of a key that
+        // had input (numRowsUpdated) and deletes the stored starts that no longer begin a
+        // session (numRowsRemoved; conformance case session_merge_across_batches_append).
+        let stored = self.state.take_where(|(k, _), _| *k == key);
+        let old_starts: Vec<Micros> = stored.iter().map(|((_, s), _)| *s).collect();
         let mut items: Vec<(Micros, Session)> = stored.into_iter().map(|((_, s), sess)| (s, sess)).collect();
         items.extend(rows.iter().map(|&(_, t, v)| {
             let pending = if append { vec![v] } else { Vec::new() };
@@ -135,6 +147,11 @@ impl SessionCount {
                 _ => merged.push((s, sess)),
             }
         }
+        let gone = old_starts
+            .iter()
+            .filter(|s| !merged.iter().any(|(m, _)| m == *s))
+            .count();
+        self.state.count_removed(gone as u64);
         for (s, sess) in merged {
             self.state.put((key, s), sess);
         }

@@ -65,6 +65,20 @@ impl<K: Ord + Copy, V> StateStore<K, V> {
         out
     }
 
+    /// Takes out, in key order, every row for which `take` holds, without counting them as
+    /// removed (they are about to be written back, e.g. sessions being merged).
+    pub fn take_where(&mut self, take: impl FnMut(&K, &V) -> bool) -> Vec<(K, V)> {
+        let before = self.removed;
+        let out = self.remove_where(take);
+        self.removed = before;
+        out
+    }
+
+    /// Counts rows as removed that `take_where` took out and will not write back.
+    pub fn count_removed(&mut self, n: u64) {
+        self.removed += n;
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = (&K, &V)> {
         self.rows.iter()
     }
