@@ -26,10 +26,13 @@ pub fn simulate(sc: &Scenario) -> Report {
 struct Sim<'a> {
     sc: &'a Scenario,
     events: Peekable<EventStream>,
-    /// A second copy of the stream, advanced only to count arrivals (for the backlog).
-    counter: Peekable<EventStream>,
-    arrived: u64,
+    /// Events consumed from the stream so far (taken by batches).
     taken: u64,
+    /// Batches whose backlog is not known yet: (batch index, end, rows taken up to it).
+    /// The stream comes in arrival order, so once the next unconsumed event arrives after a
+    /// batch's end, every event that had arrived by then is consumed: backlog = consumed −
+    /// taken by that batch. Needs no second pass over the stream and no buffer.
+    pending_backlog: std::collections::VecDeque<(usize, Micros, u64)>,
     query: MicroBatchQuery,
     rows: Vec<Row>,
     cols: BatchColumns,
@@ -65,10 +68,9 @@ impl<'a> Sim<'a> {
         let events = EventStream::new(sc.workload.clone(), sc.seed);
         let mut s = Self {
             sc,
-            counter: events.clone().peekable(),
             events: events.peekable(),
-            arrived: 0,
             taken: 0,
+            pending_backlog: std::collections::VecDeque::new(),
             query: MicroBatchQuery::new(&sc.query, sc.engine),
             rows: Vec::new(),
             cols: BatchColumns::default(),
@@ -88,12 +90,18 @@ impl<'a> Sim<'a> {
         s
     }
 
-    /// Rows that have arrived by `t` and wait to be taken.
-    fn backlog_at(&mut self, t: Micros) -> u64 {
-        while self.counter.next_if(|e: &Event| e.arrival <= t).is_some() {
-            self.arrived += 1;
+    /// Finalizes the backlog of every pending batch that ended before `next_arrival` (the
+    /// arrival of the next unconsumed event; None: the stream is exhausted).
+    fn settle_backlog(&mut self, next_arrival: Option<Micros>) {
+        while let Some(&(i, end, taken_then)) = self.pending_backlog.front() {
+            if next_arrival.is_some_and(|a| a <= end) {
+                break;
+            }
+            let backlog = self.taken - taken_then;
+            self.cols.backlog_rows[i] = backlog;
+            self.sum.max_backlog_rows = self.sum.max_backlog_rows.max(backlog);
+            self.pending_backlog.pop_front();
         }
-        self.arrived - self.taken
     }
 
     /// Takes up to `limit` rows that arrived by `bound` into `self.rows`.
@@ -101,9 +109,14 @@ impl<'a> Sim<'a> {
         self.rows.clear();
         let limit = limit.unwrap_or(u64::MAX);
         while (self.rows.len() as u64) < limit {
+            if !self.pending_backlog.is_empty() {
+                let next = self.events.peek().map(|e| e.arrival);
+                self.settle_backlog(next);
+            }
             let Some(e) = self.events.next_if(|e: &Event| e.arrival <= bound) else {
                 break;
             };
+            self.taken += 1;
             self.rows.push(Row {
                 id: e.id,
                 key: e.key,
@@ -111,7 +124,10 @@ impl<'a> Sim<'a> {
                 arrival: e.arrival,
             });
         }
-        self.taken += self.rows.len() as u64;
+        if !self.pending_backlog.is_empty() {
+            let next = self.events.peek().map(|e| e.arrival);
+            self.settle_backlog(next);
+        }
     }
 
     /// Runs the batch in `self.rows` starting at `start`; returns its end.
@@ -120,7 +136,8 @@ impl<'a> Sim<'a> {
         let n = self.rows.len() as u64;
         let duration = self.sc.overhead + (n as f64 * self.sc.per_row_us).round() as i64;
         let end = start + duration;
-        let backlog = self.backlog_at(end);
+        self.pending_backlog
+            .push_back((self.cols.id.len(), end, self.taken));
         let batch_id = self.cols.id.len() as i64;
         self.record_events(
             &run.outcome,
@@ -140,7 +157,7 @@ impl<'a> Sim<'a> {
         c.state_rows_updated.push(out.state.updated);
         c.state_rows_removed.push(out.state.removed);
         c.output_rows.push(out.output.len() as u64);
-        c.backlog_rows.push(backlog);
+        c.backlog_rows.push(0); // settled when the stream passes `end`
         let s = &mut self.sum;
         s.events += n;
         s.no_data_batches += u64::from(n == 0);
@@ -148,7 +165,6 @@ impl<'a> Sim<'a> {
         s.dropped_late += out.dropped_late;
         s.output_rows += out.output.len() as u64;
         s.peak_state_rows = s.peak_state_rows.max(out.state.total);
-        s.max_backlog_rows = s.max_backlog_rows.max(backlog);
         end
     }
 
@@ -319,9 +335,9 @@ impl<'a> Sim<'a> {
         }
     }
 
-    /// Arrival of the last event (runs the counting copy of the stream to its end).
+    /// Arrival of the last event (runs a copy of the stream to its end).
     fn last_arrival(&self) -> Micros {
-        self.counter
+        self.events
             .clone()
             .last()
             .map_or(self.sc.workload.start, |e| e.arrival)
@@ -329,7 +345,14 @@ impl<'a> Sim<'a> {
 
     fn finish(mut self) -> Report {
         self.sum.batches = self.cols.len() as u64;
-        self.sum.unprocessed_events = self.events.by_ref().count() as u64;
+        // Events never taken still count toward the backlogs of the batches they arrived
+        // before the end of.
+        while let Some(e) = self.events.next() {
+            self.settle_backlog(Some(e.arrival));
+            self.taken += 1;
+            self.sum.unprocessed_events += 1;
+        }
+        self.settle_backlog(None);
         self.sum.fates.in_state_at_end = self.counted - self.visible.min(self.counted);
         self.sum.latency = self.latency.summary();
         for (fate, visible) in self.detail.fate.iter_mut().zip(&self.detail.visible_us) {

@@ -10,6 +10,7 @@ use crate::error::{InputError, non_negative, positive};
 use crate::time::{Micros, parse_rfc3339, secs_to_micros};
 use rand_chacha::ChaCha8Rng;
 use rand_core::{RngCore, SeedableRng};
+use rand_distr::{Distribution, Exp1, StandardNormal};
 use serde::{Deserialize, Serialize};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -378,8 +379,11 @@ impl Workload {
 
     /// The first instant ≥ t outside idle periods and bursty silences.
     fn skip_silence(&self, mut t: f64) -> f64 {
+        if self.idle.is_empty() && !matches!(self.shape, Shape::Bursty { .. }) {
+            return t;
+        }
         loop {
-            let ti = t.floor() as Micros;
+            let ti = floor_us(t);
             if let Some(&(_, to)) = self.idle.iter().find(|(from, to)| *from <= ti && ti < *to) {
                 t = to as f64;
                 continue;
@@ -401,11 +405,25 @@ fn unit(rng: &mut ChaCha8Rng) -> f64 {
     (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
 }
 
-/// Standard normal (Box-Muller; one of the pair).
+/// Standard exponential (ziggurat: no logarithm on the common path).
+fn exp1(rng: &mut ChaCha8Rng) -> f64 {
+    Exp1.sample(rng)
+}
+
+/// Standard normal (ziggurat).
 fn normal(rng: &mut ChaCha8Rng) -> f64 {
-    let u1 = 1.0 - unit(rng); // (0, 1]
-    let u2 = unit(rng);
-    (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
+    StandardNormal.sample(rng)
+}
+
+/// ⌊t⌋ for an instant in µs (a cast truncates toward zero; fix up before 1970).
+fn floor_us(t: f64) -> Micros {
+    let i = t as Micros;
+    if (i as f64) > t { i - 1 } else { i }
+}
+
+/// Non-negative seconds to whole µs, rounded (the hot-path twin of `secs_to_micros`).
+fn lateness_us(s: f64) -> Micros {
+    (s * 1e6 + 0.5) as Micros
 }
 
 /// Events of a workload in arrival order (ties by id). Cloning it is cheap (RNG state
@@ -440,7 +458,7 @@ impl EventStream {
         loop {
             let gap = match self.w.arrivals {
                 Arrivals::Constant => self.w.gap_us / self.w.multiplier(self.next_time as Micros).max(1e-9),
-                Arrivals::Poisson => -(1.0 - unit(&mut self.rng)).ln() * self.w.gap_us / max,
+                Arrivals::Poisson => exp1(&mut self.rng) * self.w.gap_us / max,
             };
             self.next_time = self.w.skip_silence(self.next_time + gap);
             if self.w.arrivals == Arrivals::Constant || max == 1.0 {
@@ -456,17 +474,17 @@ impl EventStream {
     fn lateness(&mut self) -> Micros {
         if let Some(o) = self.w.offline {
             if unit(&mut self.rng) < o.fraction {
-                return secs_to_micros(o.min_s + (o.max_s - o.min_s) * unit(&mut self.rng));
+                return lateness_us(o.min_s + (o.max_s - o.min_s) * unit(&mut self.rng));
             }
         }
         let s = match self.w.lateness {
             Lateness::None => 0.0,
             Lateness::Fixed { s } => s,
             Lateness::Uniform { min_s, max_s } => min_s + (max_s - min_s) * unit(&mut self.rng),
-            Lateness::Exponential { mean_s } => -(1.0 - unit(&mut self.rng)).ln() * mean_s,
+            Lateness::Exponential { mean_s } => exp1(&mut self.rng) * mean_s,
             Lateness::LogNormal { median_s, sigma } => median_s * (sigma * normal(&mut self.rng)).exp(),
         };
-        secs_to_micros(s)
+        lateness_us(s)
     }
 
     fn key(&mut self) -> u32 {
@@ -481,7 +499,7 @@ impl EventStream {
 
     /// Generates one event into the in-flight heap; false when the workload is over.
     fn generate(&mut self) -> bool {
-        let t = self.next_time.floor() as Micros;
+        let t = floor_us(self.next_time);
         if t >= self.w.end {
             return false;
         }
@@ -502,7 +520,7 @@ impl Iterator for EventStream {
         // the heap's head is final once it arrives no later than next_time.
         loop {
             match self.in_flight.peek() {
-                Some(Reverse((arrival, ..))) if (*arrival as f64) <= self.next_time.floor() => break,
+                Some(Reverse((arrival, ..))) if *arrival <= floor_us(self.next_time) => break,
                 _ => {
                     if !self.generate() {
                         break;

@@ -1,0 +1,11 @@
+use pipeline_sim::ScenarioSpec;
+use std::time::Instant;
+fn main() {
+    let sc = ScenarioSpec::from_json(
+        r#"{"seed": 1, "workload": {"duration_s": 2000, "rate_per_s": 1000, "keys": 100}}"#,
+    )
+    .unwrap();
+    let t0 = Instant::now();
+    let n = pipeline_sim::workload::EventStream::new(sc.workload.clone(), 1).count();
+    println!("generator: {n} events in {:.2} s", t0.elapsed().as_secs_f64());
+}
