@@ -1,10 +1,12 @@
 # The two commands of README.md. Each installs what it needs first (.ci/setup.sh).
 #   make run    build native + wasm (release) and serve www/ at http://127.0.0.1:$(PORT)/
 #   make test   every test; ends with one line "N passed, N failed"
+#   make oracle regenerate the conformance cases' expected sections from real Apache Spark
+#               (PySpark 4.3.0 from PyPI + Java 17; ~4 min, first run downloads ~460 MB)
 PORT ?= 8080
 HOST ?= 127.0.0.1
 
-.PHONY: run test build setup serve clean
+.PHONY: run test build setup serve clean oracle
 
 run: build
 	@echo "Serving the demo at http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
@@ -20,6 +22,9 @@ setup:
 test:
 	@.ci/setup.sh browser
 	@.ci/test.sh
+
+oracle:
+	tests/conformance/oracle.sh
 
 clean:
 	rm -rf target www/pkg test-results

@@ -6,6 +6,7 @@ use crate::query::OutputMode;
 use crate::state::StateStore;
 use crate::time::Micros;
 use crate::window::Windowing;
+use rustc_hash::FxHashMap;
 
 /// A group's state: its count and, in append mode, the events waiting for the window to
 /// be emitted (for their latency).
@@ -21,8 +22,8 @@ pub struct WindowCount {
     mode: OutputMode,
     /// (window start, key) → group.
     state: StateStore<(Micros, u32), Group>,
-    /// Scratch: (group, row index, whether this is the row's first counted window).
-    partial: Vec<((Micros, u32), u32, bool)>,
+    /// Scratch: this batch's partial aggregates.
+    partial: FxHashMap<(Micros, u32), Group>,
 }
 
 impl WindowCount {
@@ -31,7 +32,7 @@ impl WindowCount {
             windowing,
             mode,
             state: StateStore::default(),
-            partial: Vec::new(),
+            partial: FxHashMap::default(),
         }
     }
 
@@ -43,21 +44,38 @@ impl WindowCount {
     pub fn process(&mut self, rows: &[Row], wm: BatchWatermarks) -> BatchOutcome {
         let size = self.windowing.size;
         let drop_late = self.mode != OutputMode::Complete;
+        let append = self.mode == OutputMode::Append;
         let mut out = BatchOutcome {
             fates: Vec::with_capacity(rows.len()),
             ..BatchOutcome::default()
         };
+        // Partial aggregation first, as Spark's partial HashAggregate does before the state
+        // store: each (window, key) is written once per batch. The hash map's order never
+        // reaches a result: its groups are sorted before they touch the state.
         let partial = &mut self.partial;
         partial.clear();
         let mut late_groups: Vec<(Micros, u32)> = Vec::new();
-        for (i, r) in rows.iter().enumerate() {
+        for r in rows {
             let mut first = true;
             for start in self.windowing.starts(r.event_time) {
                 if drop_late && wm.late.is_some_and(|w| start + size <= w) {
                     late_groups.push((start, r.key));
                     continue;
                 }
-                partial.push(((start, r.key), i as u32, first));
+                let g = partial.entry((start, r.key)).or_default();
+                g.count += 1;
+                if first {
+                    // An event's latency is that of its first counted window.
+                    let v = Visible {
+                        id: r.id,
+                        arrival: r.arrival,
+                    };
+                    if append {
+                        g.pending.push(v)
+                    } else {
+                        out.visible.push(v)
+                    }
+                }
                 first = false;
             }
             out.fates.push(if first {
@@ -73,39 +91,16 @@ impl WindowCount {
         late_groups.sort_unstable();
         late_groups.dedup();
         out.dropped_late = late_groups.len() as u64;
-        // Partial aggregation first, as Spark's partial HashAggregate does before the
-        // state store: each (window, key) is written once per batch.
-        partial.sort_unstable_by_key(|(k, i, _)| (*k, *i));
-        let append = self.mode == OutputMode::Append;
-        let mut updated: Vec<(Micros, u32)> = Vec::new();
-        let mut i = 0;
-        while i < partial.len() {
-            let k = partial[i].0;
-            let mut j = i;
-            while j < partial.len() && partial[j].0 == k {
-                j += 1;
-            }
-            let group = &partial[i..j];
-            let firsts = group.iter().filter(|g| g.2).map(|&(_, idx, _)| {
-                let r = &rows[idx as usize];
-                Visible {
-                    id: r.id,
-                    arrival: r.arrival,
-                }
+
+        let mut updated: Vec<((Micros, u32), Group)> = partial.drain().collect();
+        updated.sort_unstable_by_key(|(k, _)| *k);
+        for (k, g) in &mut updated {
+            let pending = std::mem::take(&mut g.pending);
+            let n = g.count;
+            self.state.upsert(*k, Group::default, |s| {
+                s.count += n;
+                s.pending.extend(pending);
             });
-            if append {
-                let pending: Vec<Visible> = firsts.collect();
-                self.state.upsert(k, Group::default, |g| {
-                    g.count += group.len() as u64;
-                    g.pending.extend(pending);
-                });
-            } else {
-                out.visible.extend(firsts);
-                self.state
-                    .upsert(k, Group::default, |g| g.count += group.len() as u64);
-            }
-            updated.push(k);
-            i = j;
         }
 
         let row = |(start, key): (Micros, u32), count: u64| {
@@ -122,7 +117,7 @@ impl WindowCount {
                     .extend(self.state.iter().map(|(k, g)| row(*k, g.count)));
             }
             OutputMode::Update => {
-                for k in &updated {
+                for (k, _) in &updated {
                     if let Some(g) = self.state.get(k) {
                         out.output.push(row(*k, g.count));
                     }

@@ -489,7 +489,8 @@ impl EventStream {
 
     fn key(&mut self) -> u32 {
         match &self.w.zipf_cdf {
-            None => (self.rng.next_u64() % u64::from(self.w.keys)) as u32,
+            // Lemire's multiply-shift: uniform in [0, keys) without a division.
+            None => ((u128::from(self.rng.next_u64()) * u128::from(self.w.keys)) >> 64) as u32,
             Some(cdf) => {
                 let u = unit(&mut self.rng);
                 cdf.partition_point(|&c| c <= u).min(cdf.len() - 1) as u32

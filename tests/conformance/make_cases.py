@@ -1,0 +1,752 @@
+#!/usr/bin/env python3
+"""Writes the hand-authored conformance cases into tests/conformance/cases/.
+
+Each case is a query, its engine settings and its input micro-batches; the `expected`
+section is left to the real-Spark oracle (`oracle.sh`). Idempotent: a file whose
+query/input/settings are unchanged is left as it is (with its `expected`); a new or changed
+case is written without `expected` and must be regenerated with the oracle.
+
+Times are seconds after 2024-01-01T00:00:00Z (plus optional microseconds). Row ids are unique
+within a case, except in dedup cases where a repeated id is the point (the same logical event).
+
+Usage: python make_cases.py            (write/refresh cases/*.json)
+       python make_cases.py --list     (print the case names)
+"""
+import datetime as dt
+import json
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CASES_DIR = os.path.join(HERE, "cases")
+FORMAT = "pipeline-sim/conformance-v1"
+BASE = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
+
+
+def ts(sec, us=0):
+    """2024-01-01 + sec seconds + us microseconds, as the examples write it (6 digits, Z)."""
+    t = BASE + dt.timedelta(seconds=sec, microseconds=us)
+    return t.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+class Ids:
+    def __init__(self):
+        self.n = 0
+
+    def next(self):
+        self.n += 1
+        return self.n
+
+
+def rows(ids, *specs):
+    """specs: (key, sec) or (key, sec, us) -> rows with fresh ids."""
+    out = []
+    for s in specs:
+        key, sec = s[0], s[1]
+        us = s[2] if len(s) > 2 else 0
+        out.append({"id": ids.next(), "key": key, "event_time": ts(sec, us)})
+    return out
+
+
+def drows(*specs):
+    """specs: (id, key, sec) or (id, key, sec, us) -> rows with the given ids (dedup cases)."""
+    out = []
+    for s in specs:
+        i, key, sec = s[0], s[1], s[2]
+        us = s[3] if len(s) > 3 else 0
+        out.append({"id": i, "key": key, "event_time": ts(sec, us)})
+    return out
+
+
+def engine(partitions=4, nodata=True, allow_multiple=True):
+    return {
+        "name": "spark",
+        "version": "4.3.0",
+        "conf": {
+            "spark.sql.shuffle.partitions": partitions,
+            "spark.sql.streaming.noDataMicroBatches.enabled": nodata,
+            "spark.sql.streaming.statefulOperator.allowMultiple": allow_multiple,
+        },
+    }
+
+
+def tumbling(size):
+    return {"kind": "tumbling", "size_s": size}
+
+
+def sliding(size, slide):
+    return {"kind": "sliding", "size_s": size, "slide_s": slide}
+
+
+def session(gap):
+    return {"kind": "session", "gap_s": gap}
+
+
+def wq(window, delay, mode):
+    return {"operator": "window_count", "window": window, "watermark_delay_s": delay,
+            "output_mode": mode}
+
+
+def dq(cols, delay, mode="append", within=False):
+    return {"operator": "dedup_within_watermark" if within else "dedup", "dedup_columns": cols,
+            "watermark_delay_s": delay, "output_mode": mode}
+
+
+def case(name, description, query, inp, **eng):
+    return {"format": FORMAT, "name": name, "description": description, "engine": engine(**eng),
+            "query": query, "input": inp}
+
+
+CASES = []
+
+
+def add(c):
+    CASES.append(c)
+
+
+# ---------------------------------------------------------------- tumbling boundaries
+i = Ids()
+add(case(
+    "tumbling_window_end_eq_watermark",
+    "10 s tumbling, 5 s watermark, append. The watermark lands exactly on a window end (10.000, "
+    "20.000, 30.000): the window is emitted then (end <= watermark). A row whose window end equals "
+    "the watermark (9.999999 at wm 10) is dropped; a row whose event time equals the watermark "
+    "(10.000000 at wm 10) is kept, its window [10,20) being open.",
+    wq(tumbling(10), 5, "append"),
+    [
+        rows(i, ("a", 3), ("a", 8), ("b", 12)),
+        rows(i, ("a", 9, 999999), ("b", 15)),
+        rows(i, ("a", 9, 999999), ("a", 10), ("b", 25)),
+        rows(i, ("c", 19, 999999), ("c", 20), ("b", 30)),
+        rows(i, ("c", 30)),
+        rows(i, ("a", 35)),
+    ],
+))
+
+i = Ids()
+add(case(
+    "tumbling_watermark_ms_truncation",
+    "10 s tumbling, 10 s watermark, append. Max event times with sub-millisecond parts "
+    "(.000500, .000999, .999999): the watermark is max event time truncated to the millisecond "
+    "minus the delay (20.000999 -> 10.000, 29.999999 -> 19.999, 30.000500 -> 20.000). A row at "
+    "19.999500 is still accepted at watermark 19.999 (its window ends at 20).",
+    wq(tumbling(10), 10, "append"),
+    [
+        rows(i, ("a", 5, 500)),
+        rows(i, ("a", 20, 999), ("a", 12)),
+        rows(i, ("a", 9, 999999), ("b", 29, 999999)),
+        rows(i, ("b", 19, 999500), ("c", 30, 500)),
+        rows(i, ("b", 40, 1)),
+        rows(i, ("a", 39, 999999), ("a", 30)),
+        rows(i, ("d", 50, 999)),
+    ],
+))
+
+i = Ids()
+add(case(
+    "tumbling_sub_ms_boundaries_update",
+    "10 s tumbling, 10 s watermark, update. Event times 1 us either side of window boundaries "
+    "(9.999999 / 10.000000 / 10.000001 / 19.999999 / 20.000000) land in the right windows; late "
+    "rows against a millisecond watermark.",
+    wq(tumbling(10), 10, "update"),
+    [
+        rows(i, ("a", 9, 999999), ("a", 10), ("a", 10, 1), ("b", 19, 999999), ("b", 20)),
+        rows(i, ("a", 0), ("a", 0, 1), ("b", 29, 999999)),
+        rows(i, ("a", 19, 999999), ("b", 20, 1), ("a", 29, 999999)),
+        rows(i, ("a", 40, 500)),
+        rows(i, ("a", 30, 1), ("b", 29, 999999), ("c", 30)),
+    ],
+))
+
+i = Ids()
+add(case(
+    "tumbling_out_of_order_in_batch_update",
+    "10 s tumbling, 5 s watermark, update. Rows in descending event-time order inside one batch: "
+    "nothing in the batch is late (late rows are judged against the watermark in effect, not the "
+    "batch's own max); the watermark then follows the batch max.",
+    wq(tumbling(10), 5, "update"),
+    [
+        rows(i, ("a", 45), ("b", 38), ("a", 31), ("a", 22), ("b", 14), ("a", 3)),
+        rows(i, ("a", 41), ("b", 39, 999999), ("a", 40), ("c", 35)),
+        rows(i, ("c", 60), ("c", 52), ("a", 44), ("b", 49, 999999)),
+        rows(i, ("a", 55), ("a", 54, 999999)),
+    ],
+))
+
+i = Ids()
+add(case(
+    "tumbling_7s_epoch_alignment",
+    "7 s tumbling, 3 s watermark, append. 7 does not divide the seconds since 1970 of "
+    "2024-01-01T00:00:00 (1704067200 mod 7 = 3): windows are aligned to the epoch, so they start "
+    "at 00:00:04, 00:00:11, 00:00:18, ... (and 23:59:57 of the day before).",
+    wq(tumbling(7), 3, "append"),
+    [
+        rows(i, ("a", 0), ("a", 3, 999999), ("a", 4), ("b", 10, 999999), ("b", 11)),
+        rows(i, ("a", 17), ("b", 18)),
+        rows(i, ("a", 24, 999999), ("a", 25)),
+        rows(i, ("b", 40)),
+    ],
+))
+
+# ---------------------------------------------------------------- late-row counting
+i = Ids()
+add(case(
+    "tumbling_late_same_window_append",
+    "10 s tumbling, 10 s watermark, append. At watermark 15: one batch with 4 late rows for "
+    "(a,[0,10)), 2 late rows for (b,[0,10)), 1 late row for (c,[0,10)) and one open-window row. "
+    "Then at watermark 35 late rows for two windows of one key. Shows what "
+    "numRowsDroppedByWatermark counts (input rows vs partially aggregated groups).",
+    wq(tumbling(10), 10, "append"),
+    [
+        rows(i, ("a", 5), ("b", 6), ("a", 25)),
+        rows(i, ("a", 1), ("a", 2), ("a", 3), ("a", 4), ("b", 7), ("b", 8), ("c", 9), ("a", 12)),
+        rows(i, ("a", 45)),
+        rows(i, ("a", 3), ("a", 13), ("a", 14), ("a", 23), ("b", 36)),
+    ],
+))
+
+i = Ids()
+add(case(
+    "tumbling_late_same_window_update",
+    "Same input as tumbling_late_same_window_append, update mode.",
+    wq(tumbling(10), 10, "update"),
+    [
+        rows(i, ("a", 5), ("b", 6), ("a", 25)),
+        rows(i, ("a", 1), ("a", 2), ("a", 3), ("a", 4), ("b", 7), ("b", 8), ("c", 9), ("a", 12)),
+        rows(i, ("a", 45)),
+        rows(i, ("a", 3), ("a", 13), ("a", 14), ("a", 23), ("b", 36)),
+    ],
+))
+
+i = Ids()
+add(case(
+    "sliding_late_rows_count",
+    "10 s windows sliding by 5 s, 10 s watermark, append. At watermark 20: rows at 11, 11.5, 12 "
+    "(key a) and 13 (key c) have both windows ([5,15), [10,20)) late; rows at 17 (a) and 18 (b) "
+    "have one late window ([10,20)) and one open ([15,25)). Input rows fully late: 4; rows with "
+    "a late window: 6; late (row, window) pairs: 10; late (key, window) groups: 5.",
+    wq(sliding(10, 5), 10, "append"),
+    [
+        rows(i, ("a", 30)),
+        rows(i, ("a", 11), ("a", 11, 500000), ("a", 12), ("a", 17), ("b", 18), ("c", 13)),
+        rows(i, ("a", 50)),
+    ],
+))
+
+i = Ids()
+add(case(
+    "complete_late_rows_never_dropped",
+    "10 s tumbling, 5 s watermark, complete mode: the watermark advances, yet rows far behind it "
+    "are still counted and no state is ever evicted; complete mode runs no no-data batch.",
+    wq(tumbling(10), 5, "complete"),
+    [
+        rows(i, ("a", 1), ("b", 2)),
+        rows(i, ("a", 100)),
+        rows(i, ("a", 3), ("b", 4), ("c", 5), ("a", 95)),
+        rows(i, ("c", 200)),
+        rows(i, ("a", 0), ("a", 150)),
+    ],
+))
+
+# ---------------------------------------------------------------- sliding windows
+i = Ids()
+add(case(
+    "sliding_10_5_append_boundaries",
+    "10 s windows sliding by 5 s, 10 s watermark, append. Rows exactly on slide boundaries "
+    "(5.000, 10.000) and 1 us before them: a row at t belongs to the windows with "
+    "start <= t < end.",
+    wq(sliding(10, 5), 10, "append"),
+    [
+        rows(i, ("a", 4, 999999), ("a", 5), ("a", 9, 999999), ("a", 10), ("b", 0)),
+        rows(i, ("a", 14, 999999), ("b", 15)),
+        rows(i, ("a", 25)),
+        rows(i, ("b", 30)),
+        rows(i, ("a", 45)),
+    ],
+))
+
+i = Ids()
+add(case(
+    "sliding_10_3_append",
+    "10 s windows sliding by 3 s (slide does not divide size: a row is in 3 or 4 windows), "
+    "10 s watermark, append.",
+    wq(sliding(10, 3), 10, "append"),
+    [
+        rows(i, ("a", 0), ("a", 1), ("a", 2, 999999), ("a", 3), ("b", 9)),
+        rows(i, ("a", 10), ("b", 11, 999999), ("b", 12)),
+        rows(i, ("a", 21), ("b", 24)),
+        rows(i, ("a", 13), ("b", 30)),
+        rows(i, ("a", 50)),
+    ],
+))
+
+i = Ids()
+add(case(
+    "sliding_20_10_update",
+    "20 s windows sliding by 10 s, 10 s watermark, update.",
+    wq(sliding(20, 10), 10, "update"),
+    [
+        rows(i, ("a", 5), ("a", 15), ("b", 10)),
+        rows(i, ("a", 25), ("b", 19, 999999)),
+        rows(i, ("a", 9), ("a", 20), ("b", 41)),
+        rows(i, ("a", 30), ("b", 35)),
+        rows(i, ("a", 61)),
+    ],
+))
+
+i = Ids()
+add(case(
+    "sliding_10_7_complete_epoch",
+    "10 s windows sliding by 7 s, 5 s watermark, complete. 1704067200 mod 7 = 3, so window "
+    "starts are 00:00:04, 00:00:11, ... (epoch-aligned); a row is in 1 or 2 windows.",
+    wq(sliding(10, 7), 5, "complete"),
+    [
+        rows(i, ("a", 0), ("a", 4), ("a", 6), ("a", 10, 999999), ("a", 11)),
+        rows(i, ("b", 13), ("b", 14)),
+        rows(i, ("a", 30), ("b", 2)),
+    ],
+))
+
+i = Ids()
+add(case(
+    "sliding_15_4_update_nowm",
+    "15 s windows sliding by 4 s (a row is in 3 or 4 windows), no watermark, update: state is "
+    "kept forever and every updated window is emitted.",
+    wq(sliding(15, 4), None, "update"),
+    [
+        rows(i, ("a", 0), ("a", 4), ("b", 7, 999999)),
+        rows(i, ("a", 15), ("b", 1)),
+        rows(i, ("a", 100)),
+    ],
+))
+
+# ---------------------------------------------------------------- session windows
+i = Ids()
+add(case(
+    "session_append_basic",
+    "Session windows (gap 5 s), 10 s watermark, append: a session is emitted once its end "
+    "(last event + gap) <= watermark. Late rows: c@16 at watermark 20 (event time behind the "
+    "watermark, but its session [16,21) would end after it).",
+    wq(session(5), 10, "append"),
+    [
+        rows(i, ("a", 1), ("a", 3), ("b", 2), ("a", 10)),
+        rows(i, ("a", 30)),
+        rows(i, ("b", 21), ("b", 24), ("a", 33), ("c", 16), ("c", 9)),
+        rows(i, ("a", 50)),
+        rows(i, ("b", 60)),
+    ],
+))
+
+i = Ids()
+add(case(
+    "session_merge_across_batches_append",
+    "Session windows (gap 10 s), 30 s watermark, append. Key a: sessions [0,10) and [30,40); a@20 "
+    "touches [30,40) exactly at its start; a@12 bridges into it; a@9 bridges [0,10) into the rest "
+    "-> one session. Key b: b@0 and b@10 in one batch (touching exactly). numRowsTotal shows how "
+    "session state is counted.",
+    wq(session(10), 30, "append"),
+    [
+        rows(i, ("a", 0), ("a", 30), ("b", 0), ("b", 10)),
+        rows(i, ("a", 20)),
+        rows(i, ("a", 12)),
+        rows(i, ("a", 9)),
+        rows(i, ("c", 100)),
+        rows(i, ("c", 200)),
+    ],
+))
+
+i = Ids()
+add(case(
+    "session_complete",
+    "Session windows (gap 5 s), 10 s watermark, complete mode: all sessions each batch, merges, "
+    "rows behind the watermark.",
+    wq(session(5), 10, "complete"),
+    [
+        rows(i, ("a", 1), ("a", 3), ("b", 2)),
+        rows(i, ("a", 7), ("b", 20)),
+        rows(i, ("a", 40), ("a", 5)),
+        rows(i, ("b", 22), ("a", 12), ("c", 1)),
+    ],
+))
+
+i = Ids()
+add(case(
+    "session_complete_nowm",
+    "Session windows (gap 5 s), no watermark, complete mode.",
+    wq(session(5), None, "complete"),
+    [
+        rows(i, ("a", 1), ("a", 4), ("b", 2)),
+        rows(i, ("a", 9), ("b", 20)),
+        rows(i, ("a", 14), ("b", 7)),
+    ],
+))
+
+i = Ids()
+add(case(
+    "session_out_of_order_P3",
+    "Session windows (gap 4 s), 5 s watermark, append, 3 shuffle partitions. Out-of-order rows "
+    "inside one batch build one session; a later batch extends a session still in state.",
+    wq(session(4), 5, "append"),
+    [
+        rows(i, ("a", 9), ("a", 1), ("a", 5), ("a", 3), ("b", 20), ("b", 14), ("c", 2)),
+        rows(i, ("a", 12), ("b", 22)),
+        rows(i, ("c", 40)),
+        rows(i, ("a", 50), ("b", 41)),
+    ],
+    partitions=3,
+))
+
+i = Ids()
+add(case(
+    "session_late_rows_merge",
+    "Session windows (gap 5 s), 10 s watermark, append. At watermark 20: c@14 (own session "
+    "[14,19) behind the watermark) arrives with c@18 ([18,23)) and merges with it inside the batch; "
+    "e@10, e@11, e@12 merge into one late session; d@12 is late although it would overlap the "
+    "session d[15,27) in state; f@1 and f@14 are two separate late sessions. Shows that late "
+    "rows are judged (and counted) per session merged inside the batch.",
+    wq(session(5), 10, "append"),
+    [
+        rows(i, ("a", 30), ("d", 15), ("d", 22)),
+        rows(i, ("c", 14), ("c", 18), ("e", 10), ("e", 11), ("e", 12), ("d", 12), ("f", 1),
+             ("f", 14)),
+        rows(i, ("a", 60)),
+    ],
+))
+
+# ---------------------------------------------------------------- dedup
+add(case(
+    "dedup_event_time_eq_watermark",
+    "dropDuplicates(id, event_time), 10 s watermark. Rows whose event time equals the watermark "
+    "exactly (10.000000 at wm 10.000, 15.000000 at wm 15.000), 1 us after it and 1 us before it; "
+    "state rows with event time == watermark at eviction time; a duplicate of an evicted row.",
+    dq(["id", "event_time"], 10),
+    [
+        drows((1, "a", 5), (2, "a", 10), (3, "a", 20)),
+        drows((4, "b", 10), (5, "b", 10, 1), (6, "b", 9, 999999), (2, "a", 10), (7, "c", 10, 500)),
+        drows((8, "c", 25, 999)),
+        drows((5, "b", 10, 1), (9, "b", 15), (10, "b", 15, 1), (3, "a", 20)),
+    ],
+))
+
+add(case(
+    "dedup_no_watermark",
+    "dropDuplicates(id) without a watermark: state is kept forever (watermark null); duplicates "
+    "inside a batch (the first row in input order wins) and across batches.",
+    dq(["id"], None),
+    [
+        drows((1, "a", 5), (2, "a", 6), (1, "b", 7), (3, "c", 1)),
+        drows((1, "a", 50), (4, "a", 2), (4, "a", 1)),
+        drows((2, "z", 100), (5, "b", 0)),
+        drows((5, "b", 0), (6, "c", 500)),
+    ],
+))
+
+add(case(
+    "dedup_within_watermark_expiry",
+    "dropDuplicatesWithinWatermark(id), 10 s watermark. id 1 first seen at 5 (expires at 15), "
+    "id 2 at 6 (expires at 16). At watermark 15 / 16 exactly: is the entry gone? Rows with event "
+    "time == watermark.",
+    dq(["id"], 10, within=True),
+    [
+        drows((1, "a", 5), (2, "a", 6), (1, "a", 7)),
+        drows((3, "b", 25)),
+        drows((1, "a", 15, 500000), (2, "a", 16), (4, "a", 15), (5, "a", 15, 1)),
+        drows((6, "c", 26)),
+        drows((2, "a", 16, 500000), (1, "a", 20)),
+    ],
+))
+
+add(case(
+    "dedup_within_watermark_dup_advances_wm",
+    "dropDuplicatesWithinWatermark(id), 10 s watermark: a duplicate (dropped) row with a later "
+    "event time still moves the watermark (the watermark is computed over every input row, "
+    "before the dedup).",
+    dq(["id"], 10, within=True),
+    [
+        drows((1, "a", 5)),
+        drows((1, "a", 40)),
+        drows((2, "b", 29, 999999), (3, "b", 30), (4, "b", 30, 1)),
+    ],
+))
+
+add(case(
+    "dedup_within_watermark_nodata_off_P1",
+    "dropDuplicatesWithinWatermark(id, key), 5 s watermark, no-data batches off, 1 shuffle "
+    "partition: expiry happens only in data batches.",
+    dq(["id", "key"], 5, within=True),
+    [
+        drows((1, "a", 0), (1, "b", 1), (2, "a", 2)),
+        drows((1, "a", 3), (3, "a", 20)),
+        drows((1, "a", 16), (2, "a", 21), (1, "b", 30)),
+        drows((2, "a", 19)),
+        drows((4, "a", 40)),
+        drows((1, "b", 34), (2, "a", 36)),
+    ],
+    partitions=1, nodata=False,
+))
+
+add(case(
+    "dedup_update_mode",
+    "dropDuplicates(id, event_time), 5 s watermark, update output mode (same rows as append).",
+    dq(["id", "event_time"], 5, mode="update"),
+    [
+        drows((1, "a", 1), (1, "a", 1), (2, "b", 2)),
+        drows((1, "a", 1), (3, "a", 10)),
+        drows((2, "b", 2), (4, "a", 4, 999999), (5, "a", 5), (6, "a", 5, 1)),
+    ],
+))
+
+add(case(
+    "dedup_P8_sub_ms",
+    "dropDuplicates(id, event_time), 2 s watermark, 8 shuffle partitions; event times that differ "
+    "only below the millisecond are different values; watermark truncated to the millisecond.",
+    dq(["id", "event_time"], 2, mode="append"),
+    [
+        drows((1, "a", 1, 1), (1, "a", 1, 2), (1, "a", 1, 1), (2, "b", 3, 999999)),
+        drows((3, "c", 4, 999500), (1, "a", 1, 2), (4, "d", 2, 999)),
+        drows((4, "d", 2, 999), (5, "d", 2, 999000), (6, "d", 3)),
+    ],
+    partitions=8,
+))
+
+# ---------------------------------------------------------------- engine settings
+i = Ids()
+add(case(
+    "nodata_off_tumbling_update",
+    "10 s tumbling, 10 s watermark, update, no-data batches off: eviction and late-row checks "
+    "happen only when data arrives.",
+    wq(tumbling(10), 10, "update"),
+    [
+        rows(i, ("a", 5), ("b", 12)),
+        rows(i, ("a", 31)),
+        rows(i, ("a", 8), ("b", 19), ("b", 22)),
+        rows(i, ("a", 9), ("b", 23)),
+        rows(i, ("c", 60)),
+        rows(i, ("c", 45)),
+    ],
+    nodata=False,
+))
+
+add(case(
+    "nodata_off_dedup",
+    "dropDuplicates(id, event_time), 10 s watermark, no-data batches off.",
+    dq(["id", "event_time"], 10),
+    [
+        drows((1, "a", 5), (2, "a", 12)),
+        drows((3, "a", 30)),
+        drows((1, "a", 5), (4, "b", 19), (2, "a", 12)),
+        drows((5, "b", 20), (2, "a", 12)),
+    ],
+    nodata=False,
+))
+
+i = Ids()
+LAG_INPUT = [
+    rows(i, ("a", 5), ("a", 12)),
+    rows(i, ("a", 25)),
+    rows(i, ("a", 9, 500000), ("b", 3)),
+    rows(i, ("a", 8)),
+    rows(i, ("b", 40)),
+    rows(i, ("b", 29, 999999), ("a", 31)),
+]
+add(case(
+    "allow_multiple_false_nodata_off",
+    "statefulOperator.allowMultiple=false with no-data batches off, 10 s tumbling append: late rows "
+    "are judged against the current batch's watermark (compare nodata_off_late_row_lag, where "
+    "they are judged against the previous batch's).",
+    wq(tumbling(10), 10, "append"),
+    LAG_INPUT,
+    nodata=False, allow_multiple=False,
+))
+add(case(
+    "allow_multiple_true_nodata_off",
+    "Same input as allow_multiple_false_nodata_off with allowMultiple=true.",
+    wq(tumbling(10), 10, "append"),
+    LAG_INPUT,
+    nodata=False, allow_multiple=True,
+))
+add(case(
+    "allow_multiple_true_nodata_on",
+    "Same input as allow_multiple_false_nodata_off with allowMultiple=true and no-data batches "
+    "on (the default).",
+    wq(tumbling(10), 10, "append"),
+    LAG_INPUT,
+    nodata=True, allow_multiple=True,
+))
+add(case(
+    "allow_multiple_false_nodata_on",
+    "statefulOperator.allowMultiple=false, no-data batches on, 10 s tumbling append.",
+    wq(tumbling(10), 10, "append"),
+    LAG_INPUT,
+    nodata=True, allow_multiple=False,
+))
+
+i = Ids()
+add(case(
+    "tumbling_nowm_update",
+    "10 s tumbling without a watermark, update: watermark null, state never evicted, no no-data "
+    "batches, nothing is late.",
+    wq(tumbling(10), None, "update"),
+    [
+        rows(i, ("a", 5), ("b", 15)),
+        rows(i, ("a", 500)),
+        rows(i, ("a", 1), ("b", 11), ("c", 0)),
+    ],
+))
+
+i = Ids()
+add(case(
+    "tumbling_nowm_complete_P1",
+    "10 s tumbling without a watermark, complete, 1 shuffle partition.",
+    wq(tumbling(10), None, "complete"),
+    [
+        rows(i, ("a", 5), ("b", 15)),
+        rows(i, ("a", 500)),
+        rows(i, ("a", 1), ("b", 11), ("c", 0)),
+    ],
+    partitions=1,
+))
+
+# ---------------------------------------------------------------- empty input batches
+i = Ids()
+add(case(
+    "empty_input_batches",
+    "10 s tumbling, 10 s watermark, append, with empty elements in input (an addData() of no "
+    "rows) at the start, in the middle (twice in a row) and at the end.",
+    wq(tumbling(10), 10, "append"),
+    [
+        [],
+        rows(i, ("a", 5), ("b", 12)),
+        [],
+        [],
+        rows(i, ("a", 30)),
+        [],
+        rows(i, ("a", 2)),
+        [],
+    ],
+))
+
+i = Ids()
+add(case(
+    "empty_input_batches_nodata_off",
+    "10 s tumbling, 10 s watermark, update, no-data batches off: an empty input element after "
+    "the watermark moved runs a batch that applies the new watermark (evicts state).",
+    wq(tumbling(10), 10, "update"),
+    [
+        rows(i, ("a", 5), ("b", 12)),
+        rows(i, ("a", 31)),
+        [],
+        rows(i, ("b", 18), ("a", 40)),
+        [],
+        [],
+    ],
+    nodata=False,
+))
+
+add(case(
+    "empty_input_batches_dedup",
+    "dropDuplicates(id, event_time), 10 s watermark, with empty input elements.",
+    dq(["id", "event_time"], 10),
+    [
+        drows((1, "a", 5)),
+        [],
+        drows((2, "a", 30), (1, "a", 5)),
+        [],
+        [],
+        drows((3, "b", 31)),
+    ],
+))
+
+# ---------------------------------------------------------------- many keys
+KEYS200 = ["k%03d" % n for n in range(200)]
+
+
+def many_keys_input():
+    ids = Ids()
+    b = []
+    b.append(rows(ids, *[(k, (n * 7) % 10, n) for n, k in enumerate(KEYS200)]))
+    b.append(rows(ids, *[(k, 10 + (n * 3) % 10) for n, k in enumerate(KEYS200)]
+                  + [(k, 9) for k in KEYS200[:50]]))
+    b.append(rows(ids, *[(k, 25) for k in KEYS200[::2]]))
+    b.append(rows(ids, *[(k, 18) for k in KEYS200[::3]] + [(k, 36) for k in KEYS200[:10]]))
+    return b
+
+
+add(case(
+    "many_keys_200_update_P8",
+    "200 keys, 10 s tumbling, 10 s watermark, update, 8 shuffle partitions.",
+    wq(tumbling(10), 10, "update"),
+    many_keys_input(),
+    partitions=8,
+))
+add(case(
+    "many_keys_200_append_P3",
+    "200 keys, 10 s tumbling, 5 s watermark, append, 3 shuffle partitions.",
+    wq(tumbling(10), 5, "append"),
+    many_keys_input(),
+    partitions=3,
+))
+
+i = Ids()
+add(case(
+    "sliding_10_5_update_P1",
+    "10 s windows sliding by 5 s, 5 s watermark, update, 1 shuffle partition.",
+    wq(sliding(10, 5), 5, "update"),
+    [
+        rows(i, ("a", 1), ("b", 6), ("a", 7)),
+        rows(i, ("a", 12), ("b", 3)),
+        rows(i, ("b", 8), ("a", 22)),
+        rows(i, ("a", 16), ("c", 17), ("c", 40)),
+    ],
+    partitions=1,
+))
+
+i = Ids()
+add(case(
+    "watermark_monotonic_append",
+    "10 s tumbling, 10 s watermark, append: a batch whose max event time is below the previous "
+    "max does not move the watermark back; no no-data batch follows it.",
+    wq(tumbling(10), 10, "append"),
+    [
+        rows(i, ("a", 40)),
+        rows(i, ("a", 31), ("b", 35)),
+        rows(i, ("a", 41)),
+        rows(i, ("b", 29)),
+    ],
+))
+
+
+def write_all(cases):
+    os.makedirs(CASES_DIR, exist_ok=True)
+    names = [c["name"] for c in cases]
+    assert len(set(names)) == len(names), "duplicate case names"
+    for c in cases:
+        check(c)
+        path = os.path.join(CASES_DIR, c["name"] + ".json")
+        if os.path.exists(path):
+            with open(path) as f:
+                old = json.load(f)
+            old.pop("expected", None)
+            old_engine = dict(old.get("engine", {}))
+            old_engine["version"] = c["engine"]["version"]
+            old["engine"] = old_engine
+            same = old == c
+            if same:
+                continue
+        with open(path, "w") as f:
+            json.dump(c, f, indent=1)
+        print("wrote %s (needs the oracle)" % path)
+
+
+def check(c):
+    if c["query"]["operator"] == "window_count":
+        ids = [r["id"] for b in c["input"] for r in b]
+        assert len(ids) == len(set(ids)), c["name"] + ": duplicate ids"
+
+
+if __name__ == "__main__":
+    if "--list" in sys.argv:
+        for c in CASES:
+            print(c["name"])
+    else:
+        write_all(CASES)
