@@ -4,7 +4,9 @@ use pipeline_sim::report::Report;
 use std::process::ExitCode;
 
 const USAGE: &str = "usage:
-  pipeline-sim run SCENARIO.json [--format json|table]   simulate a scenario (- reads stdin)
+  pipeline-sim run SCENARIO.json [--format json|table|digest]
+                                                         simulate a scenario (- reads stdin); digest:
+                                                         a hash of the JSON report
   pipeline-sim conform CASE.json [--check]               answer a conformance case in the schema of its
                                                          `expected`; --check compares and fails on a difference
   pipeline-sim default-scenario                          print a scenario with every default";
@@ -31,13 +33,14 @@ fn run(args: &[String]) -> Result<String, String> {
                 .ok_or_else(|| format!("run needs a scenario file\n{USAGE}"))?;
             let format = match (args.get(2).map(String::as_str), args.get(3).map(String::as_str)) {
                 (None, _) => "json",
-                (Some("--format"), Some(f @ ("json" | "table"))) => f,
+                (Some("--format"), Some(f @ ("json" | "table" | "digest"))) => f,
                 _ => return Err(format!("unknown options {:?}\n{USAGE}", &args[2..])),
             };
             let text = read_input(path)?;
             let report = pipeline_sim::run_json(&text).map_err(|e| format!("{path}: {e}"))?;
             Ok(match format {
                 "table" => table(&report),
+                "digest" => report.digest(),
                 _ => serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?,
             })
         }

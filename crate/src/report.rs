@@ -112,3 +112,17 @@ pub struct Report {
     pub events: EventColumns,
     pub latency_histogram: HistogramColumns,
 }
+
+impl Report {
+    /// FNV-1a (64-bit) of the report's JSON: equal digests ⇔ byte-identical reports. Used to
+    /// check that native and wasm runs of one scenario agree.
+    pub fn digest(&self) -> String {
+        let json = serde_json::to_vec(self).expect("a report always serializes");
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in json {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        format!("{h:016x}")
+    }
+}

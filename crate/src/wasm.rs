@@ -38,6 +38,12 @@ impl Run {
         serde_json::to_string(&self.report.summary).expect("a summary always serializes")
     }
 
+    /// Hash of the whole report (see `Report::digest`): equal to the CLI's
+    /// `--format digest` for the same scenario.
+    pub fn digest(&self) -> String {
+        self.report.digest()
+    }
+
     #[wasm_bindgen(getter, js_name = batchCount)]
     pub fn batch_count(&self) -> usize {
         self.report.batches.len()

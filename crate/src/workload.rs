@@ -5,6 +5,10 @@
 //! Event times: a Poisson (or evenly spaced) process whose rate follows a shape (flat,
 //! bursty on/off, diurnal), with idle periods. Keys: uniform or Zipf. Arrival = event time
 //! + lateness from a distribution, with an optional "offline device" tail.
+//!
+//! Determinism across targets: every transcendental function comes from the pure-Rust
+//! `libm` crate (also inside `rand_distr`, built without `std`), never from the platform's
+//! C library, so native and wasm draw bit-identical events from the same seed.
 
 use crate::error::{InputError, non_negative, positive};
 use crate::time::{Micros, parse_rfc3339, secs_to_micros};
@@ -286,7 +290,7 @@ impl WorkloadSpec {
             let mut acc = 0.0;
             let mut cdf: Vec<f64> = (1..=self.keys)
                 .map(|k| {
-                    acc += (k as f64).powf(-skew);
+                    acc += libm::pow(k as f64, -skew);
                     acc
                 })
                 .collect();
@@ -364,7 +368,7 @@ impl Workload {
             }
             Shape::Diurnal { amplitude, peak } => {
                 let phase = (t.rem_euclid(DAY) - peak) as f64 / DAY as f64;
-                1.0 + amplitude * (std::f64::consts::TAU * phase).cos()
+                1.0 + amplitude * libm::cos(std::f64::consts::TAU * phase)
             }
         }
     }
@@ -482,7 +486,7 @@ impl EventStream {
             Lateness::Fixed { s } => s,
             Lateness::Uniform { min_s, max_s } => min_s + (max_s - min_s) * unit(&mut self.rng),
             Lateness::Exponential { mean_s } => exp1(&mut self.rng) * mean_s,
-            Lateness::LogNormal { median_s, sigma } => median_s * (sigma * normal(&mut self.rng)).exp(),
+            Lateness::LogNormal { median_s, sigma } => median_s * libm::exp(sigma * normal(&mut self.rng)),
         };
         lateness_us(s)
     }
