@@ -181,30 +181,16 @@ impl<'a> Sim<'a> {
     ) {
         let mask = self.detail.stride - 1;
         let shift = self.detail.stride.trailing_zeros();
-        let f = &mut self.sum.fates;
         for (r, fate) in self.rows.iter().zip(&out.fates) {
+            let f = &mut self.sum.fates;
             match fate {
                 Fate::OnTime => f.on_time += 1,
                 Fate::LateCounted => f.late_counted += 1,
                 Fate::DroppedLate => f.dropped_late += 1,
                 Fate::Duplicate => f.duplicate += 1,
             }
-            if r.id & mask == 0 {
-                let i = (r.id >> shift) as usize;
+            if let Some(i) = detail_slot(&mut self.detail, r.id, r.event_time, r.arrival) {
                 let d = &mut self.detail;
-                if d.id.len() <= i {
-                    let n = i + 1;
-                    d.id.resize(n, 0);
-                    d.event_time_us.resize(n, 0);
-                    d.arrival_us.resize(n, 0);
-                    d.batch.resize(n, -1);
-                    d.fate.resize(n, FATE_UNPROCESSED);
-                    d.late_watermark_us.resize(n, i64::MIN);
-                    d.visible_us.resize(n, -1);
-                }
-                d.id[i] = r.id;
-                d.event_time_us[i] = r.event_time;
-                d.arrival_us[i] = r.arrival;
                 d.batch[i] = batch;
                 d.fate[i] = *fate as u8;
                 d.late_watermark_us[i] = late_wm.unwrap_or(i64::MIN);
@@ -351,6 +337,7 @@ impl<'a> Sim<'a> {
         // Events never taken still count toward the backlogs of the batches they arrived
         // before the end of.
         while let Some(e) = self.events.next() {
+            detail_slot(&mut self.detail, e.id, e.event_time, e.arrival);
             self.settle_backlog(Some(e.arrival));
             self.taken += 1;
             self.sum.unprocessed_events += 1;
@@ -380,6 +367,29 @@ impl<'a> Sim<'a> {
             latency_histogram: hist,
         }
     }
+}
+
+/// The sample row of event `id`, created on first use; None when `id` is not sampled.
+fn detail_slot(d: &mut EventColumns, id: u64, event_time: Micros, arrival: Micros) -> Option<usize> {
+    let stride = d.stride;
+    if id & (stride - 1) != 0 {
+        return None;
+    }
+    let i = (id >> stride.trailing_zeros()) as usize;
+    if d.id.len() <= i {
+        let n = i + 1;
+        d.id.resize(n, 0);
+        d.event_time_us.resize(n, 0);
+        d.arrival_us.resize(n, 0);
+        d.batch.resize(n, -1);
+        d.fate.resize(n, FATE_UNPROCESSED);
+        d.late_watermark_us.resize(n, i64::MIN);
+        d.visible_us.resize(n, -1);
+    }
+    d.id[i] = id;
+    d.event_time_us[i] = event_time;
+    d.arrival_us[i] = arrival;
+    Some(i)
 }
 
 /// `t` rounded up to a multiple of `step` (> 0).
