@@ -95,22 +95,30 @@ fn read_input(path: &str) -> Result<String, String> {
 
 fn table(r: &Report) -> String {
     let s = &r.summary;
-    let mut out = String::new();
-    let rows: [(&str, String); 10] = [
-        ("events", s.events.to_string()),
+    let secs = |v: Option<f64>| v.map_or_else(|| "–".to_string(), |x| format!("{x:.3}"));
+    let rows: Vec<(&str, String)> = vec![
+        ("events processed", s.events.to_string()),
+        ("  on time", s.fates.on_time.to_string()),
+        ("  late but counted", s.fates.late_counted.to_string()),
+        ("  dropped as late", s.fates.dropped_late.to_string()),
+        ("  duplicates", s.fates.duplicate.to_string()),
+        ("  still in state", s.fates.in_state_at_end.to_string()),
+        ("events never processed", s.unprocessed_events.to_string()),
         ("micro-batches", s.batches.to_string()),
         ("  of which no-data", s.no_data_batches.to_string()),
         ("  falling behind", s.falling_behind_batches.to_string()),
-        ("dropped as late", s.dropped_late.to_string()),
+        ("query runs", s.runs.to_string()),
+        ("  overlapping", s.overlapping_runs.to_string()),
+        ("late groups dropped", s.dropped_late.to_string()),
         ("output rows", s.output_rows.to_string()),
         ("peak state rows", s.peak_state_rows.to_string()),
         ("final state rows", s.final_state_rows.to_string()),
         ("max backlog rows", s.max_backlog_rows.to_string()),
+        ("latency p50 (s)", secs(s.latency.p50_s)),
+        ("latency p95 (s)", secs(s.latency.p95_s)),
+        ("latency p99 (s)", secs(s.latency.p99_s)),
+        ("latency max (s)", secs(s.latency.max_s)),
         ("processing span (s)", format!("{:.3}", s.processing_span_s)),
     ];
-    for (k, v) in rows {
-        out.push_str(&format!("{k:<22}{v:>14}\n"));
-    }
-    out.pop();
-    out
+    rows.iter().map(|(k, v)| format!("{k:<24}{v:>14}")).collect::<Vec<_>>().join("\n")
 }
