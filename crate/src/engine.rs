@@ -148,18 +148,7 @@ impl<'a> Sim<'a> {
             run.late_watermark,
         );
         let out = &run.outcome;
-        let c = &mut self.cols;
-        c.id.push(c.id.len() as u64);
-        c.start_us.push(start);
-        c.end_us.push(end);
-        c.input_rows.push(n);
-        c.watermark_us.push(run.watermark.unwrap_or(i64::MIN));
-        c.dropped_late.push(out.dropped_late);
-        c.state_rows_total.push(out.state.total);
-        c.state_rows_updated.push(out.state.updated);
-        c.state_rows_removed.push(out.state.removed);
-        c.output_rows.push(out.output.len() as u64);
-        c.backlog_rows.push(0); // settled when the stream passes `end`
+        self.cols.push(start, end, n, run.watermark, out); // backlog settled when the stream passes `end`
         let s = &mut self.sum;
         s.events += n;
         s.no_data_batches += u64::from(n == 0);
@@ -303,18 +292,7 @@ impl<'a> Sim<'a> {
             let out = run.outcome;
             let batch_id = self.cols.id.len() as i64;
             self.record_events(&out, batch_id, Visibility::OnArrival, None);
-            let c = &mut self.cols;
-            c.id.push(c.id.len() as u64);
-            c.start_us.push(epoch_start);
-            c.end_us.push(epoch_end);
-            c.input_rows.push(n);
-            c.watermark_us.push(run.watermark.unwrap_or(i64::MIN));
-            c.dropped_late.push(0);
-            c.state_rows_total.push(0);
-            c.state_rows_updated.push(0);
-            c.state_rows_removed.push(0);
-            c.output_rows.push(out.output.len() as u64);
-            c.backlog_rows.push(0);
+            self.cols.push(epoch_start, epoch_end, n, run.watermark, &out);
             self.sum.events += n;
             self.sum.output_rows += out.output.len() as u64;
             epoch_start = match self.events.peek() {

@@ -120,5 +120,8 @@ fn table(r: &Report) -> String {
         ("latency max (s)", secs(s.latency.max_s)),
         ("processing span (s)", format!("{:.3}", s.processing_span_s)),
     ];
-    rows.iter().map(|(k, v)| format!("{k:<24}{v:>14}")).collect::<Vec<_>>().join("\n")
+    rows.iter()
+        .map(|(k, v)| format!("{k:<24}{v:>14}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }

@@ -2,6 +2,7 @@
 //! viewed as typed arrays) and a summary.
 
 use crate::latency::LatencySummary;
+use crate::operator::BatchOutcome;
 use serde::Serialize;
 
 /// One entry per micro-batch, in batch order. All times are µs on the virtual clock.
@@ -23,6 +24,28 @@ pub struct BatchColumns {
 }
 
 impl BatchColumns {
+    /// Appends one batch (its backlog is filled in later, when known).
+    pub fn push(
+        &mut self,
+        start: i64,
+        end: i64,
+        input_rows: u64,
+        watermark: Option<i64>,
+        out: &BatchOutcome,
+    ) {
+        self.id.push(self.id.len() as u64);
+        self.start_us.push(start);
+        self.end_us.push(end);
+        self.input_rows.push(input_rows);
+        self.watermark_us.push(watermark.unwrap_or(i64::MIN));
+        self.dropped_late.push(out.dropped_late);
+        self.state_rows_total.push(out.state.total);
+        self.state_rows_updated.push(out.state.updated);
+        self.state_rows_removed.push(out.state.removed);
+        self.output_rows.push(out.output.len() as u64);
+        self.backlog_rows.push(0);
+    }
+
     pub fn len(&self) -> usize {
         self.id.len()
     }
