@@ -516,6 +516,31 @@ mod tests {
     }
 
     #[test]
+    fn explicit_events_replay_exactly() {
+        // a@0 arrives at 1 s, a@100 at 101 s, a@5 at 200 s: by then the watermark is
+        // 100 − 10 = 90 s and window [0,10) closed, so a@5 is dropped.
+        let r = run(r#"{"seed": 1,
+            "workload": {"events": [
+                {"key": "a", "event_time": "2024-01-01T00:00:00Z", "arrival": "2024-01-01T00:00:01Z"},
+                {"key": "a", "event_time": "2024-01-01T00:01:40Z", "arrival": "2024-01-01T00:01:41Z"},
+                {"key": "a", "event_time": "2024-01-01T00:00:05Z", "arrival": "2024-01-01T00:03:20Z"}]},
+            "trigger": {"kind": "processing_time", "interval_s": 60},
+            "query": {"window": {"kind": "tumbling", "size_s": 10}, "watermark_delay_s": 10},
+            "batch_cost": {"overhead_s": 1, "per_row_us": 0}}"#);
+        assert_eq!(r.summary.events, 3);
+        assert_eq!(r.summary.fates.dropped_late, 1);
+        assert_eq!(r.events.fate, vec![0, 2, 4]); // id 1 = a@5 (event-time order)
+        // batches at 60 s (a@0), 120 s (a@100; a no-data batch would follow at 180 s to
+        // close [0,10) — it emits a@0's window), 240 s (a@5, dropped)
+        let t0 = crate::time::parse_rfc3339("2024-01-01T00:00:00Z").unwrap();
+        let starts: Vec<i64> = r.batches.start_us.iter().map(|s| (s - t0) / 1_000_000).collect();
+        assert_eq!(starts, vec![60, 120, 180, 240]);
+        assert_eq!(r.batches.input_rows, vec![1, 1, 0, 1]);
+        // a@0 became visible when [0,10) was emitted, at the end of the 180 s batch
+        assert_eq!(r.events.visible_us[0] - t0, 181_000_000);
+    }
+
+    #[test]
     fn a_run_sees_only_what_had_arrived() {
         let r = run(r#"{"seed": 3, "trigger": {"kind": "available_now", "at_s": 300}}"#);
         assert!(

@@ -101,9 +101,30 @@ pub struct Idle {
     pub to_s: f64,
 }
 
+/// One event given explicitly instead of generated.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExplicitEvent {
+    pub key: String,
+    /// RFC 3339.
+    pub event_time: String,
+    /// RFC 3339, not before `event_time`; absent: drawn from the workload's `lateness`
+    /// (and `offline`) with the scenario's seed.
+    #[serde(default)]
+    pub arrival: Option<String>,
+}
+
+/// Most explicit events one scenario may hold (larger data goes through the loaders).
+pub const MAX_EXPLICIT_EVENTS: usize = 5_000_000;
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct WorkloadSpec {
+    /// Explicit events instead of the generator; when given, `start`, `duration_s`, the
+    /// rate, shape, idle periods and keys are not used (lateness and offline are, for
+    /// events without an arrival). Ids are assigned 0, 1, … in event-time order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub events: Option<Vec<ExplicitEvent>>,
     /// First event time, RFC 3339. Default `2024-01-01T00:00:00Z`.
     pub start: String,
     /// Length of the stretch of event time generated, s. Default 600.
@@ -127,6 +148,7 @@ pub struct WorkloadSpec {
 impl Default for WorkloadSpec {
     fn default() -> Self {
         Self {
+            events: None,
             start: "2024-01-01T00:00:00Z".into(),
             duration_s: 600.0,
             rate_per_s: 50.0,
@@ -163,6 +185,11 @@ pub struct Workload {
     pub row_bytes: u32,
     lateness: Lateness,
     offline: Option<OfflineTail>,
+    /// Explicit events, sorted by event time (input order within ties): (key index, event
+    /// time, arrival if given).
+    explicit: Option<Arc<[(u32, Micros, Option<Micros>)]>>,
+    /// Names of the explicit events' keys, by key index.
+    pub key_names: Option<Arc<[String]>>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -286,7 +313,22 @@ impl WorkloadSpec {
                 ));
             }
         }
-        let zipf_cdf = (skew > 0.0).then(|| {
+        let (explicit, key_names) = match &self.events {
+            None => (None, None),
+            Some(events) => {
+                let (e, k) = explicit_events(events, &f("events"))?;
+                (Some(e), Some(k))
+            }
+        };
+        let (start, duration_s) = match &explicit {
+            Some(e) if !e.is_empty() => {
+                let first = e[0].1;
+                let last = e[e.len() - 1].1;
+                (first, ((last - first) as f64 / 1e6).max(1e-6))
+            }
+            _ => (start, duration_s),
+        };
+        let zipf_cdf = (skew > 0.0 && explicit.is_none()).then(|| {
             let mut acc = 0.0;
             let mut cdf: Vec<f64> = (1..=self.keys)
                 .map(|k| {
@@ -299,10 +341,14 @@ impl WorkloadSpec {
             }
             Arc::from(cdf)
         });
+        let gap_us = match &explicit {
+            Some(e) => duration_s * 1e6 / e.len().max(1) as f64,
+            None => 1e6 / rate,
+        };
         Ok(Workload {
             start,
             end: start + secs_to_micros(duration_s),
-            gap_us: 1e6 / rate,
+            gap_us,
             arrivals: self.arrivals,
             shape,
             idle: merged,
@@ -311,8 +357,54 @@ impl WorkloadSpec {
             row_bytes: self.row_bytes,
             lateness: self.lateness,
             offline: self.offline,
+            explicit,
+            key_names,
         })
     }
+}
+
+type ExplicitParsed = (Arc<[(u32, Micros, Option<Micros>)]>, Arc<[String]>);
+
+fn explicit_events(events: &[ExplicitEvent], field: &str) -> Result<ExplicitParsed, InputError> {
+    if events.len() > MAX_EXPLICIT_EVENTS {
+        return Err(InputError::new(
+            field,
+            format!(
+                "{} events; at most {MAX_EXPLICIT_EVENTS} fit in a scenario",
+                events.len()
+            ),
+        ));
+    }
+    let mut names: Vec<String> = Vec::new();
+    let mut index: std::collections::BTreeMap<&str, u32> = std::collections::BTreeMap::new();
+    let mut out = Vec::with_capacity(events.len());
+    for (i, e) in events.iter().enumerate() {
+        let time = |name: &str, v: &str| {
+            parse_rfc3339(v).ok_or_else(|| {
+                InputError::new(
+                    format!("{field}[{i}].{name}"),
+                    format!("'{v}' is not an RFC 3339 time"),
+                )
+            })
+        };
+        let et = time("event_time", &e.event_time)?;
+        let arrival = e.arrival.as_deref().map(|a| time("arrival", a)).transpose()?;
+        if arrival.is_some_and(|a| a < et) {
+            return Err(InputError::new(
+                format!("{field}[{i}].arrival"),
+                "must not be before event_time",
+            ));
+        }
+        let next = names.len() as u32;
+        let key = *index.entry(e.key.as_str()).or_insert_with(|| {
+            names.push(e.key.clone());
+            next
+        });
+        out.push((key, et, arrival));
+    }
+    // Event-time order gives the ids; ties keep input order (a stable sort).
+    out.sort_by_key(|&(_, et, _)| et);
+    Ok((Arc::from(out), Arc::from(names)))
 }
 
 fn validate_lateness(l: &Lateness, field: &str) -> Result<(), InputError> {
@@ -352,7 +444,10 @@ fn validate_lateness(l: &Lateness, field: &str) -> Result<(), InputError> {
 impl Workload {
     /// Mean number of events the workload generates (idle periods not subtracted).
     pub fn expected_events(&self) -> f64 {
-        (self.end - self.start) as f64 / self.gap_us
+        match &self.explicit {
+            Some(e) => e.len() as f64,
+            None => (self.end - self.start) as f64 / self.gap_us,
+        }
     }
 
     /// Rate multiplier at `t` (1 = the mean rate).
@@ -434,6 +529,8 @@ fn lateness_us(s: f64) -> Micros {
 /// and the in-flight heap) and the clone yields the same events.
 #[derive(Debug, Clone)]
 pub struct EventStream {
+    /// Explicit events in arrival order, and the next one to hand out.
+    explicit: Option<(Arc<[Event]>, usize)>,
     w: Workload,
     rng: ChaCha8Rng,
     /// Event time of the next event to generate, µs (fractional, to keep the rate exact).
@@ -446,13 +543,32 @@ impl EventStream {
     pub fn new(w: Workload, seed: u64) -> Self {
         // The first event is at the workload's start (or the first instant after a silence).
         let next_time = w.skip_silence(w.start as f64);
-        Self {
+        let mut s = Self {
+            explicit: None,
             w,
             rng: ChaCha8Rng::seed_from_u64(seed),
             next_time,
             next_id: 0,
             in_flight: BinaryHeap::new(),
+        };
+        if let Some(given) = s.w.explicit.clone() {
+            let mut events: Vec<Event> = given
+                .iter()
+                .enumerate()
+                .map(|(id, &(key, event_time, arrival))| {
+                    let arrival = arrival.unwrap_or_else(|| event_time + s.lateness());
+                    Event {
+                        id: id as u64,
+                        key,
+                        event_time,
+                        arrival,
+                    }
+                })
+                .collect();
+            events.sort_unstable_by_key(|e| (e.arrival, e.id));
+            s.explicit = Some((Arc::from(events), 0));
         }
+        s
     }
 
     /// Moves `next_time` to the next event: thinning against the peak rate keeps a
@@ -521,6 +637,11 @@ impl Iterator for EventStream {
     type Item = Event;
 
     fn next(&mut self) -> Option<Event> {
+        if let Some((events, next)) = &mut self.explicit {
+            let e = events.get(*next).copied();
+            *next += 1;
+            return e;
+        }
         // Every later event has event time ≥ next_time and arrival ≥ its event time, so
         // the heap's head is final once it arrives no later than next_time.
         loop {
@@ -674,6 +795,44 @@ mod tests {
         assert!((3.6..4.4).contains(&median), "{median}");
         let offline = late.iter().filter(|&&l| l >= 3_600_000_000).count() as f64 / late.len() as f64;
         assert!((0.006..0.014).contains(&offline), "{offline}");
+    }
+
+    #[test]
+    fn explicit_events_in_arrival_order_with_dense_ids() {
+        let json = r#"{"events": [
+            {"key": "b", "event_time": "2024-01-01T00:00:10Z", "arrival": "2024-01-01T00:00:11Z"},
+            {"key": "a", "event_time": "2024-01-01T00:00:05Z", "arrival": "2024-01-01T00:00:30Z"},
+            {"key": "b", "event_time": "2024-01-01T00:00:07Z"}
+        ], "lateness": {"kind": "fixed", "s": 2}}"#;
+        let s: WorkloadSpec = serde_json::from_str(json).unwrap();
+        let w = s.validate("workload").unwrap();
+        assert_eq!(
+            w.key_names.as_deref().map(|k| k.to_vec()),
+            Some(vec!["b".to_string(), "a".to_string()])
+        );
+        let ev: Vec<Event> = EventStream::new(w, 1).collect();
+        let t0 = parse_rfc3339("2024-01-01T00:00:00Z").unwrap();
+        let got: Vec<(u64, u32, i64, i64)> = ev
+            .iter()
+            .map(|e| {
+                (
+                    e.id,
+                    e.key,
+                    (e.event_time - t0) / 1_000_000,
+                    (e.arrival - t0) / 1_000_000,
+                )
+            })
+            .collect();
+        // ids by event time: a@5 → 0, b@7 → 1, b@10 → 2; b@7 arrives at 7 + 2 s
+        assert_eq!(got, vec![(1, 0, 7, 9), (2, 0, 10, 11), (0, 1, 5, 30)]);
+        let bad: WorkloadSpec = serde_json::from_str(
+            r#"{"events": [{"key": "a", "event_time": "2024-01-01T00:00:05Z", "arrival": "2024-01-01T00:00:01Z"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            bad.validate("workload").unwrap_err().field,
+            "workload.events[0].arrival"
+        );
     }
 
     #[test]
