@@ -187,10 +187,13 @@ pub struct Workload {
     offline: Option<OfflineTail>,
     /// Explicit events, sorted by event time (input order within ties): (key index, event
     /// time, arrival if given).
-    explicit: Option<Arc<[(u32, Micros, Option<Micros>)]>>,
+    explicit: Option<Arc<[GivenEvent]>>,
     /// Names of the explicit events' keys, by key index.
     pub key_names: Option<Arc<[String]>>,
 }
+
+/// An explicit event as validated: (key index, event time, arrival if given).
+type GivenEvent = (u32, Micros, Option<Micros>);
 
 #[derive(Debug, Clone, Copy)]
 enum Shape {
@@ -363,7 +366,7 @@ impl WorkloadSpec {
     }
 }
 
-type ExplicitParsed = (Arc<[(u32, Micros, Option<Micros>)]>, Arc<[String]>);
+type ExplicitParsed = (Arc<[GivenEvent]>, Arc<[String]>);
 
 fn explicit_events(events: &[ExplicitEvent], field: &str) -> Result<ExplicitParsed, InputError> {
     if events.len() > MAX_EXPLICIT_EVENTS {
