@@ -1,7 +1,7 @@
 //! The stateful windowed count: `groupBy(window(event_time, ...), key).count()` as
 //! Spark's `StateStoreRestoreExec` / `StateStoreSaveExec` run it per micro-batch.
 
-use crate::operator::{BatchOutcome, BatchWatermarks, Fate, OutRow, Row, Visible, WindowRow, counted};
+use crate::operator::{Agg, BatchOutcome, BatchWatermarks, Fate, Row, Visible, counted};
 use crate::query::OutputMode;
 use crate::state::StateStore;
 use crate::time::Micros;
@@ -12,7 +12,7 @@ use rustc_hash::FxHashMap;
 /// be emitted (for their latency).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 struct Group {
-    count: u64,
+    agg: Agg,
     pending: Vec<Visible>,
 }
 
@@ -63,7 +63,7 @@ impl WindowCount {
                     continue;
                 }
                 let g = partial.entry((start, r.key)).or_default();
-                g.count += 1;
+                g.agg.add(r.value);
                 if first {
                     // An event's latency is that of its first counted window.
                     let v = Visible {
@@ -96,30 +96,22 @@ impl WindowCount {
         updated.sort_unstable_by_key(|(k, _)| *k);
         for (k, g) in &mut updated {
             let pending = std::mem::take(&mut g.pending);
-            let n = g.count;
+            let partial = g.agg;
             self.state.upsert(*k, Group::default, |s| {
-                s.count += n;
+                s.agg.merge(&partial);
                 s.pending.extend(pending);
             });
         }
 
-        let row = |(start, key): (Micros, u32), count: u64| {
-            OutRow::Window(WindowRow {
-                start,
-                end: start + size,
-                key,
-                count,
-            })
-        };
+        let row = |(start, key): (Micros, u32), a: &Agg| a.row(start, start + size, key);
         match self.mode {
             OutputMode::Complete => {
-                out.output
-                    .extend(self.state.iter().map(|(k, g)| row(*k, g.count)));
+                out.output.extend(self.state.iter().map(|(k, g)| row(*k, &g.agg)));
             }
             OutputMode::Update => {
                 for (k, _) in &updated {
                     if let Some(g) = self.state.get(k) {
-                        out.output.push(row(*k, g.count));
+                        out.output.push(row(*k, &g.agg));
                     }
                 }
                 if let Some(w) = wm.evict {
@@ -129,7 +121,7 @@ impl WindowCount {
             OutputMode::Append => {
                 if let Some(w) = wm.evict {
                     for (k, g) in self.state.remove_where(|(s, _), _| s + size <= w) {
-                        out.output.push(row(k, g.count));
+                        out.output.push(row(k, &g.agg));
                         out.visible.extend(g.pending);
                     }
                 }
@@ -143,6 +135,7 @@ impl WindowCount {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::operator::{OutRow, WindowRow};
     use crate::state::StateMetrics;
     use crate::window::{WindowKind, WindowSpec};
 
@@ -161,6 +154,7 @@ mod tests {
             key,
             event_time: t,
             arrival: t + S,
+            value: crate::operator::NULL_VALUE,
         }
     }
 
@@ -177,6 +171,8 @@ mod tests {
             end: start + 10 * S,
             key: 0,
             count,
+            sum: 0,
+            nonnull: 0,
         })
     }
 

@@ -5,7 +5,8 @@
 
 use crate::error::InputError;
 use crate::microbatch::MicroBatchQuery;
-use crate::operator::{OutRow, Row};
+use crate::operator::{NULL_VALUE, OutRow, Row};
+use crate::query::Aggregate;
 use crate::query::{EngineConf, QuerySpec};
 use crate::time::{Micros, format_rfc3339, parse_rfc3339};
 use serde::Deserialize;
@@ -19,6 +20,9 @@ struct InputRow {
     id: u64,
     key: String,
     event_time: String,
+    /// Optional (Spark LongType); absent or null = null.
+    #[serde(default)]
+    value: Option<i64>,
 }
 
 /// Reads the Spark settings the simulator models from `engine.conf`; the others are
@@ -95,11 +99,22 @@ pub fn run_case(case: &Value) -> Result<Value, InputError> {
                 keys.push(r.key.clone());
                 next
             });
+            let value = match r.value {
+                Some(NULL_VALUE) => {
+                    return Err(InputError::new(
+                        format!("input[{b}][{i}].value"),
+                        "i64::MIN is reserved for null",
+                    ));
+                }
+                Some(v) => v,
+                None => NULL_VALUE,
+            };
             out.push(Row {
                 id: r.id,
                 key,
                 event_time,
                 arrival: 0,
+                value,
             });
         }
         input.push(out);
@@ -110,7 +125,11 @@ pub fn run_case(case: &Value) -> Result<Value, InputError> {
     let mut record = |input_index: Option<usize>, rows: &[Row], q: &mut MicroBatchQuery| {
         let run = q.run_batch(rows);
         let o = &run.outcome;
-        let output: Vec<Value> = o.output.iter().map(|r| out_row(r, &keys)).collect();
+        let output: Vec<Value> = o
+            .output
+            .iter()
+            .map(|r| out_row(r, &keys, query.aggregate))
+            .collect();
         out.push(json!({
             "batch_id": out.len(),
             "input_index": input_index,
@@ -132,15 +151,34 @@ pub fn run_case(case: &Value) -> Result<Value, InputError> {
     Ok(json!({ "batches": out }))
 }
 
-fn out_row(r: &OutRow, keys: &[String]) -> Value {
+fn out_row(r: &OutRow, keys: &[String], aggregate: Aggregate) -> Value {
     let key = |k: u32| keys.get(k as usize).cloned().unwrap_or_default();
     match r {
-        OutRow::Window(w) => json!({
-            "window_start": format_rfc3339(w.start, 6),
-            "window_end": format_rfc3339(w.end, 6),
-            "key": key(w.key),
-            "count": w.count,
-        }),
+        OutRow::Window(w) => {
+            let mut row = json!({
+                "window_start": format_rfc3339(w.start, 6),
+                "window_end": format_rfc3339(w.end, 6),
+                "key": key(w.key),
+                "count": w.count,
+            });
+            // SQL: sum and avg of only nulls are null.
+            let extra = match aggregate {
+                Aggregate::Count => None,
+                Aggregate::Sum => Some(("sum", if w.nonnull == 0 { Value::Null } else { json!(w.sum) })),
+                Aggregate::Avg => Some((
+                    "avg",
+                    if w.nonnull == 0 {
+                        Value::Null
+                    } else {
+                        json!(w.sum as f64 / w.nonnull as f64)
+                    },
+                )),
+            };
+            if let (Some((name, v)), Some(obj)) = (extra, row.as_object_mut()) {
+                obj.insert(name.to_string(), v);
+            }
+            row
+        }
         OutRow::Dedup(d) => json!({
             "id": d.id,
             "key": key(d.key),

@@ -113,6 +113,7 @@ mod tests {
             key: 0,
             event_time: t,
             arrival: t,
+            value: crate::operator::NULL_VALUE,
         }
     }
 

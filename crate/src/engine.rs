@@ -124,6 +124,7 @@ impl<'a> Sim<'a> {
                 key: e.key,
                 event_time: e.event_time,
                 arrival: e.arrival,
+                value: e.value,
             });
         }
         if !self.pending_backlog.is_empty() {

@@ -18,7 +18,12 @@ pub struct Row {
     pub event_time: Micros,
     /// When the source made it available (processing time); 0 where unknown.
     pub arrival: Micros,
+    /// The `value` column (Spark LongType); [`NULL_VALUE`] for null.
+    pub value: i64,
 }
+
+/// The null `value` (sum and avg skip it, as SQL does).
+pub const NULL_VALUE: i64 = i64::MIN;
 
 /// What the operator did with one input row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -41,13 +46,53 @@ pub struct Visible {
     pub arrival: Micros,
 }
 
-/// An aggregate row: a window (or session), a key and its count.
+/// An aggregate row: a window (or session), a key and its aggregates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct WindowRow {
     pub start: Micros,
     pub end: Micros,
     pub key: u32,
+    /// `count(*)`.
     pub count: u64,
+    /// `sum(value)` over non-null values (wrapping on i64 overflow).
+    pub sum: i64,
+    /// Non-null values, for `avg(value)` = sum / nonnull (null when 0).
+    pub nonnull: u64,
+}
+
+/// Running aggregates of a group: count, sum and non-null count of `value`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Agg {
+    pub count: u64,
+    pub sum: i64,
+    pub nonnull: u64,
+}
+
+impl Agg {
+    pub fn add(&mut self, value: i64) {
+        self.count += 1;
+        if value != NULL_VALUE {
+            self.sum = self.sum.wrapping_add(value);
+            self.nonnull += 1;
+        }
+    }
+
+    pub fn merge(&mut self, other: &Agg) {
+        self.count += other.count;
+        self.sum = self.sum.wrapping_add(other.sum);
+        self.nonnull += other.nonnull;
+    }
+
+    pub fn row(&self, start: Micros, end: Micros, key: u32) -> OutRow {
+        OutRow::Window(WindowRow {
+            start,
+            end,
+            key,
+            count: self.count,
+            sum: self.sum,
+            nonnull: self.nonnull,
+        })
+    }
 }
 
 /// A row the sink receives.
@@ -152,4 +197,56 @@ impl Operator {
 /// and an output mode that evicts (append or update; complete mode keeps everything).
 pub fn evicts_on_watermark(q: &Query) -> bool {
     q.watermark_delay.is_some() && q.output_mode != OutputMode::Complete && q.operator != OperatorKind::Select
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aggregates_skip_nulls_and_merge() {
+        let mut a = Agg::default();
+        for v in [3, NULL_VALUE, -1] {
+            a.add(v);
+        }
+        assert_eq!(
+            a,
+            Agg {
+                count: 3,
+                sum: 2,
+                nonnull: 2
+            }
+        );
+        let mut b = Agg::default();
+        b.add(NULL_VALUE);
+        assert_eq!(
+            b,
+            Agg {
+                count: 1,
+                sum: 0,
+                nonnull: 0
+            },
+            "sum of only nulls is null: nonnull 0"
+        );
+        b.merge(&a);
+        assert_eq!(
+            b,
+            Agg {
+                count: 4,
+                sum: 2,
+                nonnull: 2
+            }
+        );
+        assert_eq!(
+            b.row(0, 10, 7),
+            OutRow::Window(WindowRow {
+                start: 0,
+                end: 10,
+                key: 7,
+                count: 4,
+                sum: 2,
+                nonnull: 2
+            })
+        );
+    }
 }

@@ -30,6 +30,19 @@ pub enum OperatorName {
     Select,
 }
 
+/// What `window_count` computes per group besides `count(*)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Aggregate {
+    /// `count(*)` only.
+    #[default]
+    Count,
+    /// also `sum(value)`.
+    Sum,
+    /// also `avg(value)`.
+    Avg,
+}
+
 /// `withWatermark("event_time", delay)` then one stateful operator, written with an
 /// output mode. Rows have the columns `id`, `key` and `event_time`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -38,6 +51,8 @@ pub struct QuerySpec {
     pub operator: OperatorName,
     /// The window of `window_count` (ignored by the dedup operators). Default tumbling 60 s.
     pub window: WindowSpec,
+    /// `window_count` only: `count`, or `count` plus `sum` or `avg` of `value`.
+    pub aggregate: Aggregate,
     /// Columns of the dedup operators; empty = all columns (Spark's `dropDuplicates()`).
     pub dedup_columns: Vec<String>,
     /// Watermark delay in seconds; `null` = no `withWatermark`. Default 60 s.
@@ -50,6 +65,7 @@ impl Default for QuerySpec {
         Self {
             operator: OperatorName::WindowCount,
             window: WindowSpec::default(),
+            aggregate: Aggregate::Count,
             dedup_columns: Vec::new(),
             watermark_delay_s: Some(60.0),
             output_mode: OutputMode::Append,
@@ -70,6 +86,7 @@ pub enum Operator {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Query {
     pub operator: Operator,
+    pub aggregate: Aggregate,
     pub watermark_delay: Option<Micros>,
     pub output_mode: OutputMode,
 }
@@ -132,8 +149,15 @@ impl QuerySpec {
                 }
             }
         };
+        if self.aggregate != Aggregate::Count && self.operator != OperatorName::WindowCount {
+            return Err(InputError::new(
+                f("aggregate"),
+                "sum and avg apply to window_count only",
+            ));
+        }
         Ok(Query {
             operator,
+            aggregate: self.aggregate,
             watermark_delay,
             output_mode: mode,
         })

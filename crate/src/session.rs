@@ -8,7 +8,7 @@
 //! watermark, in every output mode (rows are not merged inside a partition first:
 //! `spark.sql.streaming.sessionWindow.merge.sessions.in.local.partition` is false by default).
 
-use crate::operator::{BatchOutcome, BatchWatermarks, Fate, OutRow, Row, Visible, WindowRow, counted};
+use crate::operator::{Agg, BatchOutcome, BatchWatermarks, Fate, OutRow, Row, Visible, counted};
 use crate::query::OutputMode;
 use crate::state::StateStore;
 use crate::time::Micros;
@@ -26,7 +26,7 @@ pub struct SessionCount {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 struct Session {
     end: Micros,
-    count: u64,
+    agg: Agg,
     pending: Vec<Visible>,
 }
 
@@ -51,7 +51,7 @@ impl SessionCount {
         // Unlike fixed windows, session windows drop late rows in complete mode too (their
         // restore operator always filters; conformance case session_complete).
         let append = self.mode == OutputMode::Append;
-        let mut fresh: Vec<(u32, Micros, Visible)> = Vec::with_capacity(rows.len());
+        let mut fresh: Vec<(u32, Micros, Visible, i64)> = Vec::with_capacity(rows.len());
         let mut late_groups: Vec<(u32, Micros)> = Vec::new();
         for r in rows {
             if wm.late.is_some_and(|w| r.event_time + self.gap <= w) {
@@ -66,7 +66,7 @@ impl SessionCount {
                 if !append {
                     out.visible.push(v);
                 }
-                fresh.push((r.key, r.event_time, v));
+                fresh.push((r.key, r.event_time, v, r.value));
             }
         }
         // Rows are partially aggregated on (key, their own session [t, t + gap)) before the
@@ -75,7 +75,7 @@ impl SessionCount {
         late_groups.sort_unstable();
         late_groups.dedup();
         out.dropped_late = late_groups.len() as u64;
-        fresh.sort_unstable_by_key(|&(k, t, v)| (k, t, v.id));
+        fresh.sort_unstable_by_key(|&(k, t, v, _)| (k, t, v.id));
 
         let mut i = 0;
         while i < fresh.len() {
@@ -88,14 +88,7 @@ impl SessionCount {
             i = j;
         }
 
-        let row = |key: u32, start: Micros, s: &Session| {
-            OutRow::Window(WindowRow {
-                start,
-                end: s.end,
-                key,
-                count: s.count,
-            })
-        };
+        let row = |key: u32, start: Micros, s: &Session| -> OutRow { s.agg.row(start, s.end, key) };
         match self.mode {
             OutputMode::Complete => {
                 out.output
@@ -117,20 +110,22 @@ impl SessionCount {
     }
 
     /// Merges one key's new rows (sorted by event time) with its stored sessions.
-    fn merge_key(&mut self, key: u32, rows: &[(u32, Micros, Visible)], append: bool) {
+    fn merge_key(&mut self, key: u32, rows: &[(u32, Micros, Visible, i64)], append: bool) {
         // Spark keys session state by (key, start): it writes every session of a key that
         // had input (numRowsUpdated) and deletes the stored starts that no longer begin a
         // session (numRowsRemoved; conformance case session_merge_across_batches_append).
         let stored = self.state.take_where(|(k, _), _| *k == key);
         let old_starts: Vec<Micros> = stored.iter().map(|((_, s), _)| *s).collect();
         let mut items: Vec<(Micros, Session)> = stored.into_iter().map(|((_, s), sess)| (s, sess)).collect();
-        items.extend(rows.iter().map(|&(_, t, v)| {
+        items.extend(rows.iter().map(|&(_, t, v, value)| {
             let pending = if append { vec![v] } else { Vec::new() };
+            let mut agg = Agg::default();
+            agg.add(value);
             (
                 t,
                 Session {
                     end: t + self.gap,
-                    count: 1,
+                    agg,
                     pending,
                 },
             )
@@ -141,7 +136,7 @@ impl SessionCount {
             match merged.last_mut() {
                 Some((_, cur)) if s <= cur.end => {
                     cur.end = cur.end.max(sess.end);
-                    cur.count += sess.count;
+                    cur.agg.merge(&sess.agg);
                     cur.pending.extend(sess.pending);
                 }
                 _ => merged.push((s, sess)),
@@ -161,6 +156,7 @@ impl SessionCount {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::operator::WindowRow;
 
     const S: i64 = 1_000_000;
 
@@ -170,7 +166,38 @@ mod tests {
             key,
             event_time: t,
             arrival: t,
+            value: crate::operator::NULL_VALUE,
         }
+    }
+
+    #[test]
+    fn merged_sessions_add_their_sums() {
+        let mut op = SessionCount::new(5 * S, OutputMode::Complete);
+        let none = BatchWatermarks {
+            late: None,
+            evict: None,
+        };
+        let v = |id, t, value| Row {
+            id,
+            key: 0,
+            event_time: t,
+            arrival: t,
+            value,
+        };
+        op.process(&[v(1, 0, 10), v(2, 20 * S, 5)], none);
+        // 4 s joins [0,5) into [0,9); 12 s opens [12,17); then 8 s, [8,13), bridges both
+        op.process(&[v(3, 4 * S, 1), v(4, 12 * S, 100)], none);
+        let out = op.process(&[v(5, 8 * S, crate::operator::NULL_VALUE)], none);
+        let sums: Vec<(i64, u64, i64, u64)> = out
+            .output
+            .iter()
+            .map(|o| match o {
+                OutRow::Window(w) => ((w.start / S), w.count, w.sum, w.nonnull),
+                OutRow::Dedup(_) => unreachable!(),
+            })
+            .collect();
+        // [0,17) holds 0, 4, 8 (null), 12 → count 4, sum 111, 3 non-null; [20,25) holds 5
+        assert_eq!(sums, vec![(0, 4, 111, 3), (20, 1, 5, 1)]);
     }
 
     #[test]
@@ -193,7 +220,9 @@ mod tests {
                 start: 0,
                 end: 10 * S,
                 key: 0,
-                count: 2
+                count: 2,
+                sum: 0,
+                nonnull: 0
             })]
         );
         // a row whose own session ends at the watermark is late

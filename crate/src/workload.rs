@@ -29,6 +29,24 @@ pub struct Event {
     pub event_time: Micros,
     /// When the source makes it available to the query (processing time).
     pub arrival: Micros,
+    /// The `value` column (for sum and avg); `operator::NULL_VALUE` for null.
+    pub value: i64,
+}
+
+/// The generated `value` column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum ValueSpec {
+    /// Every event carries `v` (no random draw).
+    Constant { v: i64 },
+    /// Uniform whole numbers in [min, max].
+    Uniform { min: i64, max: i64 },
+}
+
+impl Default for ValueSpec {
+    fn default() -> Self {
+        ValueSpec::Constant { v: 1 }
+    }
 }
 
 /// How event times are spaced at a given rate.
@@ -112,6 +130,9 @@ pub struct ExplicitEvent {
     /// (and `offline`) with the scenario's seed.
     #[serde(default)]
     pub arrival: Option<String>,
+    /// The `value` column; absent = null.
+    #[serde(default)]
+    pub value: Option<i64>,
 }
 
 /// Most explicit events one scenario may hold (larger data goes through the loaders).
@@ -143,6 +164,8 @@ pub struct WorkloadSpec {
     pub row_bytes: u32,
     pub lateness: Lateness,
     pub offline: Option<OfflineTail>,
+    /// The `value` column of generated events. Default: constant 1.
+    pub value: ValueSpec,
 }
 
 impl Default for WorkloadSpec {
@@ -160,6 +183,7 @@ impl Default for WorkloadSpec {
             row_bytes: 200,
             lateness: Lateness::default(),
             offline: None,
+            value: ValueSpec::default(),
         }
     }
 }
@@ -190,10 +214,11 @@ pub struct Workload {
     explicit: Option<Arc<[GivenEvent]>>,
     /// Names of the explicit events' keys, by key index.
     pub key_names: Option<Arc<[String]>>,
+    value: ValueSpec,
 }
 
-/// An explicit event as validated: (key index, event time, arrival if given).
-type GivenEvent = (u32, Micros, Option<Micros>);
+/// An explicit event as validated: (key index, event time, arrival if given, value).
+type GivenEvent = (u32, Micros, Option<Micros>, i64);
 
 #[derive(Debug, Clone, Copy)]
 enum Shape {
@@ -300,6 +325,17 @@ impl WorkloadSpec {
             }
         }
         validate_lateness(&self.lateness, &f("lateness"))?;
+        if let ValueSpec::Uniform { min, max } = self.value {
+            if max < min {
+                return Err(InputError::new(
+                    f("value.max"),
+                    format!("must be ≥ min ({min}), got {max}"),
+                ));
+            }
+            if min == crate::operator::NULL_VALUE {
+                return Err(InputError::new(f("value.min"), "i64::MIN is reserved for null"));
+            }
+        }
         if let Some(o) = self.offline {
             if !(0.0..=1.0).contains(&o.fraction) {
                 return Err(InputError::new(
@@ -362,6 +398,7 @@ impl WorkloadSpec {
             offline: self.offline,
             explicit,
             key_names,
+            value: self.value,
         })
     }
 }
@@ -403,10 +440,20 @@ fn explicit_events(events: &[ExplicitEvent], field: &str) -> Result<ExplicitPars
             names.push(e.key.clone());
             next
         });
-        out.push((key, et, arrival));
+        let value = match e.value {
+            Some(crate::operator::NULL_VALUE) => {
+                return Err(InputError::new(
+                    format!("{field}[{i}].value"),
+                    "i64::MIN is reserved for null",
+                ));
+            }
+            Some(v) => v,
+            None => crate::operator::NULL_VALUE,
+        };
+        out.push((key, et, arrival, value));
     }
     // Event-time order gives the ids; ties keep input order (a stable sort).
-    out.sort_by_key(|&(_, et, _)| et);
+    out.sort_by_key(|&(_, et, _, _)| et);
     Ok((Arc::from(out), Arc::from(names)))
 }
 
@@ -539,7 +586,7 @@ pub struct EventStream {
     /// Event time of the next event to generate, µs (fractional, to keep the rate exact).
     next_time: f64,
     next_id: u64,
-    in_flight: BinaryHeap<Reverse<(Micros, u64, u32, Micros)>>,
+    in_flight: BinaryHeap<Reverse<(Micros, u64, u32, Micros, i64)>>,
 }
 
 impl EventStream {
@@ -558,13 +605,14 @@ impl EventStream {
             let mut events: Vec<Event> = given
                 .iter()
                 .enumerate()
-                .map(|(id, &(key, event_time, arrival))| {
+                .map(|(id, &(key, event_time, arrival, value))| {
                     let arrival = arrival.unwrap_or_else(|| event_time + s.lateness());
                     Event {
                         id: id as u64,
                         key,
                         event_time,
                         arrival,
+                        value,
                     }
                 })
                 .collect();
@@ -629,7 +677,15 @@ impl EventStream {
         }
         let key = self.key();
         let arrival = t + self.lateness();
-        self.in_flight.push(Reverse((arrival, self.next_id, key, t)));
+        let value = match self.w.value {
+            ValueSpec::Constant { v } => v,
+            ValueSpec::Uniform { min, max } => {
+                let span = (max as i128 - min as i128 + 1) as u128;
+                (min as i128 + ((u128::from(self.rng.next_u64()) * span) >> 64) as i128) as i64
+            }
+        };
+        self.in_flight
+            .push(Reverse((arrival, self.next_id, key, t, value)));
         self.next_id += 1;
         self.advance_time();
         true
@@ -657,12 +713,13 @@ impl Iterator for EventStream {
                 }
             }
         }
-        let Reverse((arrival, id, key, event_time)) = self.in_flight.pop()?;
+        let Reverse((arrival, id, key, event_time, value)) = self.in_flight.pop()?;
         Some(Event {
             id,
             key,
             event_time,
             arrival,
+            value,
         })
     }
 }

@@ -129,7 +129,7 @@ proptest! {
         for b in &batches {
             let rows: Vec<Row> = b.iter().map(|&(key, ms)| {
                 id += 1;
-                Row { id, key, event_time: 1_704_067_200_000_000 + ms * 1000, arrival: 0 }
+                Row { id, key, event_time: 1_704_067_200_000_000 + ms * 1000, arrival: 0, value: ms }
             }).collect();
             let mut runs = vec![mb.run_batch(&rows)];
             if mb.wants_no_data_batch() {
