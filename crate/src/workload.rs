@@ -575,6 +575,10 @@ fn lateness_us(s: f64) -> Micros {
     (s * 1e6 + 0.5) as Micros
 }
 
+/// A generated event waiting to arrive: (arrival, id, key, event time, value), ordered by
+/// arrival then id.
+type InFlight = (Micros, u64, u32, Micros, i64);
+
 /// Events of a workload in arrival order (ties by id). Cloning it is cheap (RNG state
 /// and the in-flight heap) and the clone yields the same events.
 #[derive(Debug, Clone)]
@@ -586,7 +590,7 @@ pub struct EventStream {
     /// Event time of the next event to generate, µs (fractional, to keep the rate exact).
     next_time: f64,
     next_id: u64,
-    in_flight: BinaryHeap<Reverse<(Micros, u64, u32, Micros, i64)>>,
+    in_flight: BinaryHeap<Reverse<InFlight>>,
 }
 
 impl EventStream {
