@@ -1,7 +1,7 @@
 //! Conformance cases (`pipeline-sim/conformance-v1`): a query, explicit micro-batches of
 //! rows, and what real Spark did with them. [`run_case`] answers in the schema of the
 //! case's `expected`; [`compare`] checks an answer against it (output rows as a
-//! multiset, timestamps as instants, everything else exactly).
+//! multiset, timestamps as instants, `avg` within a few ulps, everything else exactly).
 
 use crate::error::InputError;
 use crate::microbatch::MicroBatchQuery;
@@ -213,6 +213,58 @@ fn normalize(v: &Value) -> Value {
     }
 }
 
+/// Distance in units in the last place between two finite doubles of the same sign.
+fn ulps(a: f64, b: f64) -> u64 {
+    if a.is_sign_negative() != b.is_sign_negative() {
+        return if a == b { 0 } else { u64::MAX };
+    }
+    a.to_bits().abs_diff(b.to_bits())
+}
+
+/// `avg` may differ from Spark's by this many ulps. Spark's batch `avg` of the same values
+/// equals the simulator's (sum / count, correctly rounded), but its streaming session-merge
+/// path can land one ulp away (conformance case random_s9_session_avg_append, batch 24:
+/// 757/17 → Spark 44.52941176470589, exact quotient 44.529411764705884).
+const AVG_ULPS: u64 = 4;
+
+fn rows_equal(e: &Value, a: &Value) -> bool {
+    match (e.as_object(), a.as_object()) {
+        (Some(eo), Some(ao)) if eo.len() == ao.len() => {
+            eo.iter().all(|(k, ev)| match (k.as_str(), ao.get(k)) {
+                ("avg", Some(av)) => match (ev.as_f64(), av.as_f64()) {
+                    (Some(x), Some(y)) => ulps(x, y) <= AVG_ULPS,
+                    _ => ev == av,
+                },
+                (_, Some(av)) => ev == av,
+                (_, None) => false,
+            })
+        }
+        _ => e == a,
+    }
+}
+
+/// Whether two lists of output rows are equal as multisets (rows normalized first).
+fn same_rows(expected: Option<&Value>, actual: Option<&Value>) -> bool {
+    let norm = |v: Option<&Value>| -> Vec<Value> {
+        v.and_then(Value::as_array)
+            .map(|a| a.iter().map(normalize).collect())
+            .unwrap_or_default()
+    };
+    let (mut e, a) = (norm(expected), norm(actual));
+    if e.len() != a.len() {
+        return false;
+    }
+    // Each actual row takes one equal expected row.
+    a.iter()
+        .all(|ar| match e.iter().position(|er| rows_equal(er, ar)) {
+            Some(i) => {
+                e.swap_remove(i);
+                true
+            }
+            None => false,
+        })
+}
+
 fn sorted_rows(v: Option<&Value>) -> Vec<String> {
     let mut rows: Vec<String> = v
         .and_then(Value::as_array)
@@ -223,7 +275,7 @@ fn sorted_rows(v: Option<&Value>) -> Vec<String> {
 }
 
 /// Differences between Spark's `expected` and the simulator's `actual` batches; empty
-/// when they agree. The sink sections are skipped.
+/// when they agree. The sink sections are skipped; `avg` agrees within [`AVG_ULPS`].
 pub fn compare(expected: &Value, actual: &Value) -> Vec<String> {
     let empty = Vec::new();
     let e = expected
@@ -249,8 +301,8 @@ pub fn compare(expected: &Value, actual: &Value) -> Vec<String> {
                 continue;
             }
             if k == "output" {
-                let (er, ar) = (sorted_rows(Some(ev)), sorted_rows(ao.get(k)));
-                if er != ar {
+                if !same_rows(Some(ev), ao.get(k)) {
+                    let (er, ar) = (sorted_rows(Some(ev)), sorted_rows(ao.get(k)));
                     diffs.push(format!("batch {i}: output\n    spark: {er:?}\n    sim:   {ar:?}"));
                 }
                 continue;
@@ -265,4 +317,22 @@ pub fn compare(expected: &Value, actual: &Value) -> Vec<String> {
         }
     }
     diffs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn avg_within_a_few_ulps_everything_else_exact() {
+        let e = json!([{"key": "a", "count": 17, "avg": 44.52941176470589}]);
+        let a = json!([{"key": "a", "count": 17, "avg": 757.0 / 17.0}]);
+        assert!(same_rows(Some(&e), Some(&a)));
+        let off = json!([{"key": "a", "count": 17, "avg": 44.5294117647}]);
+        assert!(!same_rows(Some(&e), Some(&off)));
+        let count = json!([{"key": "a", "count": 16, "avg": 44.52941176470589}]);
+        assert!(!same_rows(Some(&e), Some(&count)));
+        assert_eq!(ulps(1.0, 1.0), 0);
+        assert_eq!(ulps(-0.0, 0.0), 0);
+    }
 }

@@ -3,6 +3,7 @@
 //! no unordered iteration in results. The wasm boundary is [`wasm`] alone.
 
 pub mod aggregate;
+pub mod arrival_order;
 pub mod conform;
 pub mod dedup;
 pub mod engine;

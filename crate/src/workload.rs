@@ -10,14 +10,13 @@
 //! `libm` crate (also inside `rand_distr`, built without `std`), never from the platform's
 //! C library, so native and wasm draw bit-identical events from the same seed.
 
+use crate::arrival_order::ArrivalOrder;
 use crate::error::{InputError, non_negative, positive};
 use crate::time::{Micros, parse_rfc3339, secs_to_micros};
 use rand_chacha::ChaCha8Rng;
 use rand_core::{RngCore, SeedableRng};
 use rand_distr::{Distribution, Exp1, StandardNormal};
 use serde::{Deserialize, Serialize};
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
 use std::sync::Arc;
 
 /// One generated event.
@@ -575,10 +574,6 @@ fn lateness_us(s: f64) -> Micros {
     (s * 1e6 + 0.5) as Micros
 }
 
-/// A generated event waiting to arrive: (arrival, id, key, event time, value), ordered by
-/// arrival then id.
-type InFlight = (Micros, u64, u32, Micros, i64);
-
 /// Events of a workload in arrival order (ties by id). Cloning it is cheap (RNG state
 /// and the in-flight heap) and the clone yields the same events.
 #[derive(Debug, Clone)]
@@ -590,7 +585,7 @@ pub struct EventStream {
     /// Event time of the next event to generate, µs (fractional, to keep the rate exact).
     next_time: f64,
     next_id: u64,
-    in_flight: BinaryHeap<Reverse<InFlight>>,
+    in_flight: ArrivalOrder,
 }
 
 impl EventStream {
@@ -603,7 +598,7 @@ impl EventStream {
             rng: ChaCha8Rng::seed_from_u64(seed),
             next_time,
             next_id: 0,
-            in_flight: BinaryHeap::new(),
+            in_flight: ArrivalOrder::default(),
         };
         if let Some(given) = s.w.explicit.clone() {
             let mut events: Vec<Event> = given
@@ -688,8 +683,10 @@ impl EventStream {
                 (min as i128 + ((u128::from(self.rng.next_u64()) * span) >> 64) as i128) as i64
             }
         };
-        self.in_flight
-            .push(Reverse((arrival, self.next_id, key, t, value)));
+        self.in_flight.push((arrival, self.next_id, key, t, value));
+        if self.in_flight.wants_seal() {
+            self.in_flight.seal();
+        }
         self.next_id += 1;
         self.advance_time();
         true
@@ -705,19 +702,27 @@ impl Iterator for EventStream {
             *next += 1;
             return e;
         }
-        // Every later event has event time ≥ next_time and arrival ≥ its event time, so
-        // the heap's head is final once it arrives no later than next_time.
+        // Every later event has event time ≥ next_time and arrival ≥ its event time, and
+        // every unsealed one arrives no earlier than the first unsealed event time: the
+        // earliest sealed event is final once it arrives no later than both.
         loop {
-            match self.in_flight.peek() {
-                Some(Reverse((arrival, ..))) if *arrival <= floor_us(self.next_time) => break,
-                _ => {
-                    if !self.generate() {
-                        break;
-                    }
-                }
+            let frontier = self
+                .in_flight
+                .unsealed_from()
+                .unwrap_or_else(|| floor_us(self.next_time));
+            if self
+                .in_flight
+                .peek()
+                .is_some_and(|(arrival, ..)| arrival <= frontier)
+            {
+                break;
+            }
+            if !self.generate() {
+                self.in_flight.seal();
+                break;
             }
         }
-        let Reverse((arrival, id, key, event_time, value)) = self.in_flight.pop()?;
+        let (arrival, id, key, event_time, value) = self.in_flight.pop()?;
         Some(Event {
             id,
             key,

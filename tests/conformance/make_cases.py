@@ -48,6 +48,16 @@ def rows(ids, *specs):
     return out
 
 
+def vrows(ids, *specs):
+    """specs: (key, sec, value) or (key, sec, value, us) -> rows with fresh ids and a `value`."""
+    out = []
+    for s in specs:
+        key, sec, value = s[0], s[1], s[2]
+        us = s[3] if len(s) > 3 else 0
+        out.append({"id": ids.next(), "key": key, "event_time": ts(sec, us), "value": value})
+    return out
+
+
 def drows(*specs):
     """specs: (id, key, sec) or (id, key, sec, us) -> rows with the given ids (dedup cases)."""
     out = []
@@ -82,9 +92,13 @@ def session(gap):
     return {"kind": "session", "gap_s": gap}
 
 
-def wq(window, delay, mode):
-    return {"operator": "window_count", "window": window, "watermark_delay_s": delay,
-            "output_mode": mode}
+def wq(window, delay, mode, aggregate=None):
+    """aggregate: None (count only; no "aggregate" key, as before) | "sum" | "avg"."""
+    q = {"operator": "window_count", "window": window, "watermark_delay_s": delay,
+         "output_mode": mode}
+    if aggregate is not None:
+        q["aggregate"] = aggregate
+    return q
 
 
 def dq(cols, delay, mode="append", within=False):
@@ -712,6 +726,102 @@ add(case(
         rows(i, ("a", 31), ("b", 35)),
         rows(i, ("a", 41)),
         rows(i, ("b", 29)),
+    ],
+))
+
+
+# ---------------------------------------------------------------- sum / avg aggregates
+# query.aggregate "sum" / "avg": groupBy(window, key).agg(count("*") as count, sum(value) as
+# sum | avg(value) as avg); every row carries an integer `value` (LongType).
+i = Ids()
+add(case(
+    "tumbling_sum_append_late",
+    "10 s tumbling, 10 s watermark, append, sum(value). At watermark 15 late rows for the "
+    "already emitted windows [0,10) (a@4 v7, b@9.999999 v3) are dropped and do not change any "
+    "sum; a@14 (v5) and a@19.999999 (v-20) arrive in the open window (a,[10,20)) whose first row "
+    "(a@12 v100) was summed two batches earlier -> emitted later as count 3, sum 85. At watermark "
+    "30 a late a@29 is dropped while a@30 opens [30,40).",
+    wq(tumbling(10), 10, "append", "sum"),
+    [
+        vrows(i, ("a", 1, 1), ("a", 5, 2), ("b", 3, 10), ("a", 12, 100)),
+        vrows(i, ("a", 25, 1000)),
+        vrows(i, ("a", 4, 7), ("b", 9, 3, 999999), ("a", 14, 5), ("a", 19, -20, 999999),
+              ("b", 15, 40)),
+        vrows(i, ("a", 40, 1)),
+        vrows(i, ("a", 29, 9), ("a", 30, 11), ("a", 33, -4)),
+        vrows(i, ("a", 55, 0)),
+    ],
+))
+
+i = Ids()
+add(case(
+    "sliding_avg_update",
+    "10 s windows sliding by 5 s, 10 s watermark, update, avg(value). Values 1, 2, 4 give "
+    "non-integer averages (a,[0,10) = 7/3). At watermark 20: a@12 is late in both its windows "
+    "and dropped; a@17, b@18 and b@19 are late in [10,20) but counted in [15,25), so the "
+    "averages of [15,25) include them and [10,20) is never touched.",
+    wq(sliding(10, 5), 10, "update", "avg"),
+    [
+        vrows(i, ("a", 1, 1), ("a", 6, 2), ("a", 7, 4), ("b", 2, 5), ("b", 3, 6)),
+        vrows(i, ("a", 30, 1)),
+        vrows(i, ("a", 12, 2), ("a", 17, 3), ("a", 21, 10), ("b", 18, 7)),
+        vrows(i, ("a", 22, 0), ("b", 19, 2)),
+        vrows(i, ("a", 60, 1)),
+    ],
+))
+
+i = Ids()
+add(case(
+    "session_sum_complete",
+    "Session windows (gap 5 s), 10 s watermark, complete, sum(value). Sessions in state merge "
+    "across batches, so their sums merge: a[0,8) (1+2), a[11,16) (5) and a[20,25) (10) are "
+    "bridged by a@6 and a@15 into a[0,25), sum 38; b@6 touches b[1,6) at 6 and overlaps "
+    "b[10,15) -> b[1,15), sum 1150; a@28, a@36, a@31 bridge into a[40,45) -> a[28,45), sum 1012, "
+    "then a@26 extends it. Complete mode runs no no-data batch, so late rows (event time + gap "
+    "<= watermark) are judged against the previous batch's watermark: e@2 (batch 1) and d@22 "
+    "(batch 4) are behind the current watermark but kept and summed; b@4, e@3, c@2, b@3, d@24 are "
+    "dropped (even those overlapping a session in state) and never reach a sum.",
+    wq(session(5), 10, "complete", "sum"),
+    [
+        vrows(i, ("a", 0, 1), ("a", 3, 2), ("a", 20, 10), ("b", 1, 100)),
+        vrows(i, ("a", 11, 5), ("b", 10, 50), ("e", 2, 7)),
+        vrows(i, ("a", 6, 4), ("a", 15, 16), ("b", 6, 1000), ("b", 4, -1), ("e", 3, -5)),
+        vrows(i, ("a", 40, 1000), ("c", 2, 50)),
+        vrows(i, ("a", 28, 2), ("b", 3, -100), ("a", 36, 3), ("a", 31, 7), ("d", 22, 9)),
+        vrows(i, ("d", 24, 1), ("a", 26, -2)),
+    ],
+))
+
+i = Ids()
+add(case(
+    "tumbling_avg_complete_nowm",
+    "10 s tumbling, no watermark, complete, avg(value): every window's average in every batch; "
+    "averages that are non-integers (7/3, 31/3, -8/3), integers (15.0, 0.0) and a window revisited "
+    "by rows far behind the newest event (nothing is late without a watermark).",
+    wq(tumbling(10), None, "complete", "avg"),
+    [
+        vrows(i, ("a", 1, 1), ("a", 2, 2), ("a", 3, 4), ("b", 5, 10), ("b", 6, 20), ("c", 15, -3)),
+        vrows(i, ("a", 500, 7), ("a", 4, 0), ("c", 11, -4)),
+        vrows(i, ("b", 0, 1), ("a", 505, 8), ("d", 0, 0)),
+        vrows(i, ("a", 9, 1), ("c", 19, -1, 999999)),
+    ],
+))
+
+i = Ids()
+add(case(
+    "tumbling_sum_update_large_neg",
+    "10 s tumbling, 5 s watermark, update, sum(value) with negative and large values: +-10^12 "
+    "cancelling to 0, 999999999999 twice + 10^12, 2^53+1 = 9007199254740993 twice (a sum of "
+    "2^54+2, exact only as a 64-bit integer), a late row (a@9 at watermark 13) that must not "
+    "change a sum.",
+    wq(tumbling(10), 5, "update", "sum"),
+    [
+        vrows(i, ("a", 1, 10**12), ("a", 2, -10**12), ("b", 3, 999_999_999_999),
+              ("b", 4, 999_999_999_999), ("c", 5, -1), ("d", 6, 2**53 + 1)),
+        vrows(i, ("a", 3, -7), ("b", 8, 10**12), ("d", 7, 2**53 + 1), ("c", 12, -10**12)),
+        vrows(i, ("c", 18, -10**12), ("a", 0, 5), ("e", 15, 0)),
+        vrows(i, ("a", 9, 123), ("c", 19, -999_999_999_999), ("a", 25, 10**12)),
+        vrows(i, ("a", 40, 1)),
     ],
 ))
 

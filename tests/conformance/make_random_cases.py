@@ -56,6 +56,13 @@ def gen_input(seed, dedup=None):
     return batches
 
 
+def with_values(seed, batches, lo=-20, hi=100):
+    """Adds an integer `value` to every row, drawn from its own random.Random(1000 + seed), so
+    gen_input's draws (and the older cases) are unchanged."""
+    r = random.Random(1000 + seed)
+    return [[dict(row, value=r.randint(lo, hi)) for row in b] for b in batches]
+
+
 def ts_us(t_us):
     return mc.ts(t_us // 1_000_000, t_us % 1_000_000)
 
@@ -83,6 +90,16 @@ RANDOM_CASES = [
     mc.case("random_s7_session_complete_P1",
             "seed 7: session windows (gap 2 s), 4 s watermark, complete, 1 partition",
             mc.wq(mc.session(2), 4, "complete"), gen_input(7), partitions=1),
+    mc.case("random_s8_tumbling_sum_update_P3",
+            "seed 8: 5 s tumbling, 6 s watermark, update, sum(value) (values -20..100), "
+            "3 partitions",
+            mc.wq(mc.tumbling(5), 6, "update", "sum"), with_values(8, gen_input(8)),
+            partitions=3),
+    mc.case("random_s9_session_avg_append",
+            "seed 9: session windows (gap 3 s), 5 s watermark, append, avg(value) (values "
+            "-20..100), 2 partitions",
+            mc.wq(mc.session(3), 5, "append", "avg"), with_values(9, gen_input(9)),
+            partitions=2),
 ]
 
 if __name__ == "__main__":

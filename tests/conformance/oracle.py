@@ -6,8 +6,9 @@ runs the case's streaming query on real Spark (local mode) and rewrites the file
 section (and `engine.version`), keeping everything else as it is.
 
 Per case: a `MemoryStream[String]` whose rows are JSON strings, parsed with `from_json` into
-(id long, key string, event_time timestamp); optional `withWatermark`; then
-`groupBy(window|session_window, key).count()` or `dropDuplicates(cols)` /
+(id long, key string, event_time timestamp[, value long]); optional `withWatermark`; then
+`groupBy(window|session_window, key).agg(count("*") as count[, sum(value) as sum |
+avg(value) as avg])` (query.aggregate: count (default) | sum | avg) or `dropDuplicates(cols)` /
 `dropDuplicatesWithinWatermark(cols)`; written with `foreachBatch` (a collector) in the case's
 output mode. Per element of `input`: one `addData()` + `processAllAvailable()`, so Spark decides
 by itself whether a no-data micro-batch follows. Metrics come from `StreamingQueryProgress`.
@@ -86,20 +87,49 @@ def to_scala_seq(spark, items):
     return spark._jvm.scala.jdk.javaapi.CollectionConverters.asScala(jl).toList()
 
 
+AGGREGATES = ("count", "sum", "avg")
+
+
+def aggregate_of(q):
+    """query.aggregate: "count" (default when absent) | "sum" | "avg"; window_count only."""
+    agg = q.get("aggregate", "count")
+    if agg not in AGGREGATES:
+        raise ValueError("unknown aggregate %r" % agg)
+    if agg != "count" and q["operator"] != "window_count":
+        raise ValueError("aggregate %r needs operator window_count" % agg)
+    return agg
+
+
+def input_schema(q):
+    # `value` (LongType) is parsed only when an aggregate needs it: a count query is exactly
+    # the query it was before `value` existed.
+    if aggregate_of(q) == "count":
+        return "id LONG, key STRING, event_time TIMESTAMP"
+    return "id LONG, key STRING, event_time TIMESTAMP, value LONG"
+
+
+def input_columns(q):
+    cols = ["r.id", "r.key", "r.event_time"]
+    if aggregate_of(q) != "count":
+        cols.append("r.value")
+    return cols
+
+
 def build_query(spark, source_df, q):
     from pyspark.sql import functions as F
 
     parsed = source_df.select(
         F.from_json(
             F.col("value"),
-            "id LONG, key STRING, event_time TIMESTAMP",
+            input_schema(q),
             {"timestampFormat": "yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX"},
         ).alias("r")
-    ).select("r.id", "r.key", "r.event_time")
+    ).select(*input_columns(q))
     df = parsed
     if q.get("watermark_delay_s") is not None:
         df = df.withWatermark("event_time", "%d seconds" % q["watermark_delay_s"])
     op = q["operator"]
+    agg = aggregate_of(q)
     if op == "window_count":
         w = q["window"]
         if w["kind"] == "tumbling":
@@ -110,7 +140,12 @@ def build_query(spark, source_df, q):
             wcol = F.session_window("event_time", "%d seconds" % w["gap_s"])
         else:
             raise ValueError("unknown window kind %r" % w["kind"])
-        return df.groupBy(wcol.alias("window"), F.col("key")).count()
+        aggs = [F.count("*").alias("count")]
+        if agg == "sum":
+            aggs.append(F.sum("value").alias("sum"))
+        elif agg == "avg":
+            aggs.append(F.avg("value").alias("avg"))
+        return df.groupBy(wcol.alias("window"), F.col("key")).agg(*aggs)
     if op == "dedup":
         return df.dropDuplicates(list(q["dedup_columns"]))
     if op == "dedup_within_watermark":
@@ -118,21 +153,30 @@ def build_query(spark, source_df, q):
     raise ValueError("unknown operator %r" % op)
 
 
-def flatten_batch(batch_df, op):
+def flatten_batch(batch_df, q):
     from pyspark.sql import functions as F
 
+    op = q["operator"]
     if op == "window_count":
-        rows = batch_df.select(
+        agg = aggregate_of(q)
+        cols = [
             F.date_format(F.col("window.start"), TS_FMT).alias("window_start"),
             F.date_format(F.col("window.end"), TS_FMT).alias("window_end"),
             F.col("key"),
             F.col("count"),
-        ).collect()
-        out = [
-            {"window_start": r.window_start, "window_end": r.window_end, "key": r.key,
-             "count": int(r["count"])}
-            for r in rows
         ]
+        if agg != "count":
+            cols.append(F.col(agg))
+        rows = batch_df.select(*cols).collect()
+        out = []
+        for r in rows:
+            o = {"window_start": r.window_start, "window_end": r.window_end, "key": r.key,
+                 "count": int(r["count"])}
+            if agg == "sum":  # LongType -> JSON integer (null if every value is null)
+                o["sum"] = None if r["sum"] is None else int(r["sum"])
+            elif agg == "avg":  # DoubleType -> JSON number, Python's repr of the double
+                o["avg"] = None if r["avg"] is None else float(r["avg"])
+            out.append(o)
     else:
         rows = batch_df.select(
             F.col("id"), F.col("key"), F.date_format(F.col("event_time"), TS_FMT).alias("event_time")
@@ -142,8 +186,8 @@ def flatten_batch(batch_df, op):
 
 
 def _sort_key(row):
-    # deterministic: values in the order of the sorted field names (count, key, window_end,
-    # window_start / event_time, id, key); None sorts first
+    # deterministic: values in the order of the sorted field names ([avg,] count, key, [sum,]
+    # window_end, window_start / event_time, id, key); None sorts first
     return tuple((v is not None, v) for _, v in sorted(row.items()))
 
 
@@ -155,18 +199,25 @@ def check_input_parsing(spark, case):
     """from_json must parse every input row exactly (no null, no precision loss)."""
     from pyspark.sql import functions as F
 
+    q = case["query"]
     rows = [r for batch in case["input"] for r in batch]
     if not rows:
         return
+    with_value = aggregate_of(q) != "count"
     strs = [json.dumps(r) for r in rows]
     df = spark.createDataFrame([(s,) for s in strs], "value STRING")
+    cols = ["r.id", "r.key", F.date_format("r.event_time", TS_FMT).alias("t")]
+    if with_value:
+        cols.append("r.value")
     got = df.select(
-        F.from_json("value", "id LONG, key STRING, event_time TIMESTAMP",
+        F.from_json("value", input_schema(q),
                     {"timestampFormat": "yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX"}).alias("r")
-    ).select("r.id", "r.key", F.date_format("r.event_time", TS_FMT).alias("t")).collect()
+    ).select(*cols).collect()
     for r, g in zip(rows, got):
         if g.id != r["id"] or g.key != r["key"] or g.t != r["event_time"]:
             raise RuntimeError("input row %r parsed as %r" % (r, g))
+        if with_value and g.value != r.get("value"):
+            raise RuntimeError("input row %r: value parsed as %r" % (r, g.value))
 
 
 def run_case(spark, case):
@@ -186,12 +237,11 @@ def run_case(spark, case):
     result = build_query(spark, source_df, q)
 
     collected = {}  # batch_id -> sorted rows
-    op = q["operator"]
 
     def collector(batch_df, batch_id):
         if batch_id in collected:
             raise RuntimeError("batch %d delivered twice" % batch_id)
-        collected[batch_id] = flatten_batch(batch_df, op)
+        collected[batch_id] = flatten_batch(batch_df, q)
 
     ckpt = tempfile.mkdtemp(prefix="oracle-ckpt-")
     query = None
