@@ -18,8 +18,9 @@ use std::collections::BinaryHeap;
 /// arrival, then id (ids are unique).
 pub type InFlight = (Micros, u64, u32, Micros, i64);
 
-/// Events per chunk.
-const CHUNK: usize = 4096;
+/// Events per chunk: a power of two, so a position fits in [`POS_BITS`] bits.
+const CHUNK: usize = 1 << POS_BITS;
+const POS_BITS: u32 = 12;
 /// Lateness beyond which an event waits in the far heap, µs (10 min).
 const FAR_LATE: Micros = 600_000_000;
 
@@ -38,6 +39,8 @@ pub struct ArrivalOrder {
     chunks: Vec<Chunk>,
     /// Slots of `chunks` that are empty and can be reused (their Vecs keep capacity).
     free: Vec<usize>,
+    /// Scratch for sorting a chunk.
+    keys: Vec<u64>,
     /// (head arrival, head id, chunk slot) of every chunk with items left.
     heads: BinaryHeap<Reverse<(Micros, u64, usize)>>,
     far: BinaryHeap<Reverse<InFlight>>,
@@ -88,9 +91,31 @@ impl ArrivalOrder {
         let c = &mut self.chunks[slot];
         c.items.clear();
         c.pos = 0;
-        std::mem::swap(&mut c.items, &mut self.building);
-        // (arrival, id) is unique: comparing just those two is enough for a total order.
-        c.items.sort_unstable_by_key(|e| (e.0, e.1));
+        // `building` is in id order, so sorting (arrival − the chunk's earliest arrival,
+        // position) packed in one u64 gives (arrival, id) order: a sort of plain integers
+        // instead of 40-byte tuples. Arrivals in a chunk span less than 2^52 µs (143 years).
+        let base = self.building.iter().map(|e| e.0).min().unwrap_or(0);
+        let span_fits = self
+            .building
+            .iter()
+            .all(|e| ((e.0 - base) as u64) < 1 << (64 - POS_BITS));
+        if span_fits {
+            self.keys.clear();
+            self.keys.extend(
+                self.building
+                    .iter()
+                    .enumerate()
+                    .map(|(i, e)| ((e.0 - base) as u64) << POS_BITS | i as u64),
+            );
+            self.keys.sort_unstable();
+            let mask = (1u64 << POS_BITS) - 1;
+            c.items
+                .extend(self.keys.iter().map(|k| self.building[(k & mask) as usize]));
+            self.building.clear();
+        } else {
+            std::mem::swap(&mut c.items, &mut self.building);
+            c.items.sort_unstable_by_key(|e| (e.0, e.1));
+        }
         let (arrival, id, ..) = c.items[0];
         self.heads.push(Reverse((arrival, id, slot)));
     }
