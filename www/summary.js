@@ -7,7 +7,7 @@ import { int, seconds } from './format.js';
  * @property {number} events
  * @property {number} batches
  * @property {number} no_data_batches
- * @property {number} dropped_late
+ * @property {{dropped_late: number}} fates
  * @property {number} output_rows
  * @property {number} peak_state_rows
  * @property {number} max_backlog_rows
@@ -38,7 +38,7 @@ export function renderSummary(lang, sc, s, ms) {
     ['events', int(s.events, lang)],
     ['microBatches', int(s.batches, lang)],
     ['noDataBatches', int(s.no_data_batches, lang)],
-    ['droppedLate', int(s.dropped_late, lang)],
+    ['droppedLate', int(s.fates.dropped_late, lang)],
     ['outputRows', int(s.output_rows, lang)],
     ['peakState', int(s.peak_state_rows, lang)],
     ['maxBacklog', int(s.max_backlog_rows, lang)],

@@ -34,6 +34,7 @@ test('the default simulation is computed in wasm and drawn', async () => {
   assert.equal(await metric('events'), cli.summary.events);
   assert.equal(await metric('microBatches'), cli.summary.batches);
   assert.equal(await metric('outputRows'), cli.summary.output_rows);
+  assert.equal(await metric('droppedLate'), cli.summary.fates.dropped_late);
   assert.ok(cli.summary.events > 10_000, 'the default scenario generates a real workload');
   const p95 = await page.textContent('[data-metric="latencyP95"] dd');
   assert.equal(p95, `${Math.round(cli.summary.latency.p95_s)} s`);
