@@ -8,6 +8,7 @@ use crate::microbatch::MicroBatchQuery;
 use crate::operator::{NULL_VALUE, OutRow, Row};
 use crate::query::Aggregate;
 use crate::query::{EngineConf, QuerySpec};
+use crate::sink;
 use crate::time::{Micros, format_rfc3339, parse_rfc3339};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
@@ -70,10 +71,34 @@ pub fn run_case(case: &Value) -> Result<Value, InputError> {
         .get("query")
         .cloned()
         .ok_or_else(|| InputError::new("query", "missing"))?;
-    if let Some(q) = query_json.as_object_mut() {
-        // The file sink belongs to the sink model; the query's semantics do not depend on it.
-        q.remove("sink");
-    }
+    // The file sink does not change the query's semantics; it adds the sink's files.
+    let sink = query_json.as_object_mut().and_then(|q| q.remove("sink"));
+    let partition_by_key = match &sink {
+        None => None,
+        Some(s) => {
+            if s.get("format").and_then(Value::as_str) != Some("parquet") {
+                return Err(InputError::new(
+                    "query.sink.format",
+                    "only the parquet file sink is modelled",
+                ));
+            }
+            let by: Vec<&str> = s
+                .get("partition_by")
+                .and_then(Value::as_array)
+                .map(|a| a.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default();
+            match by.as_slice() {
+                [] => Some(false),
+                ["key"] => Some(true),
+                _ => {
+                    return Err(InputError::new(
+                        "query.sink.partition_by",
+                        "[] or [\"key\"] are modelled",
+                    ));
+                }
+            }
+        }
+    };
     let spec: QuerySpec =
         serde_json::from_value(query_json).map_err(|e| InputError::new("query", e.to_string()))?;
     let query = spec.validate("query")?;
@@ -130,7 +155,7 @@ pub fn run_case(case: &Value) -> Result<Value, InputError> {
             .iter()
             .map(|r| out_row(r, &keys, query.aggregate))
             .collect();
-        out.push(json!({
+        let mut batch = json!({
             "batch_id": out.len(),
             "input_index": input_index,
             "input_rows": rows.len(),
@@ -140,12 +165,39 @@ pub fn run_case(case: &Value) -> Result<Value, InputError> {
             "state_rows_updated": o.state.updated,
             "state_rows_removed": o.state.removed,
             "output": output,
-        }));
+        });
+        if let (Some(by_key), Some(obj)) = (partition_by_key, batch.as_object_mut()) {
+            let name = |k: u32| keys.get(k as usize).cloned().unwrap_or_default();
+            let files =
+                sink::batch_files(&o.output, &name, conf.shuffle_partitions, by_key).ok_or_else(|| {
+                    InputError::new(
+                        "query.sink",
+                        "the sink's file layout is modelled for window_count queries only",
+                    )
+                })?;
+            obj.insert(
+                "sink".into(),
+                json!({
+                    "data_files": files.data_files,
+                    "empty_files": files.empty_files,
+                    "partition_dirs": files.partition_dirs,
+                    "log_file": sink::log_file(out.len() as u64),
+                }),
+            );
+            // Per micro-batch: an offsets and a commits log entry, and one state delta file
+            // per shuffle partition of the (one) stateful operator.
+            obj.insert(
+                "checkpoint".into(),
+                json!({"offsets": 1, "commits": 1, "state_files": conf.shuffle_partitions}),
+            );
+        }
+        out.push(batch);
+        Ok(())
     };
     for (i, rows) in input.iter().enumerate() {
-        record(Some(i), rows, &mut q);
+        record(Some(i), rows, &mut q)?;
         if q.wants_no_data_batch() {
-            record(None, &[], &mut q);
+            record(None, &[], &mut q)?;
         }
     }
     Ok(json!({ "batches": out }))
@@ -189,9 +241,6 @@ fn out_row(r: &OutRow, keys: &[String], aggregate: Aggregate) -> Value {
 
 /// Fields holding instants; compared as instants.
 const TIME_FIELDS: [&str; 4] = ["watermark", "window_start", "window_end", "event_time"];
-/// Sections of the sink model, not produced by [`run_case`] yet.
-const SINK_FIELDS: [&str; 2] = ["sink", "checkpoint"];
-
 fn normalize(v: &Value) -> Value {
     match v {
         Value::Object(m) => {
@@ -275,7 +324,7 @@ fn sorted_rows(v: Option<&Value>) -> Vec<String> {
 }
 
 /// Differences between Spark's `expected` and the simulator's `actual` batches; empty
-/// when they agree. The sink sections are skipped; `avg` agrees within [`AVG_ULPS`].
+/// when they agree; `avg` agrees within [`AVG_ULPS`].
 pub fn compare(expected: &Value, actual: &Value) -> Vec<String> {
     let empty = Vec::new();
     let e = expected
@@ -297,9 +346,6 @@ pub fn compare(expected: &Value, actual: &Value) -> Vec<String> {
             continue;
         };
         for (k, ev) in eo {
-            if SINK_FIELDS.contains(&k.as_str()) {
-                continue;
-            }
             if k == "output" {
                 if !same_rows(Some(ev), ao.get(k)) {
                     let (er, ar) = (sorted_rows(Some(ev)), sorted_rows(ao.get(k)));

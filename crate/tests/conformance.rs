@@ -80,3 +80,19 @@ fn a_wrong_answer_is_caught() {
             .any(|d| d.contains("micro-batches"))
     );
 }
+
+#[test]
+fn sink_file_counts_are_compared() {
+    let f = cases()
+        .into_iter()
+        .find(|p| p.ends_with("parquet_sink_flat_P8.json"))
+        .expect("example present");
+    let case: Value = serde_json::from_str(&std::fs::read_to_string(f).expect("readable")).expect("JSON");
+    let mut actual = run_case(&case).expect("runs");
+    assert!(compare(&case["expected"], &actual).is_empty());
+    // batch 7 wrote 6 part files (5 tasks with rows + task 0's empty file)
+    assert_eq!(actual["batches"][7]["sink"]["data_files"], Value::from(6));
+    actual["batches"][7]["sink"]["data_files"] = Value::from(5);
+    actual["batches"][9]["sink"]["log_file"] = Value::from("9");
+    assert_eq!(compare(&case["expected"], &actual).len(), 2);
+}

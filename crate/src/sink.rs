@@ -1,0 +1,137 @@
+//! The file sink, file by file as Spark writes it. A stateful query's output leaves the
+//! stateful operator in `spark.sql.shuffle.partitions` tasks, a row in the task of its group:
+//! `pmod(Murmur3Hash(grouping columns, 42), P)` (Spark's `HashPartitioning`), each task
+//! writing its rows.
+//!
+//! - Flat layout: one part file per task that has rows, and task 0 writes one empty file
+//!   when it has none (so every batch adds at least one file).
+//! - `partitionBy(key)`: one file per (task, key value) in a directory per key value;
+//!   nothing at all for a batch without rows.
+//! - `_spark_metadata`: one log file per batch, `N`, or `N.compact` every 10th batch
+//!   (`spark.sql.streaming.fileSink.log.compactInterval`, default 10).
+
+use crate::murmur3::{SEED, hash_bytes, hash_long, pmod};
+use crate::operator::OutRow;
+use std::collections::BTreeSet;
+
+/// `spark.sql.streaming.fileSink.log.compactInterval`'s default.
+pub const LOG_COMPACT_INTERVAL: u64 = 10;
+
+/// Where a batch's rows went.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BatchFiles {
+    /// Part files added, empty ones included.
+    pub data_files: u64,
+    /// Of which hold no row.
+    pub empty_files: u64,
+    /// Distinct partition directories written (0 when flat).
+    pub partition_dirs: u64,
+}
+
+/// The shuffle task of an aggregate row: the hash of its grouping columns, the window
+/// struct (start, end) then the key (hashed as UTF-8, as Spark hashes a `StringType`).
+/// `key_name` gives a key's string. Deduplication's partitioning is not modelled yet: None.
+pub fn task_of(row: &OutRow, key_name: &dyn Fn(u32) -> String, partitions: u32) -> Option<u32> {
+    match row {
+        OutRow::Window(w) => {
+            let h = hash_long(w.end, hash_long(w.start, SEED));
+            Some(pmod(hash_bytes(key_name(w.key).as_bytes(), h), partitions))
+        }
+        OutRow::Dedup(_) => None,
+    }
+}
+
+/// The files one batch adds to a parquet file sink; None when a row's task is not
+/// modelled (see [`task_of`]).
+pub fn batch_files(
+    rows: &[OutRow],
+    key_name: &dyn Fn(u32) -> String,
+    partitions: u32,
+    partition_by_key: bool,
+) -> Option<BatchFiles> {
+    let mut tasks: BTreeSet<u32> = BTreeSet::new();
+    let mut files: BTreeSet<(u32, u32)> = BTreeSet::new();
+    let mut dirs: BTreeSet<u32> = BTreeSet::new();
+    for r in rows {
+        let task = task_of(r, key_name, partitions)?;
+        let key = match r {
+            OutRow::Window(w) => w.key,
+            OutRow::Dedup(d) => d.key,
+        };
+        tasks.insert(task);
+        files.insert((task, key));
+        dirs.insert(key);
+    }
+    Some(if partition_by_key {
+        BatchFiles {
+            data_files: files.len() as u64,
+            empty_files: 0,
+            partition_dirs: dirs.len() as u64,
+        }
+    } else {
+        let empty = u64::from(!tasks.contains(&0));
+        BatchFiles {
+            data_files: tasks.len() as u64 + empty,
+            empty_files: empty,
+            partition_dirs: 0,
+        }
+    })
+}
+
+/// The `_spark_metadata` file batch `batch_id` writes.
+pub fn log_file(batch_id: u64) -> String {
+    if (batch_id + 1) % LOG_COMPACT_INTERVAL == 0 {
+        format!("{batch_id}.compact")
+    } else {
+        batch_id.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::operator::WindowRow;
+
+    #[test]
+    fn task_zero_writes_an_empty_file_when_it_has_no_rows() {
+        let name = |_: u32| "a".to_string();
+        assert_eq!(
+            batch_files(&[], &name, 8, false),
+            Some(BatchFiles {
+                data_files: 1,
+                empty_files: 1,
+                partition_dirs: 0
+            })
+        );
+        assert_eq!(batch_files(&[], &name, 8, true), Some(BatchFiles::default()));
+        // window [2024-01-01 00:00:00, +10 s), key 'a' → task 1 of 8 (checked in murmur3.rs)
+        let w = OutRow::Window(WindowRow {
+            start: 1_704_067_200_000_000,
+            end: 1_704_067_210_000_000,
+            key: 0,
+            count: 1,
+            sum: 0,
+            nonnull: 0,
+        });
+        assert_eq!(task_of(&w, &name, 8), Some(1));
+        assert_eq!(
+            batch_files(&[w], &name, 8, false),
+            Some(BatchFiles {
+                data_files: 2,
+                empty_files: 1,
+                partition_dirs: 0
+            })
+        );
+        assert_eq!(
+            batch_files(&[w], &name, 8, true),
+            Some(BatchFiles {
+                data_files: 1,
+                empty_files: 0,
+                partition_dirs: 1
+            })
+        );
+        assert_eq!(log_file(8), "8");
+        assert_eq!(log_file(9), "9.compact");
+        assert_eq!(log_file(19), "19.compact");
+    }
+}
