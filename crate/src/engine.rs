@@ -150,6 +150,7 @@ impl<'a> Sim<'a> {
         );
         let out = &run.outcome;
         self.cols.push(start, end, n, run.watermark, out); // backlog settled when the stream passes `end`
+        self.count_files(out);
         let s = &mut self.sum;
         s.events += n;
         s.no_data_batches += u64::from(n == 0);
@@ -158,6 +159,31 @@ impl<'a> Sim<'a> {
         s.output_rows += out.output.len() as u64;
         s.peak_state_rows = s.peak_state_rows.max(out.state.total);
         end
+    }
+
+    /// With a file sink, counts the files the batch just pushed writes.
+    fn count_files(&mut self, out: &crate::operator::BatchOutcome) {
+        let Some(by_key) = self.sc.sink else { return };
+        let names = self.sc.workload.key_names.clone();
+        let name = |k: u32| match &names {
+            Some(n) => n.get(k as usize).cloned().unwrap_or_default(),
+            None => format!("k{k}"),
+        };
+        let p = self.sc.engine.shuffle_partitions;
+        let files = crate::sink::batch_files(&out.output, &name, p, by_key)
+            .expect("validation allows a sink only where the layout is modelled");
+        if let (Some(d), Some(e)) = (self.cols.data_files.last_mut(), self.cols.empty_files.last_mut()) {
+            *d = files.data_files;
+            *e = files.empty_files;
+        }
+        let f = &mut self.sum.files;
+        f.data_files += files.data_files;
+        f.empty_data_files += files.empty_files;
+        f.partition_dirs_max = f.partition_dirs_max.max(files.partition_dirs);
+        f.metadata_log_files += 1;
+        f.checkpoint_offsets += 1;
+        f.checkpoint_commits += 1;
+        f.state_files += u64::from(p);
     }
 
     /// Folds one batch's fates and visible events into the summary, the latency histogram
@@ -539,6 +565,42 @@ mod tests {
         assert_eq!(r.batches.input_rows, vec![1, 1, 0, 1]);
         // a@0 became visible when [0,10) was emitted, at the end of the 180 s batch
         assert_eq!(r.events.visible_us[0] - t0, 181_000_000);
+    }
+
+    #[test]
+    fn a_file_sink_counts_files_per_batch() {
+        let flat = run(r#"{"seed": 2, "engine": {"shuffle_partitions": 8}, "sink": {"format": "parquet"}}"#);
+        let b = &flat.batches;
+        // every batch adds at least task 0's file; no batch more than P + 1
+        assert!(b.data_files.iter().all(|&n| (1..=9).contains(&n)));
+        assert!(
+            b.output_rows
+                .iter()
+                .zip(&b.empty_files)
+                .all(|(&rows, &e)| rows > 0 || e == 1)
+        );
+        let f = &flat.summary.files;
+        assert_eq!(f.data_files, b.data_files.iter().sum::<u64>());
+        assert_eq!(f.metadata_log_files, flat.summary.batches);
+        assert_eq!(f.state_files, 8 * flat.summary.batches);
+        // 10 keys × 1 window emitted per batch spread over ≤ 8 tasks
+        assert!(b.data_files.iter().max().copied().unwrap_or(0) > 3);
+        let by_key = run(
+            r#"{"seed": 2, "engine": {"shuffle_partitions": 8}, "sink": {"format": "parquet", "partition_by": ["key"]}}"#,
+        );
+        assert_eq!(by_key.summary.files.empty_data_files, 0);
+        assert_eq!(by_key.summary.files.partition_dirs_max, 10);
+        // one file per (task, key) with rows: 10 keys, each in one task → 10 per emitting batch
+        assert!(
+            by_key
+                .batches
+                .data_files
+                .iter()
+                .zip(&by_key.batches.output_rows)
+                .all(|(&f, &r)| f == r.min(10))
+        );
+        let e = ScenarioSpec::from_json(r#"{"seed": 1, "query": {"operator": "dedup", "dedup_columns": ["key"]}, "sink": {"format": "parquet"}}"#).unwrap_err();
+        assert_eq!(e.field, "sink");
     }
 
     #[test]

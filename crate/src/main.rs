@@ -114,6 +114,16 @@ fn table(r: &Report) -> String {
         ("peak state rows", s.peak_state_rows.to_string()),
         ("final state rows", s.final_state_rows.to_string()),
         ("max backlog rows", s.max_backlog_rows.to_string()),
+        ("sink part files", s.files.data_files.to_string()),
+        ("  of which empty", s.files.empty_data_files.to_string()),
+        (
+            "checkpoint + log files",
+            (s.files.metadata_log_files
+                + s.files.checkpoint_offsets
+                + s.files.checkpoint_commits
+                + s.files.state_files)
+                .to_string(),
+        ),
         ("latency p50 (s)", secs(s.latency.p50_s)),
         ("latency p95 (s)", secs(s.latency.p95_s)),
         ("latency p99 (s)", secs(s.latency.p99_s)),

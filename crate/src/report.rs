@@ -21,6 +21,9 @@ pub struct BatchColumns {
     pub output_rows: Vec<u64>,
     /// Rows that had arrived by the batch's end and wait for a later batch.
     pub backlog_rows: Vec<u64>,
+    /// With a file sink: part files the batch added (empty ones included), and of them empty.
+    pub data_files: Vec<u64>,
+    pub empty_files: Vec<u64>,
 }
 
 impl BatchColumns {
@@ -44,6 +47,8 @@ impl BatchColumns {
         self.state_rows_removed.push(out.state.removed);
         self.output_rows.push(out.output.len() as u64);
         self.backlog_rows.push(0);
+        self.data_files.push(0);
+        self.empty_files.push(0);
     }
 
     pub fn len(&self) -> usize {
@@ -79,11 +84,27 @@ pub struct Summary {
     pub overlapping_runs: u64,
     /// From the first event's arrival to the last batch's end, s.
     pub processing_span_s: f64,
+    /// With a file sink: files written over the run. Per micro-batch Spark adds the part
+    /// files, one `_spark_metadata` log file, one offsets and one commits file, and one
+    /// state delta file per shuffle partition of the stateful operator.
+    pub files: FileCounts,
     /// Events by fate (each processed event in exactly one).
     pub fates: FateCounts,
     /// Arrival → the commit that made the event's result visible, over every event that
     /// became visible.
     pub latency: LatencySummary,
+}
+
+/// Files written to object storage, by kind (all zero without a sink).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct FileCounts {
+    pub data_files: u64,
+    pub empty_data_files: u64,
+    pub partition_dirs_max: u64,
+    pub metadata_log_files: u64,
+    pub checkpoint_offsets: u64,
+    pub checkpoint_commits: u64,
+    pub state_files: u64,
 }
 
 /// Processed events by what happened to them.

@@ -3,6 +3,7 @@
 
 use crate::error::{InputError, non_negative};
 use crate::query::{EngineConf, Operator, Query, QuerySpec};
+use crate::sink::SinkSpec;
 use crate::trigger::{Trigger, TriggerSpec};
 use crate::workload::{Workload, WorkloadSpec};
 use serde::{Deserialize, Serialize};
@@ -55,6 +56,8 @@ pub struct ScenarioSpec {
     pub trigger: TriggerSpec,
     pub query: QuerySpec,
     pub engine: EngineConf,
+    /// The file sink; `null` = none (files are not counted).
+    pub sink: Option<SinkSpec>,
     pub batch_cost: BatchCostSpec,
     pub report: ReportSpec,
 }
@@ -86,6 +89,7 @@ impl Default for ScenarioSpec {
             trigger: TriggerSpec::default(),
             query: QuerySpec::default(),
             engine: EngineConf::default(),
+            sink: None,
             batch_cost: BatchCostSpec::default(),
             report: ReportSpec::default(),
         }
@@ -101,6 +105,8 @@ pub struct Scenario {
     pub query: Query,
     pub engine: EngineConf,
     pub max_rows_per_batch: Option<u64>,
+    /// The parquet file sink: Some(partitioned by key?), or None.
+    pub sink: Option<bool>,
     /// Per-event rows the report keeps (about).
     pub detail_events: u64,
     /// µs per batch.
@@ -147,6 +153,18 @@ impl ScenarioSpec {
         }
         let trigger = self.trigger.validate("trigger")?;
         let query = self.query.validate("query")?;
+        let sink_layout = match &self.sink {
+            None => None,
+            Some(s) => {
+                if !matches!(query.operator, Operator::WindowCount(_)) {
+                    return Err(InputError::new(
+                        "sink",
+                        "the file layout is modelled for window_count queries only (dedup and select: not yet)",
+                    ));
+                }
+                Some(s.validate("sink")?)
+            }
+        };
         if matches!(trigger, Trigger::Continuous(_)) && query.operator != Operator::Select {
             return Err(InputError::new(
                 "trigger",
@@ -161,6 +179,7 @@ impl ScenarioSpec {
             query,
             engine: self.engine,
             max_rows_per_batch: self.source.max_rows_per_trigger,
+            sink: sink_layout,
             detail_events: self.report.detail_events.max(1),
             overhead: crate::time::secs_to_micros(overhead_s),
             per_row_us,

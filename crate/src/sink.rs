@@ -14,6 +14,38 @@ use crate::murmur3::{SEED, hash_bytes, hash_long, pmod};
 use crate::operator::OutRow;
 use std::collections::BTreeSet;
 
+use crate::error::InputError;
+use serde::{Deserialize, Serialize};
+
+/// The sink a scenario writes to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "format", rename_all = "snake_case", deny_unknown_fields)]
+pub enum SinkSpec {
+    /// `writeStream.format("parquet")` (a plain file sink), optionally `partitionBy("key")`.
+    Parquet {
+        #[serde(default)]
+        partition_by: Vec<String>,
+    },
+}
+
+impl SinkSpec {
+    /// Whether the sink is partitioned by `key` (the only partition column modelled).
+    pub fn validate(&self, field: &str) -> Result<bool, InputError> {
+        match self {
+            SinkSpec::Parquet { partition_by } => {
+                match partition_by.iter().map(String::as_str).collect::<Vec<_>>()[..] {
+                    [] => Ok(false),
+                    ["key"] => Ok(true),
+                    _ => Err(InputError::new(
+                        format!("{field}.partition_by"),
+                        "[] or [\"key\"] are modelled",
+                    )),
+                }
+            }
+        }
+    }
+}
+
 /// `spark.sql.streaming.fileSink.log.compactInterval`'s default.
 pub const LOG_COMPACT_INTERVAL: u64 = 10;
 
