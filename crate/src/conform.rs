@@ -168,13 +168,19 @@ pub fn run_case(case: &Value) -> Result<Value, InputError> {
         });
         if let (Some(by_key), Some(obj)) = (partition_by_key, batch.as_object_mut()) {
             let name = |k: u32| keys.get(k as usize).cloned().unwrap_or_default();
-            let files =
-                sink::batch_files(&o.output, &name, conf.shuffle_partitions, by_key).ok_or_else(|| {
-                    InputError::new(
-                        "query.sink",
-                        "the sink's file layout is modelled for window_count queries only",
-                    )
-                })?;
+            let files = sink::batch_files(
+                &o.output,
+                sink::grouping(&query),
+                &name,
+                conf.shuffle_partitions,
+                by_key,
+            )
+            .ok_or_else(|| {
+                InputError::new(
+                    "query.sink",
+                    "the sink's file layout is modelled for window_count queries only",
+                )
+            })?;
             obj.insert(
                 "sink".into(),
                 json!({

@@ -170,8 +170,14 @@ impl<'a> Sim<'a> {
             None => format!("k{k}"),
         };
         let p = self.sc.engine.shuffle_partitions;
-        let files = crate::sink::batch_files(&out.output, &name, p, by_key)
-            .expect("validation allows a sink only where the layout is modelled");
+        let files = crate::sink::batch_files(
+            &out.output,
+            crate::sink::grouping(&self.sc.query),
+            &name,
+            p,
+            by_key,
+        )
+        .expect("validation allows a sink only where the layout is modelled");
         if let (Some(d), Some(e)) = (self.cols.data_files.last_mut(), self.cols.empty_files.last_mut()) {
             *d = files.data_files;
             *e = files.empty_files;
