@@ -826,6 +826,225 @@ add(case(
 ))
 
 
+
+# ---------------------------------------------------------------- parquet file sink
+# query.sink {"format": "parquet", "partition_by": [] | ["key"]}: the query is written by a real
+# parquet file sink; `expected` then also has per-batch `sink` and `checkpoint` sections. Spark
+# refuses update and complete mode for a file sink (STREAMING_OUTPUT_MODE.UNSUPPORTED_DATASOURCE),
+# so every sink case is append mode.
+def sq(window, delay, partition_by=(), mode="append"):
+    q = wq(window, delay, mode)
+    q["sink"] = {"format": "parquet", "partition_by": list(partition_by)}
+    return q
+
+
+def sink_small_input():
+    i = Ids()
+    return [
+        rows(i, ("a", 1), ("b", 2), ("a", 12)),
+        [],
+        rows(i, ("c", 25), ("a", 3)),
+        rows(i, ("a", 40), ("b", 19)),
+        [],
+        rows(i, ("d", 41)),
+    ]
+
+
+add(case(
+    "sink_tumbling_flat_P1",
+    "Parquet file sink, no partitionBy, 1 shuffle partition: 10 s tumbling, 5 s watermark, "
+    "append. With one task every batch writes exactly one part file, an empty one when nothing "
+    "is emitted (data batches, empty input batches, no-data batches that evict nothing); the "
+    "rows all come from no-data batches. b@19 is late at watermark 20.",
+    sq(tumbling(10), 5),
+    sink_small_input(),
+    partitions=1,
+))
+add(case(
+    "sink_tumbling_partitioned_P1",
+    "sink_tumbling_flat_P1 with partitionBy(key): a batch that emits nothing writes no file at "
+    "all; one file per key directory written.",
+    sq(tumbling(10), 5, ["key"]),
+    sink_small_input(),
+    partitions=1,
+))
+
+
+def sink_empty_batches_input():
+    i = Ids()
+    return [
+        [],
+        rows(i, ("a", 1), ("b", 2), ("c", 3), ("d", 4), ("e", 5), ("f", 6), ("g", 7), ("h", 8)),
+        [],
+        [],
+        rows(i, ("a", 15), ("b", 22), ("c", 9)),
+        [],
+        rows(i, ("c", 50), ("h", 31)),
+        [],
+    ]
+
+
+add(case(
+    "sink_empty_batches_flat_P2",
+    "Parquet file sink, no partitionBy, 2 shuffle partitions, 10 s tumbling, 10 s watermark, "
+    "append: empty input batches (the first batch too, and two in a row) each run a batch that "
+    "writes one empty part file (task 0) and a log entry; rows only from no-data batches.",
+    sq(tumbling(10), 10),
+    sink_empty_batches_input(),
+    partitions=2,
+))
+add(case(
+    "sink_empty_batches_partitioned_P3",
+    "sink_empty_batches_flat_P2 with partitionBy(key) and 3 shuffle partitions: empty input "
+    "batches and no-data batches that emit nothing write no part file, only their log file.",
+    sq(tumbling(10), 10, ["key"]),
+    sink_empty_batches_input(),
+    partitions=3,
+))
+
+
+def sink_many_keys_input(keys):
+    ids = Ids()
+    n = len(keys)
+    return [
+        rows(ids, *[(k, (j * 7) % 10) for j, k in enumerate(keys)]),
+        rows(ids, *[(k, 10 + (j * 3) % 10) for j, k in enumerate(keys)]
+             + [(k, 9) for k in keys[: n // 3]]),
+        rows(ids, *[(k, 25) for k in keys[::2]]),
+        rows(ids, *[(k, 28) for k in keys[1::2]] + [(k, 41) for k in keys[:7]]),
+        rows(ids, *[(k, 45) for k in keys[::5]]),
+    ]
+
+
+add(case(
+    "sink_many_keys_150_flat_P5",
+    "150 keys into a parquet file sink, no partitionBy, 5 shuffle partitions, 10 s tumbling, "
+    "10 s watermark, append: no-data batches emit a window for 75-150 keys spread over every "
+    "task (one part file per non-empty shuffle partition).",
+    sq(tumbling(10), 10),
+    sink_many_keys_input(["k%03d" % j for j in range(150)]),
+    partitions=5,
+))
+
+
+def sink_compact_input(keys, n_inputs, step):
+    """Input b: every key whose index = b (mod 3) (and keys[:5] always) at 10*b + (j mod 10),
+    plus every 4th input a second row step seconds later; the watermark moves by ~10 s per
+    input, so most no-data batches emit the window 10 s behind."""
+    ids = Ids()
+    out = []
+    for b in range(n_inputs):
+        specs = []
+        for j, k in enumerate(keys):
+            if j % 3 == b % 3 or j < 5:
+                specs.append((k, 10 * b + (j * 7 + b) % 10))
+        if b % 4 == 3:
+            specs += [(k, 10 * b + step) for k in keys[::4]]
+        out.append(rows(ids, *specs))
+    return out
+
+
+add(case(
+    "sink_compact_50_keys_flat_P8",
+    "50 keys into a parquet file sink, no partitionBy, 8 shuffle partitions, 10 s tumbling, "
+    "5 s watermark, append, 13 inputs -> 26 micro-batches: batches 9 and 19 write "
+    "_spark_metadata/9.compact and 19.compact (every file so far; only the new entries are "
+    "this batch's).",
+    sq(tumbling(10), 5),
+    sink_compact_input(["k%02d" % j for j in range(50)], 13, 12),
+    partitions=8,
+))
+add(case(
+    "sink_compact_40_keys_partitioned_P3",
+    "40 keys into a parquet file sink with partitionBy(key), 3 shuffle partitions, 10 s "
+    "tumbling, 5 s watermark, append, 12 inputs: 9.compact; every 4th input carries rows 25 s "
+    "ahead, so the watermark jumps two windows and a no-data batch emits two windows of the same "
+    "key, which may sit in different shuffle partitions (two files in one key directory).",
+    sq(tumbling(10), 5, ["key"]),
+    sink_compact_input(["k%02d" % j for j in range(40)], 12, 25),
+    partitions=3,
+))
+
+
+def sink_sliding_input(keys):
+    ids = Ids()
+    return [
+        rows(ids, *[(k, j % 10) for j, k in enumerate(keys)]),
+        rows(ids, *[(k, 8 + j % 7) for j, k in enumerate(keys[::2])]),
+        rows(ids, *[(k, 20 + j % 5) for j, k in enumerate(keys)] + [(keys[0], 4)]),
+        [],
+        rows(ids, *[(k, 33) for k in keys[:3]]),
+        rows(ids, (keys[1], 60)),
+    ]
+
+
+add(case(
+    "sink_sliding_10_5_flat_P3",
+    "30 keys, 10 s windows sliding by 5 s, 5 s watermark, append, parquet file sink without "
+    "partitionBy, 3 shuffle partitions; one late row (k00@4 at watermark 19: both its windows "
+    "closed).",
+    sq(sliding(10, 5), 5),
+    sink_sliding_input(["k%02d" % j for j in range(30)]),
+    partitions=3,
+))
+add(case(
+    "sink_sliding_10_5_partitioned_P2",
+    "sink_sliding_10_5_flat_P3's input on 12 keys with partitionBy(key) and 2 shuffle "
+    "partitions: a key's two overlapping windows are two groups, possibly in two tasks.",
+    sq(sliding(10, 5), 5, ["key"]),
+    sink_sliding_input(["k%02d" % j for j in range(12)]),
+    partitions=2,
+))
+
+
+def sink_session_input(keys):
+    ids = Ids()
+    return [
+        rows(ids, *[(k, j % 7) for j, k in enumerate(keys)]),
+        rows(ids, *[(k, 4 + j % 7) for j, k in enumerate(keys[::3])]),
+        rows(ids, *[(k, 30 + j % 4) for j, k in enumerate(keys[::2])]),
+        [],
+        rows(ids, *[(k, 33) for k in keys[1::4]] + [(keys[0], 2)]),
+        rows(ids, (keys[2], 70)),
+    ]
+
+
+add(case(
+    "sink_session_flat_P5",
+    "Session windows (gap 5 s), 10 s watermark, append, 50 keys, parquet file sink without "
+    "partitionBy, 5 shuffle partitions: sessions extended across batches, emitted by no-data "
+    "batches; a late row (k00@2).",
+    sq(session(5), 10),
+    sink_session_input(["k%02d" % j for j in range(50)]),
+    partitions=5,
+))
+add(case(
+    "sink_session_partitioned_P3",
+    "sink_session_flat_P5's input on 16 keys with partitionBy(key), 3 shuffle partitions.",
+    sq(session(5), 10, ["key"]),
+    sink_session_input(["k%02d" % j for j in range(16)]),
+    partitions=3,
+))
+
+i = Ids()
+add(case(
+    "sink_nodata_off_flat_P2",
+    "Parquet file sink without partitionBy, 2 shuffle partitions, 10 s tumbling, 5 s watermark, "
+    "append, no-data batches disabled: windows are emitted by the next data batch (also by an "
+    "empty input batch), no batch without input runs.",
+    sq(tumbling(10), 5),
+    [
+        rows(i, ("a", 1), ("b", 2), ("c", 3), ("d", 4), ("a", 16)),
+        rows(i, ("e", 17)),
+        [],
+        rows(i, ("a", 31), ("b", 26)),
+        [],
+        rows(i, ("c", 55)),
+    ],
+    partitions=2, nodata=False,
+))
+
+
 def write_all(cases):
     os.makedirs(CASES_DIR, exist_ok=True)
     names = [c["name"] for c in cases]

@@ -13,6 +13,15 @@ avg(value) as avg])` (query.aggregate: count (default) | sum | avg) or `dropDupl
 output mode. Per element of `input`: one `addData()` + `processAllAvailable()`, so Spark decides
 by itself whether a no-data micro-batch follows. Metrics come from `StreamingQueryProgress`.
 
+With `query.sink` = {"format": "parquet", "partition_by": [] | ["key"]} the query is written by
+a real parquet file sink (`format("parquet")`, a temporary `path` and `checkpointLocation`,
+`partitionBy("key")` if asked) instead of foreachBatch. Per micro-batch N the output rows are
+read back from the part files that `_spark_metadata/N` (or `N.compact`: only its entries new
+since batch N-1) lists, and the batch gets a `sink` section (data_files, empty_files — footer
+row count 0 —, partition_dirs, log_file) and a `checkpoint` section (files named N under
+offsets/ and commits/; `<N+1>.delta` files under state/<operator>/<partition>/). See
+sink_batches() for exactly what is counted.
+
 Usage: python oracle.py [--check] [--out DIR] [case.json ...]
   --check   do not write anything; exit 1 if any file's `expected` differs from what Spark does
   --out DIR write the regenerated cases into DIR instead of in place
@@ -153,6 +162,17 @@ def build_query(spark, source_df, q):
     raise ValueError("unknown operator %r" % op)
 
 
+def window_row(r, agg):
+    """A collected window_count row -> the case's output row."""
+    o = {"window_start": r.window_start, "window_end": r.window_end, "key": r.key,
+         "count": int(r["count"])}
+    if agg == "sum":  # LongType -> JSON integer (null if every value is null)
+        o["sum"] = None if r["sum"] is None else int(r["sum"])
+    elif agg == "avg":  # DoubleType -> JSON number, Python's repr of the double
+        o["avg"] = None if r["avg"] is None else float(r["avg"])
+    return o
+
+
 def flatten_batch(batch_df, q):
     from pyspark.sql import functions as F
 
@@ -167,22 +187,30 @@ def flatten_batch(batch_df, q):
         ]
         if agg != "count":
             cols.append(F.col(agg))
-        rows = batch_df.select(*cols).collect()
-        out = []
-        for r in rows:
-            o = {"window_start": r.window_start, "window_end": r.window_end, "key": r.key,
-                 "count": int(r["count"])}
-            if agg == "sum":  # LongType -> JSON integer (null if every value is null)
-                o["sum"] = None if r["sum"] is None else int(r["sum"])
-            elif agg == "avg":  # DoubleType -> JSON number, Python's repr of the double
-                o["avg"] = None if r["avg"] is None else float(r["avg"])
-            out.append(o)
+        out = [window_row(r, agg) for r in batch_df.select(*cols).collect()]
     else:
         rows = batch_df.select(
             F.col("id"), F.col("key"), F.date_format(F.col("event_time"), TS_FMT).alias("event_time")
         ).collect()
         out = [{"id": r.id, "key": r.key, "event_time": r.event_time} for r in rows]
     return sort_rows(out)
+
+
+def flatten_batch_tagged(df, q):
+    """Like flatten_batch (window_count) for a DataFrame with a `_file` column: [(file, row)]."""
+    from pyspark.sql import functions as F
+
+    agg = aggregate_of(q)
+    cols = [
+        F.col("_file"),
+        F.date_format(F.col("window.start"), TS_FMT).alias("window_start"),
+        F.date_format(F.col("window.end"), TS_FMT).alias("window_end"),
+        F.col("key"),
+        F.col("count"),
+    ]
+    if agg != "count":
+        cols.append(F.col(agg))
+    return [(r["_file"], window_row(r, agg)) for r in df.select(*cols).collect()]
 
 
 def _sort_key(row):
@@ -220,6 +248,214 @@ def check_input_parsing(spark, case):
             raise RuntimeError("input row %r: value parsed as %r" % (r, g.value))
 
 
+SINK_FORMATS = ("parquet",)
+
+
+def sink_of(q):
+    """query.sink: None (foreachBatch collector) or {"format": "parquet", "partition_by": [...]}."""
+    sink = q.get("sink")
+    if sink is None:
+        return None
+    if sink.get("format") not in SINK_FORMATS:
+        raise ValueError("unknown sink format %r" % sink.get("format"))
+    pb = list(sink.get("partition_by", []))
+    if pb not in ([], ["key"]):
+        raise ValueError("unsupported partition_by %r" % pb)
+    if q["operator"] != "window_count":
+        raise ValueError("a file sink is modelled for window_count only")
+    return {"format": sink["format"], "partition_by": pb}
+
+
+def _local_path(uri):
+    """file:///tmp/x/key=a/part-0 (a Hadoop URI, as _spark_metadata and input_file_name() write
+    it) -> /tmp/x/key=a/part-0."""
+    import urllib.parse
+
+    u = urllib.parse.urlparse(uri)
+    if u.scheme not in ("", "file"):
+        raise RuntimeError("unexpected file URI %r" % uri)
+    return os.path.normpath(urllib.parse.unquote(u.path))
+
+
+def _read_log(path):
+    """A _spark_metadata log file: "v1" then one JSON entry per line."""
+    with open(path) as f:
+        lines = f.read().split("\n")
+    if lines[0] != "v1":
+        raise RuntimeError("%s: unknown log version %r" % (path, lines[0]))
+    return [json.loads(line) for line in lines[1:] if line.strip()]
+
+
+def _parquet_row_count(spark, uri):
+    """Row count from the parquet footer (no data read)."""
+    jvm = spark._jvm
+    hconf = spark._jsc.hadoopConfiguration()
+    inp = jvm.org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(
+        jvm.org.apache.hadoop.fs.Path(uri), hconf)
+    reader = jvm.org.apache.parquet.hadoop.ParquetFileReader.open(inp)
+    try:
+        return int(reader.getRecordCount())
+    finally:
+        reader.close()
+
+
+def _visible_files(root):
+    """Relative paths of the files under root, without Hadoop's hidden .crc side files."""
+    out = []
+    for d, _, files in os.walk(root):
+        for fn in files:
+            if fn.startswith("."):
+                continue
+            out.append(os.path.relpath(os.path.join(d, fn), root))
+    return sorted(out)
+
+
+def sink_batches(spark, q, schema, out_dir, ckpt):
+    """Reads a finished file-sink query's output and checkpoint directories back, per batch.
+
+    Returns (rows, info): rows[batch_id] = the batch's output rows, flattened and sorted like the
+    foreachBatch collector's; info[batch_id] = {"sink": {...}, "checkpoint": {...}}.
+
+    - Batches: one `_spark_metadata` log per batch, `N` or (every compactInterval-th batch,
+      default 10: batch 9, 19, ...) `N.compact`. A plain log lists the files batch N added; a
+      compact log lists every file so far, so the batch's own files are the entries not listed
+      by any earlier log.
+    - data_files: those files; empty_files: those whose parquet footer says 0 rows;
+      partition_dirs: distinct directories (relative to the output path) among them, 0 when
+      they all lie in the output path itself.
+    - checkpoint.offsets / commits: files named N in offsets/ and commits/.
+    - checkpoint.state_files: files named <N+1>.delta (state store version N+1 is the one
+      batch N commits) in state/<operator>/<partition>/. The per-query metadata files that
+      batch 0 also writes (state/<op>/_metadata/metadata, state/<op>/<part>/_metadata/schema)
+      are not counted; `.snapshot` files are written by the background maintenance task, not by
+      a batch, so they are not counted either (a note is printed if one appears). Any other file
+      is an error, so a layout change cannot go unnoticed.
+    """
+    from pyspark.sql import functions as F
+
+    meta = os.path.join(out_dir, "_spark_metadata")
+    logs = {}
+    for fn in os.listdir(meta):
+        if fn.startswith("."):
+            continue
+        stem = fn[:-len(".compact")] if fn.endswith(".compact") else fn
+        if not stem.isdigit():
+            raise RuntimeError("unexpected file _spark_metadata/%s" % fn)
+        bid = int(stem)
+        if bid in logs:
+            raise RuntimeError("two logs for batch %d" % bid)
+        logs[bid] = fn
+    bids = sorted(logs)
+    if bids != list(range(len(bids))):
+        raise RuntimeError("_spark_metadata logs for batches %r" % bids)
+
+    seen = set()  # local paths of files listed by earlier logs
+    files_of = {}  # batch id -> [(uri, local path)]
+    for bid in bids:
+        entries = _read_log(os.path.join(meta, logs[bid]))
+        new = []
+        for e in entries:
+            if e.get("action") != "add" or e.get("isDir"):
+                raise RuntimeError("batch %d log entry %r" % (bid, e))
+            lp = _local_path(e["path"])
+            if lp in seen:
+                if not logs[bid].endswith(".compact"):
+                    raise RuntimeError("batch %d re-lists %s" % (bid, lp))
+                continue
+            new.append((e["path"], lp))
+        if logs[bid].endswith(".compact") and len(entries) - len(new) != len(seen):
+            raise RuntimeError("%s does not list every earlier file" % logs[bid])
+        seen.update(lp for _, lp in new)
+        files_of[bid] = new
+
+    # every part file on disk is listed by exactly one log
+    on_disk = {os.path.normpath(os.path.join(out_dir, p)) for p in _visible_files(out_dir)
+               if not p.startswith("_spark_metadata" + os.sep)}
+    if on_disk != seen:
+        raise RuntimeError("part files on disk %r != files in _spark_metadata %r"
+                           % (sorted(on_disk - seen), sorted(seen - on_disk)))
+
+    state_root = os.path.join(ckpt, "state")
+    state_files = {}
+    snapshots = []
+    for rel in (_visible_files(state_root) if os.path.isdir(state_root) else []):
+        parts = rel.split(os.sep)
+        if len(parts) == 3 and parts[1] == "_metadata" and parts[2] == "metadata":
+            continue
+        if len(parts) == 4 and parts[2] == "_metadata" and parts[3] == "schema":
+            continue
+        if len(parts) == 3 and parts[0].isdigit() and parts[1].isdigit():
+            name = parts[2]
+            if name.endswith(".delta") and name[:-len(".delta")].isdigit():
+                v = int(name[:-len(".delta")])
+                state_files[v - 1] = state_files.get(v - 1, 0) + 1
+                continue
+            if name.endswith(".snapshot") and name[:-len(".snapshot")].isdigit():
+                snapshots.append(rel)
+                continue
+        raise RuntimeError("unexpected state file %s" % rel)
+    if snapshots:
+        print("note: state snapshot files (not counted): %s" % " ".join(snapshots), flush=True)
+    if set(state_files) - set(bids):
+        raise RuntimeError("state deltas for batches %r that did not run"
+                           % sorted(set(state_files) - set(bids)))
+
+    def named(sub, bid):
+        d = os.path.join(ckpt, sub)
+        return sum(1 for p in _visible_files(d) if p == str(bid))
+
+    flat = [uri for bid in bids for uri, _ in files_of[bid]]
+    rows_by_file = {}  # local path -> flattened rows
+    if flat:
+        df = (spark.read.schema(schema).option("basePath", "file://" + out_dir)
+              .parquet(*flat).withColumn("_file", F.input_file_name()))
+        tagged = flatten_batch_tagged(df, q)
+        for lp, row in tagged:
+            rows_by_file.setdefault(_local_path(lp), []).append(row)
+        unknown = set(rows_by_file) - seen
+        if unknown:
+            raise RuntimeError("rows from unlisted files %r" % sorted(unknown))
+
+    rows = {}
+    info = {}
+    for bid in bids:
+        out = []
+        empty = 0
+        dirs = set()
+        for uri, lp in files_of[bid]:
+            n = _parquet_row_count(spark, uri)
+            got = rows_by_file.get(lp, [])
+            if n != len(got):
+                raise RuntimeError("%s: footer says %d rows, read %d" % (lp, n, len(got)))
+            if n == 0:
+                empty += 1
+            out.extend(got)
+            d = os.path.relpath(os.path.dirname(lp), os.path.normpath(out_dir))
+            if d != ".":
+                dirs.add(d)
+        if dirs and not q["sink"]["partition_by"]:
+            raise RuntimeError("batch %d: files in subdirectories %r without partitionBy"
+                               % (bid, sorted(dirs)))
+        if q["sink"]["partition_by"] and any(
+                os.path.dirname(lp) == os.path.normpath(out_dir) for _, lp in files_of[bid]):
+            raise RuntimeError("batch %d: partitioned files in the output path itself" % bid)
+        rows[bid] = sort_rows(out)
+        info[bid] = {
+            "sink": {
+                "data_files": len(files_of[bid]),
+                "empty_files": empty,
+                "partition_dirs": len(dirs),
+                "log_file": logs[bid],
+            },
+            "checkpoint": {
+                "offsets": named("offsets", bid),
+                "commits": named("commits", bid),
+                "state_files": state_files.get(bid, 0),
+            },
+        }
+    return rows, info
+
+
 def run_case(spark, case):
     from pyspark.sql import DataFrame
 
@@ -237,22 +473,30 @@ def run_case(spark, case):
     result = build_query(spark, source_df, q)
 
     collected = {}  # batch_id -> sorted rows
+    sink_info = {}  # batch_id -> {"sink": ..., "checkpoint": ...} (file sink only)
 
     def collector(batch_df, batch_id):
         if batch_id in collected:
             raise RuntimeError("batch %d delivered twice" % batch_id)
         collected[batch_id] = flatten_batch(batch_df, q)
 
+    sink = sink_of(q)
     ckpt = tempfile.mkdtemp(prefix="oracle-ckpt-")
+    out_dir = tempfile.mkdtemp(prefix="oracle-sink-") if sink is not None else None
     query = None
     try:
-        query = (
+        writer = (
             result.writeStream.outputMode(q["output_mode"])
-            .foreachBatch(collector)
             .option("checkpointLocation", ckpt)
             .queryName("oracle_" + case["name"])
-            .start()
         )
+        if sink is None:
+            writer = writer.foreachBatch(collector)
+        else:
+            writer = writer.format(sink["format"]).option("path", out_dir)
+            if sink["partition_by"]:
+                writer = writer.partitionBy(*sink["partition_by"])
+        query = writer.start()
         for rows in case["input"]:
             ms.addData(to_scala_seq(spark, [json.dumps(r) for r in rows]))
             query.processAllAvailable()
@@ -261,10 +505,16 @@ def run_case(spark, case):
         exc = query.exception()
         if exc is not None:
             raise RuntimeError(str(exc))
+        query.stop()
+        query = None
+        if sink is not None:
+            collected, sink_info = sink_batches(spark, q, result.schema, out_dir, ckpt)
     finally:
         if query is not None:
             query.stop()
         shutil.rmtree(ckpt, ignore_errors=True)
+        if out_dir is not None:
+            shutil.rmtree(out_dir, ignore_errors=True)
 
     # Progresses of executed micro-batches. Spark also reports "idle" progresses (no batch ran;
     # they carry the id of the next batch and no addBatch duration): skip those.
@@ -276,7 +526,7 @@ def run_case(spark, case):
             raise RuntimeError("two progresses for batch %d" % p["batchId"])
         by_batch[p["batchId"]] = p
     if sorted(by_batch) != sorted(collected):
-        raise RuntimeError("executed batches %r != batches delivered to foreachBatch %r"
+        raise RuntimeError("executed batches %r != batches delivered to the sink %r"
                            % (sorted(by_batch), sorted(collected)))
 
     # which input element each batch read: a batch whose source offset advanced read data
@@ -314,6 +564,8 @@ def run_case(spark, case):
             "state_rows_removed": None if so is None else int(so["numRowsRemoved"]),
             "output": collected[bid],
         })
+        if bid in sink_info:
+            batches[-1].update(sink_info[bid])
     seen = [b["input_index"] for b in batches if b["input_index"] is not None]
     if seen != list(range(len(case["input"]))):
         raise RuntimeError("input elements read by batches: %r" % seen)
