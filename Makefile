@@ -2,7 +2,7 @@
 #   make run    build native + wasm (release) and serve www/ at http://127.0.0.1:$(PORT)/
 #   make test   every test; ends with one line "N passed, N failed"
 #   make oracle regenerate the conformance cases' expected sections from real Apache Spark
-#               (PySpark 4.3.0 from PyPI + Java 17; ~5.5 min, first run downloads ~460 MB)
+#               (PySpark 4.3.0 from PyPI + Java 17; ~6 min, first run downloads ~460 MB)
 PORT ?= 8080
 HOST ?= 127.0.0.1
 
