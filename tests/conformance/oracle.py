@@ -179,15 +179,7 @@ def flatten_batch(batch_df, q):
     op = q["operator"]
     if op == "window_count":
         agg = aggregate_of(q)
-        cols = [
-            F.date_format(F.col("window.start"), TS_FMT).alias("window_start"),
-            F.date_format(F.col("window.end"), TS_FMT).alias("window_end"),
-            F.col("key"),
-            F.col("count"),
-        ]
-        if agg != "count":
-            cols.append(F.col(agg))
-        out = [window_row(r, agg) for r in batch_df.select(*cols).collect()]
+        out = [window_row(r, agg) for r in batch_df.select(*window_cols(agg)).collect()]
     else:
         rows = batch_df.select(
             F.col("id"), F.col("key"), F.date_format(F.col("event_time"), TS_FMT).alias("event_time")
@@ -201,8 +193,14 @@ def flatten_batch_tagged(df, q):
     from pyspark.sql import functions as F
 
     agg = aggregate_of(q)
+    return [(r["_file"], window_row(r, agg)) for r in df.select(F.col("_file"), *window_cols(agg)).collect()]
+
+
+def window_cols(agg):
+    """The columns of a window_count output row, timestamps formatted as in the cases."""
+    from pyspark.sql import functions as F
+
     cols = [
-        F.col("_file"),
         F.date_format(F.col("window.start"), TS_FMT).alias("window_start"),
         F.date_format(F.col("window.end"), TS_FMT).alias("window_end"),
         F.col("key"),
@@ -210,7 +208,7 @@ def flatten_batch_tagged(df, q):
     ]
     if agg != "count":
         cols.append(F.col(agg))
-    return [(r["_file"], window_row(r, agg)) for r in df.select(*cols).collect()]
+    return cols
 
 
 def _sort_key(row):
