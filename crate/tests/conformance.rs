@@ -59,14 +59,21 @@ fn simulator_matches_spark_on_every_case() {
     );
 }
 
+/// A committed case by file name, parsed, with `expected` checked present.
+fn load(name: &str) -> Value {
+    let f = cases()
+        .into_iter()
+        .find(|p| p.ends_with(name))
+        .expect("case present");
+    let case: Value = serde_json::from_str(&std::fs::read_to_string(f).expect("readable")).expect("JSON");
+    assert!(case.get("expected").is_some(), "{name} has an expected section");
+    case
+}
+
 #[test]
 fn a_wrong_answer_is_caught() {
     // The comparison itself must notice a changed count, watermark or batch.
-    let f = cases()
-        .into_iter()
-        .find(|p| p.ends_with("tumbling_append_boundaries.json"))
-        .expect("example present");
-    let case: Value = serde_json::from_str(&std::fs::read_to_string(f).expect("readable")).expect("JSON");
+    let case = load("tumbling_append_boundaries.json");
     let mut actual = run_case(&case).expect("runs");
     assert!(compare(&case["expected"], &actual).is_empty());
     actual["batches"][3]["output"][0]["count"] = Value::from(99);
@@ -83,11 +90,7 @@ fn a_wrong_answer_is_caught() {
 
 #[test]
 fn sink_file_counts_are_compared() {
-    let f = cases()
-        .into_iter()
-        .find(|p| p.ends_with("parquet_sink_flat_P8.json"))
-        .expect("example present");
-    let case: Value = serde_json::from_str(&std::fs::read_to_string(f).expect("readable")).expect("JSON");
+    let case = load("parquet_sink_flat_P8.json");
     let mut actual = run_case(&case).expect("runs");
     assert!(compare(&case["expected"], &actual).is_empty());
     // batch 7 wrote 6 part files (5 tasks with rows + task 0's empty file)
