@@ -206,8 +206,14 @@ impl<'a> Sim<'a> {
         for (r, fate) in self.rows.iter().zip(&out.fates) {
             let f = &mut self.sum.fates;
             match fate {
-                Fate::OnTime => f.on_time += 1,
-                Fate::LateCounted => f.late_counted += 1,
+                Fate::OnTime => {
+                    f.on_time += 1;
+                    self.counted += 1;
+                }
+                Fate::LateCounted => {
+                    f.late_counted += 1;
+                    self.counted += 1;
+                }
                 Fate::DroppedLate => f.dropped_late += 1,
                 Fate::Duplicate => f.duplicate += 1,
             }
@@ -218,11 +224,6 @@ impl<'a> Sim<'a> {
                 d.late_watermark_us[i] = late_wm.unwrap_or(i64::MIN);
             }
         }
-        self.counted += out
-            .fates
-            .iter()
-            .filter(|f| matches!(f, Fate::OnTime | Fate::LateCounted))
-            .count() as u64;
         for v in &out.visible {
             let at = match visibility {
                 Visibility::AtCommit(end) => end,
