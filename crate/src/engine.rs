@@ -2,6 +2,7 @@
 //! which rows it may take, the batch runs the stateful operator and ends after the
 //! batch-duration model's time. No wall clock, no OS randomness.
 
+use crate::cost::{CostModel, Timeline};
 use crate::latency::Histogram;
 use crate::microbatch::MicroBatchQuery;
 use crate::operator::{Fate, Row};
@@ -43,6 +44,13 @@ struct Sim<'a> {
     visible: u64,
     counted: u64,
     detail: EventColumns,
+    cost: CostModel,
+    /// Run-and-stop triggers: (scheduled tick, end) per run.
+    runs: Vec<(Micros, Micros)>,
+    /// Newest arrival made visible so far (`i64::MIN`: none).
+    newest_visible: Micros,
+    /// Mean key length in bytes, for the output row size.
+    key_len: f64,
 }
 
 /// When the events a batch makes visible can be read downstream.
@@ -66,6 +74,32 @@ const FATE_UNPROCESSED: u8 = 5;
 impl<'a> Sim<'a> {
     fn new(sc: &'a Scenario) -> Self {
         let events = EventStream::new(sc.workload.clone(), sc.seed);
+        let stateful = u64::from(sc.query.operator != crate::query::Operator::Select);
+        let cost = CostModel::new(
+            sc.cost,
+            sc.sink.as_ref(),
+            stateful * u64::from(sc.engine.shuffle_partitions),
+            sc.workload.start,
+            sc.workload.end,
+        );
+        let key_len = match &sc.workload.key_names {
+            Some(n) if !n.is_empty() => n.iter().map(|k| k.len() as f64).sum::<f64>() / n.len() as f64,
+            _ => {
+                // "k0".."k{n-1}": 1 + digits.
+                let n = u64::from(sc.workload.keys.max(1));
+                let mut total = 0u64;
+                let mut lo = 1u64;
+                let mut digits = 1u64;
+                while lo <= n {
+                    let hi = (lo * 10).min(n + 1);
+                    let from = if digits == 1 { 0 } else { lo };
+                    total += (hi - from) * (1 + digits);
+                    lo *= 10;
+                    digits += 1;
+                }
+                total as f64 / n as f64
+            }
+        };
         let mut s = Self {
             sc,
             events: events.peekable(),
@@ -87,6 +121,10 @@ impl<'a> Sim<'a> {
                     .next_power_of_two(),
                 ..EventColumns::default()
             },
+            cost,
+            runs: Vec::new(),
+            newest_visible: i64::MIN,
+            key_len,
         };
         s.first_arrival = s.events.peek().map(|e| e.arrival);
         s
@@ -150,7 +188,7 @@ impl<'a> Sim<'a> {
         );
         let out = &run.outcome;
         self.cols.push(start, end, n, run.watermark, out); // backlog settled when the stream passes `end`
-        self.count_files(out);
+        self.write_files(start, end, out);
         let s = &mut self.sum;
         s.events += n;
         s.no_data_batches += u64::from(n == 0);
@@ -161,26 +199,72 @@ impl<'a> Sim<'a> {
         end
     }
 
-    /// With a file sink, counts the files the batch just pushed writes.
-    fn count_files(&mut self, out: &crate::operator::BatchOutcome) {
-        let Some(by_key) = self.sc.sink else { return };
+    /// The batch's files: with a sink its data files (and their sizes), always its
+    /// checkpoint; all to the cost model.
+    fn write_files(&mut self, start: Micros, end: Micros, out: &crate::operator::BatchOutcome) {
+        let state_rows = self.query.state_rows();
+        if let Some(c) = self.cols.newest_visible_us.last_mut() {
+            *c = self.newest_visible;
+        }
+        let Some(sink) = &self.sc.sink else {
+            self.cost
+                .batch(start, end, None, out.state.updated, out.state.removed, state_rows);
+            return;
+        };
         let names = self.sc.workload.key_names.clone();
         let name = |k: u32| match &names {
             Some(n) => n.get(k as usize).cloned().unwrap_or_default(),
             None => format!("k{k}"),
         };
         let p = self.sc.engine.shuffle_partitions;
-        let files = crate::sink::batch_files(
-            &out.output,
-            crate::sink::grouping(&self.sc.query),
-            &name,
-            p,
-            by_key,
-        )
-        .expect("validation allows a sink only where the layout is modelled");
-        if let (Some(d), Some(e)) = (self.cols.data_files.last_mut(), self.cols.empty_files.last_mut()) {
+        let grouping = crate::sink::grouping(&self.sc.query);
+        let files = if grouping == crate::sink::Grouping::Source {
+            let tasks = self.source_tasks(&name);
+            crate::sink::files_by_task(
+                tasks
+                    .iter()
+                    .zip(&out.output)
+                    .map(|(&t, r)| Some((t, crate::sink::key_of(r)))),
+                sink.partition_by_key,
+                sink.max_records_per_file,
+            )
+        } else {
+            crate::sink::files_by_task(
+                out.output.iter().map(|r| {
+                    crate::sink::task_of(r, grouping, &name, p).map(|t| (t, crate::sink::key_of(r)))
+                }),
+                sink.partition_by_key,
+                sink.max_records_per_file,
+            )
+        }
+        .expect("every output row has a write task");
+        let row_bytes = sink.row_bytes.unwrap_or(match self.sc.query.operator {
+            crate::query::Operator::WindowCount(_) => {
+                // window struct (2 × 8) + key (4 + length) + count (8) [+ sum or avg (8)]
+                16.0 + 4.0
+                    + self.key_len
+                    + 8.0
+                    + if self.sc.query.aggregate == crate::query::Aggregate::Count {
+                        0.0
+                    } else {
+                        8.0
+                    }
+            }
+            _ => f64::from(self.sc.workload.row_bytes),
+        });
+        let sizes: Vec<u64> = files
+            .file_rows
+            .iter()
+            .map(|&r| crate::sink::file_bytes(r, row_bytes, sink.compression_ratio, sink.footer_bytes))
+            .collect();
+        if let Some(d) = self.cols.data_files.last_mut() {
             *d = files.data_files;
+        }
+        if let Some(e) = self.cols.empty_files.last_mut() {
             *e = files.empty_files;
+        }
+        if let Some(b) = self.cols.data_bytes.last_mut() {
+            *b = sizes.iter().sum();
         }
         let f = &mut self.sum.files;
         f.data_files += files.data_files;
@@ -189,7 +273,55 @@ impl<'a> Sim<'a> {
         f.metadata_log_files += 1;
         f.checkpoint_offsets += 1;
         f.checkpoint_commits += 1;
-        f.state_files += u64::from(p);
+        if grouping != crate::sink::Grouping::Source {
+            f.state_files += u64::from(p);
+        }
+        self.cost.batch(
+            start,
+            end,
+            Some((&sizes, files.empty_files as usize, files.partition_dirs)),
+            out.state.updated,
+            out.state.removed,
+            state_rows,
+        );
+    }
+
+    /// The read task of each row of a stateless batch (its output, in input order): the
+    /// Kafka partitions with rows, numbered in partition order; or, for a file source,
+    /// Spark's packed splits of the batch's input files.
+    fn source_tasks(&self, name: &dyn Fn(u32) -> String) -> Vec<u32> {
+        let n = self.rows.len() as u64;
+        match self.sc.source.file_rows {
+            None => {
+                let parts = self.sc.source.kafka_partitions;
+                let of: Vec<u32> = self
+                    .rows
+                    .iter()
+                    .map(|r| crate::sink::kafka_partition(name(r.key).as_bytes(), parts))
+                    .collect();
+                let mut used: Vec<u32> = of.clone();
+                used.sort_unstable();
+                used.dedup();
+                of.iter()
+                    .map(|p| used.binary_search(p).expect("a used partition") as u32)
+                    .collect()
+            }
+            Some(per_file) => {
+                let rb = u64::from(self.sc.workload.row_bytes);
+                let mut file_bytes = vec![per_file * rb; (n / per_file) as usize];
+                if n % per_file != 0 {
+                    file_bytes.push((n % per_file) * rb);
+                }
+                // spark.sql.files.maxPartitionBytes 128 MiB, openCostInBytes 4 MiB (defaults).
+                let splits = crate::sink::file_splits(&file_bytes, 128 << 20, 4 << 20, self.sc.engine.cores);
+                let mut tasks = Vec::with_capacity(n as usize);
+                for (t, bytes) in splits.iter().enumerate() {
+                    tasks.extend(std::iter::repeat_n(t as u32, (bytes / rb.max(1)) as usize));
+                }
+                tasks.resize(n as usize, splits.len().saturating_sub(1) as u32);
+                tasks
+            }
+        }
     }
 
     /// Folds one batch's fates and visible events into the summary, the latency histogram
@@ -230,6 +362,7 @@ impl<'a> Sim<'a> {
                 Visibility::OnArrival => v.arrival + CONTINUOUS_LATENCY,
             };
             self.latency.record(at - v.arrival);
+            self.newest_visible = self.newest_visible.max(v.arrival);
             if v.id & mask == 0 {
                 if let Some(slot) = self.detail.visible_us.get_mut((v.id >> shift) as usize) {
                     *slot = at;
@@ -297,6 +430,7 @@ impl<'a> Sim<'a> {
                 }
             }
             self.sum.runs += 1;
+            self.runs.push((tick, now));
             let Some(every) = runs.every else { break };
             if self.events.peek().is_none() && !self.query.wants_no_data_batch() {
                 break;
@@ -327,6 +461,10 @@ impl<'a> Sim<'a> {
             let batch_id = self.cols.id.len() as i64;
             self.record_events(&out, batch_id, Visibility::OnArrival, None);
             self.cols.push(epoch_start, epoch_end, n, run.watermark, &out);
+            if let Some(c) = self.cols.newest_visible_us.last_mut() {
+                *c = self.newest_visible;
+            }
+            self.cost.batch(epoch_start, epoch_end, None, 0, 0, 0);
             self.sum.events += n;
             self.sum.output_rows += out.output.len() as u64;
             epoch_start = match self.events.peek() {
@@ -372,7 +510,27 @@ impl<'a> Sim<'a> {
         if let (Some(first), Some(last_end)) = (self.first_arrival, self.cols.end_us.last()) {
             self.sum.processing_span_s = (last_end - first) as f64 / 1e6;
         }
+        let long_running = !matches!(self.sc.trigger, Trigger::Runs(_));
+        let end = self
+            .cols
+            .end_us
+            .last()
+            .copied()
+            .unwrap_or(self.sc.workload.end)
+            .max(self.sc.workload.end);
+        let tl = Timeline {
+            start: self.sc.workload.start,
+            end,
+            batch_start: &self.cols.start_us,
+            batch_end: &self.cols.end_us,
+            newest_visible: &self.cols.newest_visible_us,
+            runs: &self.runs,
+            long_running,
+            p95_latency_us: self.sum.latency.p95_s.map(|s| (s * 1e6).round() as i64),
+        };
+        let cost = self.cost.finish(&tl, self.query.state_rows());
         Report {
+            cost,
             summary: self.sum,
             batches: self.cols,
             events: self.detail,
@@ -606,7 +764,7 @@ mod tests {
                 .zip(&by_key.batches.output_rows)
                 .all(|(&f, &r)| f == r.min(10))
         );
-        let e = ScenarioSpec::from_json(r#"{"seed": 1, "query": {"operator": "dedup", "dedup_columns": ["key"]}, "sink": {"format": "parquet"}}"#).unwrap_err();
+        let e = ScenarioSpec::from_json(r#"{"seed": 1, "trigger": {"kind": "continuous", "checkpoint_interval_s": 1}, "query": {"operator": "select"}, "sink": {"format": "parquet"}}"#).unwrap_err();
         assert_eq!(e.field, "sink");
     }
 

@@ -4,20 +4,27 @@
 
 pub mod aggregate;
 pub mod arrival_order;
+pub mod checkpoint;
+pub mod compute;
 pub mod conform;
+pub mod cost;
 pub mod dedup;
 pub mod engine;
 pub mod error;
+pub mod freshness;
 pub mod latency;
 pub mod microbatch;
 pub mod murmur3;
 pub mod operator;
 pub mod query;
+pub mod reader;
 pub mod report;
 pub mod scenario;
 pub mod session;
 pub mod sink;
 pub mod state;
+pub mod storage;
+pub mod table_format;
 pub mod time;
 pub mod trigger;
 pub mod watermark;

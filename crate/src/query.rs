@@ -199,6 +199,9 @@ pub struct EngineConf {
     pub no_data_micro_batches: bool,
     /// `spark.sql.streaming.statefulOperator.allowMultiple`; default true.
     pub allow_multiple: bool,
+    /// Executor cores (`spark.default.parallelism`): a file source packs a batch's input
+    /// into about this many read tasks. Default 4 (one m6i.xlarge worker).
+    pub cores: u32,
 }
 
 impl Default for EngineConf {
@@ -207,6 +210,7 @@ impl Default for EngineConf {
             shuffle_partitions: 200,
             no_data_micro_batches: true,
             allow_multiple: true,
+            cores: 4,
         }
     }
 }

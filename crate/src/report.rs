@@ -24,6 +24,10 @@ pub struct BatchColumns {
     /// With a file sink: part files the batch added (empty ones included), and of them empty.
     pub data_files: Vec<u64>,
     pub empty_files: Vec<u64>,
+    /// Bytes of the batch's data files (the file-size model).
+    pub data_bytes: Vec<u64>,
+    /// Arrival of the newest event visible after the batch's commit; `i64::MIN`: none yet.
+    pub newest_visible_us: Vec<i64>,
 }
 
 impl BatchColumns {
@@ -49,6 +53,8 @@ impl BatchColumns {
         self.backlog_rows.push(0);
         self.data_files.push(0);
         self.empty_files.push(0);
+        self.data_bytes.push(0);
+        self.newest_visible_us.push(i64::MIN);
     }
 
     pub fn len(&self) -> usize {
@@ -152,6 +158,8 @@ pub struct HistogramColumns {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Report {
     pub summary: Summary,
+    /// Storage, compute and reader costs; freshness.
+    pub cost: crate::cost::CostReport,
     pub batches: BatchColumns,
     pub events: EventColumns,
     pub latency_histogram: HistogramColumns,

@@ -1,9 +1,10 @@
 //! The scenario: everything a simulation run needs, as one versioned JSON document
 //! (serde). Every field has a default except `seed`.
 
+use crate::cost::{Cost, CostSpec};
 use crate::error::{InputError, non_negative};
 use crate::query::{EngineConf, Operator, Query, QuerySpec};
-use crate::sink::SinkSpec;
+use crate::sink::{Sink, SinkSpec};
 use crate::trigger::{Trigger, TriggerSpec};
 use crate::workload::{Workload, WorkloadSpec};
 use serde::{Deserialize, Serialize};
@@ -35,13 +36,21 @@ impl Default for BatchCostSpec {
 }
 
 /// The source's rate limit.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct SourceSpec {
     /// At most this many rows per micro-batch (Kafka's `maxOffsetsPerTrigger`, the file
     /// source's `maxFilesPerTrigger` at one row per file); `null` = no limit. `once`
     /// ignores it, as Spark does.
     pub max_rows_per_trigger: Option<u64>,
+    /// Kafka topic partitions the events are spread over (by Kafka's key hash); a
+    /// stateless query writes from one task per partition with new rows. Default 1 (the
+    /// broker's `num.partitions` default).
+    pub kafka_partitions: u32,
+    /// `null` (default): a Kafka source. A number: a file source whose input files hold
+    /// this many rows each (`workload.row_bytes` a row); a stateless query's batch reads
+    /// them in Spark's packed file splits.
+    pub file_rows: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -56,10 +65,22 @@ pub struct ScenarioSpec {
     pub trigger: TriggerSpec,
     pub query: QuerySpec,
     pub engine: EngineConf,
-    /// The file sink; `null` = none (files are not counted).
+    /// The file sink; `null` = none (no data files are counted or billed).
     pub sink: Option<SinkSpec>,
+    /// Prices and the storage, compute and reader models.
+    pub cost: CostSpec,
     pub batch_cost: BatchCostSpec,
     pub report: ReportSpec,
+}
+
+impl Default for SourceSpec {
+    fn default() -> Self {
+        Self {
+            max_rows_per_trigger: None,
+            kafka_partitions: 1,
+            file_rows: None,
+        }
+    }
 }
 
 /// How much per-event detail the report keeps.
@@ -90,6 +111,7 @@ impl Default for ScenarioSpec {
             query: QuerySpec::default(),
             engine: EngineConf::default(),
             sink: None,
+            cost: CostSpec::default(),
             batch_cost: BatchCostSpec::default(),
             report: ReportSpec::default(),
         }
@@ -105,8 +127,9 @@ pub struct Scenario {
     pub query: Query,
     pub engine: EngineConf,
     pub max_rows_per_batch: Option<u64>,
-    /// The parquet file sink: Some(partitioned by key?), or None.
-    pub sink: Option<bool>,
+    pub sink: Option<Sink>,
+    pub cost: Cost,
+    pub source: SourceSpec,
     /// Per-event rows the report keeps (about).
     pub detail_events: u64,
     /// µs per batch.
@@ -153,18 +176,33 @@ impl ScenarioSpec {
         }
         let trigger = self.trigger.validate("trigger")?;
         let query = self.query.validate("query")?;
-        let sink_layout = match &self.sink {
+        let sink = match &self.sink {
             None => None,
-            Some(s) => {
-                if !matches!(query.operator, Operator::WindowCount(_)) {
-                    return Err(InputError::new(
-                        "sink",
-                        "the file layout is modelled for window_count queries only (dedup and select: not yet)",
-                    ));
-                }
-                Some(s.validate("sink")?)
-            }
+            Some(s) => Some(s.validate("sink")?),
         };
+        if self.source.kafka_partitions == 0 {
+            return Err(InputError::new("source.kafka_partitions", "must be at least 1"));
+        }
+        if self.source.file_rows == Some(0) {
+            return Err(InputError::new(
+                "source.file_rows",
+                "must be at least 1 (or null for a Kafka source)",
+            ));
+        }
+        if self.engine.cores == 0 {
+            return Err(InputError::new("engine.cores", "must be at least 1"));
+        }
+        let long_running = matches!(
+            trigger,
+            Trigger::Default | Trigger::ProcessingTime(_) | Trigger::Continuous(_)
+        );
+        if matches!(trigger, Trigger::Continuous(_)) && sink.is_some() {
+            return Err(InputError::new(
+                "sink",
+                "Spark's continuous processing cannot write a file sink (it supports Kafka, \
+                 memory and console sinks): set sink to null, or use a micro-batch trigger",
+            ));
+        }
         if matches!(trigger, Trigger::Continuous(_)) && query.operator != Operator::Select {
             return Err(InputError::new(
                 "trigger",
@@ -179,7 +217,9 @@ impl ScenarioSpec {
             query,
             engine: self.engine,
             max_rows_per_batch: self.source.max_rows_per_trigger,
-            sink: sink_layout,
+            sink,
+            cost: self.cost.validate("cost", long_running)?,
+            source: self.source,
             detail_events: self.report.detail_events.max(1),
             overhead: crate::time::secs_to_micros(overhead_s),
             per_row_us,

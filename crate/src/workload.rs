@@ -202,7 +202,7 @@ pub struct Workload {
     shape: Shape,
     /// Sorted, non-overlapping [from, to) µs.
     idle: Vec<(Micros, Micros)>,
-    keys: u32,
+    pub keys: u32,
     /// Cumulative key probabilities when skewed.
     zipf_cdf: Option<Arc<[f64]>>,
     pub row_bytes: u32,

@@ -1,0 +1,586 @@
+//! The cost model: storage requests and bytes at rest (through the [`Ledger`]), the
+//! table's maintenance, downstream readers and the cluster, over the simulated horizon and
+//! scaled to a 30-day month. Driven batch by batch by the engine, so that it needs no
+//! per-file memory: a day of one-second batches is fine.
+//!
+//! Monthly figures = horizon figures × 30 days ÷ horizon: a month that looks like the
+//! simulated horizon, the table starting empty. Every formula is in docs/model.md.
+
+use crate::checkpoint::{Checkpoint, CheckpointSpec, Rename};
+use crate::compute::{Compute, ComputeKind, ComputeSpec};
+use crate::error::{InputError, non_negative, positive};
+use crate::freshness::{SlaClass, sla_class, staleness_before_commits};
+use crate::reader::ReaderSpec;
+use crate::sink::Sink;
+use crate::storage::{COMPONENTS, Component, Ledger, MONTH_US, Ops, StoragePreset, StoragePrices};
+use crate::table_format::{MaintenanceWork, Table, TableFormat};
+use crate::time::{Micros, secs_to_micros};
+use serde::{Deserialize, Serialize};
+
+/// The storage price list: a preset, any of its numbers overridden.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct StorageSpec {
+    pub preset: StoragePreset,
+    pub per_gb_month: Option<f64>,
+    pub write_per_1k: Option<f64>,
+    pub read_per_1k: Option<f64>,
+    pub list_per_1k: Option<f64>,
+    pub delete_per_1k: Option<f64>,
+    pub retrieval_per_gb: Option<f64>,
+    /// How checkpoint and `_spark_metadata` files are committed; `null` = the preset's
+    /// (ADLS: an atomic rename; S3 and GCS: copy + delete).
+    pub rename: Option<Rename>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct CostSpec {
+    pub storage: StorageSpec,
+    pub compute: ComputeSpec,
+    pub reader: ReaderSpec,
+    pub checkpoint: CheckpointSpec,
+    /// Step of the report's time series, s; `null` = the horizon ÷ 240, rounded up to a
+    /// whole minute.
+    pub series_step_s: Option<f64>,
+}
+
+/// A validated cost model.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Cost {
+    pub preset: StoragePreset,
+    pub prices: StoragePrices,
+    pub rename: Rename,
+    pub compute: Compute,
+    pub reader: ReaderSpec,
+    pub checkpoint: CheckpointSpec,
+    pub series_step: Option<Micros>,
+}
+
+impl CostSpec {
+    pub fn validate(&self, field: &str, long_running: bool) -> Result<Cost, InputError> {
+        let s = &self.storage;
+        let mut p = s.preset.prices();
+        for (name, over, slot) in [
+            ("per_gb_month", s.per_gb_month, &mut p.per_gb_month),
+            ("write_per_1k", s.write_per_1k, &mut p.write_per_1k),
+            ("read_per_1k", s.read_per_1k, &mut p.read_per_1k),
+            ("list_per_1k", s.list_per_1k, &mut p.list_per_1k),
+            ("delete_per_1k", s.delete_per_1k, &mut p.delete_per_1k),
+            ("retrieval_per_gb", s.retrieval_per_gb, &mut p.retrieval_per_gb),
+        ] {
+            if let Some(v) = over {
+                *slot = non_negative(&format!("{field}.storage.{name}"), v)?;
+            }
+        }
+        p.validate(&format!("{field}.storage"))?;
+        let rename = s.rename.unwrap_or(match s.preset {
+            StoragePreset::AdlsHot | StoragePreset::AdlsCool => Rename::Atomic,
+            _ => Rename::Copy,
+        });
+        let series_step = match self.series_step_s {
+            Some(v) => Some(secs_to_micros(positive(&format!("{field}.series_step_s"), v)?).max(1)),
+            None => None,
+        };
+        Ok(Cost {
+            preset: s.preset,
+            prices: p,
+            rename,
+            compute: self.compute.validate(&format!("{field}.compute"), long_running)?,
+            reader: self.reader.validate(&format!("{field}.reader"))?,
+            checkpoint: self.checkpoint.validate(&format!("{field}.checkpoint"))?,
+            series_step,
+        })
+    }
+}
+
+/// Dollars by component.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Dollars {
+    /// Requests for data files and the table's log.
+    pub sink_requests: f64,
+    /// Requests for offsets, commits and state files.
+    pub checkpoint_requests: f64,
+    /// Requests of compaction, OPTIMIZE, VACUUM.
+    pub maintenance_requests: f64,
+    /// Requests of the downstream readers (and retrieval fees).
+    pub reader_requests: f64,
+    /// Bytes at rest (every object: data, logs, checkpoint, removed-not-vacuumed files).
+    pub at_rest: f64,
+    /// The cluster running the query.
+    pub compute: f64,
+    /// Cluster time of maintenance jobs.
+    pub maintenance_compute: f64,
+    pub total: f64,
+}
+
+impl Dollars {
+    fn scaled(&self, f: f64) -> Dollars {
+        Dollars {
+            sink_requests: self.sink_requests * f,
+            checkpoint_requests: self.checkpoint_requests * f,
+            maintenance_requests: self.maintenance_requests * f,
+            reader_requests: self.reader_requests * f,
+            at_rest: self.at_rest * f,
+            compute: self.compute * f,
+            maintenance_compute: self.maintenance_compute * f,
+            total: self.total * f,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct RequestCounts {
+    pub sink: Ops,
+    pub checkpoint: Ops,
+    pub maintenance: Ops,
+    pub readers: Ops,
+    /// All requests (PUT + GET + LIST + DELETE) of all components.
+    pub total: u64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct StorageSummary {
+    /// Data files written by micro-batches (after Delta's optimized write), empty included.
+    pub data_files_written: u64,
+    pub data_bytes_written: u64,
+    /// Of those, files under the sink's small-file threshold.
+    pub small_data_files_written: u64,
+    /// Data files the table references at the end, and their bytes.
+    pub live_data_files: u64,
+    pub live_data_bytes: u64,
+    /// Every object stored at the end (data, logs, checkpoint, removed-not-vacuumed).
+    pub stored_objects: u64,
+    pub stored_bytes: u64,
+    pub peak_stored_bytes: u64,
+    pub table_commits: u64,
+    pub table_log_files: u64,
+    pub checkpoint_offsets: u64,
+    pub checkpoint_commits: u64,
+    pub state_delta_files: u64,
+    pub state_snapshot_files: u64,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct ReaderSummary {
+    pub queries: u64,
+    /// Files one query opened: mean and max.
+    pub files_per_query_mean: f64,
+    pub files_per_query_max: u64,
+    /// Query time, s.
+    pub query_s_mean: f64,
+    pub query_s_max: f64,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct FreshnessSummary {
+    pub sla_class: SlaClass,
+    /// p95 arrival → visible latency, s (-1: nothing visible).
+    pub p95_latency_s: f64,
+    /// Age of the newest visible data just before a commit: mean and max, s.
+    pub staleness_mean_s: f64,
+    pub staleness_max_s: f64,
+}
+
+/// Time series at a fixed step; each column one value per sample, taken at `t_us`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct SeriesColumns {
+    pub step_us: i64,
+    pub t_us: Vec<i64>,
+    pub live_data_files: Vec<u64>,
+    pub stored_bytes: Vec<u64>,
+    /// Cumulative $: requests (all components), bytes at rest, the query's cluster.
+    pub requests_usd: Vec<f64>,
+    pub at_rest_usd: Vec<f64>,
+    pub compute_usd: Vec<f64>,
+}
+
+/// Written data files by size, [low, high) bytes, powers of two.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct SizeHistogram {
+    pub low_bytes: Vec<u64>,
+    pub high_bytes: Vec<u64>,
+    pub count: Vec<u64>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct CostReport {
+    pub horizon_s: f64,
+    /// 30 days ÷ horizon.
+    pub month_factor: f64,
+    pub compute_kind: ComputeKind,
+    /// $ per node-hour of the cluster.
+    pub node_hour_usd: f64,
+    /// Cluster seconds billed (query) and maintenance seconds.
+    pub billed_compute_s: f64,
+    pub maintenance_compute_s: f64,
+    pub usd: Dollars,
+    pub usd_per_month: Dollars,
+    pub requests: RequestCounts,
+    pub requests_per_day: f64,
+    pub storage: StorageSummary,
+    pub maintenance: MaintenanceWork,
+    pub readers: ReaderSummary,
+    pub freshness: FreshnessSummary,
+    pub series: SeriesColumns,
+    pub file_sizes: SizeHistogram,
+}
+
+/// What the engine knows of the query's timeline at the end.
+#[derive(Debug)]
+pub struct Timeline<'a> {
+    pub start: Micros,
+    pub end: Micros,
+    pub batch_start: &'a [i64],
+    pub batch_end: &'a [i64],
+    /// Newest arrival visible after each batch (`i64::MIN`: none yet).
+    pub newest_visible: &'a [i64],
+    /// Run-and-stop triggers: (scheduled tick, end) per run.
+    pub runs: &'a [(i64, i64)],
+    pub long_running: bool,
+    pub p95_latency_us: Option<i64>,
+}
+
+/// The cost model, driven by the engine.
+#[derive(Debug)]
+pub struct CostModel {
+    cost: Cost,
+    ledger: Ledger,
+    table: Option<Table>,
+    small_file_bytes: u64,
+    checkpoint: Checkpoint,
+    next_read: Option<Micros>,
+    read_every: Micros,
+    reads: Vec<(u64, f64)>,
+    step: Micros,
+    next_sample: Micros,
+    series: SeriesColumns,
+    storage: StorageSummary,
+    sizes: [u64; 64],
+}
+
+impl CostModel {
+    /// `state_partitions`: state files a batch writes (shuffle partitions × stateful
+    /// operators). `expected_end`: the workload's end, for the series step.
+    pub fn new(
+        cost: Cost,
+        sink: Option<&Sink>,
+        state_partitions: u64,
+        start: Micros,
+        expected_end: Micros,
+    ) -> Self {
+        let table = sink.map(|s| Table::new(s.format, s.delta, s.iceberg, 1, start));
+        let read_every = cost
+            .reader
+            .every_min
+            .map_or(0, |m| secs_to_micros(m * 60.0).max(1));
+        let step = cost
+            .series_step
+            .unwrap_or_else(|| round_up_minute((expected_end - start).max(1) / 240));
+        Self {
+            ledger: Ledger::default(),
+            table,
+            small_file_bytes: sink.map_or(0, |s| s.small_file_bytes),
+            checkpoint: Checkpoint::new(cost.checkpoint, cost.rename, state_partitions, start),
+            next_read: (read_every > 0 && sink.is_some()).then_some(start + read_every),
+            read_every,
+            reads: Vec::new(),
+            step,
+            next_sample: start,
+            series: SeriesColumns {
+                step_us: step,
+                ..SeriesColumns::default()
+            },
+            storage: StorageSummary::default(),
+            sizes: [0; 64],
+            cost,
+        }
+    }
+
+    /// Runs readers, table and state maintenance, and samples due by `t`, in time order.
+    pub fn advance(&mut self, t: Micros, state_rows: u64) {
+        loop {
+            let read = self.next_read.filter(|&r| r <= t);
+            let sample = Some(self.next_sample).filter(|&s| s <= t);
+            let at = match (read, sample) {
+                (Some(r), Some(s)) => r.min(s),
+                (Some(r), None) => r,
+                (None, Some(s)) => s,
+                (None, None) => break,
+            };
+            self.checkpoint.maintain(&mut self.ledger, at, state_rows);
+            if let Some(tb) = self.table.as_mut() {
+                tb.maintain(&mut self.ledger, at);
+            }
+            if read == Some(at) {
+                self.read(at);
+                self.next_read = Some(at + self.read_every);
+            } else {
+                self.sample(at);
+                self.next_sample = at + self.step;
+            }
+        }
+        self.checkpoint.maintain(&mut self.ledger, t, state_rows);
+        if let Some(tb) = self.table.as_mut() {
+            tb.maintain(&mut self.ledger, t);
+        }
+    }
+
+    fn read(&mut self, at: Micros) {
+        let Some(tb) = self.table.as_ref() else { return };
+        let since = at - secs_to_micros(self.cost.reader.lookback_h * 3600.0);
+        let (files, bytes) = tb.files_since(since);
+        tb.read_metadata(&mut self.ledger);
+        self.cost.reader.read(&mut self.ledger, files, bytes);
+        self.reads
+            .push((files, self.cost.reader.query_seconds(files, bytes)));
+    }
+
+    fn sample(&mut self, at: Micros) {
+        let s = &mut self.series;
+        s.t_us.push(at);
+        s.live_data_files
+            .push(self.table.as_ref().map_or(0, |t| t.live_files));
+        s.stored_bytes.push(self.ledger.live_bytes);
+        s.requests_usd.push(
+            self.ledger
+                .ops
+                .iter()
+                .map(|o| self.cost.prices.request_cost(o))
+                .sum(),
+        );
+        s.at_rest_usd
+            .push(self.cost.prices.at_rest_cost(&self.ledger, at));
+    }
+
+    /// One micro-batch: its checkpoint files, and with a sink its data files (`sizes`,
+    /// bytes, the first `empty` without rows) in `dirs` partition directories.
+    #[allow(clippy::too_many_arguments)]
+    pub fn batch(
+        &mut self,
+        start: Micros,
+        end: Micros,
+        files: Option<(&[u64], usize, u64)>,
+        updated: u64,
+        removed: u64,
+        state_rows: u64,
+    ) {
+        self.advance(end, state_rows);
+        self.checkpoint
+            .batch(&mut self.ledger, start, end, updated, removed);
+        if let (Some(tb), Some((sizes, empty, dirs))) = (self.table.as_mut(), files) {
+            let written = tb.commit(&mut self.ledger, end, sizes, empty, dirs);
+            let st = &mut self.storage;
+            for &b in &written {
+                st.data_files_written += 1;
+                st.data_bytes_written += b;
+                st.small_data_files_written += u64::from(b < self.small_file_bytes);
+                self.sizes[(64 - b.leading_zeros()) as usize % 64] += 1;
+            }
+        }
+    }
+
+    pub fn finish(mut self, tl: &Timeline, state_rows: u64) -> CostReport {
+        let end = tl.end.max(tl.start + 1);
+        self.advance(end, state_rows);
+        self.checkpoint.finish(&mut self.ledger, end, state_rows);
+        if self.series.t_us.last() != Some(&end) {
+            self.sample(end);
+        }
+        let horizon_us = (end - tl.start) as f64;
+        let month_factor = MONTH_US / horizon_us;
+        let c = &self.cost.compute;
+
+        // Billed intervals (from, to, billed seconds); cumulative cost interpolates.
+        let secs = |a: i64, b: i64| (b - a) as f64 / 1e6;
+        let mut intervals: Vec<(i64, i64, f64)> = Vec::new();
+        match c.kind {
+            ComputeKind::AlwaysOn => intervals.push((tl.start, end, secs(tl.start, end))),
+            ComputeKind::Job if tl.long_running => {
+                if let (Some(&a), Some(&b)) = (tl.batch_start.first(), tl.batch_end.last()) {
+                    intervals.push((a, b, c.billed_run(secs(a, b))));
+                }
+            }
+            ComputeKind::Job => {
+                for &(a, b) in tl.runs {
+                    intervals.push((a, b, c.billed_run(secs(a, b))));
+                }
+            }
+            ComputeKind::Serverless if tl.long_running => {
+                for (&a, &b) in tl.batch_start.iter().zip(tl.batch_end) {
+                    intervals.push((a, b, secs(a, b)));
+                }
+            }
+            ComputeKind::Serverless => {
+                for &(a, b) in tl.runs {
+                    intervals.push((a, b, secs(a, b)));
+                }
+            }
+        }
+        let billed_s: f64 = intervals.iter().map(|i| i.2).sum();
+        // Cumulative compute per sample: intervals are in time order.
+        let mut k = 0;
+        let mut done = 0.0;
+        for &t in &self.series.t_us {
+            while k < intervals.len() && intervals[k].1 <= t {
+                done += intervals[k].2;
+                k += 1;
+            }
+            let partial = intervals.get(k).map_or(0.0, |&(a, b, s)| {
+                if t <= a || b <= a {
+                    0.0
+                } else {
+                    s * (t - a) as f64 / (b - a) as f64
+                }
+            });
+            self.series.compute_usd.push(c.cost_of(done + partial));
+        }
+
+        let work = self.table.as_ref().map(|t| t.work).unwrap_or_default();
+        let maintenance_s = c.maintenance_seconds(work.bytes_read, work.bytes_written);
+        let p = &self.cost.prices;
+        let ops = &self.ledger.ops;
+        let mut usd = Dollars {
+            sink_requests: p.request_cost(&ops[Component::Sink as usize]),
+            checkpoint_requests: p.request_cost(&ops[Component::Checkpoint as usize]),
+            maintenance_requests: p.request_cost(&ops[Component::Maintenance as usize]),
+            reader_requests: p.request_cost(&ops[Component::Readers as usize]),
+            at_rest: p.at_rest_cost(&self.ledger, end),
+            compute: c.cost_of(billed_s),
+            maintenance_compute: c.cost_of(maintenance_s),
+            total: 0.0,
+        };
+        usd.total = usd.sink_requests
+            + usd.checkpoint_requests
+            + usd.maintenance_requests
+            + usd.reader_requests
+            + usd.at_rest
+            + usd.compute
+            + usd.maintenance_compute;
+        let requests = RequestCounts {
+            sink: ops[Component::Sink as usize],
+            checkpoint: ops[Component::Checkpoint as usize],
+            maintenance: ops[Component::Maintenance as usize],
+            readers: ops[Component::Readers as usize],
+            total: ops.iter().take(COMPONENTS).map(Ops::requests).sum(),
+        };
+
+        let mut storage = std::mem::take(&mut self.storage);
+        if let Some(t) = &self.table {
+            storage.live_data_files = t.live_files;
+            storage.live_data_bytes = t.live_bytes;
+            storage.table_commits = t.commits;
+            storage.table_log_files = t.log_files;
+        }
+        storage.stored_objects = self.ledger.live_objects;
+        storage.stored_bytes = self.ledger.live_bytes;
+        storage.peak_stored_bytes = self.ledger.peak_live_bytes;
+        storage.checkpoint_offsets = self.checkpoint.offsets;
+        storage.checkpoint_commits = self.checkpoint.commits;
+        storage.state_delta_files = self.checkpoint.deltas;
+        storage.state_snapshot_files = self.checkpoint.snapshots;
+
+        let n = self.reads.len() as f64;
+        let readers = ReaderSummary {
+            queries: self.reads.len() as u64,
+            files_per_query_mean: if n > 0.0 {
+                self.reads.iter().map(|r| r.0 as f64).sum::<f64>() / n
+            } else {
+                0.0
+            },
+            files_per_query_max: self.reads.iter().map(|r| r.0).max().unwrap_or(0),
+            query_s_mean: if n > 0.0 {
+                self.reads.iter().map(|r| r.1).sum::<f64>() / n
+            } else {
+                0.0
+            },
+            query_s_max: self.reads.iter().map(|r| r.1).fold(0.0, f64::max),
+        };
+
+        let stale = staleness_before_commits(tl.batch_end, tl.newest_visible);
+        let stale: Vec<f64> = stale
+            .iter()
+            .filter(|&&s| s >= 0)
+            .map(|&s| s as f64 / 1e6)
+            .collect();
+        let freshness = FreshnessSummary {
+            sla_class: sla_class(tl.p95_latency_us),
+            p95_latency_s: tl.p95_latency_us.map_or(-1.0, |l| l as f64 / 1e6),
+            staleness_mean_s: if stale.is_empty() {
+                -1.0
+            } else {
+                stale.iter().sum::<f64>() / stale.len() as f64
+            },
+            staleness_max_s: stale.iter().copied().fold(-1.0, f64::max),
+        };
+
+        let mut file_sizes = SizeHistogram::default();
+        for (i, &n) in self.sizes.iter().enumerate() {
+            if n > 0 {
+                file_sizes
+                    .low_bytes
+                    .push(if i == 0 { 0 } else { 1u64 << (i - 1) });
+                file_sizes.high_bytes.push(1u64 << i);
+                file_sizes.count.push(n);
+            }
+        }
+
+        CostReport {
+            horizon_s: horizon_us / 1e6,
+            month_factor,
+            compute_kind: c.kind,
+            node_hour_usd: c.node_hour(),
+            billed_compute_s: billed_s,
+            maintenance_compute_s: maintenance_s,
+            usd,
+            usd_per_month: usd.scaled(month_factor),
+            requests_per_day: requests.total as f64 * 86_400e6 / horizon_us,
+            requests,
+            storage,
+            maintenance: work,
+            readers,
+            freshness,
+            series: self.series,
+            file_sizes,
+        }
+    }
+
+    pub fn table_format(&self) -> Option<TableFormat> {
+        self.table.as_ref().map(Table::format)
+    }
+}
+
+fn round_up_minute(us: i64) -> i64 {
+    let m = 60_000_000;
+    (us.max(1) + m - 1) / m * m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn overrides_validate_and_name_the_field() {
+        let spec = CostSpec {
+            storage: StorageSpec {
+                per_gb_month: Some(0.05),
+                ..StorageSpec::default()
+            },
+            ..CostSpec::default()
+        };
+        let c = spec.validate("cost", true).unwrap();
+        assert_eq!(c.prices.per_gb_month, 0.05);
+        assert_eq!(c.rename, Rename::Copy);
+        let bad = CostSpec {
+            storage: StorageSpec {
+                read_per_1k: Some(-1.0),
+                ..StorageSpec::default()
+            },
+            ..CostSpec::default()
+        };
+        assert_eq!(
+            bad.validate("cost", true).unwrap_err().field,
+            "cost.storage.read_per_1k"
+        );
+    }
+}
