@@ -137,8 +137,8 @@ impl Checkpoint {
 
     /// One micro-batch from `start` to `end`, its state store having `updated` rows
     /// written and `removed` rows deleted.
+    /// The caller runs maintenance up to `end` first ([`Checkpoint::maintain`]).
     pub fn batch(&mut self, ledger: &mut Ledger, start: Micros, end: Micros, updated: u64, removed: u64) {
-        self.run_maintenance(ledger, start, None);
         let batch = self.version;
         let off = self.atomic_write(ledger, start, 1, self.spec.offsets_file_bytes);
         self.offsets += 1;
@@ -171,7 +171,7 @@ impl Checkpoint {
     /// `minDeltasForSnapshot` deltas have piled up since the last, then deletion of state
     /// files older than the last `minBatchesToRetain` versions (keeping the snapshot they
     /// start from). `state_rows`: rows in the store now (for the snapshot size).
-    pub fn run_maintenance(&mut self, ledger: &mut Ledger, t: Micros, state_rows: Option<u64>) {
+    fn run_maintenance(&mut self, ledger: &mut Ledger, t: Micros, state_rows: u64) {
         if self.state_partitions == 0 {
             return;
         }
@@ -186,7 +186,7 @@ impl Checkpoint {
                 ledger.list(Component::Checkpoint, 2 * self.spec.min_batches_to_retain);
             }
             if self.version - self.last_snapshot >= self.spec.min_deltas_for_snapshot {
-                let rows = state_rows.unwrap_or(0) as f64;
+                let rows = state_rows as f64;
                 let per_file = (rows * self.spec.state_row_bytes / self.state_partitions as f64).round()
                     as u64
                     + STATE_FILE_OVERHEAD;
@@ -210,12 +210,12 @@ impl Checkpoint {
 
     /// Maintenance up to the end of the run.
     pub fn finish(&mut self, ledger: &mut Ledger, t: Micros, state_rows: u64) {
-        self.run_maintenance(ledger, t, Some(state_rows));
+        self.run_maintenance(ledger, t, state_rows);
     }
 
-    /// Records the state size the next maintenance tick will snapshot.
+    /// Runs the maintenance ticks due by `t`, the store holding `state_rows` rows.
     pub fn maintain(&mut self, ledger: &mut Ledger, t: Micros, state_rows: u64) {
-        self.run_maintenance(ledger, t, Some(state_rows));
+        self.run_maintenance(ledger, t, state_rows);
     }
 }
 

@@ -238,24 +238,31 @@ impl<'a> Sim<'a> {
             )
         }
         .expect("every output row has a write task");
-        let row_bytes = sink.row_bytes.unwrap_or(match self.sc.query.operator {
-            crate::query::Operator::WindowCount(_) => {
-                // window struct (2 × 8) + key (4 + length) + count (8) [+ sum or avg (8)]
-                16.0 + 4.0
-                    + self.key_len
-                    + 8.0
-                    + if self.sc.query.aggregate == crate::query::Aggregate::Count {
-                        0.0
-                    } else {
-                        8.0
-                    }
-            }
-            _ => f64::from(self.sc.workload.row_bytes),
+        let window = matches!(self.sc.query.operator, crate::query::Operator::WindowCount(_));
+        let row_bytes = sink.row_bytes.unwrap_or(if window {
+            // window struct (2 × 8) + key (4 + length) + count (8) [+ sum or avg (8)]
+            16.0 + 4.0
+                + self.key_len
+                + 8.0
+                + if self.sc.query.aggregate == crate::query::Aggregate::Count {
+                    0.0
+                } else {
+                    8.0
+                }
+        } else {
+            f64::from(self.sc.workload.row_bytes)
         });
+        let (ratio, footer) = if window {
+            crate::sink::WINDOW_FILE
+        } else {
+            crate::sink::EVENT_FILE
+        };
+        let ratio = sink.compression_ratio.unwrap_or(ratio);
+        let footer = sink.footer_bytes.unwrap_or(footer);
         let sizes: Vec<u64> = files
             .file_rows
             .iter()
-            .map(|&r| crate::sink::file_bytes(r, row_bytes, sink.compression_ratio, sink.footer_bytes))
+            .map(|&r| crate::sink::file_bytes(r, row_bytes, ratio, footer))
             .collect();
         if let Some(d) = self.cols.data_files.last_mut() {
             *d = files.data_files;

@@ -24,6 +24,7 @@ pub mod session;
 pub mod sink;
 pub mod state;
 pub mod storage;
+pub mod sweep;
 pub mod table_format;
 pub mod time;
 pub mod trigger;

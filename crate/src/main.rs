@@ -9,6 +9,9 @@ const USAGE: &str = "usage:
                                                          a hash of the JSON report
   pipeline-sim conform CASE.json [--check]               answer a conformance case in the schema of its
                                                          `expected`; --check compares and fails on a difference
+  pipeline-sim sweep SCENARIO.json [--format table|json] run the scenario under the standard triggers
+                                                         (streams of 1 s … 1 h, jobs every 15 min … 1 d)
+                                                         and compare files, requests, $/month, latency
   pipeline-sim default-scenario                          print a scenario with every default";
 
 fn main() -> ExitCode {
@@ -73,6 +76,25 @@ fn run(args: &[String]) -> Result<String, String> {
             }
             serde_json::to_string_pretty(&actual).map_err(|e| e.to_string())
         }
+        Some("sweep") => {
+            let path = args
+                .get(1)
+                .ok_or_else(|| format!("sweep needs a scenario file\n{USAGE}"))?;
+            let format = match (args.get(2).map(String::as_str), args.get(3).map(String::as_str)) {
+                (None, _) => "table",
+                (Some("--format"), Some(f @ ("json" | "table"))) => f,
+                _ => return Err(format!("unknown options {:?}\n{USAGE}", &args[2..])),
+            };
+            let text = read_input(path)?;
+            let base: pipeline_sim::ScenarioSpec = serde_json::from_str(&text)
+                .map_err(|e| format!("{path}: the scenario is not valid JSON for this format: {e}"))?;
+            let rows = pipeline_sim::sweep::sweep(&base, &pipeline_sim::sweep::standard_triggers())
+                .map_err(|e| format!("{path}: {e}"))?;
+            Ok(match format {
+                "json" => serde_json::to_string_pretty(&rows).map_err(|e| e.to_string())?,
+                _ => sweep_table(&rows),
+            })
+        }
         Some("default-scenario") => {
             let spec = pipeline_sim::ScenarioSpec {
                 seed: Some(42),
@@ -134,4 +156,46 @@ fn table(r: &Report) -> String {
         .map(|(k, v)| format!("{k:<24}{v:>14}"))
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// The sweep as a Markdown table: counts per day, dollars per 30-day month.
+fn sweep_table(rows: &[pipeline_sim::sweep::SweepRow]) -> String {
+    let mut out = String::from(
+        "| trigger | data files/day | all files/day | requests/day | $ sink req | $ checkpoint req | \
+         $ maintenance | $ readers | $ at rest | $ compute | $ total/month | p95 latency | class |\n\
+         |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n",
+    );
+    for r in rows {
+        let d = &r.usd_per_month;
+        let latency = if r.p95_latency_s < 0.0 {
+            "–".to_string()
+        } else if r.p95_latency_s < 120.0 {
+            format!("{:.1} s", r.p95_latency_s)
+        } else if r.p95_latency_s < 7200.0 {
+            format!("{:.1} min", r.p95_latency_s / 60.0)
+        } else {
+            format!("{:.1} h", r.p95_latency_s / 3600.0)
+        };
+        let class = serde_json::to_value(r.sla_class)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "| {} | {:.0} | {:.0} | {:.0} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {} | {} |\n",
+            r.label,
+            r.data_files_per_day,
+            r.files_written_per_day,
+            r.requests_per_day,
+            d.sink_requests,
+            d.checkpoint_requests,
+            d.maintenance_requests + d.maintenance_compute,
+            d.reader_requests,
+            d.at_rest,
+            d.compute,
+            d.total,
+            latency,
+            class
+        ));
+    }
+    out
 }

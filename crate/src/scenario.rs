@@ -180,6 +180,15 @@ impl ScenarioSpec {
             None => None,
             Some(s) => Some(s.validate("sink")?),
         };
+        if sink.is_some() && query.output_mode != crate::query::OutputMode::Append {
+            // Spark 4.3: [STREAMING_OUTPUT_MODE.UNSUPPORTED_DATASOURCE] for update and
+            // complete on a file sink (tests/conformance/README.md).
+            return Err(InputError::new(
+                "query.output_mode",
+                "a file sink takes append mode only (Spark refuses update and complete for it): \
+                 use append, or set sink to null",
+            ));
+        }
         if self.source.kafka_partitions == 0 {
             return Err(InputError::new("source.kafka_partitions", "must be at least 1"));
         }

@@ -61,32 +61,30 @@ impl Default for SinkSpec {
 /// A parquet file's size: `footer_bytes + rows × row_bytes × compression_ratio`.
 ///
 /// A linear model of a non-linear fact: dictionary and run-length encoding make rows
-/// cheaper the more a file holds. Measured with Spark 4.3.0 (snappy, window-count schema,
-/// keys "k0".."k999", this project, 2026-11-22; docs/model.md has the table): a 0-row file
-/// is 639 B, 100 rows add 15.7 B a row, 1 000 rows 5.5 B a row, 100 000 rows 0.48 B a row.
-/// The defaults fit small files (a streaming sink's usual file) and overstate big ones.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+/// cheaper the more a file holds. Measured on Spark 4.3.0's streaming file sink (snappy,
+/// parquet-mr 1.17.0, this project's oracle, 2026-11-22; docs/model.md has the table):
+/// window-count files of 0 / 100 / 1 000 / 10 000 rows are 692 / 1 878 / 5 462 / 28 110 B;
+/// dedup rows (id, key, event_time) 468 / 2 522 / 16 865 / 127 754 B. The defaults fit
+/// the 100-row files (a streaming sink's usual file) and overstate big ones.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
 #[serde(default, deny_unknown_fields)]
 pub struct FileSizeSpec {
     /// Uncompressed bytes per output row; `null` = from the output schema (window: 16 for
     /// the window struct, 4 + key length, 8 per aggregate; dedup and select: the
     /// workload's `row_bytes`).
     pub row_bytes: Option<f64>,
-    /// Encoded size ÷ uncompressed size. Default 0.5 (fit: 100-row files above).
-    pub compression_ratio: f64,
-    /// Size of a file with no rows (schema, footer, magic), bytes. Default 639 (measured).
-    pub footer_bytes: f64,
+    /// Encoded size ÷ uncompressed size; `null` = by schema: 0.37 for window rows,
+    /// 0.79 for event rows (fits at 100 rows: (1 878 − 692) / 100 / 32 and
+    /// (2 522 − 468) / 100 / 26).
+    pub compression_ratio: Option<f64>,
+    /// Size of a file with no rows (schema, footer, magic), bytes; `null` = by schema:
+    /// 692 for window rows, 468 for event rows (measured).
+    pub footer_bytes: Option<f64>,
 }
 
-impl Default for FileSizeSpec {
-    fn default() -> Self {
-        Self {
-            row_bytes: None,
-            compression_ratio: 0.5,
-            footer_bytes: 639.0,
-        }
-    }
-}
+/// Measured defaults by output schema: (compression ratio, footer bytes).
+pub const WINDOW_FILE: (f64, f64) = (0.37, 692.0);
+pub const EVENT_FILE: (f64, f64) = (0.79, 468.0);
 
 /// A validated sink.
 #[derive(Debug, Clone, PartialEq)]
@@ -95,10 +93,10 @@ pub struct Sink {
     pub partition_by_key: bool,
     /// 0 = no limit.
     pub max_records_per_file: u64,
-    /// Uncompressed bytes per row; None = from the schema.
+    /// Uncompressed bytes per row, compression ratio, empty-file bytes; None = by schema.
     pub row_bytes: Option<f64>,
-    pub compression_ratio: f64,
-    pub footer_bytes: f64,
+    pub compression_ratio: Option<f64>,
+    pub footer_bytes: Option<f64>,
     /// Bytes.
     pub small_file_bytes: u64,
     pub delta: DeltaSpec,
@@ -118,20 +116,23 @@ impl SinkSpec {
             }
         };
         let fs = &self.file_size;
-        let row_bytes = match fs.row_bytes {
-            Some(b) => Some(positive(&format!("{field}.file_size.row_bytes"), b)?),
-            None => None,
-        };
+        let row_bytes = fs
+            .row_bytes
+            .map(|b| positive(&format!("{field}.file_size.row_bytes"), b))
+            .transpose()?;
         Ok(Sink {
             format: self.format,
             partition_by_key,
             max_records_per_file: self.max_records_per_file,
             row_bytes,
-            compression_ratio: positive(
-                &format!("{field}.file_size.compression_ratio"),
-                fs.compression_ratio,
-            )?,
-            footer_bytes: non_negative(&format!("{field}.file_size.footer_bytes"), fs.footer_bytes)?,
+            compression_ratio: fs
+                .compression_ratio
+                .map(|v| positive(&format!("{field}.file_size.compression_ratio"), v))
+                .transpose()?,
+            footer_bytes: fs
+                .footer_bytes
+                .map(|v| non_negative(&format!("{field}.file_size.footer_bytes"), v))
+                .transpose()?,
             small_file_bytes: (positive(&format!("{field}.small_file_mib"), self.small_file_mib)? * MIB)
                 as u64,
             delta: self.delta.validate(&format!("{field}.delta"))?,

@@ -1045,6 +1045,182 @@ add(case(
 ))
 
 
+
+# dedup into a parquet file sink (append mode; rows are emitted by the batch that reads them)
+def dsq(cols, delay, partition_by=(), within=False):
+    q = dq(cols, delay, within=within)
+    q["sink"] = {"format": "parquet", "partition_by": list(partition_by)}
+    return q
+
+
+def sink_dedup_key_input(keys):
+    """dropDuplicates(key) without a watermark: keys[:2/3] first, the rest later, every key
+    repeated (in the batch and across batches), empty inputs first and in the middle."""
+    ids = Ids()
+    n = len(keys)
+    first, rest = keys[: 2 * n // 3], keys[2 * n // 3:]
+    return [
+        [],
+        rows(ids, *[(k, j % 10) for j, k in enumerate(first)] + [(k, 9) for k in first[::5]]),
+        rows(ids, *[(k, 10 + j % 10) for j, k in enumerate(keys[n // 3:])]),
+        [],
+        rows(ids, *[(k, 30) for k in keys]),
+        rows(ids, (rest[-1], 1), (first[3], 40)),
+    ]
+
+
+add(case(
+    "sink_dedup_key_nowm_flat_P1",
+    "dropDuplicates(key) without a watermark, 30 keys (k0..k29), parquet file sink without "
+    "partitionBy, 1 shuffle partition: no watermark so no no-data batch; every batch (empty "
+    "input ones too) writes exactly one part file from task 0, empty unless the batch brought a "
+    "new key; the first row of a key wins, later ones are dropped forever (state never evicted). "
+    "Observed: 6 batches, each wrote one part-00000 file; batches 0 and 3 (empty input), 4 (all 30 "
+    "keys again) and 5 (two old keys) an empty one, batch 1 20 rows of 24, batch 2 10 of 20.",
+    dsq(["key"], None),
+    sink_dedup_key_input(["k%d" % j for j in range(30)]),
+    partitions=1,
+))
+
+
+def sink_dedup_key_event_time_input(keys):
+    """dropDuplicates(key, event_time), 10 s watermark: exact duplicates in a batch and across
+    batches, late rows, duplicates of rows still in state, empty inputs."""
+    ids = Ids()
+    n = len(keys)
+    h = n // 2
+    return [
+        rows(ids, *[(k, j % 10) for j, k in enumerate(keys)] + [(k, j % 10) for j, k in enumerate(keys[:10])]),
+        [],
+        rows(ids, *[(k, 10 + j % 10) for j, k in enumerate(keys[:h])]
+             + [(k, (h + j) % 10) for j, k in enumerate(keys[h:])]),
+        rows(ids, *[(k, 25) for k in keys]),
+        rows(ids, *[(k, 5) for k in keys[:10]] + [(k, 25) for k in keys[:10]]
+             + [(k, 30) for k in keys[10:20]]),
+        [],
+        rows(ids, (keys[-1], 60), (keys[-1], 60), (keys[0], 49, 999999), (keys[1], 50)),
+    ]
+
+
+add(case(
+    "sink_dedup_key_event_time_flat_P3",
+    "dropDuplicates(key, event_time), 10 s watermark, append, 60 keys (k0..k59), parquet file "
+    "sink without partitionBy, 3 shuffle partitions: exact duplicates inside a batch and of rows "
+    "still in state are dropped, rows at or behind the watermark are dropped as late; empty input "
+    "elements. Data batches write one file per task that got a new row (rows go to task "
+    "pmod(hash(key, event_time), 3)), plus an empty file from task 0 iff task 0 got none; "
+    "no-data batches (state eviction only) and empty input batches write one empty file. "
+    "Observed: 12 batches (5 no-data); every non-empty file held only rows of its task "
+    "pmod(hash(key, event_time), 3) (checked per file in PySpark); batches 0, 3, 5, 7 wrote 3 "
+    "non-empty files, batch 10 (3 rows, tasks 1 and 2) those 2 plus an empty task-0 file, the 7 "
+    "others one empty task-0 file; batch 7 drops 10 late rows (@5 at watermark 15); batch 9 "
+    "writes 9.compact.",
+    dsq(["key", "event_time"], 10),
+    sink_dedup_key_event_time_input(["k%d" % j for j in range(60)]),
+    partitions=3,
+))
+add(case(
+    "sink_dedup_key_event_time_partitioned_P5",
+    "sink_dedup_key_event_time_flat_P3's input on 40 keys (k0..k39) with partitionBy(key) and 5 "
+    "shuffle partitions: one file per (task, key) among the batch's new rows, never an empty "
+    "file; batches that emit nothing (no-data, empty input, only late/duplicate rows) write no "
+    "part file, only their log. Observed: batches 0, 3, 5, 7, 10 wrote 40, 20, 40, 10, 3 files "
+    "(one per new row here: no key got two new rows in one task), all 5 tasks wrote in batches 0, "
+    "3, 5 and 7; the 7 other batches no part file; 9.compact re-lists the earlier files only.",
+    dsq(["key", "event_time"], 10, ["key"]),
+    sink_dedup_key_event_time_input(["k%d" % j for j in range(40)]),
+    partitions=5,
+))
+
+
+def sink_dedup_key_wm_input(keys):
+    """dropDuplicates(key) with a 5 s watermark (event_time is not a dedup column): keys[:60]
+    first, keys[60:110] next, keys[110:] first late, then on time."""
+    ids = Ids()
+    return [
+        rows(ids, *[(k, j % 10) for j, k in enumerate(keys[:60])] + [(k, 9) for k in keys[:5]]),
+        [],
+        rows(ids, *[(k, 12 + j % 5) for j, k in enumerate(keys[60:110])]
+             + [(k, 20) for k in keys[:10]]),
+        rows(ids, *[(k, 3) for k in keys[110:]] + [(k, 30) for k in keys[60:70]]),
+        rows(ids, *[(k, 40 + j % 3) for j, k in enumerate(keys[110:])]),
+        rows(ids, *[(k, 50) for k in keys[::7]]),
+    ]
+
+
+add(case(
+    "sink_dedup_key_wm_partitioned_P8",
+    "dropDuplicates(key) with a 5 s watermark, 120 keys (k0..k119), parquet file sink with "
+    "partitionBy(key), 8 shuffle partitions. The dedup key has no event-time column, so the "
+    "state is never evicted (a key stays deduplicated forever) but rows at or behind the "
+    "watermark are still dropped as late (k110..k119 @3 at watermark 15, accepted later @40..42); "
+    "no-data batches run and write no file. Observed: state_rows_removed 0 in every batch; "
+    "batches 0, 3, 7 wrote 60, 50, 10 files (all 8 tasks in batches 0 and 3; tasks 2, 4, 5, 6 in "
+    "batch 7), the other 8 batches none; batch 9 (only old keys) writes 9.compact and no file.",
+    dsq(["key"], 5, ["key"]),
+    sink_dedup_key_wm_input(["k%d" % j for j in range(120)]),
+    partitions=8,
+))
+
+
+def sink_dedup_within_wm_input(keys):
+    """dropDuplicatesWithinWatermark(key), 10 s watermark: keys[:h] at 0..9, keys[h:] at
+    20..29; repeats before and after each key's expiry (first event time + 10 s <= watermark)."""
+    ids = Ids()
+    h = len(keys) // 2
+    return [
+        rows(ids, *[(k, j % 10) for j, k in enumerate(keys[:h])]),
+        [],
+        rows(ids, *[(k, 15) for k in keys[:h]] + [(k, 20 + j % 10) for j, k in enumerate(keys[h:])]),
+        rows(ids, *[(k, 30) for k in keys[:h]]),
+        [],
+        rows(ids, *[(k, 45) for k in keys[h:]]),
+        rows(ids, *[(k, 50) for k in keys[h:]]),
+        rows(ids, (keys[0], 5), (keys[1], 41)),
+        rows(ids, (keys[-1], 100)),
+    ]
+
+
+add(case(
+    "sink_dedup_within_wm_flat_P8",
+    "dropDuplicatesWithinWatermark(key), 10 s watermark, 100 keys (k0..k99), parquet file sink "
+    "without partitionBy, 8 shuffle partitions, 9 inputs (two empty) -> more than 10 batches, so "
+    "batch 9 writes _spark_metadata/9.compact. A key is a duplicate until its first event time "
+    "+ 10 s <= watermark; then (state evicted by a no-data batch) the next row of it is "
+    "emitted again; one late row (k0@5). Observed: 15 batches; batches 0, 3, 5, 10 wrote one "
+    "non-empty file from each of the 8 tasks; batches 12 and 13 (1 new row each, in task 1 / "
+    "task 7) wrote that file plus an empty task-0 file; the 9 other batches one empty task-0 "
+    "file; rows went to task pmod(hash(key), 8).",
+    dsq(["key"], 10, within=True),
+    sink_dedup_within_wm_input(["k%d" % j for j in range(100)]),
+    partitions=8,
+))
+
+
+def sink_dedup_nowm_partitioned_input(keys):
+    ids = Ids()
+    return [
+        rows(ids, *[(k, j % 4) for j, k in enumerate(keys)]),
+        [],
+        [],
+        rows(ids, *[(k, j % 4) for j, k in enumerate(keys)] + [(k, 7) for k in keys[::3]]),
+        rows(ids, (keys[0], 0), (keys[0], 1), (keys[0], 2)),
+    ]
+
+
+add(case(
+    "sink_dedup_key_event_time_nowm_partitioned_P3",
+    "dropDuplicates(key, event_time) without a watermark, 36 keys (k0..k35), parquet file sink "
+    "with partitionBy(key), 3 shuffle partitions: two empty input elements in a row (batches "
+    "that write no part file), a batch repeating every earlier row plus 12 new ones (only those "
+    "are written), no no-data batches. Observed: 36, 0, 0, 12, 2 files; batch 4's two new k0 "
+    "rows (event times 1 s and 2 s) hash to tasks 0 and 2: two files in key=k0/.",
+    dsq(["key", "event_time"], None, ["key"]),
+    sink_dedup_nowm_partitioned_input(["k%d" % j for j in range(36)]),
+    partitions=3,
+))
+
+
 def write_all(cases):
     os.makedirs(CASES_DIR, exist_ok=True)
     names = [c["name"] for c in cases]

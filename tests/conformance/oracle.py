@@ -15,12 +15,12 @@ by itself whether a no-data micro-batch follows. Metrics come from `StreamingQue
 
 With `query.sink` = {"format": "parquet", "partition_by": [] | ["key"]} the query is written by
 a real parquet file sink (`format("parquet")`, a temporary `path` and `checkpointLocation`,
-`partitionBy("key")` if asked) instead of foreachBatch. Per micro-batch N the output rows are
-read back from the part files that `_spark_metadata/N` (or `N.compact`: only its entries new
-since batch N-1) lists, and the batch gets a `sink` section (data_files, empty_files — footer
-row count 0 —, partition_dirs, log_file) and a `checkpoint` section (files named N under
-offsets/ and commits/; `<N+1>.delta` files under state/<operator>/<partition>/). See
-sink_batches() for exactly what is counted.
+`partitionBy("key")` if asked; any operator, append mode) instead of foreachBatch. Per
+micro-batch N the output rows are read back from the part files that `_spark_metadata/N` (or
+`N.compact`: only its entries new since batch N-1) lists, and the batch gets a `sink` section
+(data_files, empty_files — footer row count 0 —, partition_dirs, log_file) and a `checkpoint`
+section (files named N under offsets/ and commits/; `<N+1>.delta` files under
+state/<operator>/<partition>/). See sink_batches() for exactly what is counted.
 
 Usage: python oracle.py [--check] [--out DIR] [case.json ...]
   --check   do not write anything; exit 1 if any file's `expected` differs from what Spark does
@@ -174,26 +174,37 @@ def window_row(r, agg):
 
 
 def flatten_batch(batch_df, q):
-    from pyspark.sql import functions as F
-
-    op = q["operator"]
-    if op == "window_count":
-        agg = aggregate_of(q)
-        out = [window_row(r, agg) for r in batch_df.select(*window_cols(agg)).collect()]
-    else:
-        rows = batch_df.select(
-            F.col("id"), F.col("key"), F.date_format(F.col("event_time"), TS_FMT).alias("event_time")
-        ).collect()
-        out = [{"id": r.id, "key": r.key, "event_time": r.event_time} for r in rows]
-    return sort_rows(out)
+    return sort_rows([output_row(r, q) for r in batch_df.select(*output_cols(q)).collect()])
 
 
 def flatten_batch_tagged(df, q):
-    """Like flatten_batch (window_count) for a DataFrame with a `_file` column: [(file, row)]."""
+    """Like flatten_batch for a DataFrame with a `_file` column: [(file, row)]."""
     from pyspark.sql import functions as F
 
-    agg = aggregate_of(q)
-    return [(r["_file"], window_row(r, agg)) for r in df.select(F.col("_file"), *window_cols(agg)).collect()]
+    return [(r["_file"], output_row(r, q))
+            for r in df.select(F.col("_file"), *output_cols(q)).collect()]
+
+
+def output_cols(q):
+    """The columns of the query's output row, timestamps formatted as in the cases."""
+    if q["operator"] == "window_count":
+        return window_cols(aggregate_of(q))
+    return dedup_cols()
+
+
+def output_row(r, q):
+    """A collected row of output_cols(q) -> the case's output row."""
+    if q["operator"] == "window_count":
+        return window_row(r, aggregate_of(q))
+    return {"id": r.id, "key": r.key, "event_time": r.event_time}
+
+
+def dedup_cols():
+    """The columns of a dedup output row (the input columns; event_time formatted)."""
+    from pyspark.sql import functions as F
+
+    return [F.col("id"), F.col("key"),
+            F.date_format(F.col("event_time"), TS_FMT).alias("event_time")]
 
 
 def window_cols(agg):
@@ -259,8 +270,8 @@ def sink_of(q):
     pb = list(sink.get("partition_by", []))
     if pb not in ([], ["key"]):
         raise ValueError("unsupported partition_by %r" % pb)
-    if q["operator"] != "window_count":
-        raise ValueError("a file sink is modelled for window_count only")
+    if q["operator"] not in ("window_count", "dedup", "dedup_within_watermark"):
+        raise ValueError("a file sink is not modelled for operator %r" % q["operator"])
     return {"format": sink["format"], "partition_by": pb}
 
 
