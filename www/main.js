@@ -3,6 +3,7 @@ import init, { simulate, defaultScenario } from './pkg/pipeline_sim.js';
 import { initialLang, applyStatic, t } from './i18n.js';
 import { renderSummary } from './summary.js';
 import { renderBatchTable } from './batch-table.js';
+import { renderCost } from './cost-summary.js';
 
 /** @typedef {import('./i18n.js').Lang} Lang */
 
@@ -33,8 +34,10 @@ try {
   const run = simulate(JSON.stringify(scenario));
   const ms = performance.now() - t0;
   const summary = JSON.parse(run.summaryJson());
+  const cost = JSON.parse(run.costJson());
   redraw = () => {
     renderSummary(lang, scenario, summary, ms);
+    renderCost(lang, cost);
     renderBatchTable(lang, run);
   };
   redraw();

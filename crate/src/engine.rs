@@ -776,6 +776,65 @@ mod tests {
     }
 
     #[test]
+    fn stateless_sinks_write_from_their_read_tasks() {
+        // Kafka: 10 keys over 4 topic partitions; a batch writes one file per partition
+        // with rows, and no state files.
+        let k = run(
+            r#"{"seed": 5, "query": {"operator": "select"}, "source": {"kafka_partitions": 4},
+                "sink": {"format": "parquet"}}"#,
+        );
+        let b = &k.batches;
+        let used: std::collections::BTreeSet<u32> = (0..10)
+            .map(|i| crate::sink::kafka_partition(format!("k{i}").as_bytes(), 4))
+            .collect();
+        assert!(b.data_files.iter().all(|&n| n >= 1 && n <= used.len() as u64));
+        assert_eq!(b.data_files.iter().max(), Some(&(used.len() as u64)));
+        assert_eq!(k.summary.files.state_files, 0);
+        assert_eq!(k.cost.storage.state_delta_files, 0);
+        // File source, files of 100 rows, 4 cores: a 1-minute batch of ~3 000 rows is
+        // ~30 small files, packed into 4 splits (the 128 MiB cap never bites).
+        let f = run(
+            r#"{"seed": 5, "query": {"operator": "select"}, "source": {"file_rows": 100},
+                "sink": {"format": "parquet"}}"#,
+        );
+        let full: Vec<u64> = f
+            .batches
+            .input_rows
+            .iter()
+            .zip(&f.batches.data_files)
+            .filter(|(r, _)| **r >= 400)
+            .map(|(_, &n)| n)
+            .collect();
+        assert!(!full.is_empty() && full.iter().all(|&n| n == 4), "{full:?}");
+    }
+
+    #[test]
+    fn delta_auto_compaction_rewrites_small_files() {
+        let plain = run(
+            r#"{"seed": 2, "engine": {"shuffle_partitions": 8}, "trigger": {"kind": "processing_time", "interval_s": 5},
+                "sink": {"format": "delta"}}"#,
+        );
+        let compacted = run(
+            r#"{"seed": 2, "engine": {"shuffle_partitions": 8}, "trigger": {"kind": "processing_time", "interval_s": 5},
+                "sink": {"format": "delta", "delta": {"auto_compact": true}}}"#,
+        );
+        assert_eq!(plain.cost.maintenance.jobs, 0);
+        assert!(compacted.cost.maintenance.jobs > 0);
+        // 50 small files (5 s batches, 8 partitions) become one at each compaction.
+        assert!(compacted.cost.storage.live_data_files < plain.cost.storage.live_data_files / 2);
+        assert_eq!(
+            compacted.cost.maintenance.files_written,
+            compacted.cost.maintenance.jobs
+        );
+        assert!(compacted.cost.usd.maintenance_requests > 0.0);
+        // Same writes by the query either way.
+        assert_eq!(
+            plain.cost.storage.data_files_written,
+            compacted.cost.storage.data_files_written
+        );
+    }
+
+    #[test]
     fn a_run_sees_only_what_had_arrived() {
         let r = run(r#"{"seed": 3, "trigger": {"kind": "available_now", "at_s": 300}}"#);
         assert!(

@@ -40,7 +40,9 @@ pub struct DeltaSpec {
     /// `spark.databricks.delta.optimizeWrite.binSize`, MiB. Default 512.
     pub optimize_write_bin_mib: f64,
     /// `delta.autoOptimize.autoCompact`: after a commit, when ≥ `auto_compact_min_files`
-    /// files under `auto_compact_max_file_mib` are live, rewrite them. Default false.
+    /// files under half of `auto_compact_max_file_mib` (`autoCompact.minFileSize`'s
+    /// default) are live, rewrite them into files of `auto_compact_max_file_mib`. Default
+    /// false.
     pub auto_compact: bool,
     /// `spark.databricks.delta.autoCompact.minNumFiles`. Default 50.
     pub auto_compact_min_files: u64,
@@ -305,7 +307,8 @@ impl Table {
             return files; // nothing to append: no snapshot
         }
         let compact_limit = match self.format {
-            TableFormat::Delta => (self.delta.auto_compact_max_file_mib * MIB) as u64,
+            // autoCompact.minFileSize, unset: half of maxFileSize (DeltaSQLConf).
+            TableFormat::Delta => (self.delta.auto_compact_max_file_mib * MIB / 2.0) as u64,
             TableFormat::Iceberg => (self.iceberg.target_file_mib * MIB * 0.75) as u64,
             TableFormat::Parquet => u64::MAX,
         };

@@ -144,6 +144,78 @@ impl Run {
     }
 }
 
+#[wasm_bindgen]
+impl Run {
+    /// The cost report without its bulk columns (series, file sizes) as JSON: dollars by
+    /// component over the horizon and per month, request counts, storage, readers,
+    /// freshness.
+    #[wasm_bindgen(js_name = costJson)]
+    pub fn cost_json(&self) -> String {
+        let mut c = self.report.cost.clone();
+        c.series = Default::default();
+        c.file_sizes = Default::default();
+        serde_json::to_string(&c).expect("a cost report always serializes")
+    }
+
+    /// Data files and bytes per batch.
+    #[wasm_bindgen(js_name = batchDataFiles)]
+    pub fn batch_data_files(&self) -> Vec<f64> {
+        to_f64(&self.report.batches.data_files)
+    }
+
+    #[wasm_bindgen(js_name = batchDataBytes)]
+    pub fn batch_data_bytes(&self) -> Vec<f64> {
+        to_f64(&self.report.batches.data_bytes)
+    }
+
+    #[wasm_bindgen(js_name = batchBacklogRows)]
+    pub fn batch_backlog_rows(&self) -> Vec<f64> {
+        to_f64(&self.report.batches.backlog_rows)
+    }
+
+    /// Time series of the cost model (step in `costJson`'s horizon ÷ samples): sample
+    /// times, µs.
+    #[wasm_bindgen(js_name = seriesTimeUs)]
+    pub fn series_time_us(&self) -> Vec<f64> {
+        self.report.cost.series.t_us.iter().map(|&v| v as f64).collect()
+    }
+
+    #[wasm_bindgen(js_name = seriesLiveDataFiles)]
+    pub fn series_live_data_files(&self) -> Vec<f64> {
+        to_f64(&self.report.cost.series.live_data_files)
+    }
+
+    #[wasm_bindgen(js_name = seriesStoredBytes)]
+    pub fn series_stored_bytes(&self) -> Vec<f64> {
+        to_f64(&self.report.cost.series.stored_bytes)
+    }
+
+    /// Cumulative $ of requests, bytes at rest and the cluster, per sample.
+    #[wasm_bindgen(js_name = seriesRequestsUsd)]
+    pub fn series_requests_usd(&self) -> Vec<f64> {
+        self.report.cost.series.requests_usd.clone()
+    }
+
+    #[wasm_bindgen(js_name = seriesAtRestUsd)]
+    pub fn series_at_rest_usd(&self) -> Vec<f64> {
+        self.report.cost.series.at_rest_usd.clone()
+    }
+
+    #[wasm_bindgen(js_name = seriesComputeUsd)]
+    pub fn series_compute_usd(&self) -> Vec<f64> {
+        self.report.cost.series.compute_usd.clone()
+    }
+
+    /// Written data files by size, flattened as low0, high0, count0, … (bytes).
+    #[wasm_bindgen(js_name = fileSizeHistogram)]
+    pub fn file_size_histogram(&self) -> Vec<f64> {
+        let h = &self.report.cost.file_sizes;
+        (0..h.count.len())
+            .flat_map(|i| [h.low_bytes[i] as f64, h.high_bytes[i] as f64, h.count[i] as f64])
+            .collect()
+    }
+}
+
 fn to_f64(v: &[u64]) -> Vec<f64> {
     v.iter().map(|&x| x as f64).collect()
 }

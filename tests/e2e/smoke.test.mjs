@@ -39,6 +39,13 @@ test('the default simulation is computed in wasm and drawn', async () => {
   const p95 = await page.textContent('[data-metric="latencyP95"] dd');
   assert.equal(p95, `${Math.round(cli.summary.latency.p95_s)} s`);
 
+  // The cost panel shows the CLI's cost model: total $/month to the cent, the class.
+  const total = await page.textContent('[data-metric="usdTotal"] dd');
+  assert.equal(total, `$${cli.cost.usd_per_month.total.toLocaleString('en', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`);
+  assert.ok(cli.cost.usd_per_month.compute > 0, 'an always-on cluster costs something');
+  assert.equal(await metric('requestsPerDay'), Math.round(cli.cost.requests_per_day));
+  assert.match(await page.textContent('[data-metric="slaClass"] dd') ?? '', /^(real-time|near-real-time|batch) \(p95/);
+
   const rows = await page.locator('#batch-table tbody tr').count();
   assert.equal(rows, cli.summary.batches);
   const firstRow = await page.locator('#batch-table tbody tr').first().locator('td').allTextContents();

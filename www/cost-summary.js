@@ -1,0 +1,54 @@
+// The cost panel: dollars per 30-day month by component, requests, files and the latency
+// class, as the core's cost model computed them (formulas in docs/model.md).
+import { t } from './i18n.js';
+import { int } from './format.js';
+
+/**
+ * @typedef {object} CostReport
+ * @property {{total: number, compute: number, maintenance_compute: number, sink_requests: number,
+ *   checkpoint_requests: number, maintenance_requests: number, reader_requests: number,
+ *   at_rest: number}} usd_per_month
+ * @property {number} requests_per_day
+ * @property {{data_files_written: number}} storage
+ * @property {{sla_class: string}} freshness
+ */
+
+/** Dollars with two decimals. @param {number} v @param {string} lang */
+export function usd(v, lang) {
+  return Number.isFinite(v)
+    ? `$${v.toLocaleString(lang, { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`
+    : '–';
+}
+
+/**
+ * @param {import('./i18n.js').Lang} lang
+ * @param {CostReport} c
+ */
+export function renderCost(lang, c) {
+  const m = c.usd_per_month;
+  const requests = m.sink_requests + m.checkpoint_requests + m.maintenance_requests + m.reader_requests;
+  /** @type {[string, string][]} */
+  const items = [
+    ['usdTotal', usd(m.total, lang)],
+    ['usdCompute', usd(m.compute + m.maintenance_compute, lang)],
+    ['usdRequests', usd(requests, lang)],
+    ['usdAtRest', usd(m.at_rest, lang)],
+    ['requestsPerDay', int(c.requests_per_day, lang)],
+    ['dataFiles', int(c.storage.data_files_written, lang)],
+    ['slaClass', t(lang, `sla_${c.freshness.sla_class}`)],
+  ];
+  const list = /** @type {HTMLElement} */ (document.getElementById('cost-list'));
+  list.replaceChildren(
+    ...items.map(([key, value]) => {
+      const div = document.createElement('div');
+      div.dataset.metric = key;
+      const dt = document.createElement('dt');
+      dt.textContent = t(lang, key);
+      const dd = document.createElement('dd');
+      dd.textContent = value;
+      div.append(dt, dd);
+      return div;
+    }),
+  );
+  /** @type {HTMLElement} */ (document.getElementById('cost')).hidden = false;
+}
