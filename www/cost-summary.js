@@ -1,6 +1,7 @@
 // The cost panel: dollars per 30-day month by component, requests, files and the latency
 // class, as the core's cost model computed them (formulas in docs/model.md).
 import { t } from './i18n.js';
+import { renderMetricList } from './metric-list.js';
 import { int } from './format.js';
 
 /**
@@ -37,18 +38,6 @@ export function renderCost(lang, c) {
     ['dataFiles', int(c.storage.data_files_written, lang)],
     ['slaClass', t(lang, `sla_${c.freshness.sla_class}`)],
   ];
-  const list = /** @type {HTMLElement} */ (document.getElementById('cost-list'));
-  list.replaceChildren(
-    ...items.map(([key, value]) => {
-      const div = document.createElement('div');
-      div.dataset.metric = key;
-      const dt = document.createElement('dt');
-      dt.textContent = t(lang, key);
-      const dd = document.createElement('dd');
-      dd.textContent = value;
-      div.append(dt, dd);
-      return div;
-    }),
-  );
+  renderMetricList('cost-list', lang, items);
   /** @type {HTMLElement} */ (document.getElementById('cost')).hidden = false;
 }

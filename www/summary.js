@@ -1,5 +1,6 @@
 // The summary panel: the scenario in one sentence and the few numbers that matter.
 import { t } from './i18n.js';
+import { renderMetricList } from './metric-list.js';
 import { int, seconds } from './format.js';
 
 /**
@@ -45,19 +46,7 @@ export function renderSummary(lang, sc, s, ms) {
     ['latencyP50', seconds(s.latency.p50_s, lang)],
     ['latencyP95', seconds(s.latency.p95_s, lang)],
   ];
-  const list = /** @type {HTMLElement} */ (document.getElementById('summary-list'));
-  list.replaceChildren(
-    ...items.map(([key, value]) => {
-      const div = document.createElement('div');
-      div.dataset.metric = key;
-      const dt = document.createElement('dt');
-      dt.textContent = t(lang, key);
-      const dd = document.createElement('dd');
-      dd.textContent = value;
-      div.append(dt, dd);
-      return div;
-    }),
-  );
+  renderMetricList('summary-list', lang, items);
   /** @type {HTMLElement} */ (document.getElementById('ran-in')).textContent = t(lang, 'ranIn', { ms: ms.toFixed(1) });
   /** @type {HTMLElement} */ (document.getElementById('scenario')).hidden = false;
   /** @type {HTMLElement} */ (document.getElementById('summary')).hidden = false;

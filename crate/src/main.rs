@@ -34,11 +34,7 @@ fn run(args: &[String]) -> Result<String, String> {
             let path = args
                 .get(1)
                 .ok_or_else(|| format!("run needs a scenario file\n{USAGE}"))?;
-            let format = match (args.get(2).map(String::as_str), args.get(3).map(String::as_str)) {
-                (None, _) => "json",
-                (Some("--format"), Some(f @ ("json" | "table" | "digest"))) => f,
-                _ => return Err(format!("unknown options {:?}\n{USAGE}", &args[2..])),
-            };
+            let format = format_option(&args[2..], &["json", "table", "digest"])?;
             let text = read_input(path)?;
             let report = pipeline_sim::run_json(&text).map_err(|e| format!("{path}: {e}"))?;
             Ok(match format {
@@ -80,11 +76,7 @@ fn run(args: &[String]) -> Result<String, String> {
             let path = args
                 .get(1)
                 .ok_or_else(|| format!("sweep needs a scenario file\n{USAGE}"))?;
-            let format = match (args.get(2).map(String::as_str), args.get(3).map(String::as_str)) {
-                (None, _) => "table",
-                (Some("--format"), Some(f @ ("json" | "table"))) => f,
-                _ => return Err(format!("unknown options {:?}\n{USAGE}", &args[2..])),
-            };
+            let format = format_option(&args[2..], &["table", "json"])?;
             let text = read_input(path)?;
             let base: pipeline_sim::ScenarioSpec = serde_json::from_str(&text)
                 .map_err(|e| format!("{path}: the scenario is not valid JSON for this format: {e}"))?;
@@ -104,6 +96,15 @@ fn run(args: &[String]) -> Result<String, String> {
         }
         Some("-h" | "--help" | "help") => Ok(USAGE.to_string()),
         _ => Err(USAGE.to_string()),
+    }
+}
+
+/// `[--format F]` among `allowed`; the first allowed one when absent.
+fn format_option<'a>(opts: &'a [String], allowed: &[&'a str]) -> Result<&'a str, String> {
+    match opts {
+        [] => Ok(allowed[0]),
+        [flag, f] if flag == "--format" && allowed.contains(&f.as_str()) => Ok(f.as_str()),
+        _ => Err(format!("unknown options {opts:?}\n{USAGE}")),
     }
 }
 
