@@ -14,3 +14,6 @@ node_modules/.bin/wasm-opt -O3 \
 raw=$(stat -c %s www/pkg/pipeline_sim_bg.wasm)
 gz=$(gzip -9c www/pkg/pipeline_sim_bg.wasm | wc -c)
 echo "[build] www/pkg/pipeline_sim_bg.wasm: $raw bytes, $gz gzipped"
+# Charting library for the site, from npm (package-lock.json), into www/vendor/ (git-ignored).
+mkdir -p www/vendor
+cp node_modules/uplot/dist/uPlot.esm.js node_modules/uplot/dist/uPlot.min.css www/vendor/

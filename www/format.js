@@ -29,3 +29,32 @@ export function seconds(s, lang) {
   if (s === null || !Number.isFinite(s)) return '–';
   return `${s.toLocaleString(lang, { maximumFractionDigits: s < 10 ? 2 : 0 })} s`;
 }
+
+/**
+ * A duration in the largest unit that keeps it readable: 45 s, 15 min, 2 h, 1 d (Korean:
+ * 초, 분, 시간, 일). @param {number} s seconds @param {string} lang
+ */
+export function duration(s, lang) {
+  if (!Number.isFinite(s) || s < 0) return '–';
+  const ko = lang === 'ko';
+  /** @type {[number, string, string][]} */
+  const units = [[86400, ' d', '일'], [3600, ' h', '시간'], [60, ' min', '분'], [1, ' s', '초']];
+  for (const [size, en, k] of units) {
+    if (s >= size || size === 1) {
+      const v = s / size;
+      const n = v.toLocaleString(lang, { maximumFractionDigits: v < 10 ? 1 : 0 });
+      return ko ? `${n}${k}` : `${n}${en}`;
+    }
+  }
+  return '–';
+}
+
+/** Bytes as B, kB, MB, GB (powers of 1000). @param {number} b @param {string} lang */
+export function bytes(b, lang) {
+  if (!Number.isFinite(b)) return '–';
+  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
+  let i = 0;
+  let v = b;
+  while (v >= 1000 && i < units.length - 1) { v /= 1000; i++; }
+  return `${v.toLocaleString(lang, { maximumFractionDigits: v < 10 ? 1 : 0 })} ${units[i]}`;
+}

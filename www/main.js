@@ -1,20 +1,172 @@
-// Entry point: loads the wasm core, runs the default scenario, renders the result.
-import init, { simulate, defaultScenario } from './pkg/pipeline_sim.js';
+// Entry point: the app's state (in the URL), the controls, and the views. Every run goes to
+// the simulation worker (the wasm core); the page only draws.
 import { initialLang, applyStatic, t } from './i18n.js';
 import { renderSummary } from './summary.js';
 import { renderBatchTable } from './batch-table.js';
-import { renderCost } from './cost-summary.js';
+import { renderCost, usd } from './cost-summary.js';
+import { renderCostBars } from './cost-bars.js';
+import { renderControls, showFieldError, applyControl } from './controls.js';
+import { renderMetricList } from './metric-list.js';
+import { timeChart } from './charts/time-chart.js';
+import { decodeHash, encodeHash } from './state.js';
+import { SimClient } from './sim-client.js';
+import { sweepPoints, renderSweep } from './sweep-panel.js';
+import { duration, int } from './format.js';
 
 /** @typedef {import('./i18n.js').Lang} Lang */
 
-const app = /** @type {HTMLElement} */ (document.getElementById('app'));
-const status = /** @type {HTMLElement} */ (document.getElementById('status'));
-const langSelect = /** @type {HTMLSelectElement} */ (document.getElementById('lang'));
+const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
+const app = $('app');
+const status = $('status');
+const langSelect = /** @type {HTMLSelectElement} */ ($('lang'));
 
 /** @type {Lang} */
 let lang = initialLang();
-/** @type {(() => void) | null} */
-let redraw = null;
+const decoded = decodeHash(location.hash);
+const state = decoded.state;
+const sim = new SimClient();
+/** @type {import('./run-result.js').RunResult | null} */
+let last = null;
+/** @type {(import('./run-result.js').SweepRow & {every: number})[] | null} */
+let sweepRows = null;
+let running = false;
+let dirty = false;
+
+function saveUrl() {
+  history.replaceState(null, '', `${location.pathname}${location.search}${encodeHash(state)}`);
+  app.dataset.scenario = JSON.stringify(state.scenario);
+}
+
+/** Runs the current scenario; changes made meanwhile coalesce into one more run. */
+async function rerun() {
+  if (running) {
+    dirty = true;
+    return;
+  }
+  running = true;
+  app.setAttribute('aria-busy', 'true');
+  try {
+    do {
+      dirty = false;
+      try {
+        last = await sim.run(state.scenario);
+        showFieldError($('control-list'), null);
+        $('general-error').textContent = '';
+        drawRun();
+        app.dataset.state = 'ready';
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        if (message === 'cancelled') continue;
+        if (!showFieldError($('control-list'), message)) $('general-error').textContent = message;
+        app.dataset.state = 'invalid';
+      }
+    } while (dirty);
+  } finally {
+    running = false;
+    app.setAttribute('aria-busy', 'false');
+  }
+}
+
+let timer = 0;
+function scheduleRun() {
+  clearTimeout(timer);
+  timer = window.setTimeout(rerun, 30);
+}
+
+function drawStrip() {
+  if (!last) return;
+  const c = last.cost;
+  const perDay = 86400 / Math.max(c.horizon_s, 1e-9);
+  /** @type {[string, string][]} */
+  const items = [
+    ['stripUsd', usd(c.usd_per_month.total, lang)],
+    ['stripP95', c.freshness.p95_latency_s >= 0 ? duration(c.freshness.p95_latency_s, lang) : '–'],
+    ['stripFiles', int(c.storage.data_files_written * perDay, lang)],
+    ['stripRequests', int(c.requests_per_day, lang)],
+    ['stripClass', t(lang, `sla_${c.freshness.sla_class}`)],
+    ['stripRan', `${last.ms.toFixed(0)} ms`],
+  ];
+  renderMetricList('strip-list', lang, items);
+  $('strip').hidden = false;
+}
+
+function drawRun() {
+  if (!last) return;
+  const r = last;
+  drawStrip();
+  renderSummary(lang, state.scenario, r.summary, r.ms);
+  renderCost(lang, r.cost);
+  renderCostBars($('cost-bars'), lang, r.cost.usd_per_month);
+  if (state.view !== 'run') return;
+  const start = r.seriesTimeUs[0] ?? 0;
+  $('charts').hidden = false;
+  timeChart($('chart-files'), r.seriesTimeUs, start, [{ label: t(lang, 'sFiles'), values: r.seriesLiveDataFiles }], {});
+  timeChart($('chart-cost'), r.seriesTimeUs, start, [
+    { label: t(lang, 'sCompute'), values: r.seriesComputeUsd },
+    { label: t(lang, 'sRequests'), values: r.seriesRequestsUsd },
+    { label: t(lang, 'sAtRest'), values: r.seriesAtRestUsd },
+  ], { y: 'USD' });
+  timeChart($('chart-state'), r.batchEndUs, start, [
+    { label: t(lang, 'sState'), values: r.batchStateRows },
+    { label: t(lang, 'sBacklog'), values: r.batchBacklogRows, scale: 'y2' },
+  ], { y: t(lang, 'sState'), y2: t(lang, 'sBacklog') });
+  renderBatchTable(lang, r);
+}
+
+function drawControls() {
+  renderControls($('control-list'), lang, state.scenario, (path, value) => {
+    applyControl(state.scenario, path, value);
+    saveUrl();
+    scheduleRun();
+  });
+}
+
+function showView() {
+  for (const v of ['run', 'sweep']) {
+    $(`view-${v}`).hidden = state.view !== v;
+    $(`tab-${v}`).setAttribute('aria-pressed', String(state.view === v));
+  }
+}
+
+function setView(/** @type {string} */ v) {
+  state.view = v;
+  saveUrl();
+  showView();
+  if (v === 'run') drawRun();
+  else if (sweepRows) renderSweep(lang, sweepRows, state.slaMin);
+}
+
+async function runSweep() {
+  const mode = /** @type {'stream' | 'job'} */ (/** @type {HTMLSelectElement} */ ($('sweep-mode')).value);
+  const points = sweepPoints(mode, lang);
+  const progress = /** @type {HTMLProgressElement} */ ($('sweep-progress'));
+  const runBtn = /** @type {HTMLButtonElement} */ ($('sweep-run'));
+  const cancelBtn = /** @type {HTMLButtonElement} */ ($('sweep-cancel'));
+  progress.hidden = false;
+  progress.value = 0;
+  runBtn.disabled = true;
+  cancelBtn.disabled = false;
+  $('sweep-status').textContent = t(lang, 'sweepProgress', { done: 0, total: points.length });
+  app.dataset.sweep = 'running';
+  try {
+    const rows = await sim.sweep(state.scenario, points.map(({ label, trigger }) => ({ label, trigger })), (done, total) => {
+      progress.value = done / total;
+      $('sweep-status').textContent = t(lang, 'sweepProgress', { done, total });
+    });
+    sweepRows = rows.map((r, i) => ({ ...r, every: points[i].every }));
+    renderSweep(lang, sweepRows, state.slaMin);
+    app.dataset.sweep = 'done';
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    $('sweep-status').textContent = message === 'cancelled' ? t(lang, 'sweepCancelled') : message;
+    app.dataset.sweep = message === 'cancelled' ? 'cancelled' : 'error';
+    if (message === 'cancelled' && dirty) rerun();
+  } finally {
+    progress.hidden = true;
+    runBtn.disabled = false;
+    cancelBtn.disabled = true;
+  }
+}
 
 langSelect.value = lang;
 langSelect.addEventListener('change', () => {
@@ -23,30 +175,55 @@ langSelect.addEventListener('change', () => {
   url.searchParams.set('lang', lang);
   history.replaceState(null, '', url);
   applyStatic(lang);
-  redraw?.();
+  drawControls();
+  drawRun();
+  if (sweepRows && state.view === 'sweep') renderSweep(lang, sweepRows, state.slaMin);
 });
-applyStatic(lang);
+$('tab-run').addEventListener('click', () => setView('run'));
+$('tab-sweep').addEventListener('click', () => setView('sweep'));
+$('sweep-run').addEventListener('click', runSweep);
+$('sweep-cancel').addEventListener('click', () => {
+  running = false;
+  sim.cancel();
+});
+const slaInput = /** @type {HTMLInputElement} */ ($('sla'));
+slaInput.value = String(state.slaMin);
+slaInput.addEventListener('input', () => {
+  const v = Number(slaInput.value);
+  if (!(v > 0)) return;
+  state.slaMin = v;
+  saveUrl();
+  if (sweepRows) renderSweep(lang, sweepRows, state.slaMin);
+});
+$('copy-link').addEventListener('click', async () => {
+  try {
+    await navigator.clipboard.writeText(location.href);
+    $('copy-status').textContent = t(lang, 'copied');
+  } catch {
+    $('copy-status').textContent = location.href;
+  }
+});
+window.addEventListener('resize', () => {
+  clearTimeout(timer);
+  timer = window.setTimeout(() => {
+    drawRun();
+    if (sweepRows && state.view === 'sweep') renderSweep(lang, sweepRows, state.slaMin);
+  }, 150);
+});
 
-try {
-  await init();
-  const scenario = JSON.parse(defaultScenario());
-  const t0 = performance.now();
-  const run = simulate(JSON.stringify(scenario));
-  const ms = performance.now() - t0;
-  const summary = JSON.parse(run.summaryJson());
-  const cost = JSON.parse(run.costJson());
-  redraw = () => {
-    renderSummary(lang, scenario, summary, ms);
-    renderCost(lang, cost);
-    renderBatchTable(lang, run);
-  };
-  redraw();
-  status.hidden = true;
-  app.dataset.state = 'ready';
-} catch (err) {
-  status.textContent = t(lang, 'error', { message: err instanceof Error ? err.message : String(err) });
+applyStatic(lang);
+if (decoded.problem) {
+  $('link-problem').textContent = t(lang, 'linkProblem', { problem: decoded.problem });
+  $('link-problem').hidden = false;
+}
+drawControls();
+showView();
+saveUrl();
+status.hidden = true;
+await rerun();
+if (app.dataset.state !== 'ready' && app.dataset.state !== 'invalid') {
+  status.textContent = t(lang, 'error', { message: 'no result' });
+  status.hidden = false;
   status.classList.add('error');
   app.dataset.state = 'error';
-} finally {
-  app.setAttribute('aria-busy', 'false');
 }

@@ -1,0 +1,203 @@
+// The scenario's controls: one spec per field (path in the scenario JSON, widget, range,
+// unit), rendered as labelled inputs with a one-line explanation each. Sliders over wide
+// ranges are logarithmic.
+import { t } from './i18n.js';
+import { getPath } from './state.js';
+import { duration } from './format.js';
+
+/**
+ * @typedef {object} ControlSpec
+ * @property {string} path dotted path in the scenario (or 'trigger.mode' / 'trigger.every')
+ * @property {'log' | 'linear' | 'select' | 'check'} kind
+ * @property {number} [min] @property {number} [max] @property {number} [step]
+ * @property {(string | number)[]} [options]
+ * @property {'s' | 'count' | 'rate'} [unit]
+ * @property {string} group
+ */
+
+/** @type {ControlSpec[]} */
+export const CONTROLS = [
+  { path: 'trigger.every', kind: 'log', min: 1, max: 86400, unit: 's', group: 'trigger' },
+  { path: 'trigger.mode', kind: 'select', options: ['stream', 'job'], group: 'trigger' },
+  { path: 'workload.rate_per_s', kind: 'log', min: 1, max: 5000, unit: 'rate', group: 'workload' },
+  { path: 'workload.duration_s', kind: 'select', options: [600, 3600, 21600, 86400], group: 'workload' },
+  { path: 'workload.keys', kind: 'log', min: 1, max: 10000, unit: 'count', group: 'workload' },
+  { path: 'workload.lateness.mean_s', kind: 'log', min: 0.1, max: 3600, unit: 's', group: 'workload' },
+  { path: 'query.window.size_s', kind: 'select', options: [10, 60, 300, 900, 3600], group: 'query' },
+  { path: 'query.watermark_delay_s', kind: 'log', min: 1, max: 7200, unit: 's', group: 'query' },
+  { path: 'engine.shuffle_partitions', kind: 'log', min: 1, max: 400, unit: 'count', group: 'query' },
+  { path: 'sink.format', kind: 'select', options: ['parquet', 'delta', 'iceberg'], group: 'sink' },
+  { path: 'sink.delta.optimize_write', kind: 'check', group: 'sink' },
+  { path: 'sink.delta.auto_compact', kind: 'check', group: 'sink' },
+  { path: 'cost.storage.preset', kind: 'select', options: ['s3_standard', 's3_standard_ia', 'adls_hot', 'adls_cool', 'gcs_standard'], group: 'prices' },
+  { path: 'cost.compute.preset', kind: 'select', options: ['databricks_jobs_aws', 'databricks_all_purpose_aws', 'databricks_serverless_aws', 'emr_aws', 'ec2_aws'], group: 'prices' },
+  { path: 'cost.compute.nodes', kind: 'log', min: 1, max: 64, unit: 'count', group: 'prices' },
+  { path: 'seed', kind: 'linear', min: 0, max: 999, step: 1, unit: 'count', group: 'workload' },
+];
+
+const STEPS = 1000;
+
+/** Slider position (0..STEPS) of a value on a log scale. @param {ControlSpec} c @param {number} v */
+function toPos(c, v) {
+  const lo = Math.log(c.min ?? 1);
+  const hi = Math.log(c.max ?? 1);
+  return Math.round(((Math.log(Math.min(Math.max(v, c.min ?? v), c.max ?? v)) - lo) / (hi - lo)) * STEPS);
+}
+
+/** Value at a log slider position, rounded to 2 significant digits. @param {ControlSpec} c @param {number} pos */
+function fromPos(c, pos) {
+  const lo = Math.log(c.min ?? 1);
+  const hi = Math.log(c.max ?? 1);
+  const v = Math.exp(lo + ((hi - lo) * pos) / STEPS);
+  const unit = c.unit === 'count' || c.unit === 'rate' ? 1 : 0.1;
+  const p = Math.pow(10, Math.floor(Math.log10(v)) - 1);
+  return Math.max(unit, Math.round(v / Math.max(p, unit)) * Math.max(p, unit));
+}
+
+/** The value a control shows for the scenario. @param {any} sc @param {string} path */
+export function controlValue(sc, path) {
+  if (path === 'trigger.mode') return sc.trigger.kind === 'scheduled' ? 'job' : 'stream';
+  if (path === 'trigger.every') return sc.trigger.kind === 'scheduled' ? sc.trigger.every_s : sc.trigger.interval_s;
+  return getPath(sc, path);
+}
+
+/** Applies a control's value to a scenario (in place). @param {any} sc @param {string} path @param {any} v */
+export function applyControl(sc, path, v) {
+  if (path === 'trigger.mode' || path === 'trigger.every') {
+    const mode = path === 'trigger.mode' ? v : controlValue(sc, 'trigger.mode');
+    const every = path === 'trigger.every' ? v : controlValue(sc, 'trigger.every');
+    sc.trigger = mode === 'job'
+      ? { kind: 'scheduled', every_s: every, startup_s: 270 }
+      : { kind: 'processing_time', interval_s: every };
+    return;
+  }
+  const keys = path.split('.');
+  let o = sc;
+  for (const k of keys.slice(0, -1)) o = o[k] ??= {};
+  o[keys[keys.length - 1]] = v;
+}
+
+/** @param {ControlSpec} c @param {any} v @param {import('./i18n.js').Lang} lang */
+function shown(c, v, lang) {
+  if (c.kind === 'check') return '';
+  if (c.kind === 'select') return '';
+  if (c.unit === 's') return duration(Number(v), lang);
+  if (c.unit === 'rate') return `${Number(v).toLocaleString(lang)}/s`;
+  return Number(v).toLocaleString(lang);
+}
+
+/**
+ * Renders every control into `root`; calls `onChange(path, value)` on input.
+ * @param {HTMLElement} root @param {import('./i18n.js').Lang} lang @param {any} sc
+ * @param {(path: string, value: any) => void} onChange
+ */
+export function renderControls(root, lang, sc, onChange) {
+  /** @type {Map<string, HTMLElement>} */
+  const groups = new Map();
+  root.replaceChildren();
+  for (const c of CONTROLS) {
+    let g = groups.get(c.group);
+    if (!g) {
+      const fs = document.createElement('fieldset');
+      const lg = document.createElement('legend');
+      lg.textContent = t(lang, `group_${c.group}`);
+      fs.append(lg);
+      root.append(fs);
+      groups.set(c.group, fs);
+      g = fs;
+    }
+    const id = `c-${c.path.replace(/\./g, '-')}`;
+    const wrap = document.createElement('div');
+    wrap.className = 'control';
+    wrap.dataset.path = c.path;
+    const label = document.createElement('label');
+    label.htmlFor = id;
+    label.textContent = t(lang, `f_${c.path}`);
+    const value = document.createElement('output');
+    value.htmlFor.add(id);
+    const v = controlValue(sc, c.path);
+    /** @type {HTMLInputElement | HTMLSelectElement} */
+    let input;
+    if (c.kind === 'select') {
+      const sel = document.createElement('select');
+      for (const o of c.options ?? []) {
+        const opt = document.createElement('option');
+        opt.value = String(o);
+        opt.textContent = typeof o === 'number' ? duration(o, lang) : t(lang, `o_${o}`);
+        sel.append(opt);
+      }
+      sel.value = String(v);
+      input = sel;
+    } else if (c.kind === 'check') {
+      const cb = document.createElement('input');
+      cb.type = 'checkbox';
+      cb.checked = Boolean(v);
+      input = cb;
+    } else {
+      const r = document.createElement('input');
+      r.type = 'range';
+      if (c.kind === 'log') {
+        r.min = '0';
+        r.max = String(STEPS);
+        r.value = String(toPos(c, Number(v)));
+      } else {
+        r.min = String(c.min);
+        r.max = String(c.max);
+        r.step = String(c.step ?? 1);
+        r.value = String(v);
+      }
+      input = r;
+    }
+    input.id = id;
+    const help = document.createElement('small');
+    help.id = `${id}-help`;
+    help.textContent = t(lang, `h_${c.path}`);
+    input.setAttribute('aria-describedby', `${id}-help ${id}-error`);
+    const err = document.createElement('span');
+    err.className = 'field-error';
+    err.id = `${id}-error`;
+    err.setAttribute('role', 'alert');
+    value.textContent = shown(c, v, lang);
+    const read = () => {
+      if (input instanceof HTMLInputElement && input.type === 'checkbox') return input.checked;
+      if (c.kind === 'select') {
+        const o = (c.options ?? []).find((x) => String(x) === input.value);
+        return o ?? input.value;
+      }
+      return c.kind === 'log' ? fromPos(c, Number(input.value)) : Number(input.value);
+    };
+    input.addEventListener('input', () => {
+      const nv = read();
+      value.textContent = shown(c, nv, lang);
+      onChange(c.path, nv);
+    });
+    const head = document.createElement('div');
+    head.className = 'control-head';
+    head.append(label, value);
+    wrap.append(head, input, help, err);
+    g.append(wrap);
+  }
+}
+
+/**
+ * Shows a validation message next to the control of its field (the core names the field,
+ * e.g. "trigger.interval_s: must be …"); returns false when no control matches.
+ * @param {HTMLElement} root @param {string | null} message
+ */
+export function showFieldError(root, message) {
+  for (const el of root.querySelectorAll('.field-error')) el.textContent = '';
+  for (const el of root.querySelectorAll('.control.invalid')) el.classList.remove('invalid');
+  if (!message) return true;
+  const field = message.split(':')[0].trim();
+  const candidates = CONTROLS.map((c) => c.path).filter(
+    (p) => field === p || field.startsWith(`${p}.`) || (p.startsWith('trigger.') && field.startsWith('trigger')),
+  );
+  const path = candidates.sort((a, b) => b.length - a.length)[0];
+  if (!path) return false;
+  const wrap = root.querySelector(`.control[data-path="${path}"]`);
+  if (!wrap) return false;
+  wrap.classList.add('invalid');
+  const err = wrap.querySelector('.field-error');
+  if (err) err.textContent = message;
+  return true;
+}

@@ -1,0 +1,95 @@
+// What one run hands to the page: the small JSON parts parsed, the bulk columns as typed
+// arrays (transferred, not copied, out of the worker).
+
+/**
+ * @typedef {object} RunResult
+ * @property {any} summary the report's summary (docs/scenario.md)
+ * @property {any} cost the cost report without its bulk columns (docs/model.md)
+ * @property {number} ms wasm run time
+ * @property {string} digest
+ * @property {Float64Array} batchStartUs
+ * @property {Float64Array} batchEndUs
+ * @property {Float64Array} batchWatermarkUs NaN without a watermark
+ * @property {Float64Array} batchInputRows
+ * @property {Float64Array} batchDroppedLate
+ * @property {Float64Array} batchOutputRows
+ * @property {Float64Array} batchDataFiles
+ * @property {Float64Array} batchStateRows
+ * @property {Float64Array} batchBacklogRows
+ * @property {Float64Array} seriesTimeUs
+ * @property {Float64Array} seriesLiveDataFiles
+ * @property {Float64Array} seriesRequestsUsd
+ * @property {Float64Array} seriesAtRestUsd
+ * @property {Float64Array} seriesComputeUsd
+ * @property {Float64Array} latencyHistogram low, high, count triples (µs)
+ * @property {Float64Array} fileSizeHistogram low, high, count triples (bytes)
+ * @property {Transferable[]} transfer
+ */
+
+/**
+ * @typedef {object} SweepRow
+ * @property {string} label
+ * @property {any} trigger
+ * @property {number} usdPerMonth
+ * @property {any} usd the monthly cost by component
+ * @property {number} p95s p95 latency, s (-1: nothing visible)
+ * @property {number} dataFilesPerDay
+ * @property {number} requestsPerDay
+ * @property {string} sla
+ */
+
+/**
+ * @param {import('./pkg/pipeline_sim.js').Run} run
+ * @param {number} ms
+ * @returns {RunResult}
+ */
+export function extract(run, ms) {
+  const f = (/** @type {number[] | Float64Array} */ a) => Float64Array.from(a);
+  const r = {
+    summary: JSON.parse(run.summaryJson()),
+    cost: JSON.parse(run.costJson()),
+    ms,
+    digest: run.digest(),
+    batchStartUs: f(run.batchStartUs()),
+    batchEndUs: f(run.batchEndUs()),
+    batchWatermarkUs: f(run.batchWatermarkUs()),
+    batchInputRows: f(run.batchInputRows()),
+    batchDroppedLate: f(run.batchDroppedLate()),
+    batchOutputRows: f(run.batchOutputRows()),
+    batchDataFiles: f(run.batchDataFiles()),
+    batchStateRows: f(run.batchStateRows()),
+    batchBacklogRows: f(run.batchBacklogRows()),
+    seriesTimeUs: f(run.seriesTimeUs()),
+    seriesLiveDataFiles: f(run.seriesLiveDataFiles()),
+    seriesRequestsUsd: f(run.seriesRequestsUsd()),
+    seriesAtRestUsd: f(run.seriesAtRestUsd()),
+    seriesComputeUsd: f(run.seriesComputeUsd()),
+    latencyHistogram: f(run.latencyHistogram()),
+    fileSizeHistogram: f(run.fileSizeHistogram()),
+    /** @type {Transferable[]} */
+    transfer: [],
+  };
+  for (const v of Object.values(r)) if (v instanceof Float64Array) r.transfer.push(v.buffer);
+  return r;
+}
+
+/**
+ * @param {string} label
+ * @param {any} trigger
+ * @param {import('./pkg/pipeline_sim.js').Run} run
+ * @returns {SweepRow}
+ */
+export function sweepRow(label, trigger, run) {
+  const c = JSON.parse(run.costJson());
+  const perDay = 86400 / Math.max(c.horizon_s, 1e-9);
+  return {
+    label,
+    trigger,
+    usdPerMonth: c.usd_per_month.total,
+    usd: c.usd_per_month,
+    p95s: c.freshness.p95_latency_s,
+    dataFilesPerDay: c.storage.data_files_written * perDay,
+    requestsPerDay: c.requests_per_day,
+    sla: c.freshness.sla_class,
+  };
+}
