@@ -32,8 +32,10 @@ let sweepRows = null;
 let running = false;
 let dirty = false;
 
+let writtenHash = '';
 function saveUrl() {
-  history.replaceState(null, '', `${location.pathname}${location.search}${encodeHash(state)}`);
+  writtenHash = encodeHash(state);
+  history.replaceState(null, '', `${location.pathname}${location.search}${writtenHash}`);
   app.dataset.scenario = JSON.stringify(state.scenario);
 }
 
@@ -178,6 +180,19 @@ langSelect.addEventListener('change', () => {
   drawControls();
   drawRun();
   if (sweepRows && state.view === 'sweep') renderSweep(lang, sweepRows, state.slaMin);
+});
+// A link pasted into the address bar (or edited by hand) replaces the state.
+window.addEventListener('hashchange', () => {
+  if (location.hash === writtenHash) return;
+  const d = decodeHash(location.hash);
+  Object.assign(state, d.state);
+  $('link-problem').hidden = !d.problem;
+  if (d.problem) $('link-problem').textContent = t(lang, 'linkProblem', { problem: d.problem });
+  /** @type {HTMLInputElement} */ ($('sla')).value = String(state.slaMin);
+  drawControls();
+  showView();
+  saveUrl();
+  scheduleRun();
 });
 $('tab-run').addEventListener('click', () => setView('run'));
 $('tab-sweep').addEventListener('click', () => setView('sweep'));

@@ -1,0 +1,162 @@
+// The app in a real browser (Chromium via playwright-core) against the real server: it
+// loads and computes in wasm (in a worker), its numbers equal the native CLI's for the same
+// scenario, the controls move them the right way, invalid input is shown at its field, the
+// sweep runs with progress and can be cancelled, the URL round-trips, ko/en, keyboard only,
+// 375 px wide, and no console error, exception or failed request along the way.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { ROOT, SHOTS, startServer, openBrowser } from './harness.mjs';
+
+/** @type {Awaited<ReturnType<typeof startServer>>} */ let server;
+/** @type {Awaited<ReturnType<typeof openBrowser>>} */ let browser;
+
+before(async () => { server = await startServer(); browser = await openBrowser(); });
+after(async () => { await browser?.close(); server?.stop(); });
+
+/** The native CLI's report for a scenario. @param {any} scenario */
+function cli(scenario) {
+  const out = execFileSync(path.join(ROOT, 'target/release/pipeline-sim'), ['run', '-'], {
+    input: JSON.stringify(scenario), maxBuffer: 1 << 30,
+  });
+  return JSON.parse(out.toString());
+}
+
+/** @param {import('playwright-core').Page} page */
+async function ready(page) {
+  await page.waitForFunction(() => {
+    const app = document.getElementById('app');
+    return app?.getAttribute('aria-busy') === 'false' && ['ready', 'invalid'].includes(app.dataset.state ?? '');
+  }, null, { timeout: 60_000 });
+}
+
+/** @param {import('playwright-core').Page} page @param {string} key */
+async function metric(page, key) {
+  return Number((await page.textContent(`[data-metric="${key}"] dd`))?.replace(/[^0-9.]/g, ''));
+}
+
+/** @param {number} v */
+const dollars = (v) => `$${v.toLocaleString('en', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+
+test('the server sends wasm as application/wasm', async () => {
+  const r = await fetch(new URL('pkg/pipeline_sim_bg.wasm', server.base));
+  assert.equal(r.status, 200);
+  assert.equal(r.headers.get('content-type'), 'application/wasm');
+});
+
+test('loads, computes in the worker, and shows the CLI\'s numbers', async () => {
+  const { page, problems } = browser;
+  await page.goto(new URL('?lang=en', server.base).href);
+  await ready(page);
+  assert.equal(await page.getAttribute('#app', 'data-state'), 'ready');
+  const scenario = JSON.parse(await page.getAttribute('#app', 'data-scenario') ?? '{}');
+  const r = cli(scenario);
+  assert.ok(r.summary.events > 100_000, 'the page scenario is a real workload');
+  assert.equal(await metric(page, 'events'), r.summary.events);
+  assert.equal(await metric(page, 'microBatches'), r.summary.batches);
+  assert.equal(await metric(page, 'outputRows'), r.summary.output_rows);
+  assert.equal(await page.textContent('[data-metric="usdTotal"] dd'), dollars(r.cost.usd_per_month.total));
+  assert.equal(await page.textContent('[data-metric="stripUsd"] dd'), dollars(r.cost.usd_per_month.total));
+  assert.equal(await metric(page, 'requestsPerDay'), Math.round(r.cost.requests_per_day));
+  assert.equal(await metric(page, 'dataFiles'), r.cost.storage.data_files_written);
+  // Charts are drawn by uPlot (canvas), with legends.
+  assert.equal(await page.locator('#chart-files canvas').count(), 1);
+  assert.equal(await page.locator('#chart-cost .u-legend .u-series').count(), 3);
+  assert.equal(await page.locator('#batch-table tbody tr').count(), Math.min(r.summary.batches, 500));
+  assert.doesNotMatch(await page.textContent('main') ?? '', /NaN|undefined/);
+  await page.screenshot({ path: path.join(SHOTS, 'app-run-en.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+});
+
+test('a shorter trigger interval (keyboard on the slider) writes more files and costs more, as the CLI says', async () => {
+  const { page, problems } = browser;
+  const before = JSON.parse(await page.getAttribute('#app', 'data-scenario') ?? '{}');
+  const filesBefore = await metric(page, 'dataFiles');
+  const usdBefore = await metric(page, 'usdTotal');
+  await page.focus('#c-trigger-every');
+  for (let i = 0; i < 120; i++) await page.keyboard.press('ArrowLeft');
+  await page.waitForFunction((prev) => document.getElementById('app')?.dataset.scenario !== prev,
+    JSON.stringify(before));
+  await ready(page);
+  await page.waitForTimeout(300);
+  await ready(page);
+  const scenario = JSON.parse(await page.getAttribute('#app', 'data-scenario') ?? '{}');
+  assert.ok(scenario.trigger.interval_s < before.trigger.interval_s, `${scenario.trigger.interval_s}`);
+  const r = cli(scenario);
+  assert.equal(await metric(page, 'dataFiles'), r.cost.storage.data_files_written);
+  assert.equal(await page.textContent('[data-metric="usdTotal"] dd'), dollars(r.cost.usd_per_month.total));
+  assert.ok(r.cost.storage.data_files_written > filesBefore, 'more files');
+  assert.ok(r.cost.usd_per_month.total > usdBefore, 'higher cost');
+  assert.match(page.url(), /#v=1&s=/);
+  assert.deepEqual(problems, []);
+});
+
+test('the URL reproduces the view', async () => {
+  const { page, problems } = browser;
+  const url = page.url();
+  const strip = await page.textContent('#strip-list');
+  const scenario = await page.getAttribute('#app', 'data-scenario');
+  await page.goto('about:blank');
+  await page.goto(url);
+  await ready(page);
+  assert.equal(await page.textContent('#strip-list').then((s) => s?.replace(/Run time.*$/, '')), strip?.replace(/Run time.*$/, ''));
+  assert.equal(await page.getAttribute('#app', 'data-scenario'), scenario);
+  assert.deepEqual(problems, []);
+});
+
+test('an invalid scenario shows the core\'s message next to its field', async () => {
+  const { page, problems } = browser;
+  const s = Buffer.from(JSON.stringify({ workload: { lateness: { kind: 'exponential', mean_s: -3 } } })).toString('base64url');
+  // Typed into the address bar of the open page: only the hash changes.
+  await page.goto(new URL(`?lang=en#v=1&s=${s}`, server.base).href);
+  await page.waitForSelector('#app[data-state="invalid"]');
+  assert.equal(await page.getAttribute('#app', 'data-state'), 'invalid');
+  const err = await page.textContent('.control[data-path="workload.lateness.mean_s"] .field-error');
+  assert.match(err ?? '', /^workload\.lateness\.mean_s: /);
+  await page.screenshot({ path: path.join(SHOTS, 'app-invalid.png') });
+  assert.deepEqual(problems, []);
+});
+
+test('the sweep shows progress, can be cancelled, and answers the SLA question', async () => {
+  const { page, problems } = browser;
+  await page.goto(new URL('?lang=en', server.base).href);
+  await ready(page);
+  await page.click('#tab-sweep');
+  assert.match(page.url(), /view=sweep/);
+  await page.click('#sweep-run');
+  await page.waitForSelector('#sweep-progress:not([hidden])');
+  await page.waitForFunction(() => /^[1-9]\d* of 16 runs$/.test(document.getElementById('sweep-status')?.textContent ?? ''));
+  await page.click('#sweep-cancel');
+  await page.waitForSelector('#app[data-sweep="cancelled"]');
+  assert.equal(await page.textContent('#sweep-status'), 'Sweep cancelled.');
+  // Again, to the end.
+  await page.click('#sweep-run');
+  await page.waitForSelector('#app[data-sweep="done"]', { timeout: 120_000 });
+  assert.equal(await page.locator('#sweep-table tbody tr').count(), 16);
+  assert.match(await page.textContent('#sweep-answer') ?? '', /^Cheapest meeting p95 ≤ 15 min: .+ at \$[\d,.]+\/month/);
+  // The 1-minute row equals the CLI for that trigger.
+  const scenario = JSON.parse(await page.getAttribute('#app', 'data-scenario') ?? '{}');
+  const r = cli({ ...scenario, trigger: { kind: 'processing_time', interval_s: 60 } });
+  const row = await page.locator('#sweep-table tbody tr', { hasText: /^1 min/ }).first().locator('td').allTextContents();
+  assert.equal(row[1], dollars(r.cost.usd_per_month.total));
+  await page.fill('#sla', '1');
+  assert.match(await page.textContent('#sweep-answer') ?? '', /p95 ≤ 1 min/);
+  await page.screenshot({ path: path.join(SHOTS, 'app-sweep.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+});
+
+test('Korean, and 375 px wide', async () => {
+  const { page, problems } = browser;
+  await page.setViewportSize({ width: 375, height: 800 });
+  await page.goto(new URL('?lang=ko', server.base).href);
+  await ready(page);
+  assert.equal(await page.textContent('h1'), '파이프라인 시뮬레이터');
+  assert.equal(await page.textContent('label[for="c-trigger-every"]'), '트리거 간격');
+  assert.equal(await page.textContent('[data-metric="stripUsd"] dt'), '월 $');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `page wider than the screen by ${overflow}px`);
+  await page.screenshot({ path: path.join(SHOTS, 'app-ko-375.png'), fullPage: true });
+  await page.setViewportSize({ width: 1200, height: 900 });
+  assert.deepEqual(problems, []);
+});
