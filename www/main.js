@@ -11,6 +11,7 @@ import { timeChart } from './charts/time-chart.js';
 import { decodeHash, encodeHash } from './state.js';
 import { SimClient } from './sim-client.js';
 import { sweepPoints, renderSweep } from './sweep-panel.js';
+import { renderTimeline } from './timeline-panel.js';
 import { duration, int } from './format.js';
 
 /** @typedef {import('./i18n.js').Lang} Lang */
@@ -99,6 +100,7 @@ function drawRun() {
   renderSummary(lang, state.scenario, r.summary, r.ms);
   renderCost(lang, r.cost);
   renderCostBars($('cost-bars'), lang, r.cost.usd_per_month);
+  if (state.view === 'timeline') renderTimeline(lang, r, state.scenario);
   if (state.view !== 'run') return;
   const start = r.seriesTimeUs[0] ?? 0;
   $('charts').hidden = false;
@@ -124,7 +126,7 @@ function drawControls() {
 }
 
 function showView() {
-  for (const v of ['run', 'sweep']) {
+  for (const v of ['run', 'timeline', 'sweep']) {
     $(`view-${v}`).hidden = state.view !== v;
     $(`tab-${v}`).setAttribute('aria-pressed', String(state.view === v));
   }
@@ -134,7 +136,7 @@ function setView(/** @type {string} */ v) {
   state.view = v;
   saveUrl();
   showView();
-  if (v === 'run') drawRun();
+  if (v === 'run' || v === 'timeline') drawRun();
   else if (sweepRows) renderSweep(lang, sweepRows, state.slaMin);
 }
 
@@ -195,6 +197,7 @@ window.addEventListener('hashchange', () => {
   scheduleRun();
 });
 $('tab-run').addEventListener('click', () => setView('run'));
+$('tab-timeline').addEventListener('click', () => setView('timeline'));
 $('tab-sweep').addEventListener('click', () => setView('sweep'));
 $('sweep-run').addEventListener('click', runSweep);
 $('sweep-cancel').addEventListener('click', () => {

@@ -21,6 +21,13 @@
  * @property {Float64Array} seriesRequestsUsd
  * @property {Float64Array} seriesAtRestUsd
  * @property {Float64Array} seriesComputeUsd
+ * @property {Float64Array} eventTimeUs sampled events (every `eventStride`-th id)
+ * @property {Float64Array} eventArrivalUs
+ * @property {Float64Array} eventBatch
+ * @property {Float64Array} eventLateWatermarkUs
+ * @property {Float64Array} eventVisibleUs
+ * @property {Uint8Array} eventFate 0 on time, 1 late counted, 2 dropped late, 3 duplicate, 4 in state, 5 unprocessed
+ * @property {number} eventStride
  * @property {Float64Array} latencyHistogram low, high, count triples (µs)
  * @property {Float64Array} fileSizeHistogram low, high, count triples (bytes)
  * @property {Transferable[]} transfer
@@ -64,12 +71,19 @@ export function extract(run, ms) {
     seriesRequestsUsd: f(run.seriesRequestsUsd()),
     seriesAtRestUsd: f(run.seriesAtRestUsd()),
     seriesComputeUsd: f(run.seriesComputeUsd()),
+    eventTimeUs: f(run.eventTimeUs()),
+    eventArrivalUs: f(run.eventArrivalUs()),
+    eventBatch: f(run.eventBatch()),
+    eventLateWatermarkUs: f(run.eventLateWatermarkUs()),
+    eventVisibleUs: f(run.eventVisibleUs()),
+    eventFate: Uint8Array.from(run.eventFate()),
+    eventStride: run.eventStride(),
     latencyHistogram: f(run.latencyHistogram()),
     fileSizeHistogram: f(run.fileSizeHistogram()),
     /** @type {Transferable[]} */
     transfer: [],
   };
-  for (const v of Object.values(r)) if (v instanceof Float64Array) r.transfer.push(v.buffer);
+  for (const v of Object.values(r)) if (v instanceof Float64Array || v instanceof Uint8Array) r.transfer.push(v.buffer);
   return r;
 }
 

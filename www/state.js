@@ -65,7 +65,7 @@ function b64urlDecode(s) {
 /**
  * @typedef {object} AppState
  * @property {any} scenario
- * @property {string} view 'run' | 'sweep'
+ * @property {string} view 'run' | 'timeline' | 'sweep'
  * @property {number} slaMin freshness SLA for the sweep's answer, minutes
  */
 
@@ -101,7 +101,7 @@ export function decodeHash(hash) {
       }
     }
     const view = p.get('view');
-    if (view === 'sweep') state.view = view;
+    if (view === 'sweep' || view === 'timeline') state.view = view;
     const sla = Number(p.get('sla'));
     if (p.has('sla') && Number.isFinite(sla) && sla > 0) state.slaMin = sla;
   }

@@ -115,6 +115,29 @@ impl Run {
         self.report.events.arrival_us.iter().map(|&v| v as f64).collect()
     }
 
+    /// The micro-batch that took each sampled event; -1 if none.
+    #[wasm_bindgen(js_name = eventBatch)]
+    pub fn event_batch(&self) -> Vec<f64> {
+        self.report.events.batch.iter().map(|&v| v as f64).collect()
+    }
+
+    /// The watermark each sampled event's batch tested lateness against, µs; NaN if none.
+    #[wasm_bindgen(js_name = eventLateWatermarkUs)]
+    pub fn event_late_watermark_us(&self) -> Vec<f64> {
+        self.report
+            .events
+            .late_watermark_us
+            .iter()
+            .map(|&v| if v == i64::MIN { f64::NAN } else { v as f64 })
+            .collect()
+    }
+
+    /// Events in the whole run and the sampling stride of the event columns.
+    #[wasm_bindgen(js_name = eventStride)]
+    pub fn event_stride(&self) -> f64 {
+        self.report.events.stride as f64
+    }
+
     /// Fate codes: 0 on time, 1 late but counted, 2 dropped late, 3 duplicate, 4 in state
     /// at the end, 5 never processed.
     #[wasm_bindgen(js_name = eventFate)]

@@ -146,6 +146,41 @@ test('the sweep shows progress, can be cancelled, and answers the SLA question',
   assert.deepEqual(problems, []);
 });
 
+test('the timeline draws each event by fate and explains the one under the pointer', async () => {
+  const { page, problems } = browser;
+  const sc = { workload: { duration_s: 600, rate_per_s: 20, keys: 10, lateness: { mean_s: 20 } },
+    query: { watermark_delay_s: 30 }, trigger: { interval_s: 30 } };
+  const s = Buffer.from(JSON.stringify(sc)).toString('base64url');
+  await page.goto('about:blank');
+  await page.goto(new URL(`?lang=en#v=1&s=${s}&view=timeline`, server.base).href);
+  await ready(page);
+  const scenario = JSON.parse(await page.getAttribute('#app', 'data-scenario') ?? '{}');
+  const r = cli(scenario);
+  // The legend counts the sampled events by fate: the CLI's sample, fate by fate.
+  const fates = [0, 1, 2, 3, 4, 5].map((f) => r.events.fate.filter((/** @type {number} */ x) => x === f).length);
+  for (const [i, n] of fates.entries()) {
+    const text = await page.textContent(`#tl-legend [data-fate="${i}"]`);
+    assert.match(text ?? '', new RegExp(`\\(${n.toLocaleString('en')}\\)$`));
+  }
+  assert.ok(fates[2] > 0 && fates[1] > 0, 'this scenario has late and dropped events');
+  const box = await page.locator('#tl-chart .u-over').boundingBox();
+  assert.ok(box);
+  await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.7);
+  await page.waitForFunction(() => (document.getElementById('tl-hover')?.textContent ?? '').includes('→'));
+  assert.match(await page.textContent('#tl-hover') ?? '', /^Event [\d,]+ \(event time .+\): .+ → /);
+  // Step back a batch, then forward; play and pause.
+  await page.click('#tl-back');
+  assert.equal(await page.textContent('#tl-info'), `after batch ${r.summary.batches - 2} of ${r.summary.batches}`);
+  await page.click('#tl-step');
+  assert.equal(await page.textContent('#tl-info'), `after batch ${r.summary.batches - 1} of ${r.summary.batches}`);
+  await page.click('#tl-play');
+  await page.waitForFunction(() => /after batch [0-9] of/.test(document.getElementById('tl-info')?.textContent ?? ''));
+  await page.click('#tl-play');
+  assert.equal(await page.getAttribute('#tl-play', 'aria-pressed'), 'false');
+  await page.screenshot({ path: path.join(SHOTS, 'app-timeline.png') });
+  assert.deepEqual(problems, []);
+});
+
 test('Korean, and 375 px wide', async () => {
   const { page, problems } = browser;
   await page.setViewportSize({ width: 375, height: 800 });

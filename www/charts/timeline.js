@@ -1,0 +1,203 @@
+// The dual-clock timeline: x = processing time (arrival), y = event time. Each sampled
+// event is a point coloured *and* shaped by its fate; the watermark is a step line;
+// micro-batches are alternating bands; tumbling windows are rectangles that fill when the
+// watermark passes their end and they are emitted. uPlot draws the axes and scales; the
+// marks are drawn in its draw hook. A "now" cursor (play / step / scrub) shows the state
+// at a processing time.
+import uPlot from 'uplot';
+import { PALETTE, axisColors } from './palette.js';
+
+/** Fate → colour and shape (Okabe–Ito; shapes so that colour is not the only cue). */
+export const FATES = [
+  { key: 'fate_on_time', color: PALETTE[0], shape: 'circle' },
+  { key: 'fate_late_counted', color: PALETTE[1], shape: 'triangle' },
+  { key: 'fate_dropped', color: PALETTE[3], shape: 'cross' },
+  { key: 'fate_duplicate', color: PALETTE[4], shape: 'square' },
+  { key: 'fate_in_state', color: PALETTE[2], shape: 'diamond' },
+  { key: 'fate_unprocessed', color: '#999999', shape: 'dot' },
+];
+
+/**
+ * @typedef {object} TimelineData
+ * @property {Float64Array} arrival µs @property {Float64Array} eventTime µs
+ * @property {Uint8Array} fate @property {Float64Array} batchStart @property {Float64Array} batchEnd
+ * @property {Float64Array} watermark µs per batch (NaN: none)
+ * @property {number | null} windowUs tumbling window size, or null (no rectangles)
+ */
+
+/**
+ * When each window [k·w, (k+1)·w) is emitted: the end of the first batch whose watermark
+ * reaches its end (append mode), or Infinity. @param {TimelineData} d @param {number} lo @param {number} hi
+ * @returns {{start: number, end: number, emitted: number}[]}
+ */
+export function windowEmissions(d, lo, hi) {
+  const w = d.windowUs;
+  if (!w) return [];
+  const out = [];
+  let b = 0;
+  for (let s = Math.floor(lo / w) * w; s < hi && out.length < 5000; s += w) {
+    const e = s + w;
+    while (b < d.watermark.length && !(d.watermark[b] >= e)) b++;
+    out.push({ start: s, end: e, emitted: b < d.batchEnd.length ? d.batchEnd[b] : Infinity });
+  }
+  return out;
+}
+
+/**
+ * @param {CanvasRenderingContext2D} ctx @param {string} shape @param {number} x @param {number} y @param {number} r
+ */
+function mark(ctx, shape, x, y, r) {
+  switch (shape) {
+    case 'triangle':
+      ctx.moveTo(x, y - r); ctx.lineTo(x + r, y + r); ctx.lineTo(x - r, y + r); ctx.closePath(); break;
+    case 'cross':
+      ctx.moveTo(x - r, y - r); ctx.lineTo(x + r, y + r); ctx.moveTo(x + r, y - r); ctx.lineTo(x - r, y + r); break;
+    case 'square':
+      ctx.rect(x - r, y - r, 2 * r, 2 * r); break;
+    case 'diamond':
+      ctx.moveTo(x, y - r); ctx.lineTo(x + r, y); ctx.lineTo(x, y + r); ctx.lineTo(x - r, y); ctx.closePath(); break;
+    case 'dot':
+      ctx.rect(x - 1, y - 1, 2, 2); break;
+    default:
+      ctx.moveTo(x + r, y); ctx.arc(x, y, r, 0, 2 * Math.PI);
+  }
+}
+
+/**
+ * Draws the timeline into `el`. `now()` gives the processing-time cursor (µs); call
+ * `plot.redraw()` after changing it. `onHover(i | null)` gets the event under the cursor.
+ * @param {HTMLElement} el @param {TimelineData} d @param {() => number} now
+ * @param {(i: number | null) => void} onHover
+ * @param {{x: string, y: string}} labels
+ */
+export function timelineChart(el, d, now, onHover, labels) {
+  const { stroke, grid } = axisColors();
+  const t0 = d.batchStart.length ? d.batchStart[0] : d.arrival[0] ?? 0;
+  const toMin = (/** @type {number} */ us) => (us - t0) / 6e7;
+  let yLo = Infinity;
+  let yHi = -Infinity;
+  for (const v of d.eventTime) { if (v < yLo) yLo = v; if (v > yHi) yHi = v; }
+  if (!Number.isFinite(yLo)) { yLo = t0; yHi = t0 + 6e7; }
+  const xMax = Math.max(toMin(d.batchEnd[d.batchEnd.length - 1] ?? t0), ...[toMin(d.arrival[d.arrival.length - 1] ?? t0)]);
+  const windows = windowEmissions(d, yLo, yHi + 1);
+  const width = Math.max(280, el.clientWidth || 600);
+
+  /** @param {uPlot} u */
+  const draw = (u) => {
+    const ctx = u.ctx;
+    const nowUs = now();
+    const { left, top, width: w, height: h } = u.bbox;
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(left, top, w, h);
+    ctx.clip();
+    const X = (/** @type {number} */ us) => u.valToPos(toMin(us), 'x', true);
+    const Y = (/** @type {number} */ us) => u.valToPos(toMin(us), 'y', true);
+    // Micro-batches: alternate bands up to now.
+    ctx.fillStyle = 'rgba(127,127,127,0.08)';
+    for (let b = 0; b < d.batchStart.length; b += 2) {
+      if (d.batchStart[b] > nowUs) break;
+      const x0 = X(d.batchStart[b]);
+      const x1 = X(Math.min(d.batchEnd[b], nowUs));
+      ctx.fillRect(x0, top, Math.max(1, x1 - x0), h);
+    }
+    // Windows: outlined until emitted, filled after.
+    for (const win of windows) {
+      const y0 = Y(win.end);
+      const y1 = Y(win.start);
+      const xs = X(win.start);
+      const emitted = win.emitted <= nowUs;
+      const xe = X(Math.min(emitted ? win.emitted : nowUs, nowUs));
+      if (xe <= xs) continue;
+      ctx.fillStyle = emitted ? 'rgba(0,158,115,0.18)' : 'rgba(0,0,0,0)';
+      ctx.strokeStyle = 'rgba(0,158,115,0.6)';
+      ctx.lineWidth = 1;
+      ctx.fillRect(xs, y0, xe - xs, y1 - y0);
+      ctx.strokeRect(xs, y0, xe - xs, y1 - y0);
+    }
+    // Events up to now, by fate.
+    const dpr = devicePixelRatio || 1;
+    const r = 2.5 * dpr;
+    FATES.forEach((f, code) => {
+      ctx.beginPath();
+      for (let i = 0; i < d.arrival.length; i++) {
+        if (d.fate[i] !== code || d.arrival[i] > nowUs) continue;
+        mark(ctx, f.shape, X(d.arrival[i]), Y(d.eventTime[i]), r);
+      }
+      if (f.shape === 'cross') {
+        ctx.strokeStyle = f.color;
+        ctx.lineWidth = 1.5 * dpr;
+        ctx.stroke();
+      } else {
+        ctx.fillStyle = f.color;
+        ctx.fill();
+      }
+    });
+    // Watermark: a step line, each batch's value from its start.
+    ctx.beginPath();
+    ctx.strokeStyle = PALETTE[3];
+    ctx.lineWidth = 2 * dpr;
+    let started = false;
+    for (let b = 0; b < d.batchStart.length; b++) {
+      const wm = d.watermark[b];
+      if (!Number.isFinite(wm) || d.batchStart[b] > nowUs) continue;
+      const x0 = X(d.batchStart[b]);
+      const x1 = X(Math.min(b + 1 < d.batchStart.length ? d.batchStart[b + 1] : d.batchEnd[b], nowUs));
+      const y = Y(Math.max(wm, yLo - 1e12));
+      if (!started) { ctx.moveTo(x0, y); started = true; } else ctx.lineTo(x0, y);
+      ctx.lineTo(x1, y);
+    }
+    ctx.stroke();
+    // The cursor.
+    const xn = X(nowUs);
+    ctx.strokeStyle = stroke;
+    ctx.setLineDash([4 * dpr, 4 * dpr]);
+    ctx.lineWidth = 1 * dpr;
+    ctx.beginPath();
+    ctx.moveTo(xn, top);
+    ctx.lineTo(xn, top + h);
+    ctx.stroke();
+    ctx.restore();
+  };
+
+  /** @type {uPlot.Options} */
+  const opts = {
+    width,
+    height: 360,
+    legend: { show: false },
+    cursor: { drag: { x: true, y: true, uni: 20 }, points: { show: false } },
+    scales: {
+      x: { time: false, range: [0, Math.max(xMax, 1e-3)] },
+      y: { time: false, range: [toMin(yLo) - 0.5, toMin(yHi) + 0.5] },
+    },
+    axes: [
+      { stroke, grid: { stroke: grid }, label: labels.x, size: 40 },
+      { stroke, grid: { stroke: grid }, label: labels.y, size: 60 },
+    ],
+    series: [{}, { stroke: 'transparent', points: { show: false } }],
+    hooks: {
+      draw: [draw],
+      setCursor: [
+        (u) => {
+          const { left, top } = u.cursor;
+          if (left == null || top == null || left < 0) { onHover(null); return; }
+          const nowUs = now();
+          const dpr = devicePixelRatio || 1;
+          let best = -1;
+          let bestD = 64;
+          for (let i = 0; i < d.arrival.length; i++) {
+            if (d.arrival[i] > nowUs) continue;
+            const dx = u.valToPos(toMin(d.arrival[i]), 'x') - left;
+            const dy = u.valToPos(toMin(d.eventTime[i]), 'y') - top;
+            const dd = dx * dx + dy * dy;
+            if (dd < bestD) { bestD = dd; best = i; }
+          }
+          void dpr;
+          onHover(best >= 0 ? best : null);
+        },
+      ],
+    },
+  };
+  el.replaceChildren();
+  return new uPlot(opts, [[0, xMax], [null, null]], el);
+}

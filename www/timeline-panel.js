@@ -1,0 +1,103 @@
+// The timeline view: the dual-clock chart with play / pause / step / scrub, a legend of
+// fates, and the rule that decided the fate of the event under the pointer.
+import { t } from './i18n.js';
+import { clock, int } from './format.js';
+import { FATES, timelineChart } from './charts/timeline.js';
+
+/** @type {{plot: any, timer: number, nowUs: number, batch: number} | null} */
+let current = null;
+
+/**
+ * The sentence for one event's fate. @param {import('./i18n.js').Lang} lang
+ * @param {import('./run-result.js').RunResult} r @param {number} i @param {number | null} windowUs
+ */
+export function fateRule(lang, r, i, windowUs) {
+  const et = r.eventTimeUs[i];
+  const b = r.eventBatch[i];
+  const wm = r.eventLateWatermarkUs[i];
+  const we = windowUs ? Math.floor(et / windowUs) * windowUs + windowUs : NaN;
+  const vars = {
+    id: int(i * r.eventStride, lang), et: clock(et, et), arr: clock(r.eventArrivalUs[i], et),
+    wm: Number.isFinite(wm) ? clock(wm, et) : '–', we: Number.isFinite(we) ? clock(we, et) : '–', b: int(b, lang),
+  };
+  const key = [
+    Number.isFinite(wm) ? 'rule_on_time' : 'rule_on_time_nowm',
+    'rule_late_counted',
+    windowUs ? 'rule_dropped_window' : 'rule_dropped',
+    'rule_duplicate', 'rule_in_state', 'rule_unprocessed',
+  ][r.eventFate[i]] ?? 'rule_unprocessed';
+  return `${t(lang, 'ruleHead', vars)} ${t(lang, key, vars)}`;
+}
+
+/**
+ * @param {import('./i18n.js').Lang} lang @param {import('./run-result.js').RunResult} r
+ * @param {any} scenario
+ */
+export function renderTimeline(lang, r, scenario) {
+  if (current) clearInterval(current.timer);
+  const w = scenario.query?.window;
+  const windowUs = scenario.query?.operator === 'window_count' && w?.kind === 'tumbling' ? w.size_s * 1e6 : null;
+  const n = r.batchStartUs.length;
+  const scrub = /** @type {HTMLInputElement} */ (document.getElementById('tl-scrub'));
+  const play = /** @type {HTMLButtonElement} */ (document.getElementById('tl-play'));
+  const info = /** @type {HTMLElement} */ (document.getElementById('tl-info'));
+  const hover = /** @type {HTMLElement} */ (document.getElementById('tl-hover'));
+  scrub.max = String(Math.max(0, n - 1));
+  const state = { plot: /** @type {any} */ (null), timer: 0, nowUs: Infinity, batch: n - 1 };
+  current = state;
+  const setBatch = (/** @type {number} */ b) => {
+    state.batch = Math.max(0, Math.min(n - 1, b));
+    state.nowUs = state.batch >= n - 1 ? Infinity : r.batchEndUs[state.batch];
+    scrub.value = String(state.batch);
+    info.textContent = t(lang, 'tlAt', { b: int(state.batch, lang), n: int(n, lang) });
+    state.plot?.redraw(false, false);
+  };
+  state.plot = timelineChart(
+    /** @type {HTMLElement} */ (document.getElementById('tl-chart')),
+    {
+      arrival: r.eventArrivalUs, eventTime: r.eventTimeUs, fate: r.eventFate,
+      batchStart: r.batchStartUs, batchEnd: r.batchEndUs, watermark: r.batchWatermarkUs, windowUs,
+    },
+    () => state.nowUs,
+    (i) => { hover.textContent = i == null ? '' : fateRule(lang, r, i, windowUs); },
+    { x: t(lang, 'tlX'), y: t(lang, 'tlY') },
+  );
+  scrub.oninput = () => { stop(); setBatch(Number(scrub.value)); };
+  const stop = () => {
+    clearInterval(state.timer);
+    state.timer = 0;
+    play.textContent = t(lang, 'tlPlay');
+    play.setAttribute('aria-pressed', 'false');
+  };
+  play.onclick = () => {
+    if (state.timer) { stop(); return; }
+    if (state.batch >= n - 1) setBatch(0);
+    play.textContent = t(lang, 'tlPause');
+    play.setAttribute('aria-pressed', 'true');
+    state.timer = window.setInterval(() => {
+      if (state.batch >= n - 1) { stop(); return; }
+      setBatch(state.batch + 1);
+    }, Math.max(30, Math.min(400, 8000 / Math.max(n, 1))));
+  };
+  /** @type {HTMLButtonElement} */ (document.getElementById('tl-step')).onclick = () => { stop(); setBatch(state.batch + 1); };
+  /** @type {HTMLButtonElement} */ (document.getElementById('tl-back')).onclick = () => { stop(); setBatch(state.batch - 1); };
+  stop();
+  setBatch(n - 1);
+  const legend = /** @type {HTMLElement} */ (document.getElementById('tl-legend'));
+  const counts = new Array(FATES.length).fill(0);
+  for (const f of r.eventFate) counts[f]++;
+  legend.replaceChildren(...FATES.map((f, i) => {
+    const li = document.createElement('li');
+    li.dataset.fate = String(i);
+    const sw = document.createElement('span');
+    sw.className = `shape shape-${f.shape}`;
+    sw.style.color = f.color;
+    sw.setAttribute('aria-hidden', 'true');
+    li.append(sw, `${t(lang, f.key)} (${int(counts[i], lang)})`);
+    return li;
+  }));
+  const note = /** @type {HTMLElement} */ (document.getElementById('tl-note'));
+  note.textContent = r.eventStride > 1
+    ? t(lang, 'tlSampled', { shown: int(r.eventFate.length, lang), stride: int(r.eventStride, lang) })
+    : '';
+}
