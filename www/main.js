@@ -12,6 +12,7 @@ import { decodeHash, encodeHash } from './state.js';
 import { SimClient } from './sim-client.js';
 import { sweepPoints, renderSweep } from './sweep-panel.js';
 import { renderTimeline } from './timeline-panel.js';
+import { renderCompare, MAX_PINS } from './compare-panel.js';
 import { duration, int } from './format.js';
 
 /** @typedef {import('./i18n.js').Lang} Lang */
@@ -126,7 +127,8 @@ function drawControls() {
 }
 
 function showView() {
-  for (const v of ['run', 'timeline', 'sweep']) {
+  $('pin-count').textContent = String(state.pins.length);
+  for (const v of ['run', 'timeline', 'compare', 'sweep']) {
     $(`view-${v}`).hidden = state.view !== v;
     $(`tab-${v}`).setAttribute('aria-pressed', String(state.view === v));
   }
@@ -137,7 +139,38 @@ function setView(/** @type {string} */ v) {
   saveUrl();
   showView();
   if (v === 'run' || v === 'timeline') drawRun();
+  else if (v === 'compare') drawCompare();
   else if (sweepRows) renderSweep(lang, sweepRows, state.slaMin);
+}
+
+/** Results of pinned scenarios, by their JSON. @type {Map<string, import('./run-result.js').RunResult>} */
+const pinResults = new Map();
+
+async function drawCompare() {
+  app.dataset.compare = 'running';
+  /** @type {{scenario: any, result: import('./run-result.js').RunResult}[]} */
+  const pins = [];
+  try {
+    for (const sc of state.pins) {
+      const key = JSON.stringify(sc);
+      let r = pinResults.get(key);
+      if (!r) {
+        r = await sim.run(sc);
+        pinResults.set(key, r);
+      }
+      pins.push({ scenario: sc, result: r });
+    }
+  } catch (err) {
+    $('general-error').textContent = err instanceof Error ? err.message : String(err);
+  }
+  if (state.view !== 'compare') return;
+  renderCompare(lang, pins, (i) => {
+    state.pins.splice(i, 1);
+    saveUrl();
+    showView();
+    drawCompare();
+  });
+  app.dataset.compare = 'done';
 }
 
 async function runSweep() {
@@ -182,6 +215,7 @@ langSelect.addEventListener('change', () => {
   drawControls();
   drawRun();
   if (sweepRows && state.view === 'sweep') renderSweep(lang, sweepRows, state.slaMin);
+  if (state.view === 'compare') drawCompare();
 });
 // A link pasted into the address bar (or edited by hand) replaces the state.
 window.addEventListener('hashchange', () => {
@@ -195,8 +229,23 @@ window.addEventListener('hashchange', () => {
   showView();
   saveUrl();
   scheduleRun();
+  if (state.view === 'compare') drawCompare();
 });
 $('tab-run').addEventListener('click', () => setView('run'));
+$('tab-compare').addEventListener('click', () => setView('compare'));
+$('pin').addEventListener('click', () => {
+  const key = JSON.stringify(state.scenario);
+  if (state.pins.some((p) => JSON.stringify(p) === key)) return;
+  if (state.pins.length >= MAX_PINS) {
+    $('copy-status').textContent = t(lang, 'pinFull');
+    return;
+  }
+  state.pins.push(JSON.parse(key));
+  if (last) pinResults.set(key, last);
+  $('copy-status').textContent = t(lang, 'pinned');
+  saveUrl();
+  showView();
+});
 $('tab-timeline').addEventListener('click', () => setView('timeline'));
 $('tab-sweep').addEventListener('click', () => setView('sweep'));
 $('sweep-run').addEventListener('click', runSweep);
@@ -239,6 +288,7 @@ showView();
 saveUrl();
 status.hidden = true;
 await rerun();
+if (state.view === 'compare') drawCompare();
 if (app.dataset.state !== 'ready' && app.dataset.state !== 'invalid') {
   status.textContent = t(lang, 'error', { message: 'no result' });
   status.hidden = false;

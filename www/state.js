@@ -22,6 +22,16 @@ export function clone(v) {
   return JSON.parse(JSON.stringify(v));
 }
 
+/**
+ * Whether two values are objects to recurse into: plain objects, and not tagged unions of
+ * different kinds (a trigger `{kind: 'scheduled', …}` replaces `{kind: 'processing_time', …}`
+ * whole, or its fields would mix). @param {any} a @param {any} b
+ */
+function sameShape(a, b) {
+  const obj = (/** @type {any} */ v) => v && typeof v === 'object' && !Array.isArray(v);
+  return obj(a) && obj(b) && a.kind === b.kind;
+}
+
 /** Fields of `next` that differ from `base` (objects recursed, everything else whole). @param {any} base @param {any} next @returns {any} */
 export function diff(base, next) {
   /** @type {Record<string, any>} */
@@ -29,7 +39,7 @@ export function diff(base, next) {
   for (const k of Object.keys(next)) {
     const b = base?.[k];
     const n = next[k];
-    if (n && typeof n === 'object' && !Array.isArray(n) && b && typeof b === 'object' && !Array.isArray(b)) {
+    if (sameShape(b, n)) {
       const d = diff(b, n);
       if (Object.keys(d).length) out[k] = d;
     } else if (JSON.stringify(b) !== JSON.stringify(n)) {
@@ -43,7 +53,9 @@ export function diff(base, next) {
 export function merge(base, patch) {
   const out = clone(base);
   for (const [k, v] of Object.entries(patch ?? {})) {
-    out[k] = v && typeof v === 'object' && !Array.isArray(v) && out[k] && typeof out[k] === 'object' ? merge(out[k], v) : v;
+    // A patch of a tagged object without `kind` keeps the base's kind.
+    const w = v && typeof v === 'object' && !Array.isArray(v) && !('kind' in v) && out[k]?.kind ? { ...v, kind: out[k].kind } : v;
+    out[k] = sameShape(out[k], w) ? merge(out[k], w) : clone(w);
   }
   return out;
 }
@@ -67,6 +79,7 @@ function b64urlDecode(s) {
  * @property {any} scenario
  * @property {string} view 'run' | 'timeline' | 'sweep'
  * @property {number} slaMin freshness SLA for the sweep's answer, minutes
+ * @property {any[]} pins pinned scenarios (Compare), at most 4
  */
 
 /** @param {AppState} st @returns {string} the hash, with '#' */
@@ -77,6 +90,7 @@ export function encodeHash(st) {
   if (Object.keys(d).length) p.set('s', b64urlEncode(JSON.stringify(d)));
   if (st.view !== 'run') p.set('view', st.view);
   if (st.slaMin !== 15) p.set('sla', String(st.slaMin));
+  if (st.pins.length) p.set('p', b64urlEncode(JSON.stringify(st.pins.map((sc) => diff(BASE, sc)))));
   return `#${p.toString()}`;
 }
 
@@ -87,7 +101,7 @@ export function encodeHash(st) {
 export function decodeHash(hash) {
   const p = new URLSearchParams(hash.replace(/^#/, ''));
   /** @type {AppState} */
-  const state = { scenario: clone(BASE), view: 'run', slaMin: 15 };
+  const state = { scenario: clone(BASE), view: 'run', slaMin: 15, pins: /** @type {any[]} */ ([]) };
   let problem = null;
   const v = p.get('v');
   if (v && v !== String(URL_VERSION)) problem = `link format v${v} is not known to this version`;
@@ -101,7 +115,15 @@ export function decodeHash(hash) {
       }
     }
     const view = p.get('view');
-    if (view === 'sweep' || view === 'timeline') state.view = view;
+    if (view === 'sweep' || view === 'timeline' || view === 'compare') state.view = view;
+    const pins = p.get('p');
+    if (pins) {
+      try {
+        state.pins = JSON.parse(b64urlDecode(pins)).slice(0, 4).map((/** @type {any} */ d) => merge(BASE, d));
+      } catch {
+        problem = 'the link\'s pinned configurations could not be read';
+      }
+    }
     const sla = Number(p.get('sla'));
     if (p.has('sla') && Number.isFinite(sla) && sla > 0) state.slaMin = sla;
   }

@@ -181,6 +181,49 @@ test('the timeline draws each event by fate and explains the one under the point
   assert.deepEqual(problems, []);
 });
 
+test('pin and compare configurations side by side; pins survive the link', async () => {
+  const { page, problems } = browser;
+  await page.goto('about:blank');
+  await page.goto(new URL('?lang=en', server.base).href);
+  await ready(page);
+  await page.click('#pin');
+  const first = JSON.parse(await page.getAttribute('#app', 'data-scenario') ?? '{}');
+  await page.selectOption('#c-trigger-mode', 'job');
+  await page.waitForFunction((prev) => document.getElementById('app')?.dataset.scenario !== prev, JSON.stringify(first));
+  await ready(page);
+  await page.waitForTimeout(200);
+  await ready(page);
+  await page.click('#pin');
+  const second = JSON.parse(await page.getAttribute('#app', 'data-scenario') ?? '{}');
+  assert.equal(second.trigger.kind, 'scheduled');
+  assert.equal(await page.textContent('#pin-count'), '2');
+  await page.click('#tab-compare');
+  await page.waitForSelector('#app[data-compare="done"]');
+  const cards = page.locator('#compare-cards .card');
+  assert.equal(await cards.count(), 2);
+  for (const [i, sc] of [first, second].entries()) {
+    const r = cli(sc);
+    assert.equal(await cards.nth(i).locator('[data-metric="stripUsd"] dd').textContent(), dollars(r.cost.usd_per_month.total));
+  }
+  assert.match(await cards.nth(0).locator('h3').textContent() ?? '', /^stream 1 min/);
+  assert.match(await cards.nth(1).locator('h3').textContent() ?? '', /^job 1 min/);
+  // A job cluster that runs only while working costs less than an always-on stream.
+  assert.ok(cli(second).cost.usd_per_month.compute < cli(first).cost.usd_per_month.compute);
+  assert.equal(await page.locator('#cmp-files canvas').count(), 1);
+  await page.screenshot({ path: path.join(SHOTS, 'app-compare.png'), fullPage: true });
+  // The link carries the pins.
+  const url = page.url();
+  await page.goto('about:blank');
+  await page.goto(url);
+  await ready(page);
+  await page.waitForSelector('#app[data-compare="done"]');
+  assert.equal(await page.locator('#compare-cards .card').count(), 2);
+  await page.click('#compare-cards .card >> nth=0 >> .unpin');
+  assert.equal(await page.locator('#compare-cards .card').count(), 1);
+  assert.equal(await page.textContent('#pin-count'), '1');
+  assert.deepEqual(problems, []);
+});
+
 test('Korean, and 375 px wide', async () => {
   const { page, problems } = browser;
   await page.setViewportSize({ width: 375, height: 800 });

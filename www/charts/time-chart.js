@@ -7,12 +7,14 @@ import { PALETTE, axisColors } from './palette.js';
  * @property {string} label
  * @property {ArrayLike<number>} values
  * @property {'y' | 'y2'} [scale]
+ * @property {boolean} [spanGaps] join across missing (null) values
  */
 
 /**
  * Draws (or redraws) a chart into `el`.
  * @param {HTMLElement} el
  * @param {ArrayLike<number>} xUs sample times, µs
+ * (lines' values may be null where a line has no sample)
  * @param {number} startUs the workload's start, µs
  * @param {Line[]} lines
  * @param {{y?: string, y2?: string}} axes axis labels
@@ -40,6 +42,7 @@ export function timeChart(el, xUs, startUs, lines, axes) {
         stroke: PALETTE[i % PALETTE.length],
         width: 2,
         scale: l.scale ?? 'y',
+        spanGaps: l.spanGaps ?? false,
         points: { show: false },
       })),
     ],

@@ -1,0 +1,101 @@
+// Compare: up to 4 pinned configurations of the same seeded workload, side by side —
+// cards, cost by component, latency percentiles — and overlaid charts of files over time,
+// state rows, backlog and written file sizes.
+import { t } from './i18n.js';
+import { duration, int, bytes } from './format.js';
+import { usd } from './cost-summary.js';
+import { renderCostBars } from './cost-bars.js';
+import { timeChart } from './charts/time-chart.js';
+import { histogramChart } from './charts/histogram-chart.js';
+
+/** Most pinned configurations. */
+export const MAX_PINS = 4;
+
+/** A short name for a configuration. @param {any} sc @param {import('./i18n.js').Lang} lang */
+export function pinLabel(sc, lang) {
+  const tr = sc.trigger;
+  const every = tr.kind === 'scheduled' ? tr.every_s : tr.interval_s;
+  const kind = tr.kind === 'scheduled' ? t(lang, 'pinJob') : t(lang, 'pinStream');
+  return `${kind} ${duration(every, lang)} · ${t(lang, `o_${sc.sink?.format ?? 'parquet'}`)}`;
+}
+
+/**
+ * @param {import('./i18n.js').Lang} lang
+ * @param {{scenario: any, result: import('./run-result.js').RunResult}[]} pins
+ * @param {(i: number) => void} onRemove
+ */
+export function renderCompare(lang, pins, onRemove) {
+  const cards = /** @type {HTMLElement} */ (document.getElementById('compare-cards'));
+  const empty = /** @type {HTMLElement} */ (document.getElementById('compare-empty'));
+  const charts = /** @type {HTMLElement} */ (document.getElementById('compare-charts'));
+  empty.hidden = pins.length > 0;
+  charts.hidden = pins.length === 0;
+  cards.replaceChildren(...pins.map((p, i) => {
+    const c = p.result.cost;
+    const perDay = 86400 / Math.max(c.horizon_s, 1e-9);
+    const lat = p.result.summary.latency;
+    const card = document.createElement('article');
+    card.className = 'card';
+    card.dataset.pin = String(i);
+    const h = document.createElement('h3');
+    h.textContent = pinLabel(p.scenario, lang);
+    const rm = document.createElement('button');
+    rm.type = 'button';
+    rm.className = 'unpin';
+    rm.textContent = '×';
+    rm.setAttribute('aria-label', t(lang, 'unpin', { label: h.textContent }));
+    rm.addEventListener('click', () => onRemove(i));
+    h.append(' ', rm);
+    const dl = document.createElement('dl');
+    /** @type {[string, string][]} */
+    const items = [
+      ['stripUsd', usd(c.usd_per_month.total, lang)],
+      ['stripFiles', int(c.storage.data_files_written * perDay, lang)],
+      ['stripRequests', int(c.requests_per_day, lang)],
+      ['latP50', lat.p50_s == null ? '–' : duration(lat.p50_s, lang)],
+      ['latP95', lat.p95_s == null ? '–' : duration(lat.p95_s, lang)],
+      ['latP99', lat.p99_s == null ? '–' : duration(lat.p99_s, lang)],
+      ['stripClass', t(lang, `sla_${c.freshness.sla_class}`)],
+    ];
+    for (const [k, v] of items) {
+      const div = document.createElement('div');
+      div.dataset.metric = k;
+      const dt = document.createElement('dt');
+      dt.textContent = t(lang, k);
+      const dd = document.createElement('dd');
+      dd.textContent = v;
+      div.append(dt, dd);
+      dl.append(div);
+    }
+    const bars = document.createElement('div');
+    renderCostBars(bars, lang, c.usd_per_month);
+    card.append(h, dl, bars);
+    return card;
+  }));
+  if (!pins.length) return;
+  const names = pins.map((p) => pinLabel(p.scenario, lang));
+  // Overlaid series need one x: the union of sample times, each series at its own.
+  overlay(/** @type {HTMLElement} */ (document.getElementById('cmp-files')), pins.map((p) => [p.result.seriesTimeUs, p.result.seriesLiveDataFiles]), names, {});
+  overlay(/** @type {HTMLElement} */ (document.getElementById('cmp-state')), pins.map((p) => [p.result.batchEndUs, p.result.batchStateRows]), names, {});
+  overlay(/** @type {HTMLElement} */ (document.getElementById('cmp-backlog')), pins.map((p) => [p.result.batchEndUs, p.result.batchBacklogRows]), names, {});
+  histogramChart(/** @type {HTMLElement} */ (document.getElementById('cmp-sizes')),
+    pins.map((p) => p.result.fileSizeHistogram), names, (b) => bytes(b, lang));
+}
+
+/**
+ * Lines with different x samples on one chart: merged x, gaps elsewhere (uPlot joins them).
+ * @param {HTMLElement} el @param {[Float64Array, Float64Array][]} xy @param {string[]} names
+ * @param {{y?: string}} axes
+ */
+function overlay(el, xy, names, axes) {
+  const start = Math.min(...xy.map(([x]) => x[0] ?? Infinity));
+  const all = Array.from(new Set(xy.flatMap(([x]) => Array.from(x)))).sort((a, b) => a - b);
+  const index = new Map(all.map((v, i) => [v, i]));
+  const lines = xy.map(([x, y], k) => {
+    /** @type {(number | null)[]} */
+    const vals = new Array(all.length).fill(null);
+    for (let i = 0; i < x.length; i++) vals[/** @type {number} */ (index.get(x[i]))] = y[i];
+    return { label: names[k], values: /** @type {any} */ (vals), spanGaps: true };
+  });
+  timeChart(el, all, Number.isFinite(start) ? start : 0, lines, axes);
+}
