@@ -224,6 +224,35 @@ test('pin and compare configurations side by side; pins survive the link', async
   assert.deepEqual(problems, []);
 });
 
+test('the JS API runs a scenario and links to the app', async () => {
+  const { page, problems } = browser;
+  await page.goto('about:blank');
+  await page.goto(new URL('?lang=en', server.base).href);
+  await ready(page);
+  const sc = { seed: 9, workload: { duration_s: 600, rate_per_s: 50 }, sink: { format: 'parquet' }, trigger: { kind: 'processing_time', interval_s: 10 } };
+  const out = await page.evaluate(async (sc) => {
+    const api = await import('./api.js');
+    const r = await api.simulate(sc);
+    const w = await api.simulateInWorker(sc);
+    let error = '';
+    try { await api.simulate({ ...sc, trigger: { kind: 'processing_time', interval_s: 0 } }); } catch (e) { error = String(e); }
+    return { digest: r.digest, workerDigest: w.digest, usd: r.cost.usd_per_month.total, files: Array.from(r.batches.dataFiles),
+      link: api.link(sc, { view: 'timeline' }), error };
+  }, sc);
+  const native = execFileSync(path.join(ROOT, 'target/release/pipeline-sim'), ['run', '-', '--format', 'digest'], { input: JSON.stringify(sc) }).toString().trim();
+  assert.equal(out.digest, native);
+  assert.equal(out.workerDigest, native);
+  const r = cli(sc);
+  assert.equal(out.usd, r.cost.usd_per_month.total);
+  assert.deepEqual(out.files, r.batches.data_files);
+  assert.match(out.error, /trigger\.interval_s: must be greater than 0/);
+  await page.goto(out.link);
+  await ready(page);
+  assert.equal(await page.getAttribute('#tab-timeline', 'aria-pressed'), 'true');
+  assert.equal(JSON.parse(await page.getAttribute('#app', 'data-scenario') ?? '{}').workload.rate_per_s, 50);
+  assert.deepEqual(problems, []);
+});
+
 test('Korean, and 375 px wide', async () => {
   const { page, problems } = browser;
   await page.setViewportSize({ width: 375, height: 800 });

@@ -1,0 +1,103 @@
+// Pipeline Simulator's JS API, for a blog post or a notebook that scripts the simulator.
+// An ES module: import it from where the site is served.
+//
+//   import { simulate, defaultScenario, link } from 'https://…/api.js';
+//   const report = await simulate({ seed: 1, trigger: { kind: 'processing_time', interval_s: 10 } });
+//   report.cost.usd_per_month.total;   // dollars per 30-day month (docs/model.md)
+//   report.summary.latency.p95_s;      // p95 arrival → visible latency, s
+//   report.batches.dataFiles;          // Float64Array, data files per micro-batch
+//   link(scenario);                    // a URL that opens the app on this scenario
+//
+// The scenario format (every field optional but `seed`) is docs/scenario.md; errors are
+// thrown as `Error` whose message names the field ("trigger.interval_s: must be …").
+// Runs happen on the calling thread; use `simulateInWorker` to keep a page responsive.
+import init, { simulate as wasmSimulate, defaultScenario as wasmDefault } from './pkg/pipeline_sim.js';
+import { extract } from './run-result.js';
+import { SimClient } from './sim-client.js';
+import { BASE, clone, encodeHash, merge } from './state.js';
+
+/** @type {Promise<unknown> | null} */
+let ready = null;
+
+/** Loads the wasm core once (the module next to this file). */
+export function load() {
+  ready ??= init();
+  return ready;
+}
+
+/**
+ * @typedef {object} Report
+ * @property {any} summary counts, fates, latency percentiles (docs/scenario.md, "The report")
+ * @property {any} cost dollars by component, requests, storage, readers, freshness (docs/model.md)
+ * @property {string} digest a hash of the full report: equal for equal scenarios, native or wasm
+ * @property {number} ms time the run took in wasm
+ * @property {{startUs: Float64Array, endUs: Float64Array, inputRows: Float64Array, outputRows: Float64Array,
+ *   stateRows: Float64Array, backlogRows: Float64Array, dataFiles: Float64Array, watermarkUs: Float64Array}} batches
+ * @property {{timeUs: Float64Array, liveDataFiles: Float64Array, requestsUsd: Float64Array,
+ *   atRestUsd: Float64Array, computeUsd: Float64Array}} series
+ * @property {{timeUs: Float64Array, arrivalUs: Float64Array, fate: Uint8Array, stride: number}} events
+ */
+
+/** @param {import('./run-result.js').RunResult} r @returns {Report} */
+function toReport(r) {
+  return {
+    summary: r.summary,
+    cost: r.cost,
+    digest: r.digest,
+    ms: r.ms,
+    batches: {
+      startUs: r.batchStartUs, endUs: r.batchEndUs, inputRows: r.batchInputRows, outputRows: r.batchOutputRows,
+      stateRows: r.batchStateRows, backlogRows: r.batchBacklogRows, dataFiles: r.batchDataFiles, watermarkUs: r.batchWatermarkUs,
+    },
+    series: {
+      timeUs: r.seriesTimeUs, liveDataFiles: r.seriesLiveDataFiles, requestsUsd: r.seriesRequestsUsd,
+      atRestUsd: r.seriesAtRestUsd, computeUsd: r.seriesComputeUsd,
+    },
+    events: { timeUs: r.eventTimeUs, arrivalUs: r.eventArrivalUs, fate: r.eventFate, stride: r.eventStride },
+  };
+}
+
+/**
+ * Runs a scenario (an object in the format of docs/scenario.md) on this thread.
+ * @param {any} scenario @returns {Promise<Report>}
+ */
+export async function simulate(scenario) {
+  await load();
+  const t0 = performance.now();
+  const run = wasmSimulate(JSON.stringify(scenario));
+  const r = extract(run, performance.now() - t0);
+  run.free();
+  return toReport(r);
+}
+
+/** @type {SimClient | null} */
+let worker = null;
+
+/**
+ * Runs a scenario in a Web Worker (the page stays responsive).
+ * @param {any} scenario @returns {Promise<Report>}
+ */
+export async function simulateInWorker(scenario) {
+  worker ??= new SimClient();
+  return toReport(await worker.run(scenario));
+}
+
+/** Every field with its default (seed 42). @returns {Promise<any>} */
+export async function defaultScenario() {
+  await load();
+  return JSON.parse(wasmDefault());
+}
+
+/** The app's starting scenario (an hour at 200 events/s). */
+export function appScenario() {
+  return clone(BASE);
+}
+
+/**
+ * A link that opens the app on `scenario` (fields missing from it take the app's defaults).
+ * @param {any} scenario @param {{view?: 'run' | 'timeline' | 'compare' | 'sweep', base?: string}} [opts]
+ */
+export function link(scenario, opts = {}) {
+  const base = opts.base ?? new URL('./index.html', import.meta.url).href;
+  return `${base}${encodeHash({ scenario: merge(BASE, scenario), view: opts.view ?? 'run', slaMin: 15, pins: [] })}`;
+}
