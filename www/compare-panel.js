@@ -7,6 +7,7 @@ import { usd } from './cost-summary.js';
 import { renderCostBars } from './cost-bars.js';
 import { timeChart } from './charts/time-chart.js';
 import { histogramChart } from './charts/histogram-chart.js';
+import { metricItems } from './metric-list.js';
 
 /** Most pinned configurations. */
 export const MAX_PINS = 4;
@@ -57,16 +58,7 @@ export function renderCompare(lang, pins, onRemove) {
       ['latP99', lat.p99_s == null ? '–' : duration(lat.p99_s, lang)],
       ['stripClass', t(lang, `sla_${c.freshness.sla_class}`)],
     ];
-    for (const [k, v] of items) {
-      const div = document.createElement('div');
-      div.dataset.metric = k;
-      const dt = document.createElement('dt');
-      dt.textContent = t(lang, k);
-      const dd = document.createElement('dd');
-      dd.textContent = v;
-      div.append(dt, dd);
-      dl.append(div);
-    }
+    dl.append(...metricItems(lang, items));
     const bars = document.createElement('div');
     renderCostBars(bars, lang, c.usd_per_month);
     card.append(h, dl, bars);

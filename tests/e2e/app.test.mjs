@@ -253,6 +253,20 @@ test('the JS API runs a scenario and links to the app', async () => {
   assert.deepEqual(problems, []);
 });
 
+test('dark mode follows the system', async () => {
+  const { page, problems } = browser;
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.goto('about:blank');
+  await page.goto(new URL('?lang=en#v=1&view=sweep', server.base).href);
+  await ready(page);
+  const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  assert.equal(bg, 'rgb(13, 17, 23)');
+  await page.click('#tab-run');
+  await page.screenshot({ path: path.join(SHOTS, 'app-dark.png') });
+  await page.emulateMedia({ colorScheme: 'light' });
+  assert.deepEqual(problems, []);
+});
+
 test('Korean, and 375 px wide', async () => {
   const { page, problems } = browser;
   await page.setViewportSize({ width: 375, height: 800 });
