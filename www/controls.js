@@ -23,6 +23,7 @@ export const CONTROLS = [
   { path: 'workload.duration_s', kind: 'select', options: [600, 3600, 21600, 86400], group: 'workload' },
   { path: 'workload.keys', kind: 'log', min: 1, max: 10000, unit: 'count', group: 'workload' },
   { path: 'workload.lateness.mean_s', kind: 'log', min: 0.1, max: 3600, unit: 's', group: 'workload' },
+  { path: 'query.window.kind', kind: 'select', options: ['tumbling', 'sliding', 'session'], group: 'query' },
   { path: 'query.window.size_s', kind: 'select', options: [10, 60, 300, 900, 3600], group: 'query' },
   { path: 'query.watermark_delay_s', kind: 'log', min: 1, max: 7200, unit: 's', group: 'query' },
   { path: 'engine.shuffle_partitions', kind: 'log', min: 1, max: 400, unit: 'count', group: 'query' },
@@ -58,6 +59,7 @@ function fromPos(c, pos) {
 export function controlValue(sc, path) {
   if (path === 'trigger.mode') return sc.trigger.kind === 'scheduled' ? 'job' : 'stream';
   if (path === 'trigger.every') return sc.trigger.kind === 'scheduled' ? sc.trigger.every_s : sc.trigger.interval_s;
+  if (path === 'query.window.size_s') return sc.query.window.size_s ?? sc.query.window.gap_s;
   return getPath(sc, path);
 }
 
@@ -69,6 +71,14 @@ export function applyControl(sc, path, v) {
     sc.trigger = mode === 'job'
       ? { kind: 'scheduled', every_s: every, startup_s: 270 }
       : { kind: 'processing_time', interval_s: every };
+    return;
+  }
+  if (path === 'query.window.kind' || path === 'query.window.size_s') {
+    // Sliding windows slide by half their size; a session's gap is the "size".
+    const kind = path === 'query.window.kind' ? v : sc.query.window.kind;
+    const size = path === 'query.window.size_s' ? v : controlValue(sc, 'query.window.size_s');
+    sc.query.window = kind === 'session' ? { kind, gap_s: size }
+      : kind === 'sliding' ? { kind, size_s: size, slide_s: size / 2 } : { kind, size_s: size };
     return;
   }
   const keys = path.split('.');

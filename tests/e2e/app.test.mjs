@@ -92,6 +92,24 @@ test('a shorter trigger interval (keyboard on the slider) writes more files and 
   assert.deepEqual(problems, []);
 });
 
+test('the window kind switches between tumbling, sliding and session', async () => {
+  const { page, problems } = browser;
+  for (const kind of ['session', 'sliding']) {
+    const before = await page.getAttribute('#app', 'data-scenario');
+    await page.selectOption('#c-query-window-kind', kind);
+    await page.waitForFunction((prev) => document.getElementById('app')?.dataset.scenario !== prev, before);
+    await ready(page);
+    await page.waitForTimeout(200);
+    await ready(page);
+    const scenario = JSON.parse(await page.getAttribute('#app', 'data-scenario') ?? '{}');
+    assert.equal(scenario.query.window.kind, kind);
+    const r = cli(scenario);
+    assert.equal(await page.textContent('[data-metric="stripUsd"] dd'), dollars(r.cost.usd_per_month.total));
+    assert.equal(await metric(page, 'outputRows'), r.summary.output_rows);
+  }
+  assert.deepEqual(problems, []);
+});
+
 test('the URL reproduces the view', async () => {
   const { page, problems } = browser;
   const url = page.url();
