@@ -22,7 +22,9 @@ export const CONTROLS = [
   { path: 'workload.rate_per_s', kind: 'log', min: 1, max: 5000, unit: 'rate', group: 'workload' },
   { path: 'workload.duration_s', kind: 'select', options: [600, 3600, 21600, 86400], group: 'workload' },
   { path: 'workload.keys', kind: 'log', min: 1, max: 10000, unit: 'count', group: 'workload' },
+  { path: 'workload.lateness.kind', kind: 'select', options: ['none', 'fixed', 'uniform', 'exponential', 'log_normal'], group: 'workload' },
   { path: 'workload.lateness.mean_s', kind: 'log', min: 0.1, max: 3600, unit: 's', group: 'workload' },
+  { path: 'query.operator', kind: 'select', options: ['window_count', 'dedup', 'dedup_within_watermark', 'select'], group: 'query' },
   { path: 'query.window.kind', kind: 'select', options: ['tumbling', 'sliding', 'session'], group: 'query' },
   { path: 'query.window.size_s', kind: 'select', options: [10, 60, 300, 900, 3600], group: 'query' },
   { path: 'query.watermark_delay_s', kind: 'log', min: 1, max: 7200, unit: 's', group: 'query' },
@@ -55,11 +57,39 @@ function fromPos(c, pos) {
   return Math.max(unit, Math.round(v / Math.max(p, unit)) * Math.max(p, unit));
 }
 
+/**
+ * The mean lateness of a lateness model, s (the slider's value). @param {any} l
+ */
+export function latenessMean(l) {
+  switch (l?.kind) {
+    case 'fixed': return l.s;
+    case 'uniform': return (l.min_s + l.max_s) / 2;
+    case 'exponential': return l.mean_s;
+    case 'log_normal': return l.median_s * Math.exp((l.sigma * l.sigma) / 2);
+    default: return 0;
+  }
+}
+
+/**
+ * A lateness model of a kind with mean `m` s: uniform on [0, 2m], log-normal with σ = 1.
+ * @param {string} kind @param {number} m
+ */
+export function latenessOf(kind, m) {
+  switch (kind) {
+    case 'none': return { kind };
+    case 'fixed': return { kind, s: m };
+    case 'uniform': return { kind, min_s: 0, max_s: 2 * m };
+    case 'log_normal': return { kind, median_s: m / Math.exp(0.5), sigma: 1 };
+    default: return { kind: 'exponential', mean_s: m };
+  }
+}
+
 /** The value a control shows for the scenario. @param {any} sc @param {string} path */
 export function controlValue(sc, path) {
   if (path === 'trigger.mode') return sc.trigger.kind === 'scheduled' ? 'job' : 'stream';
   if (path === 'trigger.every') return sc.trigger.kind === 'scheduled' ? sc.trigger.every_s : sc.trigger.interval_s;
   if (path === 'query.window.size_s') return sc.query.window.size_s ?? sc.query.window.gap_s;
+  if (path === 'workload.lateness.mean_s') return latenessMean(sc.workload.lateness);
   return getPath(sc, path);
 }
 
@@ -79,6 +109,12 @@ export function applyControl(sc, path, v) {
     const size = path === 'query.window.size_s' ? v : controlValue(sc, 'query.window.size_s');
     sc.query.window = kind === 'session' ? { kind, gap_s: size }
       : kind === 'sliding' ? { kind, size_s: size, slide_s: size / 2 } : { kind, size_s: size };
+    return;
+  }
+  if (path === 'workload.lateness.kind' || path === 'workload.lateness.mean_s') {
+    const kind = path === 'workload.lateness.kind' ? v : sc.workload.lateness.kind;
+    const m = path === 'workload.lateness.mean_s' ? v : latenessMean(sc.workload.lateness) || 5;
+    sc.workload.lateness = latenessOf(kind, m);
     return;
   }
   const keys = path.split('.');

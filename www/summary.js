@@ -15,6 +15,15 @@ import { int, seconds } from './format.js';
  * @property {{p50_s: number | null, p95_s: number | null, max_s: number | null}} latency
  */
 
+/** The query in a few words. @param {import('./i18n.js').Lang} lang @param {any} q */
+export function queryText(lang, q) {
+  const w = q.window ?? {};
+  if (q.operator && q.operator !== 'window_count') return t(lang, `o_${q.operator}`);
+  if (w.kind === 'session') return t(lang, 'qSession', { gap: w.gap_s });
+  if (w.kind === 'sliding') return t(lang, 'qSliding', { size: w.size_s, slide: w.slide_s });
+  return t(lang, 'qTumbling', { size: w.size_s });
+}
+
 /**
  * @param {import('./i18n.js').Lang} lang
  * @param {any} sc the scenario (as JSON)
@@ -23,12 +32,12 @@ import { int, seconds } from './format.js';
  */
 export function renderSummary(lang, sc, s, ms) {
   const scenarioText = /** @type {HTMLElement} */ (document.getElementById('scenario-text'));
-  const interval = sc.trigger.kind === 'processing_time' ? sc.trigger.interval_s : 0;
+  const interval = sc.trigger.interval_s ?? sc.trigger.every_s ?? 0;
   scenarioText.textContent = t(lang, 'scenarioText', {
     rate: sc.workload.rate_per_s,
     minutes: sc.workload.duration_s / 60,
     keys: sc.workload.keys,
-    window: sc.query.window.size_s,
+    query: queryText(lang, sc.query),
     delay: sc.query.watermark_delay_s ?? '–',
     interval,
     mode: sc.query.output_mode,

@@ -110,6 +110,35 @@ test('the window kind switches between tumbling, sliding and session', async () 
   assert.deepEqual(problems, []);
 });
 
+test('operator and lateness distribution controls', async () => {
+  const { page, problems } = browser;
+  /** @param {string} sel @param {string} value */
+  const choose = async (sel, value) => {
+    const before = await page.getAttribute('#app', 'data-scenario');
+    await page.selectOption(sel, value);
+    await page.waitForFunction((prev) => document.getElementById('app')?.dataset.scenario !== prev, before);
+    await ready(page);
+    await page.waitForTimeout(200);
+    await ready(page);
+    return JSON.parse(await page.getAttribute('#app', 'data-scenario') ?? '{}');
+  };
+  let sc = await choose('#c-workload-lateness-kind', 'uniform');
+  assert.deepEqual(sc.workload.lateness, { kind: 'uniform', min_s: 0, max_s: 10 });
+  sc = await choose('#c-query-operator', 'dedup');
+  assert.equal(sc.query.operator, 'dedup');
+  let r = cli(sc);
+  assert.equal(await page.textContent('[data-metric="stripUsd"] dd'), dollars(r.cost.usd_per_month.total));
+  assert.match(await page.textContent('#scenario-text') ?? '', /dropDuplicates/);
+  sc = await choose('#c-query-operator', 'select');
+  r = cli(sc);
+  assert.equal(await metric(page, 'dataFiles'), r.cost.storage.data_files_written);
+  assert.equal(r.cost.storage.state_delta_files, 0);
+  await choose('#c-query-operator', 'window_count');
+  await choose('#c-workload-lateness-kind', 'exponential');
+  assert.doesNotMatch(await page.textContent('main') ?? '', /NaN|undefined/);
+  assert.deepEqual(problems, []);
+});
+
 test('the URL reproduces the view', async () => {
   const { page, problems } = browser;
   const url = page.url();
