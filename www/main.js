@@ -31,6 +31,8 @@ const sim = new SimClient();
 let last = null;
 /** @type {(import('./run-result.js').SweepRow & {every: number})[] | null} */
 let sweepRows = null;
+/** The scenario `last` was computed from. @type {any} */
+let lastScenario = null;
 let running = false;
 let dirty = false;
 
@@ -53,14 +55,29 @@ async function rerun() {
     do {
       dirty = false;
       try {
-        last = await sim.run(state.scenario);
+        const t0 = performance.now();
+        const bar = /** @type {HTMLProgressElement} */ ($('run-progress'));
+        const scenario = JSON.parse(JSON.stringify(state.scenario));
+        last = await sim.run(scenario, (done) => {
+          // Shown only for runs that take a while (a slider drag should not flicker).
+          if (performance.now() - t0 > 300) $('run-busy').hidden = false;
+          bar.value = done;
+        });
+        lastScenario = scenario;
+        $('run-busy').hidden = true;
+        $('run-note').textContent = '';
         showFieldError($('control-list'), null);
         $('general-error').textContent = '';
         drawRun();
         app.dataset.state = 'ready';
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
-        if (message === 'cancelled') continue;
+        $('run-busy').hidden = true;
+        if (message === 'cancelled') {
+          $('run-note').textContent = t(lang, 'runCancelled');
+          app.dataset.state = 'cancelled';
+          continue;
+        }
         if (!showFieldError($('control-list'), message)) $('general-error').textContent = message;
         app.dataset.state = 'invalid';
       }
@@ -98,10 +115,10 @@ function drawRun() {
   if (!last) return;
   const r = last;
   drawStrip();
-  renderSummary(lang, state.scenario, r.summary, r.ms);
+  renderSummary(lang, lastScenario ?? state.scenario, r.summary, r.ms);
   renderCost(lang, r.cost);
   renderCostBars($('cost-bars'), lang, r.cost.usd_per_month);
-  if (state.view === 'timeline') renderTimeline(lang, r, state.scenario);
+  if (state.view === 'timeline') renderTimeline(lang, r, lastScenario ?? state.scenario);
   if (state.view !== 'run') return;
   const start = r.seriesTimeUs[0] ?? 0;
   $('charts').hidden = false;
@@ -249,6 +266,10 @@ $('pin').addEventListener('click', () => {
 $('tab-timeline').addEventListener('click', () => setView('timeline'));
 $('tab-sweep').addEventListener('click', () => setView('sweep'));
 $('sweep-run').addEventListener('click', runSweep);
+$('run-cancel').addEventListener('click', () => {
+  dirty = false;
+  sim.cancel();
+});
 $('sweep-cancel').addEventListener('click', () => {
   running = false;
   sim.cancel();

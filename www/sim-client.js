@@ -33,12 +33,13 @@ export class SimClient {
 
   /**
    * Runs one scenario. @param {any} scenario
+   * @param {(done: number, total: number) => void} [progress] fraction done (total 1)
    * @returns {Promise<import('./run-result.js').RunResult>}
    */
-  run(scenario) {
+  run(scenario, progress) {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      this.pending.set(id, { resolve, reject, progress });
       this.worker.postMessage({ type: 'run', id, scenario });
     });
   }

@@ -1,8 +1,9 @@
 // The simulation worker: all runs happen here, off the main thread, in the wasm core.
 // Messages in:  {type: 'run', id, scenario}   {type: 'sweep', id, scenario, points}
 // Messages out: {type: 'result', id, result}  {type: 'progress', id, done, total}
+//               (a run's progress: done ∈ 0..1 of total 1; a sweep's: runs done of total)
 //               {type: 'sweep-result', id, rows}  {type: 'error', id, message}
-import init, { simulate } from './pkg/pipeline_sim.js';
+import init, { simulate, simulateWithProgress } from './pkg/pipeline_sim.js';
 import { extract, sweepRow } from './run-result.js';
 
 const ready = init();
@@ -16,7 +17,14 @@ ctx.onmessage = async (/** @type {MessageEvent} */ e) => {
   try {
     if (msg.type === 'run') {
       const t0 = performance.now();
-      const run = simulate(JSON.stringify(msg.scenario));
+      // Progress messages, at most every 100 ms of wall time.
+      let lastPost = t0;
+      const run = simulateWithProgress(JSON.stringify(msg.scenario), (/** @type {number} */ f) => {
+        const now = performance.now();
+        if (now - lastPost < 100 && f < 1) return;
+        lastPost = now;
+        ctx.postMessage({ type: 'progress', id: msg.id, done: f, total: 1 });
+      });
       const ms = performance.now() - t0;
       const result = extract(run, ms);
       run.free();

@@ -20,6 +20,23 @@ pub fn simulate(scenario_json: &str) -> Result<Run, JsError> {
     Ok(Run { report })
 }
 
+#[wasm_bindgen]
+extern "C" {
+    /// A JS function called with the fraction of the run done (0..1).
+    pub type ProgressCallback;
+    #[wasm_bindgen(method, js_name = call)]
+    fn call_with(this: &ProgressCallback, this_arg: &JsValue, fraction: f64);
+}
+
+/// [`simulate`], calling `onProgress(fraction)` about every 1 % of the events.
+#[wasm_bindgen(js_name = simulateWithProgress)]
+pub fn simulate_with_progress(scenario_json: &str, on_progress: &ProgressCallback) -> Result<Run, JsError> {
+    let sc = crate::ScenarioSpec::from_json(scenario_json).map_err(|e| JsError::new(&e.to_string()))?;
+    let report =
+        crate::engine::simulate_with_progress(&sc, &mut |f| on_progress.call_with(&JsValue::UNDEFINED, f));
+    Ok(Run { report })
+}
+
 /// The scenario with every default filled in (seed 42), as JSON.
 #[wasm_bindgen(js_name = defaultScenario)]
 pub fn default_scenario() -> String {

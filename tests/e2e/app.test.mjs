@@ -139,6 +139,31 @@ test('operator and lateness distribution controls', async () => {
   assert.deepEqual(problems, []);
 });
 
+test('a long run shows its progress and can be cancelled', async () => {
+  const { page, problems } = browser;
+  await page.goto('about:blank');
+  await page.goto(new URL('?lang=en', server.base).href);
+  await ready(page);
+  // A day at 1 000 events/s: 86 M events, tens of seconds in wasm.
+  await page.selectOption('#c-workload-duration_s', '86400');
+  await page.waitForSelector('#run-busy:not([hidden])', { timeout: 20_000 });
+  await page.waitForFunction(() => Number(/** @type {HTMLProgressElement} */ (document.getElementById('run-progress')).value) > 0);
+  // The page stays responsive while the worker runs: the language switch still works.
+  await page.selectOption('#lang', 'ko');
+  assert.equal(await page.textContent('h1'), '파이프라인 시뮬레이터');
+  await page.selectOption('#lang', 'en');
+  await page.click('#run-cancel');
+  await page.waitForSelector('#app[data-state="cancelled"]');
+  assert.match(await page.textContent('#run-note') ?? '', /^Run cancelled/);
+  assert.match(await page.textContent('#scenario-text') ?? '', /for 60 min/, 'the shown results keep their own scenario');
+  assert.equal(await page.isHidden('#run-busy'), true);
+  await page.screenshot({ path: path.join(SHOTS, 'app-cancelled.png') });
+  // Back to an hour: it runs again.
+  await page.selectOption('#c-workload-duration_s', '3600');
+  await page.waitForSelector('#app[data-state="ready"]', { timeout: 60_000 });
+  assert.deepEqual(problems, []);
+});
+
 test('the URL reproduces the view', async () => {
   const { page, problems } = browser;
   const url = page.url();
