@@ -11,7 +11,7 @@ import { duration } from './format.js';
  * @property {'log' | 'linear' | 'select' | 'check'} kind
  * @property {number} [min] @property {number} [max] @property {number} [step]
  * @property {(string | number)[]} [options]
- * @property {'s' | 'count' | 'rate'} [unit]
+ * @property {'s' | 'min' | 'count' | 'rate'} [unit]
  * @property {string} group
  */
 
@@ -22,6 +22,7 @@ export const CONTROLS = [
   { path: 'workload.rate_per_s', kind: 'log', min: 1, max: 5000, unit: 'rate', group: 'workload' },
   { path: 'workload.duration_s', kind: 'select', options: [600, 3600, 21600, 86400], group: 'workload' },
   { path: 'workload.keys', kind: 'log', min: 1, max: 10000, unit: 'count', group: 'workload' },
+  { path: 'workload.key_skew', kind: 'linear', min: 0, max: 2, step: 0.1, unit: 'count', group: 'workload' },
   { path: 'workload.lateness.kind', kind: 'select', options: ['none', 'fixed', 'uniform', 'exponential', 'log_normal'], group: 'workload' },
   { path: 'workload.lateness.mean_s', kind: 'log', min: 0.1, max: 3600, unit: 's', group: 'workload' },
   { path: 'query.operator', kind: 'select', options: ['window_count', 'dedup', 'dedup_within_watermark', 'select'], group: 'query' },
@@ -35,6 +36,8 @@ export const CONTROLS = [
   { path: 'cost.storage.preset', kind: 'select', options: ['s3_standard', 's3_standard_ia', 'adls_hot', 'adls_cool', 'gcs_standard'], group: 'prices' },
   { path: 'cost.compute.preset', kind: 'select', options: ['databricks_jobs_aws', 'databricks_all_purpose_aws', 'databricks_serverless_aws', 'emr_aws', 'ec2_aws'], group: 'prices' },
   { path: 'cost.compute.nodes', kind: 'log', min: 1, max: 64, unit: 'count', group: 'prices' },
+  { path: 'cost.reader.every_min', kind: 'log', min: 1, max: 1440, unit: 'min', group: 'prices' },
+  { path: 'cost.reader.lookback_h', kind: 'select', options: [1, 6, 24, 168], group: 'prices' },
   { path: 'seed', kind: 'linear', min: 0, max: 999, step: 1, unit: 'count', group: 'workload' },
 ];
 
@@ -49,10 +52,13 @@ function toPos(c, v) {
 
 /** Value at a log slider position, rounded to 2 significant digits. @param {ControlSpec} c @param {number} pos */
 function fromPos(c, pos) {
+  // The ends are the range's own values (1 s and 1 day, not 1.0 s and 86 000 s).
+  if (pos <= 0) return c.min ?? 0;
+  if (pos >= STEPS) return c.max ?? 0;
   const lo = Math.log(c.min ?? 1);
   const hi = Math.log(c.max ?? 1);
   const v = Math.exp(lo + ((hi - lo) * pos) / STEPS);
-  const unit = c.unit === 'count' || c.unit === 'rate' ? 1 : 0.1;
+  const unit = c.unit === 'count' || c.unit === 'rate' || c.unit === 'min' ? 1 : 0.1;
   const p = Math.pow(10, Math.floor(Math.log10(v)) - 1);
   return Math.max(unit, Math.round(v / Math.max(p, unit)) * Math.max(p, unit));
 }
@@ -90,6 +96,9 @@ export function controlValue(sc, path) {
   if (path === 'trigger.every') return sc.trigger.kind === 'scheduled' ? sc.trigger.every_s : sc.trigger.interval_s;
   if (path === 'query.window.size_s') return sc.query.window.size_s ?? sc.query.window.gap_s;
   if (path === 'workload.lateness.mean_s') return latenessMean(sc.workload.lateness);
+  if (path === 'workload.key_skew') return sc.workload.key_skew ?? 0;
+  if (path === 'cost.reader.every_min') return sc.cost.reader?.every_min ?? 5;
+  if (path === 'cost.reader.lookback_h') return sc.cost.reader?.lookback_h ?? 24;
   return getPath(sc, path);
 }
 
@@ -128,6 +137,7 @@ function shown(c, v, lang) {
   if (c.kind === 'check') return '';
   if (c.kind === 'select') return '';
   if (c.unit === 's') return duration(Number(v), lang);
+  if (c.unit === 'min') return duration(Number(v) * 60, lang);
   if (c.unit === 'rate') return `${Number(v).toLocaleString(lang)}/s`;
   return Number(v).toLocaleString(lang);
 }
@@ -169,7 +179,8 @@ export function renderControls(root, lang, sc, onChange) {
       for (const o of c.options ?? []) {
         const opt = document.createElement('option');
         opt.value = String(o);
-        opt.textContent = typeof o === 'number' ? duration(o, lang) : t(lang, `o_${o}`);
+        opt.textContent = typeof o !== 'number' ? t(lang, `o_${o}`)
+          : c.path.endsWith('_h') ? duration(o * 3600, lang) : duration(o, lang);
         sel.append(opt);
       }
       sel.value = String(v);

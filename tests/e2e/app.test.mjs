@@ -94,6 +94,9 @@ test('a shorter trigger interval (keyboard on the slider) writes more files and 
 
 test('the window kind switches between tumbling, sliding and session', async () => {
   const { page, problems } = browser;
+  await page.goto('about:blank');
+  await page.goto(new URL('?lang=en', server.base).href);
+  await ready(page);
   for (const kind of ['session', 'sliding']) {
     const before = await page.getAttribute('#app', 'data-scenario');
     await page.selectOption('#c-query-window-kind', kind);
@@ -112,6 +115,9 @@ test('the window kind switches between tumbling, sliding and session', async () 
 
 test('operator and lateness distribution controls', async () => {
   const { page, problems } = browser;
+  await page.goto('about:blank');
+  await page.goto(new URL('?lang=en', server.base).href);
+  await ready(page);
   /** @param {string} sel @param {string} value */
   const choose = async (sel, value) => {
     const before = await page.getAttribute('#app', 'data-scenario');
@@ -135,6 +141,21 @@ test('operator and lateness distribution controls', async () => {
   assert.equal(r.cost.storage.state_delta_files, 0);
   await choose('#c-query-operator', 'window_count');
   await choose('#c-workload-lateness-kind', 'exponential');
+  // A dashboard once a day instead of every 5 min: reader requests fall, as in the CLI.
+  const readersBefore = cli(JSON.parse(await page.getAttribute('#app', 'data-scenario') ?? '{}')).cost.usd_per_month.reader_requests;
+  const before = await page.getAttribute('#app', 'data-scenario');
+  await page.focus('#c-cost-reader-every_min');
+  await page.keyboard.press('End');
+  await page.waitForFunction((prev) => document.getElementById('app')?.dataset.scenario !== prev, before);
+  await ready(page);
+  await page.waitForTimeout(200);
+  await ready(page);
+  sc = JSON.parse(await page.getAttribute('#app', 'data-scenario') ?? '{}');
+  assert.equal(sc.cost.reader.every_min, 1440);
+  r = cli(sc);
+  assert.ok(r.cost.usd_per_month.reader_requests < readersBefore);
+  assert.equal(await page.textContent('[data-metric="stripUsd"] dd'), dollars(r.cost.usd_per_month.total));
+  await page.keyboard.press('Home');
   assert.doesNotMatch(await page.textContent('main') ?? '', /NaN|undefined/);
   assert.deepEqual(problems, []);
 });
