@@ -141,14 +141,15 @@ impl ArrivalOrder {
             self.far.pop();
             return Some(next);
         }
-        let Some(Reverse((_, _, slot))) = self.heads.pop() else {
-            unreachable!("peek found a chunk head");
-        };
+        // Advance the head chunk in place: one sift instead of a pop and a push.
+        let mut top = self.heads.peek_mut().expect("peek found a chunk head");
+        let slot = (top.0).2;
         let c = &mut self.chunks[slot];
         c.pos += 1;
         if let Some(&(arrival, id, ..)) = c.items.get(c.pos) {
-            self.heads.push(Reverse((arrival, id, slot)));
+            *top = Reverse((arrival, id, slot));
         } else {
+            std::collections::binary_heap::PeekMut::pop(top);
             self.free.push(slot);
         }
         Some(next)
