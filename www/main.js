@@ -242,6 +242,7 @@ window.addEventListener('hashchange', () => {
   $('link-problem').hidden = !d.problem;
   if (d.problem) $('link-problem').textContent = t(lang, 'linkProblem', { problem: d.problem });
   /** @type {HTMLInputElement} */ ($('sla')).value = String(state.slaMin);
+  detail.value = String(state.scenario.report?.detail_events ?? 20000);
   drawControls();
   showView();
   saveUrl();
@@ -264,6 +265,13 @@ $('pin').addEventListener('click', () => {
   showView();
 });
 $('tab-timeline').addEventListener('click', () => setView('timeline'));
+const detail = /** @type {HTMLSelectElement} */ ($('tl-detail'));
+detail.value = String(state.scenario.report?.detail_events ?? 20000);
+detail.addEventListener('change', () => {
+  applyControl(state.scenario, 'report.detail_events', Number(detail.value));
+  saveUrl();
+  scheduleRun();
+});
 $('tab-sweep').addEventListener('click', () => setView('sweep'));
 $('sweep-run').addEventListener('click', runSweep);
 $('run-cancel').addEventListener('click', () => {

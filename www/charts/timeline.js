@@ -9,10 +9,10 @@ import { PALETTE, axisColors } from './palette.js';
 
 /** Fate → colour and shape (Okabe–Ito; shapes so that colour is not the only cue). */
 export const FATES = [
-  { key: 'fate_on_time', color: PALETTE[0], shape: 'circle' },
+  { key: 'fate_on_time', color: PALETTE[0], shape: 'square' },
   { key: 'fate_late_counted', color: PALETTE[1], shape: 'triangle' },
   { key: 'fate_dropped', color: PALETTE[3], shape: 'cross' },
-  { key: 'fate_duplicate', color: PALETTE[4], shape: 'square' },
+  { key: 'fate_duplicate', color: PALETTE[4], shape: 'ring' },
   { key: 'fate_in_state', color: PALETTE[2], shape: 'diamond' },
   { key: 'fate_unprocessed', color: '#999999', shape: 'dot' },
 ];
@@ -53,7 +53,9 @@ function mark(ctx, shape, x, y, r) {
     case 'cross':
       ctx.moveTo(x - r, y - r); ctx.lineTo(x + r, y + r); ctx.moveTo(x + r, y - r); ctx.lineTo(x - r, y + r); break;
     case 'square':
-      ctx.rect(x - r, y - r, 2 * r, 2 * r); break;
+      ctx.rect(x - r * 0.8, y - r * 0.8, 1.6 * r, 1.6 * r); break;
+    case 'ring':
+      ctx.moveTo(x + r, y); ctx.arc(x, y, r, 0, 2 * Math.PI); break;
     case 'diamond':
       ctx.moveTo(x, y - r); ctx.lineTo(x + r, y); ctx.lineTo(x, y + r); ctx.lineTo(x - r, y); ctx.closePath(); break;
     case 'dot':
@@ -80,6 +82,10 @@ export function timelineChart(el, d, now, onHover, labels) {
   if (!Number.isFinite(yLo)) { yLo = t0; yHi = t0 + 6e7; }
   const xMax = Math.max(toMin(d.batchEnd[d.batchEnd.length - 1] ?? t0), ...[toMin(d.arrival[d.arrival.length - 1] ?? t0)]);
   const windows = windowEmissions(d, yLo, yHi + 1);
+  // Every point drawn once into an offscreen layer per scale/size; a "now" cursor only
+  // clips it (x is the arrival, so the events up to now are the layer left of now).
+  /** @type {{key: string, canvas: HTMLCanvasElement} | null} */
+  let layer = null;
   const width = Math.max(280, el.clientWidth || 600);
 
   /** @param {uPlot} u */
@@ -115,24 +121,39 @@ export function timelineChart(el, d, now, onHover, labels) {
       ctx.fillRect(xs, y0, xe - xs, y1 - y0);
       ctx.strokeRect(xs, y0, xe - xs, y1 - y0);
     }
-    // Events up to now, by fate.
+    // Events up to now, by fate: the cached layer, clipped at now.
+    const key = [u.scales.x.min, u.scales.x.max, u.scales.y.min, u.scales.y.max, u.ctx.canvas.width, u.ctx.canvas.height].join();
+    if (!layer || layer.key !== key) {
+      const canvas = layer?.canvas ?? document.createElement('canvas');
+      canvas.width = u.ctx.canvas.width;
+      canvas.height = u.ctx.canvas.height;
+      const lc = /** @type {CanvasRenderingContext2D} */ (canvas.getContext('2d'));
+      lc.clearRect(0, 0, canvas.width, canvas.height);
+      const dpr = devicePixelRatio || 1;
+      const r = 2.5 * dpr;
+      FATES.forEach((f, code) => {
+        lc.beginPath();
+        for (let i = 0; i < d.arrival.length; i++) {
+          if (d.fate[i] !== code) continue;
+          mark(lc, f.shape, X(d.arrival[i]), Y(d.eventTime[i]), r);
+        }
+        if (f.shape === 'cross' || f.shape === 'ring') {
+          lc.strokeStyle = f.color;
+          lc.lineWidth = 1.5 * dpr;
+          lc.stroke();
+        } else {
+          lc.fillStyle = f.color;
+          lc.fill();
+        }
+      });
+      layer = { key, canvas };
+    }
+    const xNow = Math.min(X(nowUs), left + w);
+    if (xNow > left) {
+      const sw = Math.ceil(xNow - left);
+      ctx.drawImage(layer.canvas, left, top, sw, h, left, top, sw, h);
+    }
     const dpr = devicePixelRatio || 1;
-    const r = 2.5 * dpr;
-    FATES.forEach((f, code) => {
-      ctx.beginPath();
-      for (let i = 0; i < d.arrival.length; i++) {
-        if (d.fate[i] !== code || d.arrival[i] > nowUs) continue;
-        mark(ctx, f.shape, X(d.arrival[i]), Y(d.eventTime[i]), r);
-      }
-      if (f.shape === 'cross') {
-        ctx.strokeStyle = f.color;
-        ctx.lineWidth = 1.5 * dpr;
-        ctx.stroke();
-      } else {
-        ctx.fillStyle = f.color;
-        ctx.fill();
-      }
-    });
     // Watermark: a step line, each batch's value from its start.
     ctx.beginPath();
     ctx.strokeStyle = PALETTE[3];
