@@ -236,9 +236,72 @@ impl ScenarioSpec {
     }
 }
 
+impl Scenario {
+    /// About how many rows the largest micro-batch takes at the mean rate: a whole run's
+    /// arrivals for a run-and-stop trigger without a rate limit, an interval's for a
+    /// processing-time trigger. (Bursts and backlogs can exceed it.)
+    pub fn expected_batch_rows(&self) -> f64 {
+        let w = &self.workload;
+        let total = w.expected_events();
+        let span_us = (w.end - w.start).max(1) as f64;
+        let per = |us: i64| (total * us as f64 / span_us).min(total);
+        let rows = match self.trigger {
+            Trigger::Runs(r) if r.once || self.max_rows_per_batch.is_none() => match r.every {
+                Some(every) => per(every),
+                None => total,
+            },
+            Trigger::ProcessingTime(iv) => per(iv),
+            _ => per(1_000_000),
+        };
+        self.max_rows_per_batch.map_or(rows, |m| rows.min(m as f64))
+    }
+
+    /// Refuses a scenario whose largest batch would hold more than `max_rows` rows (the
+    /// browser's wasm memory is 4 GiB: a batch costs about 80 bytes a row).
+    pub fn check_batch_memory(&self, max_rows: f64) -> Result<(), InputError> {
+        let rows = self.expected_batch_rows();
+        if rows > max_rows {
+            return Err(InputError::new(
+                "trigger",
+                format!(
+                    "one micro-batch would take about {:.0} million rows, more than the {:.0} million \
+                     this simulator holds in browser memory: set source.max_rows_per_trigger (Spark's \
+                     maxOffsetsPerTrigger), a shorter interval, or fewer events (or use the CLI)",
+                    rows / 1e6,
+                    max_rows / 1e6
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn batch_memory_guard() {
+        let day_job = ScenarioSpec::from_json(
+            r#"{"seed": 1, "workload": {"duration_s": 86400, "rate_per_s": 1000},
+                "trigger": {"kind": "scheduled", "every_s": 86400}}"#,
+        )
+        .unwrap();
+        assert!((day_job.expected_batch_rows() - 86.4e6).abs() < 1e3);
+        let e = day_job.check_batch_memory(25e6).unwrap_err();
+        assert_eq!(e.field, "trigger");
+        assert!(e.message.contains("about 86 million rows"), "{e}");
+        let limited = ScenarioSpec::from_json(
+            r#"{"seed": 1, "workload": {"duration_s": 86400, "rate_per_s": 1000},
+                "trigger": {"kind": "scheduled", "every_s": 86400}, "source": {"max_rows_per_trigger": 1000000}}"#,
+        )
+        .unwrap();
+        assert!(limited.check_batch_memory(25e6).is_ok());
+        let stream =
+            ScenarioSpec::from_json(r#"{"seed": 1, "workload": {"duration_s": 86400, "rate_per_s": 1000}}"#)
+                .unwrap();
+        assert!((stream.expected_batch_rows() - 60_000.0).abs() < 1.0);
+    }
 
     #[test]
     fn seed_is_required_and_unknown_fields_refused() {

@@ -16,8 +16,21 @@ pub struct Run {
 /// message names the field, e.g. `trigger.interval_s: must be greater than 0, got 0`.
 #[wasm_bindgen]
 pub fn simulate(scenario_json: &str) -> Result<Run, JsError> {
-    let report = crate::run_json(scenario_json).map_err(|e| JsError::new(&e.to_string()))?;
-    Ok(Run { report })
+    let sc = validated(scenario_json)?;
+    Ok(Run {
+        report: crate::engine::simulate(&sc),
+    })
+}
+
+/// Rows one batch may hold in wasm's 4 GiB (about 80 B a row, with room to spare).
+const WASM_MAX_BATCH_ROWS: f64 = 25e6;
+
+/// The scenario, validated, and refused if one batch would not fit in wasm memory.
+fn validated(scenario_json: &str) -> Result<crate::Scenario, JsError> {
+    let sc = crate::ScenarioSpec::from_json(scenario_json).map_err(|e| JsError::new(&e.to_string()))?;
+    sc.check_batch_memory(WASM_MAX_BATCH_ROWS)
+        .map_err(|e| JsError::new(&e.to_string()))?;
+    Ok(sc)
 }
 
 #[wasm_bindgen]
@@ -31,7 +44,7 @@ extern "C" {
 /// [`simulate`], calling `onProgress(fraction)` about every 1 % of the events.
 #[wasm_bindgen(js_name = simulateWithProgress)]
 pub fn simulate_with_progress(scenario_json: &str, on_progress: &ProgressCallback) -> Result<Run, JsError> {
-    let sc = crate::ScenarioSpec::from_json(scenario_json).map_err(|e| JsError::new(&e.to_string()))?;
+    let sc = validated(scenario_json)?;
     let report =
         crate::engine::simulate_with_progress(&sc, &mut |f| on_progress.call_with(&JsValue::UNDEFINED, f));
     Ok(Run { report })
