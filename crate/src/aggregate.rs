@@ -99,7 +99,11 @@ impl WindowCount {
             let partial = g.agg;
             self.state.upsert(*k, Group::default, |s| {
                 s.agg.merge(&partial);
-                s.pending.extend(pending);
+                if s.pending.is_empty() {
+                    s.pending = pending; // a new group: take the batch's list, no copy
+                } else {
+                    s.pending.extend(pending);
+                }
             });
         }
 
