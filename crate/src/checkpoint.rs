@@ -208,11 +208,6 @@ impl Checkpoint {
         }
     }
 
-    /// Maintenance up to the end of the run.
-    pub fn finish(&mut self, ledger: &mut Ledger, t: Micros, state_rows: u64) {
-        self.run_maintenance(ledger, t, state_rows);
-    }
-
     /// Runs the maintenance ticks due by `t`, the store holding `state_rows` rows.
     pub fn maintain(&mut self, ledger: &mut Ledger, t: Micros, state_rows: u64) {
         self.run_maintenance(ledger, t, state_rows);

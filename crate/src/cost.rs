@@ -13,7 +13,7 @@ use crate::freshness::{SlaClass, sla_class, staleness_before_commits};
 use crate::reader::ReaderSpec;
 use crate::sink::Sink;
 use crate::storage::{COMPONENTS, Component, Ledger, MONTH_US, Ops, StoragePreset, StoragePrices};
-use crate::table_format::{MaintenanceWork, Table, TableFormat};
+use crate::table_format::{MaintenanceWork, Table};
 use crate::time::{Micros, secs_to_micros};
 use serde::{Deserialize, Serialize};
 
@@ -217,7 +217,10 @@ pub struct CostReport {
     pub usd: Dollars,
     pub usd_per_month: Dollars,
     pub requests: RequestCounts,
+    /// Counts per day = over the horizon × 86 400 s / horizon.
     pub requests_per_day: f64,
+    pub data_files_per_day: f64,
+    pub small_data_files_per_day: f64,
     pub storage: StorageSummary,
     pub maintenance: MaintenanceWork,
     pub readers: ReaderSummary,
@@ -383,7 +386,6 @@ impl CostModel {
     pub fn finish(mut self, tl: &Timeline, state_rows: u64) -> CostReport {
         let end = tl.end.max(tl.start + 1);
         self.advance(end, state_rows);
-        self.checkpoint.finish(&mut self.ledger, end, state_rows);
         if self.series.t_us.last() != Some(&end) {
             self.sample(end);
         }
@@ -535,6 +537,8 @@ impl CostModel {
             usd,
             usd_per_month: usd.scaled(month_factor),
             requests_per_day: requests.total as f64 * 86_400e6 / horizon_us,
+            data_files_per_day: storage.data_files_written as f64 * 86_400e6 / horizon_us,
+            small_data_files_per_day: storage.small_data_files_written as f64 * 86_400e6 / horizon_us,
             requests,
             storage,
             maintenance: work,
@@ -543,10 +547,6 @@ impl CostModel {
             series: self.series,
             file_sizes,
         }
-    }
-
-    pub fn table_format(&self) -> Option<TableFormat> {
-        self.table.as_ref().map(Table::format)
     }
 }
 

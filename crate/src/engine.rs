@@ -307,12 +307,6 @@ impl<'a> Sim<'a> {
         f.data_files += files.data_files;
         f.empty_data_files += files.empty_files;
         f.partition_dirs_max = f.partition_dirs_max.max(files.partition_dirs);
-        f.metadata_log_files += 1;
-        f.checkpoint_offsets += 1;
-        f.checkpoint_commits += 1;
-        if grouping != crate::sink::Grouping::Source {
-            f.state_files += u64::from(p);
-        }
         self.cost.batch(
             start,
             end,
@@ -331,10 +325,16 @@ impl<'a> Sim<'a> {
         match self.sc.source.file_rows {
             None => {
                 let parts = self.sc.source.kafka_partitions;
+                // A key's partition, hashed once per batch rather than once per row.
+                let mut by_key: rustc_hash::FxHashMap<u32, u32> = rustc_hash::FxHashMap::default();
                 let of: Vec<u32> = self
                     .rows
                     .iter()
-                    .map(|r| crate::sink::kafka_partition(name(r.key).as_bytes(), parts))
+                    .map(|r| {
+                        *by_key
+                            .entry(r.key)
+                            .or_insert_with(|| crate::sink::kafka_partition(name(r.key).as_bytes(), parts))
+                    })
                     .collect();
                 let mut used: Vec<u32> = of.clone();
                 used.sort_unstable();
@@ -786,8 +786,9 @@ mod tests {
         );
         let f = &flat.summary.files;
         assert_eq!(f.data_files, b.data_files.iter().sum::<u64>());
-        assert_eq!(f.metadata_log_files, flat.summary.batches);
-        assert_eq!(f.state_files, 8 * flat.summary.batches);
+        let st = &flat.cost.storage;
+        assert_eq!(st.table_log_files, flat.summary.batches);
+        assert_eq!(st.state_delta_files, 8 * flat.summary.batches);
         // 10 keys × 1 window emitted per batch spread over ≤ 8 tasks
         assert!(b.data_files.iter().max().copied().unwrap_or(0) > 3);
         let by_key = run(
@@ -836,7 +837,6 @@ mod tests {
             .collect();
         assert!(b.data_files.iter().all(|&n| n >= 1 && n <= used.len() as u64));
         assert_eq!(b.data_files.iter().max(), Some(&(used.len() as u64)));
-        assert_eq!(k.summary.files.state_files, 0);
         assert_eq!(k.cost.storage.state_delta_files, 0);
         // File source, files of 100 rows, 4 cores: a 1-minute batch of ~3 000 rows is
         // ~30 small files, packed into 4 splits (the 128 MiB cap never bites).

@@ -139,14 +139,15 @@ fn table(r: &Report) -> String {
         ("max backlog rows", s.max_backlog_rows.to_string()),
         ("sink part files", s.files.data_files.to_string()),
         ("  of which empty", s.files.empty_data_files.to_string()),
-        (
-            "checkpoint + log files",
-            (s.files.metadata_log_files
-                + s.files.checkpoint_offsets
-                + s.files.checkpoint_commits
-                + s.files.state_files)
-                .to_string(),
-        ),
+        ("checkpoint + log files", {
+            let st = &r.cost.storage;
+            (st.table_log_files
+                + st.checkpoint_offsets
+                + st.checkpoint_commits
+                + st.state_delta_files
+                + st.state_snapshot_files)
+                .to_string()
+        }),
         ("latency p50 (s)", secs(s.latency.p50_s)),
         ("latency p95 (s)", secs(s.latency.p95_s)),
         ("latency p99 (s)", secs(s.latency.p99_s)),

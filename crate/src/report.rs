@@ -90,9 +90,8 @@ pub struct Summary {
     pub overlapping_runs: u64,
     /// From the first event's arrival to the last batch's end, s.
     pub processing_span_s: f64,
-    /// With a file sink: files written over the run. Per micro-batch Spark adds the part
-    /// files, one `_spark_metadata` log file, one offsets and one commits file, and one
-    /// state delta file per shuffle partition of the stateful operator.
+    /// With a file sink: the part files Spark's writer produced (before a table format's
+    /// optimized write). Log, checkpoint and state files are counted in `cost.storage`.
     pub files: FileCounts,
     /// Events by fate (each processed event in exactly one).
     pub fates: FateCounts,
@@ -101,16 +100,13 @@ pub struct Summary {
     pub latency: LatencySummary,
 }
 
-/// Files written to object storage, by kind (all zero without a sink).
+/// Part files the writer produced (all zero without a sink).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct FileCounts {
     pub data_files: u64,
     pub empty_data_files: u64,
+    /// Most partition directories one batch wrote into.
     pub partition_dirs_max: u64,
-    pub metadata_log_files: u64,
-    pub checkpoint_offsets: u64,
-    pub checkpoint_commits: u64,
-    pub state_files: u64,
 }
 
 /// Processed events by what happened to them.

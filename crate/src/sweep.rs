@@ -78,12 +78,13 @@ pub fn sweep(base: &ScenarioSpec, triggers: &[(String, TriggerSpec)]) -> Result<
             let c = &r.cost;
             let per_day = 86_400.0 / c.horizon_s.max(1e-9);
             let all = &c.requests;
+            // Objects written per day, every kind (the per-day data files are the core's).
             let files_written = all.sink.put + all.checkpoint.put + all.maintenance.put;
             Ok(SweepRow {
                 label: label.clone(),
                 batches: r.summary.batches,
-                data_files_per_day: c.storage.data_files_written as f64 * per_day,
-                small_files_per_day: c.storage.small_data_files_written as f64 * per_day,
+                data_files_per_day: c.data_files_per_day,
+                small_files_per_day: c.small_data_files_per_day,
                 files_written_per_day: files_written as f64 * per_day,
                 requests_per_day: c.requests_per_day,
                 usd_per_month: c.usd_per_month,

@@ -423,8 +423,7 @@ impl Table {
     /// Rewrites every live file under `limit` bytes into files of `target` bytes: reads
     /// them, writes the new ones, commits, and marks the old ones removed.
     fn compact(&mut self, ledger: &mut Ledger, t: Micros, limit: u64, target: u64) {
-        let (small, keep): (Vec<Live>, Vec<Live>) =
-            self.live.drain(..).partition(|l| l.small && l.bytes < u64::MAX);
+        let (small, keep): (Vec<Live>, Vec<Live>) = self.live.drain(..).partition(|l| l.small);
         let files: u64 = small.iter().map(|l| l.files).sum();
         if files < 2 {
             self.live = small.into_iter().chain(keep).collect();
@@ -550,12 +549,6 @@ impl Table {
                 ledger.read_n(c, self.manifests, ICEBERG_MANIFEST_BYTES);
             }
         }
-    }
-
-    /// Files a reader must list when there is no log to read (none here: every format has
-    /// one). Data directories listed by a reader: 0.
-    pub fn format(&self) -> TableFormat {
-        self.format
     }
 }
 
