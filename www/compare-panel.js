@@ -33,7 +33,6 @@ export function renderCompare(lang, pins, onRemove) {
   charts.hidden = pins.length === 0;
   cards.replaceChildren(...pins.map((p, i) => {
     const c = p.result.cost;
-    const perDay = 86400 / Math.max(c.horizon_s, 1e-9);
     const lat = p.result.summary.latency;
     const card = document.createElement('article');
     card.className = 'card';
@@ -51,7 +50,7 @@ export function renderCompare(lang, pins, onRemove) {
     /** @type {[string, string][]} */
     const items = [
       ['stripUsd', usd(c.usd_per_month.total, lang)],
-      ['stripFiles', int(c.storage.data_files_written * perDay, lang)],
+      ['stripFiles', int(c.data_files_per_day, lang)],
       ['stripRequests', int(c.requests_per_day, lang)],
       ['latP50', lat.p50_s == null ? '–' : duration(lat.p50_s, lang)],
       ['latP95', lat.p95_s == null ? '–' : duration(lat.p95_s, lang)],

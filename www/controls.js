@@ -2,7 +2,7 @@
 // unit), rendered as labelled inputs with a one-line explanation each. Sliders over wide
 // ranges are logarithmic.
 import { t } from './i18n.js';
-import { getPath } from './state.js';
+import { getPath, setPath } from './state.js';
 import { duration } from './format.js';
 
 /**
@@ -126,10 +126,7 @@ export function applyControl(sc, path, v) {
     sc.workload.lateness = latenessOf(kind, m);
     return;
   }
-  const keys = path.split('.');
-  let o = sc;
-  for (const k of keys.slice(0, -1)) o = o[k] ??= {};
-  o[keys[keys.length - 1]] = v;
+  setPath(sc, path, v);
 }
 
 /** @param {ControlSpec} c @param {any} v @param {import('./i18n.js').Lang} lang */

@@ -64,6 +64,8 @@ async function rerun() {
           bar.value = done;
         });
         lastScenario = scenario;
+        // What the results on the page were computed from (tests wait for it).
+        app.dataset.ran = JSON.stringify(scenario);
         $('run-busy').hidden = true;
         $('run-note').textContent = '';
         showFieldError($('control-list'), null);
@@ -79,6 +81,7 @@ async function rerun() {
           continue;
         }
         if (!showFieldError($('control-list'), message)) $('general-error').textContent = message;
+        app.dataset.ran = JSON.stringify(state.scenario);
         app.dataset.state = 'invalid';
       }
     } while (dirty);
@@ -97,12 +100,11 @@ function scheduleRun() {
 function drawStrip() {
   if (!last) return;
   const c = last.cost;
-  const perDay = 86400 / Math.max(c.horizon_s, 1e-9);
   /** @type {[string, string][]} */
   const items = [
     ['stripUsd', usd(c.usd_per_month.total, lang)],
     ['stripP95', c.freshness.p95_latency_s >= 0 ? duration(c.freshness.p95_latency_s, lang) : '–'],
-    ['stripFiles', int(c.storage.data_files_written * perDay, lang)],
+    ['stripFiles', int(c.data_files_per_day, lang)],
     ['stripRequests', int(c.requests_per_day, lang)],
     ['stripClass', t(lang, `sla_${c.freshness.sla_class}`)],
     ['stripRan', `${last.ms.toFixed(0)} ms`],
@@ -151,13 +153,18 @@ function showView() {
   }
 }
 
+/** Redraws the strip and the current view (after a view, language or size change). */
+function redrawView() {
+  drawRun();
+  if (state.view === 'sweep' && sweepRows) renderSweep(lang, sweepRows, state.slaMin);
+  if (state.view === 'compare') drawCompare();
+}
+
 function setView(/** @type {string} */ v) {
   state.view = v;
   saveUrl();
   showView();
-  if (v === 'run' || v === 'timeline') drawRun();
-  else if (v === 'compare') drawCompare();
-  else if (sweepRows) renderSweep(lang, sweepRows, state.slaMin);
+  redrawView();
 }
 
 /** Results of pinned scenarios, by their JSON. @type {Map<string, import('./run-result.js').RunResult>} */
@@ -230,9 +237,7 @@ langSelect.addEventListener('change', () => {
   history.replaceState(null, '', url);
   applyStatic(lang);
   drawControls();
-  drawRun();
-  if (sweepRows && state.view === 'sweep') renderSweep(lang, sweepRows, state.slaMin);
-  if (state.view === 'compare') drawCompare();
+  redrawView();
 });
 // A link pasted into the address bar (or edited by hand) replaces the state.
 window.addEventListener('hashchange', () => {
@@ -299,12 +304,11 @@ $('copy-link').addEventListener('click', async () => {
     $('copy-status').textContent = location.href;
   }
 });
+// Its own timer: a resize must not cancel a run that a control change scheduled.
+let resizeTimer = 0;
 window.addEventListener('resize', () => {
-  clearTimeout(timer);
-  timer = window.setTimeout(() => {
-    drawRun();
-    if (sweepRows && state.view === 'sweep') renderSweep(lang, sweepRows, state.slaMin);
-  }, 150);
+  clearTimeout(resizeTimer);
+  resizeTimer = window.setTimeout(redrawView, 150);
 });
 
 applyStatic(lang);

@@ -95,14 +95,13 @@ export function extract(run, ms) {
  */
 export function sweepRow(label, trigger, run) {
   const c = JSON.parse(run.costJson());
-  const perDay = 86400 / Math.max(c.horizon_s, 1e-9);
   return {
     label,
     trigger,
     usdPerMonth: c.usd_per_month.total,
     usd: c.usd_per_month,
     p95s: c.freshness.p95_latency_s,
-    dataFilesPerDay: c.storage.data_files_written * perDay,
+    dataFilesPerDay: c.data_files_per_day,
     requestsPerDay: c.requests_per_day,
     sla: c.freshness.sla_class,
   };

@@ -31,6 +31,22 @@ async function ready(page) {
   }, null, { timeout: 60_000 });
 }
 
+/**
+ * Does `action` (a control change), then waits until the page shows results computed from
+ * the scenario it led to; returns that scenario.
+ * @param {import('playwright-core').Page} page @param {() => Promise<unknown>} action
+ */
+async function change(page, action) {
+  const before = await page.getAttribute('#app', 'data-scenario');
+  await action();
+  await page.waitForFunction((prev) => {
+    const app = document.getElementById('app');
+    return app?.dataset.scenario !== prev && app?.dataset.ran === app?.dataset.scenario
+      && app?.getAttribute('aria-busy') === 'false';
+  }, before, { timeout: 60_000 });
+  return JSON.parse(await page.getAttribute('#app', 'data-scenario') ?? '{}');
+}
+
 /** @param {import('playwright-core').Page} page @param {string} key */
 async function metric(page, key) {
   return Number((await page.textContent(`[data-metric="${key}"] dd`))?.replace(/[^0-9.]/g, ''));
@@ -74,14 +90,10 @@ test('a shorter trigger interval (keyboard on the slider) writes more files and 
   const before = JSON.parse(await page.getAttribute('#app', 'data-scenario') ?? '{}');
   const filesBefore = await metric(page, 'dataFiles');
   const usdBefore = await metric(page, 'usdTotal');
-  await page.focus('#c-trigger-every');
-  for (let i = 0; i < 120; i++) await page.keyboard.press('ArrowLeft');
-  await page.waitForFunction((prev) => document.getElementById('app')?.dataset.scenario !== prev,
-    JSON.stringify(before));
-  await ready(page);
-  await page.waitForTimeout(300);
-  await ready(page);
-  const scenario = JSON.parse(await page.getAttribute('#app', 'data-scenario') ?? '{}');
+  const scenario = await change(page, async () => {
+    await page.focus('#c-trigger-every');
+    for (let i = 0; i < 120; i++) await page.keyboard.press('ArrowLeft');
+  });
   assert.ok(scenario.trigger.interval_s < before.trigger.interval_s, `${scenario.trigger.interval_s}`);
   const r = cli(scenario);
   assert.equal(await metric(page, 'dataFiles'), r.cost.storage.data_files_written);
@@ -98,13 +110,7 @@ test('the window kind switches between tumbling, sliding and session', async () 
   await page.goto(new URL('?lang=en', server.base).href);
   await ready(page);
   for (const kind of ['session', 'sliding']) {
-    const before = await page.getAttribute('#app', 'data-scenario');
-    await page.selectOption('#c-query-window-kind', kind);
-    await page.waitForFunction((prev) => document.getElementById('app')?.dataset.scenario !== prev, before);
-    await ready(page);
-    await page.waitForTimeout(200);
-    await ready(page);
-    const scenario = JSON.parse(await page.getAttribute('#app', 'data-scenario') ?? '{}');
+    const scenario = await change(page, () => page.selectOption('#c-query-window-kind', kind));
     assert.equal(scenario.query.window.kind, kind);
     const r = cli(scenario);
     assert.equal(await page.textContent('[data-metric="stripUsd"] dd'), dollars(r.cost.usd_per_month.total));
@@ -119,15 +125,7 @@ test('operator and lateness distribution controls', async () => {
   await page.goto(new URL('?lang=en', server.base).href);
   await ready(page);
   /** @param {string} sel @param {string} value */
-  const choose = async (sel, value) => {
-    const before = await page.getAttribute('#app', 'data-scenario');
-    await page.selectOption(sel, value);
-    await page.waitForFunction((prev) => document.getElementById('app')?.dataset.scenario !== prev, before);
-    await ready(page);
-    await page.waitForTimeout(200);
-    await ready(page);
-    return JSON.parse(await page.getAttribute('#app', 'data-scenario') ?? '{}');
-  };
+  const choose = (sel, value) => change(page, () => page.selectOption(sel, value));
   let sc = await choose('#c-workload-lateness-kind', 'uniform');
   assert.deepEqual(sc.workload.lateness, { kind: 'uniform', min_s: 0, max_s: 10 });
   sc = await choose('#c-query-operator', 'dedup');
@@ -143,14 +141,10 @@ test('operator and lateness distribution controls', async () => {
   await choose('#c-workload-lateness-kind', 'exponential');
   // A dashboard once a day instead of every 5 min: reader requests fall, as in the CLI.
   const readersBefore = cli(JSON.parse(await page.getAttribute('#app', 'data-scenario') ?? '{}')).cost.usd_per_month.reader_requests;
-  const before = await page.getAttribute('#app', 'data-scenario');
-  await page.focus('#c-cost-reader-every_min');
-  await page.keyboard.press('End');
-  await page.waitForFunction((prev) => document.getElementById('app')?.dataset.scenario !== prev, before);
-  await ready(page);
-  await page.waitForTimeout(200);
-  await ready(page);
-  sc = JSON.parse(await page.getAttribute('#app', 'data-scenario') ?? '{}');
+  sc = await change(page, async () => {
+    await page.focus('#c-cost-reader-every_min');
+    await page.keyboard.press('End');
+  });
   assert.equal(sc.cost.reader.every_min, 1440);
   r = cli(sc);
   assert.ok(r.cost.usd_per_month.reader_requests < readersBefore);
@@ -284,13 +278,7 @@ test('the timeline draws each event by fate and explains the one under the point
   await page.goto('about:blank');
   await page.goto(new URL('?lang=en#v=1&view=timeline', server.base).href);
   await ready(page);
-  const prev = await page.getAttribute('#app', 'data-scenario');
-  await page.selectOption('#tl-detail', '200000');
-  await page.waitForFunction((p) => document.getElementById('app')?.dataset.scenario !== p, prev);
-  await ready(page);
-  await page.waitForTimeout(300);
-  await ready(page);
-  const big = cli(JSON.parse(await page.getAttribute('#app', 'data-scenario') ?? '{}'));
+  const big = cli(await change(page, () => page.selectOption('#tl-detail', '200000')));
   assert.ok(big.events.id.length > 100_000, `${big.events.id.length} events drawn`);
   assert.match(await page.textContent('#tl-note') ?? '', new RegExp(`^Showing ${big.events.id.length.toLocaleString('en')} events`));
   const stepMs = await page.evaluate(async () => {
@@ -316,13 +304,8 @@ test('pin and compare configurations side by side; pins survive the link', async
   await ready(page);
   await page.click('#pin');
   const first = JSON.parse(await page.getAttribute('#app', 'data-scenario') ?? '{}');
-  await page.selectOption('#c-trigger-mode', 'job');
-  await page.waitForFunction((prev) => document.getElementById('app')?.dataset.scenario !== prev, JSON.stringify(first));
-  await ready(page);
-  await page.waitForTimeout(200);
-  await ready(page);
+  const second = await change(page, () => page.selectOption('#c-trigger-mode', 'job'));
   await page.click('#pin');
-  const second = JSON.parse(await page.getAttribute('#app', 'data-scenario') ?? '{}');
   assert.equal(second.trigger.kind, 'scheduled');
   assert.equal(await page.textContent('#pin-count'), '2');
   await page.click('#tab-compare');
