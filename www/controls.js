@@ -8,10 +8,11 @@ import { duration } from './format.js';
 /**
  * @typedef {object} ControlSpec
  * @property {string} path dotted path in the scenario (or 'trigger.mode' / 'trigger.every')
- * @property {'log' | 'linear' | 'select' | 'check'} kind
+ * @property {'log' | 'linear' | 'select' | 'check' | 'number'} kind  'number': a typed price
+ *   override; empty = the preset's (null in the scenario)
  * @property {number} [min] @property {number} [max] @property {number} [step]
  * @property {(string | number)[]} [options]
- * @property {'s' | 'min' | 'count' | 'rate'} [unit]
+ * @property {'s' | 'min' | 'count' | 'rate' | 'usd'} [unit]
  * @property {string} group
  */
 
@@ -31,11 +32,17 @@ export const CONTROLS = [
   { path: 'query.watermark_delay_s', kind: 'log', min: 1, max: 7200, unit: 's', group: 'query' },
   { path: 'engine.shuffle_partitions', kind: 'log', min: 1, max: 400, unit: 'count', group: 'query' },
   { path: 'sink.format', kind: 'select', options: ['parquet', 'delta', 'iceberg'], group: 'sink' },
+  { path: 'sink.partition_by', kind: 'check', group: 'sink' },
   { path: 'sink.delta.optimize_write', kind: 'check', group: 'sink' },
   { path: 'sink.delta.auto_compact', kind: 'check', group: 'sink' },
   { path: 'cost.storage.preset', kind: 'select', options: ['s3_standard', 's3_standard_ia', 'adls_hot', 'adls_cool', 'gcs_standard'], group: 'prices' },
   { path: 'cost.compute.preset', kind: 'select', options: ['databricks_jobs_aws', 'databricks_all_purpose_aws', 'databricks_serverless_aws', 'emr_aws', 'ec2_aws'], group: 'prices' },
   { path: 'cost.compute.nodes', kind: 'log', min: 1, max: 64, unit: 'count', group: 'prices' },
+  { path: 'cost.storage.write_per_1k', kind: 'number', min: 0, step: 0.0001, unit: 'usd', group: 'prices' },
+  { path: 'cost.storage.read_per_1k', kind: 'number', min: 0, step: 0.0001, unit: 'usd', group: 'prices' },
+  { path: 'cost.storage.per_gb_month', kind: 'number', min: 0, step: 0.001, unit: 'usd', group: 'prices' },
+  { path: 'cost.compute.vm_per_h', kind: 'number', min: 0, step: 0.001, unit: 'usd', group: 'prices' },
+  { path: 'cost.compute.dbu_price', kind: 'number', min: 0, step: 0.01, unit: 'usd', group: 'prices' },
   { path: 'cost.reader.every_min', kind: 'log', min: 1, max: 1440, unit: 'min', group: 'prices' },
   { path: 'cost.reader.lookback_h', kind: 'select', options: [1, 6, 24, 168], group: 'prices' },
   { path: 'seed', kind: 'linear', min: 0, max: 999, step: 1, unit: 'count', group: 'workload' },
@@ -99,6 +106,7 @@ export function controlValue(sc, path) {
   if (path === 'workload.key_skew') return sc.workload.key_skew ?? 0;
   if (path === 'cost.reader.every_min') return sc.cost.reader?.every_min ?? 5;
   if (path === 'cost.reader.lookback_h') return sc.cost.reader?.lookback_h ?? 24;
+  if (path === 'sink.partition_by') return (sc.sink?.partition_by ?? []).length > 0;
   return getPath(sc, path);
 }
 
@@ -126,6 +134,10 @@ export function applyControl(sc, path, v) {
     sc.workload.lateness = latenessOf(kind, m);
     return;
   }
+  if (path === 'sink.partition_by') {
+    if (sc.sink) sc.sink.partition_by = v ? ['key'] : [];
+    return;
+  }
   setPath(sc, path, v);
 }
 
@@ -133,6 +145,7 @@ export function applyControl(sc, path, v) {
 function shown(c, v, lang) {
   if (c.kind === 'check') return '';
   if (c.kind === 'select') return '';
+  if (c.kind === 'number') return v == null ? t(lang, 'preset') : `$${Number(v)}`;
   if (c.unit === 's') return duration(Number(v), lang);
   if (c.unit === 'min') return duration(Number(v) * 60, lang);
   if (c.unit === 'rate') return `${Number(v).toLocaleString(lang)}/s`;
@@ -182,6 +195,15 @@ export function renderControls(root, lang, sc, onChange) {
       }
       sel.value = String(v);
       input = sel;
+    } else if (c.kind === 'number') {
+      const n = document.createElement('input');
+      n.type = 'number';
+      n.inputMode = 'decimal';
+      n.min = String(c.min ?? '');
+      n.step = String(c.step ?? 'any');
+      n.placeholder = t(lang, 'preset');
+      n.value = v == null ? '' : String(v);
+      input = n;
     } else if (c.kind === 'check') {
       const cb = document.createElement('input');
       cb.type = 'checkbox';
@@ -218,6 +240,8 @@ export function renderControls(root, lang, sc, onChange) {
         const o = (c.options ?? []).find((x) => String(x) === input.value);
         return o ?? input.value;
       }
+      // An emptied price override falls back to the preset's price.
+      if (c.kind === 'number') return input.value.trim() === '' ? null : Number(input.value);
       return c.kind === 'log' ? fromPos(c, Number(input.value)) : Number(input.value);
     };
     input.addEventListener('input', () => {

@@ -213,6 +213,41 @@ test('an invalid scenario shows the core\'s message next to its field', async ()
   assert.deepEqual(problems, []);
 });
 
+test('price overrides and partitionBy change the bill and the files as the CLI says; a bad price is shown at its field', async () => {
+  const { page, problems } = browser;
+  await page.goto('about:blank');
+  await page.goto(new URL('?lang=en', server.base).href);
+  await ready(page);
+  const usd0 = await metric(page, 'usdTotal');
+  // Ten times S3's PUT price: the sink and checkpoint requests cost more.
+  let scenario = await change(page, () => page.fill('#c-cost-storage-write_per_1k', '0.05'));
+  assert.equal(scenario.cost.storage.write_per_1k, 0.05);
+  let r = cli(scenario);
+  assert.equal(await page.textContent('[data-metric="usdTotal"] dd'), dollars(r.cost.usd_per_month.total));
+  assert.ok(r.cost.usd_per_month.total > usd0, `${r.cost.usd_per_month.total} > ${usd0}`);
+  // Emptied: back to the preset's price and the first bill.
+  scenario = await change(page, () => page.fill('#c-cost-storage-write_per_1k', ''));
+  assert.equal(scenario.cost.storage.write_per_1k ?? null, null);
+  assert.equal(await metric(page, 'usdTotal'), usd0);
+  // partitionBy(key): a file per (task, key) instead of one per task.
+  const files0 = await metric(page, 'dataFiles');
+  scenario = await change(page, () => page.check('#c-sink-partition_by'));
+  assert.deepEqual(scenario.sink.partition_by, ['key']);
+  r = cli(scenario);
+  assert.equal(await metric(page, 'dataFiles'), r.cost.storage.data_files_written);
+  assert.ok(r.cost.storage.data_files_written > files0, 'more files with partitionBy');
+  await page.uncheck('#c-sink-partition_by');
+  // A negative price: the core's message, next to the field.
+  await page.fill('#c-cost-compute-vm_per_h', '-1');
+  await page.waitForSelector('#app[data-state="invalid"]');
+  assert.match(await page.textContent('.control[data-path="cost.compute.vm_per_h"] .field-error') ?? '',
+    /^cost\.compute\.vm_per_h: /);
+  await page.fill('#c-cost-compute-vm_per_h', '');
+  await ready(page);
+  assert.equal(await page.getAttribute('#app', 'data-state'), 'ready');
+  assert.deepEqual(problems, []);
+});
+
 test('the sweep shows progress, can be cancelled, and answers the SLA question', async () => {
   const { page, problems } = browser;
   await page.goto(new URL('?lang=en', server.base).href);
