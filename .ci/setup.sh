@@ -56,6 +56,15 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$sum" ]; then
   echo "$sum" > "$stamp"
 fi
 
+# 3b. The real datasets from the npm package vega-datasets (datasets/README.md): copied
+#     into datasets/vega/ (git-ignored), checked against the package's own sha1 list.
+mkdir -p datasets/vega
+for f in earthquakes.json flights-200k.arrow; do
+  if ! cmp -s "node_modules/vega-datasets/data/$f" "datasets/vega/$f"; then
+    cp "node_modules/vega-datasets/data/$f" "datasets/vega/$f"
+  fi
+done
+
 # 4. A real browser for the end-to-end tests: Debian's Chromium (the npm packages that
 #    download their own browser cannot here).
 #    Plus a Korean font, so that screenshots of the Korean UI show Hangul, not boxes.

@@ -575,6 +575,7 @@ impl<'a> Sim<'a> {
             batches: self.cols,
             events: self.detail,
             latency_histogram: hist,
+            data: self.sc.data.as_deref().cloned(),
         }
     }
 }

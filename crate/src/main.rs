@@ -12,7 +12,14 @@ const USAGE: &str = "usage:
   pipeline-sim sweep SCENARIO.json [--format table|json] run the scenario under the standard triggers
                                                          (streams of 1 s … 1 h, jobs every 15 min … 1 d)
                                                          and compare files, requests, $/month, latency
-  pipeline-sim default-scenario                          print a scenario with every default";
+  pipeline-sim export SCENARIO.json --table batches|events --format arrow|csv --out FILE
+                                                         write a report table as Arrow IPC or CSV
+  pipeline-sim data SCENARIO.json                        load workload.data's file only: rows, bad rows
+                                                         (first reasons), lateness p50/p99, time range
+  pipeline-sim default-scenario                          print a scenario with every default
+
+A scenario's workload.data.file (and join.file) is read from the working directory, or
+else from the scenario's folder or a folder above it.";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -35,8 +42,7 @@ fn run(args: &[String]) -> Result<String, String> {
                 .get(1)
                 .ok_or_else(|| format!("run needs a scenario file\n{USAGE}"))?;
             let format = format_option(&args[2..], &["json", "table", "digest"])?;
-            let text = read_input(path)?;
-            let report = pipeline_sim::run_json(&text).map_err(|e| format!("{path}: {e}"))?;
+            let report = simulate_file(path)?;
             Ok(match format {
                 "table" => table(&report),
                 "digest" => report.digest(),
@@ -77,15 +83,44 @@ fn run(args: &[String]) -> Result<String, String> {
                 .get(1)
                 .ok_or_else(|| format!("sweep needs a scenario file\n{USAGE}"))?;
             let format = format_option(&args[2..], &["table", "json"])?;
-            let text = read_input(path)?;
-            let base: pipeline_sim::ScenarioSpec = serde_json::from_str(&text)
-                .map_err(|e| format!("{path}: the scenario is not valid JSON for this format: {e}"))?;
-            let rows = pipeline_sim::sweep::sweep(&base, &pipeline_sim::sweep::standard_triggers())
-                .map_err(|e| format!("{path}: {e}"))?;
+            let base = read_spec(path)?;
+            let data = load_data(&base, path)?;
+            let rows =
+                pipeline_sim::sweep::sweep(&base, &pipeline_sim::sweep::standard_triggers(), data.as_ref())
+                    .map_err(|e| format!("{path}: {e}"))?;
             Ok(match format {
                 "json" => serde_json::to_string_pretty(&rows).map_err(|e| e.to_string())?,
                 _ => sweep_table(&rows),
             })
+        }
+        Some("export") => {
+            let path = args
+                .get(1)
+                .ok_or_else(|| format!("export needs a scenario file\n{USAGE}"))?;
+            let opts = options(&args[2..], &["--table", "--format", "--out"])?;
+            let table = opts
+                .get("--table")
+                .and_then(|t| pipeline_sim::export::Table::parse(t))
+                .ok_or_else(|| format!("export needs --table batches or --table events\n{USAGE}"))?;
+            let out = opts
+                .get("--out")
+                .ok_or_else(|| format!("export needs --out FILE\n{USAGE}"))?;
+            let bytes = match opts.get("--format").copied() {
+                Some("arrow") => pipeline_sim::export::arrow_ipc(&simulate_file(path)?, table),
+                Some("csv") => pipeline_sim::export::csv(&simulate_file(path)?, table).into_bytes(),
+                _ => return Err(format!("export needs --format arrow or --format csv\n{USAGE}")),
+            };
+            std::fs::write(out, &bytes).map_err(|e| format!("{out}: {e}"))?;
+            Ok(format!("{out}: {} bytes", bytes.len()))
+        }
+        Some("data") => {
+            let path = args
+                .get(1)
+                .ok_or_else(|| format!("data needs a scenario file\n{USAGE}"))?;
+            let spec = read_spec(path)?;
+            let loaded = load_data(&spec, path)?
+                .ok_or_else(|| format!("{path}: the scenario has no workload.data"))?;
+            serde_json::to_string_pretty(&loaded.stats).map_err(|e| e.to_string())
         }
         Some("default-scenario") => {
             let spec = pipeline_sim::ScenarioSpec {
@@ -106,6 +141,87 @@ fn format_option<'a>(opts: &'a [String], allowed: &[&'a str]) -> Result<&'a str,
         [flag, f] if flag == "--format" && allowed.contains(&f.as_str()) => Ok(f.as_str()),
         _ => Err(format!("unknown options {opts:?}\n{USAGE}")),
     }
+}
+
+/// `--name value` pairs among `allowed`, each at most once.
+fn options<'a>(
+    opts: &'a [String],
+    allowed: &[&'a str],
+) -> Result<std::collections::BTreeMap<&'a str, &'a str>, String> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut it = opts.iter();
+    while let Some(flag) = it.next() {
+        let name = allowed
+            .iter()
+            .find(|a| **a == flag.as_str())
+            .ok_or_else(|| format!("unknown option {flag}\n{USAGE}"))?;
+        let v = it
+            .next()
+            .ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))?;
+        if out.insert(*name, v.as_str()).is_some() {
+            return Err(format!("{flag} given twice"));
+        }
+    }
+    Ok(out)
+}
+
+fn read_spec(path: &str) -> Result<pipeline_sim::ScenarioSpec, String> {
+    let text = read_input(path)?;
+    serde_json::from_str(&text)
+        .map_err(|e| format!("{path}: the scenario is not valid JSON for this format: {e}"))
+}
+
+/// Reads a scenario and its data, and simulates it.
+fn simulate_file(path: &str) -> Result<Report, String> {
+    let spec = read_spec(path)?;
+    let data = load_data(&spec, path)?;
+    let sc = spec
+        .validate_with(data.as_ref())
+        .map_err(|e| format!("{path}: {e}"))?;
+    Ok(pipeline_sim::engine::simulate(&sc))
+}
+
+/// `workload.data`'s file (and its join table), read and loaded; None without one.
+fn load_data(
+    spec: &pipeline_sim::ScenarioSpec,
+    scenario_path: &str,
+) -> Result<Option<pipeline_sim::loader::Loaded>, String> {
+    let Some(d) = &spec.workload.data else {
+        return Ok(None);
+    };
+    let find = |file: &str| -> Result<Vec<u8>, String> {
+        // The working directory first, then the scenario's folder and each folder above it
+        // (so a scenario in datasets/scenarios/ finds datasets/vega/… from anywhere).
+        let mut chosen = std::path::PathBuf::from(file);
+        if !chosen.exists() {
+            let dir = std::path::Path::new(scenario_path).parent();
+            if let Some(found) = dir
+                .into_iter()
+                .flat_map(|d| d.ancestors())
+                .map(|a| a.join(file))
+                .find(|p| p.exists())
+            {
+                chosen = found;
+            }
+        }
+        let meta = std::fs::metadata(&chosen).map_err(|e| format!("workload.data: {file}: {e}"))?;
+        if meta.len() > pipeline_sim::loader::MAX_FILE_BYTES as u64 {
+            return Err(format!(
+                "workload.data: {file} is {:.1} MiB; at most {} MiB load (split or sample the file first)",
+                meta.len() as f64 / 1048576.0,
+                pipeline_sim::loader::MAX_FILE_BYTES >> 20
+            ));
+        }
+        std::fs::read(&chosen).map_err(|e| format!("workload.data: {file}: {e}"))
+    };
+    let bytes = find(&d.file)?;
+    let table = match &d.join {
+        Some(j) => Some(find(&j.file)?),
+        None => None,
+    };
+    pipeline_sim::loader::load(&bytes, table.as_deref(), d)
+        .map(Some)
+        .map_err(|e| format!("{scenario_path}: {e}"))
 }
 
 fn read_input(path: &str) -> Result<String, String> {

@@ -159,6 +159,9 @@ pub struct Report {
     pub batches: BatchColumns,
     pub events: EventColumns,
     pub latency_histogram: HistogramColumns,
+    /// With `workload.data`: what the load read, dropped and made.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<crate::loader::LoadStats>,
 }
 
 impl Report {

@@ -132,6 +132,8 @@ pub struct Scenario {
     pub source: SourceSpec,
     /// Per-event rows the report keeps (about).
     pub detail_events: u64,
+    /// What `workload.data`'s load read and dropped (copied into the report).
+    pub data: Option<std::sync::Arc<crate::loader::LoadStats>>,
     /// µs per batch.
     pub overhead: i64,
     /// µs per row (fractional).
@@ -148,6 +150,11 @@ impl ScenarioSpec {
     }
 
     pub fn validate(&self) -> Result<Scenario, InputError> {
+        self.validate_with(None)
+    }
+
+    /// Validates with `workload.data`'s file already read (`loader::load`).
+    pub fn validate_with(&self, data: Option<&crate::loader::Loaded>) -> Result<Scenario, InputError> {
         if self.version != SCENARIO_VERSION {
             return Err(InputError::new(
                 "version",
@@ -221,7 +228,8 @@ impl ScenarioSpec {
         }
         Ok(Scenario {
             seed,
-            workload: self.workload.validate("workload")?,
+            workload: self.workload.validate("workload", data)?,
+            data: data.map(|d| std::sync::Arc::new(d.stats.clone())),
             trigger,
             query,
             engine: self.engine,

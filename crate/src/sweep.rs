@@ -64,8 +64,12 @@ pub struct SweepRow {
     pub reader_query_s_mean: f64,
 }
 
-/// Runs `base` once per trigger.
-pub fn sweep(base: &ScenarioSpec, triggers: &[(String, TriggerSpec)]) -> Result<Vec<SweepRow>, InputError> {
+/// Runs `base` once per trigger; `data` is `workload.data`'s file, loaded once.
+pub fn sweep(
+    base: &ScenarioSpec,
+    triggers: &[(String, TriggerSpec)],
+    data: Option<&crate::loader::Loaded>,
+) -> Result<Vec<SweepRow>, InputError> {
     triggers
         .iter()
         .map(|(label, t)| {
@@ -73,7 +77,7 @@ pub fn sweep(base: &ScenarioSpec, triggers: &[(String, TriggerSpec)]) -> Result<
                 trigger: *t,
                 ..base.clone()
             };
-            let sc = spec.validate()?;
+            let sc = spec.validate_with(data)?;
             let r = crate::engine::simulate(&sc);
             let c = &r.cost;
             let per_day = 86_400.0 / c.horizon_s.max(1e-9);
@@ -110,7 +114,7 @@ mod tests {
         )
         .unwrap();
         let t = |s: f64| (format!("{s}"), TriggerSpec::ProcessingTime { interval_s: s });
-        let rows = sweep(&base, &[t(10.0), t(60.0), t(600.0)]).unwrap();
+        let rows = sweep(&base, &[t(10.0), t(60.0), t(600.0)], None).unwrap();
         for w in rows.windows(2) {
             assert!(w[0].data_files_per_day > w[1].data_files_per_day, "{w:?}");
             assert!(w[0].requests_per_day > w[1].requests_per_day);

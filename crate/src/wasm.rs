@@ -14,20 +14,71 @@ pub struct Run {
 
 /// Validates and simulates a JSON scenario. A bad scenario throws an `Error` whose
 /// message names the field, e.g. `trigger.interval_s: must be greater than 0, got 0`.
+/// A scenario with `workload.data` runs through [`Data::simulate`] instead.
 #[wasm_bindgen]
 pub fn simulate(scenario_json: &str) -> Result<Run, JsError> {
-    let sc = validated(scenario_json)?;
+    let sc = validated(scenario_json, None)?;
     Ok(Run {
         report: crate::engine::simulate(&sc),
     })
+}
+
+/// A loaded data file, held on the wasm side and reused by every run of a mapping.
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct Data {
+    loaded: crate::loader::Loaded,
+}
+
+/// Reads a file's bytes (and its join table's) with a `workload.data` spec (JSON). A
+/// file that cannot be read, or gives no event, throws an `Error` naming
+/// `workload.data`; bad rows are counted in `statsJson()`.
+#[wasm_bindgen(js_name = loadData)]
+pub fn load_data(bytes: &[u8], join_table: Option<Vec<u8>>, spec_json: &str) -> Result<Data, JsError> {
+    let spec: crate::loader::DataSpec = serde_json::from_str(spec_json)
+        .map_err(|e| JsError::new(&format!("workload.data: not a valid data mapping: {e}")))?;
+    let loaded =
+        crate::loader::load(bytes, join_table.as_deref(), &spec).map_err(|e| JsError::new(&e.to_string()))?;
+    Ok(Data { loaded })
+}
+
+#[wasm_bindgen]
+impl Data {
+    /// What the load read and dropped, as JSON (`loader::LoadStats`).
+    #[wasm_bindgen(js_name = statsJson)]
+    pub fn stats_json(&self) -> String {
+        serde_json::to_string(&self.loaded.stats).expect("stats always serialize")
+    }
+
+    /// Simulates a scenario whose `workload.data` is this file with this mapping.
+    pub fn simulate(&self, scenario_json: &str) -> Result<Run, JsError> {
+        let sc = validated(scenario_json, Some(self))?;
+        Ok(Run {
+            report: crate::engine::simulate(&sc),
+        })
+    }
+
+    /// [`Data::simulate`] with progress, as [`simulate_with_progress`].
+    #[wasm_bindgen(js_name = simulateWithProgress)]
+    pub fn simulate_with_progress(
+        &self,
+        scenario_json: &str,
+        on_progress: &ProgressCallback,
+    ) -> Result<Run, JsError> {
+        run_with_progress(scenario_json, Some(self), on_progress)
+    }
 }
 
 /// Rows one batch may hold in wasm's 4 GiB (about 80 B a row, with room to spare).
 const WASM_MAX_BATCH_ROWS: f64 = 25e6;
 
 /// The scenario, validated, and refused if one batch would not fit in wasm memory.
-fn validated(scenario_json: &str) -> Result<crate::Scenario, JsError> {
-    let sc = crate::ScenarioSpec::from_json(scenario_json).map_err(|e| JsError::new(&e.to_string()))?;
+fn validated(scenario_json: &str, data: Option<&Data>) -> Result<crate::Scenario, JsError> {
+    let spec: crate::ScenarioSpec = serde_json::from_str(scenario_json)
+        .map_err(|e| JsError::new(&format!("the scenario is not valid JSON for this format: {e}")))?;
+    let sc = spec
+        .validate_with(data.map(|d| &d.loaded))
+        .map_err(|e| JsError::new(&e.to_string()))?;
     sc.check_batch_memory(WASM_MAX_BATCH_ROWS)
         .map_err(|e| JsError::new(&e.to_string()))?;
     Ok(sc)
@@ -44,10 +95,23 @@ extern "C" {
 /// [`simulate`], calling `onProgress(fraction)` about every 1 % of the events.
 #[wasm_bindgen(js_name = simulateWithProgress)]
 pub fn simulate_with_progress(scenario_json: &str, on_progress: &ProgressCallback) -> Result<Run, JsError> {
-    let sc = validated(scenario_json)?;
+    run_with_progress(scenario_json, None, on_progress)
+}
+
+fn run_with_progress(
+    scenario_json: &str,
+    data: Option<&Data>,
+    on_progress: &ProgressCallback,
+) -> Result<Run, JsError> {
+    let sc = validated(scenario_json, data)?;
     let report =
         crate::engine::simulate_with_progress(&sc, &mut |f| on_progress.call_with(&JsValue::UNDEFINED, f));
     Ok(Run { report })
+}
+
+fn export_table(name: &str) -> Result<crate::export::Table, JsError> {
+    crate::export::Table::parse(name)
+        .ok_or_else(|| JsError::new(&format!("no table '{name}': batches or events")))
 }
 
 /// The scenario with every default filled in (seed 42), as JSON.
@@ -66,6 +130,27 @@ impl Run {
     #[wasm_bindgen(js_name = summaryJson)]
     pub fn summary_json(&self) -> String {
         serde_json::to_string(&self.report.summary).expect("a summary always serializes")
+    }
+
+    /// With `workload.data`: the load's stats as JSON; undefined otherwise.
+    #[wasm_bindgen(js_name = dataJson)]
+    pub fn data_json(&self) -> Option<String> {
+        self.report
+            .data
+            .as_ref()
+            .map(|d| serde_json::to_string(d).expect("stats always serialize"))
+    }
+
+    /// A report table (`batches` or `events`) as an Arrow IPC file.
+    #[wasm_bindgen(js_name = tableArrow)]
+    pub fn table_arrow(&self, table: &str) -> Result<Vec<u8>, JsError> {
+        Ok(crate::export::arrow_ipc(&self.report, export_table(table)?))
+    }
+
+    /// A report table (`batches` or `events`) as CSV.
+    #[wasm_bindgen(js_name = tableCsv)]
+    pub fn table_csv(&self, table: &str) -> Result<String, JsError> {
+        Ok(crate::export::csv(&self.report, export_table(table)?))
     }
 
     /// Hash of the whole report (see `Report::digest`): equal to the CLI's

@@ -145,6 +145,10 @@ pub struct WorkloadSpec {
     /// events without an arrival). Ids are assigned 0, 1, … in event-time order.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<ExplicitEvent>>,
+    /// Events from a file (CSV, JSON, an access log, Arrow IPC) through a column mapping
+    /// (`loader`); like `events`, it replaces the generator.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<crate::loader::DataSpec>,
     /// First event time, RFC 3339. Default `2024-01-01T00:00:00Z`.
     pub start: String,
     /// Length of the stretch of event time generated, s. Default 600.
@@ -171,6 +175,7 @@ impl Default for WorkloadSpec {
     fn default() -> Self {
         Self {
             events: None,
+            data: None,
             start: "2024-01-01T00:00:00Z".into(),
             duration_s: 600.0,
             rate_per_s: 50.0,
@@ -217,7 +222,7 @@ pub struct Workload {
 }
 
 /// An explicit event as validated: (key index, event time, arrival if given, value).
-type GivenEvent = (u32, Micros, Option<Micros>, i64);
+pub type GivenEvent = (u32, Micros, Option<Micros>, i64);
 
 #[derive(Debug, Clone, Copy)]
 enum Shape {
@@ -238,7 +243,12 @@ enum Shape {
 const DAY: Micros = 86_400_000_000;
 
 impl WorkloadSpec {
-    pub fn validate(&self, field: &str) -> Result<Workload, InputError> {
+    /// Validates the workload; `loaded` is `data`'s file, read by [`crate::loader::load`].
+    pub fn validate(
+        &self,
+        field: &str,
+        loaded: Option<&crate::loader::Loaded>,
+    ) -> Result<Workload, InputError> {
         let f = |n: &str| format!("{field}.{n}");
         let start = parse_rfc3339(&self.start).ok_or_else(|| {
             InputError::new(
@@ -351,12 +361,37 @@ impl WorkloadSpec {
                 ));
             }
         }
-        let (explicit, key_names) = match &self.events {
-            None => (None, None),
-            Some(events) => {
+        let mut row_bytes = self.row_bytes;
+        let (explicit, key_names) = match (&self.events, &self.data) {
+            (Some(_), Some(_)) => {
+                return Err(InputError::new(f("data"), "give events or data, not both"));
+            }
+            (Some(events), None) => {
                 let (e, k) = explicit_events(events, &f("events"))?;
                 (Some(e), Some(k))
             }
+            (None, Some(d)) => {
+                let l = loaded.ok_or_else(|| {
+                    InputError::new(
+                        f("data"),
+                        format!("the file '{}' was not given to the simulator", d.file),
+                    )
+                })?;
+                if l.spec != *d {
+                    return Err(InputError::new(
+                        f("data"),
+                        format!(
+                            "the file '{}' was loaded with another mapping; load it again",
+                            d.file
+                        ),
+                    ));
+                }
+                if let Some(m) = l.stats.mean_size_bytes {
+                    row_bytes = (m.round() as u32).max(1);
+                }
+                (Some(l.events.clone()), Some(l.key_names.clone()))
+            }
+            (None, None) => (None, None),
         };
         let (start, duration_s) = match &explicit {
             Some(e) if !e.is_empty() => {
@@ -392,7 +427,7 @@ impl WorkloadSpec {
             idle: merged,
             keys: self.keys,
             zipf_cdf,
-            row_bytes: self.row_bytes,
+            row_bytes,
             lateness: self.lateness,
             offline: self.offline,
             explicit,
@@ -746,12 +781,12 @@ mod tests {
     }
 
     fn events(s: &WorkloadSpec, seed: u64) -> Vec<Event> {
-        EventStream::new(s.validate("workload").unwrap(), seed).collect()
+        EventStream::new(s.validate("workload", None).unwrap(), seed).collect()
     }
 
     #[test]
     fn arrival_order_and_seeded() {
-        let w = spec().validate("workload").unwrap();
+        let w = spec().validate("workload", None).unwrap();
         let a = events(&spec(), 7);
         assert_eq!(a, events(&spec(), 7));
         assert_ne!(a, events(&spec(), 8));
@@ -795,7 +830,7 @@ mod tests {
             lateness: Lateness::None,
             ..spec()
         };
-        let w = s.validate("w").unwrap();
+        let w = s.validate("w", None).unwrap();
         let ev = events(&s, 3);
         for e in &ev {
             let off = (e.event_time - w.start) / 1_000_000;
@@ -874,7 +909,7 @@ mod tests {
             {"key": "b", "event_time": "2024-01-01T00:00:07Z"}
         ], "lateness": {"kind": "fixed", "s": 2}}"#;
         let s: WorkloadSpec = serde_json::from_str(json).unwrap();
-        let w = s.validate("workload").unwrap();
+        let w = s.validate("workload", None).unwrap();
         assert_eq!(
             w.key_names.as_deref().map(|k| k.to_vec()),
             Some(vec!["b".to_string(), "a".to_string()])
@@ -899,14 +934,14 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            bad.validate("workload").unwrap_err().field,
+            bad.validate("workload", None).unwrap_err().field,
             "workload.events[0].arrival"
         );
     }
 
     #[test]
     fn validation_names_fields() {
-        let bad = |s: WorkloadSpec| s.validate("workload").unwrap_err().field;
+        let bad = |s: WorkloadSpec| s.validate("workload", None).unwrap_err().field;
         assert_eq!(
             bad(WorkloadSpec {
                 rate_per_s: -3.0,
@@ -974,7 +1009,7 @@ mod tests {
             duration_s: 86400.0,
             ..spec()
         }
-        .validate("workload")
+        .validate("workload", None)
         .unwrap_err();
         assert!(e.message.contains("limit"));
     }

@@ -1,0 +1,209 @@
+//! The report's tables out: per-batch and per-event columns as Arrow IPC (file format,
+//! `ARROW1`) or CSV, for pandas, DuckDB, Polars or a spreadsheet. Column names, order and
+//! values are the JSON report's (`docs/scenario.md`): times are Int64 µs since the epoch,
+//! and `i64::MIN` marks "none" (a batch without a watermark, nothing visible yet).
+
+use crate::report::Report;
+use arrow_array::{ArrayRef, Int64Array, RecordBatch, UInt8Array, UInt64Array};
+use arrow_schema::{DataType, Field, Schema};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Which table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Table {
+    Batches,
+    Events,
+}
+
+impl Table {
+    pub fn parse(s: &str) -> Option<Table> {
+        match s {
+            "batches" => Some(Table::Batches),
+            "events" => Some(Table::Events),
+            _ => None,
+        }
+    }
+}
+
+enum Col<'a> {
+    U64(&'a [u64]),
+    I64(&'a [i64]),
+    U8(&'a [u8]),
+}
+
+fn columns(r: &Report, t: Table) -> Vec<(&'static str, Col<'_>)> {
+    match t {
+        Table::Batches => {
+            let b = &r.batches;
+            vec![
+                ("id", Col::U64(&b.id)),
+                ("start_us", Col::I64(&b.start_us)),
+                ("end_us", Col::I64(&b.end_us)),
+                ("input_rows", Col::U64(&b.input_rows)),
+                ("watermark_us", Col::I64(&b.watermark_us)),
+                ("dropped_late", Col::U64(&b.dropped_late)),
+                ("state_rows_total", Col::U64(&b.state_rows_total)),
+                ("state_rows_updated", Col::U64(&b.state_rows_updated)),
+                ("state_rows_removed", Col::U64(&b.state_rows_removed)),
+                ("output_rows", Col::U64(&b.output_rows)),
+                ("backlog_rows", Col::U64(&b.backlog_rows)),
+                ("data_files", Col::U64(&b.data_files)),
+                ("empty_files", Col::U64(&b.empty_files)),
+                ("data_bytes", Col::U64(&b.data_bytes)),
+                ("newest_visible_us", Col::I64(&b.newest_visible_us)),
+            ]
+        }
+        Table::Events => {
+            let e = &r.events;
+            vec![
+                ("id", Col::U64(&e.id)),
+                ("event_time_us", Col::I64(&e.event_time_us)),
+                ("arrival_us", Col::I64(&e.arrival_us)),
+                ("batch", Col::I64(&e.batch)),
+                ("fate", Col::U8(&e.fate)),
+                ("late_watermark_us", Col::I64(&e.late_watermark_us)),
+                ("visible_us", Col::I64(&e.visible_us)),
+            ]
+        }
+    }
+}
+
+/// The table as an Arrow IPC file (one record batch). Schema metadata says what the
+/// table is and the units; the events table also records its sampling stride.
+pub fn arrow_ipc(r: &Report, t: Table) -> Vec<u8> {
+    let cols = columns(r, t);
+    let fields: Vec<Field> = cols
+        .iter()
+        .map(|(n, c)| {
+            let ty = match c {
+                Col::U64(_) => DataType::UInt64,
+                Col::I64(_) => DataType::Int64,
+                Col::U8(_) => DataType::UInt8,
+            };
+            Field::new(*n, ty, false)
+        })
+        .collect();
+    let mut meta = HashMap::new();
+    meta.insert(
+        "pipeline_sim.table".to_string(),
+        match t {
+            Table::Batches => "batches",
+            Table::Events => "events",
+        }
+        .to_string(),
+    );
+    meta.insert(
+        "pipeline_sim.units".to_string(),
+        "*_us: microseconds since 1970-01-01T00:00:00Z; -9223372036854775808 = none".to_string(),
+    );
+    if t == Table::Events {
+        meta.insert("pipeline_sim.stride".to_string(), r.events.stride.to_string());
+        meta.insert(
+            "pipeline_sim.fate".to_string(),
+            "0 on time, 1 late but counted, 2 dropped late, 3 duplicate, 4 in state at the end, 5 never processed"
+                .to_string(),
+        );
+    }
+    let schema = Arc::new(Schema::new_with_metadata(fields, meta));
+    let arrays: Vec<ArrayRef> = cols
+        .iter()
+        .map(|(_, c)| -> ArrayRef {
+            match c {
+                Col::U64(v) => Arc::new(UInt64Array::from(v.to_vec())),
+                Col::I64(v) => Arc::new(Int64Array::from(v.to_vec())),
+                Col::U8(v) => Arc::new(UInt8Array::from(v.to_vec())),
+            }
+        })
+        .collect();
+    let batch = RecordBatch::try_new(schema.clone(), arrays).expect("columns of one table have one length");
+    let mut out = Vec::new();
+    {
+        let mut w = arrow_ipc::writer::FileWriter::try_new(&mut out, &schema)
+            .expect("writing to memory does not fail");
+        w.write(&batch).expect("writing to memory does not fail");
+        w.finish().expect("writing to memory does not fail");
+    }
+    out
+}
+
+/// The table as CSV with a header row.
+pub fn csv(r: &Report, t: Table) -> String {
+    use std::fmt::Write;
+    let cols = columns(r, t);
+    let n = cols.first().map_or(0, |(_, c)| match c {
+        Col::U64(v) => v.len(),
+        Col::I64(v) => v.len(),
+        Col::U8(v) => v.len(),
+    });
+    let mut s = String::with_capacity(n * cols.len() * 8 + 256);
+    let names: Vec<&str> = cols.iter().map(|(n, _)| *n).collect();
+    s.push_str(&names.join(","));
+    s.push('\n');
+    for i in 0..n {
+        for (j, (_, c)) in cols.iter().enumerate() {
+            if j > 0 {
+                s.push(',');
+            }
+            let _ = match c {
+                Col::U64(v) => write!(s, "{}", v[i]),
+                Col::I64(v) => write!(s, "{}", v[i]),
+                Col::U8(v) => write!(s, "{}", v[i]),
+            };
+        }
+        s.push('\n');
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report() -> Report {
+        let sc = crate::ScenarioSpec::from_json(
+            r#"{"seed": 3, "workload": {"duration_s": 300, "rate_per_s": 20}}"#,
+        )
+        .expect("a valid scenario");
+        crate::engine::simulate(&sc)
+    }
+
+    #[test]
+    fn arrow_reads_back_with_the_report_values() {
+        let r = report();
+        for t in [Table::Batches, Table::Events] {
+            let bytes = arrow_ipc(&r, t);
+            assert!(bytes.starts_with(b"ARROW1"));
+            let rd =
+                arrow_ipc::reader::FileReader::try_new(std::io::Cursor::new(bytes), None).expect("readable");
+            let batches: Vec<RecordBatch> = rd.map(|b| b.expect("a batch")).collect();
+            let rows: usize = batches.iter().map(RecordBatch::num_rows).sum();
+            let want = match t {
+                Table::Batches => r.batches.id.len(),
+                Table::Events => r.events.id.len(),
+            };
+            assert_eq!(rows, want);
+            assert!(rows > 0);
+            let b = &batches[0];
+            let id = b.column_by_name("id").expect("an id column");
+            let id = id.as_any().downcast_ref::<UInt64Array>().expect("u64 ids");
+            let want_ids = match t {
+                Table::Batches => &r.batches.id,
+                Table::Events => &r.events.id,
+            };
+            assert_eq!(id.values().to_vec(), *want_ids);
+        }
+    }
+
+    #[test]
+    fn csv_has_a_header_and_a_line_a_row() {
+        let r = report();
+        let c = csv(&r, Table::Batches);
+        let lines: Vec<&str> = c.lines().collect();
+        assert_eq!(lines.len(), r.batches.id.len() + 1);
+        assert!(lines[0].starts_with("id,start_us,end_us,input_rows,watermark_us"));
+        let first: Vec<&str> = lines[1].split(',').collect();
+        assert_eq!(first[3], r.batches.input_rows[0].to_string());
+        assert_eq!(first.len(), 15);
+    }
+}
