@@ -17,3 +17,9 @@ echo "[build] www/pkg/pipeline_sim_bg.wasm: $raw bytes, $gz gzipped"
 # Charting library for the site, from npm (package-lock.json), into www/vendor/ (git-ignored).
 mkdir -p www/vendor
 cp node_modules/uplot/dist/uPlot.esm.js node_modules/uplot/dist/uPlot.min.css www/vendor/
+# The bundled datasets and their scenarios, served beside the page (www/datasets/,
+# git-ignored): the page fetches them from its own origin, never from elsewhere.
+mkdir -p www/datasets/vega www/datasets/weblog www/datasets/scenarios
+cp node_modules/vega-datasets/data/earthquakes.json node_modules/vega-datasets/data/flights-200k.arrow www/datasets/vega/
+cp datasets/weblog/access.log datasets/weblog/status_codes.csv www/datasets/weblog/
+cp datasets/scenarios/*.json www/datasets/scenarios/

@@ -71,5 +71,14 @@ done
 if [ "${1:-}" = browser ]; then
   [ -x /usr/bin/chromium ] || apt_install chromium
   [ -e /usr/share/fonts/truetype/nanum/NanumGothic.ttf ] || apt_install fonts-nanum
+  # 5. pyarrow (PyPI) in a venv of our own, for the test that reads the page's Arrow
+  #    download back as a pandas user would.
+  PYARROW_VERSION=26.0.1
+  if [ "$("$TOOLS/py/bin/python" -c 'import pyarrow; print(pyarrow.__version__)' 2>/dev/null)" != "$PYARROW_VERSION" ]; then
+    python3 -m venv --help >/dev/null 2>&1 && python3 -c 'import ensurepip' 2>/dev/null || apt_install python3-venv
+    [ -x "$TOOLS/py/bin/pip" ] || python3 -m venv "$TOOLS/py"
+    say "pip install pyarrow==$PYARROW_VERSION"
+    "$TOOLS/py/bin/pip" install --quiet --disable-pip-version-check "pyarrow==$PYARROW_VERSION"
+  fi
 fi
 exit 0

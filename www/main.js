@@ -14,6 +14,8 @@ import { sweepPoints, renderSweep } from './sweep-panel.js';
 import { renderTimeline } from './timeline-panel.js';
 import { renderCompare, MAX_PINS } from './compare-panel.js';
 import { duration, int } from './format.js';
+import { initDataPanel } from './data-panel.js';
+import { initExport } from './export-panel.js';
 
 /** @typedef {import('./i18n.js').Lang} Lang */
 
@@ -70,6 +72,7 @@ async function rerun() {
         $('run-note').textContent = '';
         showFieldError($('control-list'), null);
         $('general-error').textContent = '';
+        $('data-problem').textContent = '';
         drawRun();
         app.dataset.state = 'ready';
       } catch (err) {
@@ -80,7 +83,8 @@ async function rerun() {
           app.dataset.state = 'cancelled';
           continue;
         }
-        if (!showFieldError($('control-list'), message)) $('general-error').textContent = message;
+        if (message.startsWith('workload.data')) $('data-problem').textContent = message;
+        else if (!showFieldError($('control-list'), message)) $('general-error').textContent = message;
         app.dataset.ran = JSON.stringify(state.scenario);
         app.dataset.state = 'invalid';
       }
@@ -117,6 +121,7 @@ function drawRun() {
   if (!last) return;
   const r = last;
   drawStrip();
+  dataPanel.showStats(r.data, r.loadMs);
   renderSummary(lang, lastScenario ?? state.scenario, r.summary, r.ms);
   renderCost(lang, r.cost);
   renderCostBars($('cost-bars'), lang, r.cost.usd_per_month);
@@ -135,6 +140,7 @@ function drawRun() {
     { label: t(lang, 'sBacklog'), values: r.batchBacklogRows, scale: 'y2' },
   ], { y: t(lang, 'sState'), y2: t(lang, 'sBacklog') });
   renderBatchTable(lang, r);
+  $('export').hidden = false;
 }
 
 function drawControls() {
@@ -229,6 +235,22 @@ async function runSweep() {
   }
 }
 
+const dataPanel = initDataPanel({
+  lang: () => lang,
+  scenario: () => state.scenario,
+  addFile: (name, bytes) => sim.addFile(name, bytes),
+  changed: () => {
+    saveUrl();
+    drawControls();
+    scheduleRun();
+  },
+});
+initExport({
+  lang: () => lang,
+  scenario: () => lastScenario ?? state.scenario,
+  exportTable: (sc, table, format) => sim.exportTable(sc, table, format),
+});
+
 langSelect.value = lang;
 langSelect.addEventListener('change', () => {
   lang = langSelect.value === 'ko' ? 'ko' : 'en';
@@ -237,6 +259,7 @@ langSelect.addEventListener('change', () => {
   history.replaceState(null, '', url);
   applyStatic(lang);
   drawControls();
+  dataPanel.render();
   redrawView();
 });
 // A link pasted into the address bar (or edited by hand) replaces the state.
@@ -249,6 +272,7 @@ window.addEventListener('hashchange', () => {
   /** @type {HTMLInputElement} */ ($('sla')).value = String(state.slaMin);
   detail.value = String(state.scenario.report?.detail_events ?? 20000);
   drawControls();
+  dataPanel.render();
   showView();
   saveUrl();
   scheduleRun();

@@ -6,6 +6,8 @@
  * @property {any} summary the report's summary (docs/scenario.md)
  * @property {any} cost the cost report without its bulk columns (docs/model.md)
  * @property {number} ms wasm run time
+ * @property {any} data with `workload.data`: what the load read and dropped (`LoadStats`); else null
+ * @property {number | null} loadMs ms the data's load took in the worker (once)
  * @property {string} digest
  * @property {Float64Array} batchStartUs
  * @property {Float64Array} batchEndUs
@@ -48,12 +50,17 @@
 /**
  * @param {import('./pkg/pipeline_sim.js').Run} run
  * @param {number} ms
+ * @param {number | null} [loadMs] ms the data's load took (once: later runs reuse it)
  * @returns {RunResult}
  */
-export function extract(run, ms) {
+export function extract(run, ms, loadMs = null) {
   const f = (/** @type {number[] | Float64Array} */ a) => Float64Array.from(a);
+  const dataJson = run.dataJson();
   const r = {
     summary: JSON.parse(run.summaryJson()),
+    /** What `workload.data`'s load read and dropped (`loader::LoadStats`), or null. @type {any} */
+    data: dataJson ? JSON.parse(dataJson) : null,
+    loadMs,
     cost: JSON.parse(run.costJson()),
     ms,
     digest: run.digest(),

@@ -8,6 +8,30 @@ export class SimClient {
     this.nextId = 1;
     /** @type {Map<number, {resolve: (v: any) => void, reject: (e: Error) => void, progress?: (d: number, t: number) => void}>} */
     this.pending = new Map();
+    /** Files given to the worker, by name: given again to a fresh worker. @type {Map<string, ArrayBuffer>} */
+    this.files = new Map();
+  }
+
+  /**
+   * Gives the worker a file's bytes under `name` (scenarios name it in `workload.data`).
+   * @param {string} name @param {ArrayBuffer} bytes
+   */
+  addFile(name, bytes) {
+    this.files.set(name, bytes);
+    this.worker.postMessage({ type: 'file', name, bytes: bytes.slice(0) });
+  }
+
+  /**
+   * A report table of `scenario` as Arrow IPC or CSV bytes (the last run is reused).
+   * @param {any} scenario @param {'batches' | 'events'} table @param {'arrow' | 'csv'} format
+   * @returns {Promise<Uint8Array>}
+   */
+  exportTable(scenario, table, format) {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ type: 'export', id, scenario, table, format });
+    });
   }
 
   #spawn() {
@@ -22,7 +46,7 @@ export class SimClient {
       }
       this.pending.delete(m.id);
       if (m.type === 'error') p.reject(new Error(m.message));
-      else p.resolve(m.type === 'result' ? m.result : m.rows);
+      else p.resolve(m.type === 'result' ? m.result : m.type === 'export-result' ? m.bytes : m.rows);
     };
     w.onerror = (e) => {
       for (const p of this.pending.values()) p.reject(new Error(e.message || 'worker failed'));
@@ -64,5 +88,6 @@ export class SimClient {
     for (const p of this.pending.values()) p.reject(new Error('cancelled'));
     this.pending.clear();
     this.worker = this.#spawn();
+    for (const [name, bytes] of this.files) this.worker.postMessage({ type: 'file', name, bytes: bytes.slice(0) });
   }
 }

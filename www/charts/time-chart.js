@@ -49,7 +49,17 @@ export function timeChart(el, xUs, startUs, lines, axes) {
   };
   /** @type {uPlot.AlignedData} */
   const data = [x, ...lines.map((l) => Array.from(l.values))];
+  chartOf(el)?.destroy();
   el.replaceChildren();
   const plot = new uPlot(opts, data, el);
+  plots.set(el, plot);
   return plot;
+}
+
+/** The chart drawn into each element (for exports). @type {WeakMap<HTMLElement, uPlot>} */
+const plots = new WeakMap();
+
+/** The uPlot chart last drawn into `el`, if any. @param {HTMLElement} el */
+export function chartOf(el) {
+  return plots.get(el);
 }

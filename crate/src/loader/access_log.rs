@@ -9,7 +9,7 @@
 //! (the microseconds Apache took to serve it: the line is written that much after `%t`).
 
 use super::{Cell, RowSink};
-use regex::Regex;
+use regex_lite::Regex;
 use std::borrow::Cow;
 
 /// The lab's pattern (verbatim) and our optional tail.
