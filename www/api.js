@@ -11,7 +11,7 @@
 // The scenario format (every field optional but `seed`) is docs/scenario.md; errors are
 // thrown as `Error` whose message names the field ("trigger.interval_s: must be …").
 // Runs happen on the calling thread; use `simulateInWorker` to keep a page responsive.
-import init, { simulate as wasmSimulate, defaultScenario as wasmDefault } from './pkg/pipeline_sim.js';
+import init, { simulate as wasmSimulate, defaultScenario as wasmDefault, loadData } from './pkg/pipeline_sim.js';
 import { extract } from './run-result.js';
 import { SimClient } from './sim-client.js';
 import { BASE, clone, encodeHash, merge } from './state.js';
@@ -31,6 +31,7 @@ export function load() {
  * @property {any} cost dollars by component, requests, storage, readers, freshness (docs/model.md)
  * @property {string} digest a hash of the full report: equal for equal scenarios, native or wasm
  * @property {number} ms time the run took in wasm
+ * @property {any} data with `workload.data`: what the load read and dropped (docs/scenario.md), else null
  * @property {{startUs: Float64Array, endUs: Float64Array, inputRows: Float64Array, outputRows: Float64Array,
  *   stateRows: Float64Array, backlogRows: Float64Array, dataFiles: Float64Array, watermarkUs: Float64Array}} batches
  * @property {{timeUs: Float64Array, liveDataFiles: Float64Array, requestsUsd: Float64Array,
@@ -45,6 +46,7 @@ function toReport(r) {
     cost: r.cost,
     digest: r.digest,
     ms: r.ms,
+    data: r.data,
     batches: {
       startUs: r.batchStartUs, endUs: r.batchEndUs, inputRows: r.batchInputRows, outputRows: r.batchOutputRows,
       stateRows: r.batchStateRows, backlogRows: r.batchBacklogRows, dataFiles: r.batchDataFiles, watermarkUs: r.batchWatermarkUs,
@@ -58,13 +60,44 @@ function toReport(r) {
 }
 
 /**
- * Runs a scenario (an object in the format of docs/scenario.md) on this thread.
- * @param {any} scenario @returns {Promise<Report>}
+ * @typedef {object} Files the bytes of the files `workload.data` names, by name (a
+ *   bundled `datasets/…` file is fetched from this site when not given)
  */
-export async function simulate(scenario) {
+
+/** A file's bytes: given, or a bundled dataset fetched from this site. @param {string} name @param {Record<string, ArrayBuffer | Uint8Array>} files */
+async function bytesOf(name, files) {
+  const b = files[name];
+  if (b) return b instanceof Uint8Array ? b : new Uint8Array(b);
+  if (!name.startsWith('datasets/')) throw new Error(`workload.data: the file '${name}' was not given (pass {files: {'${name}': bytes}})`);
+  const r = await fetch(new URL(`./${name}`, import.meta.url));
+  if (!r.ok) throw new Error(`workload.data: ${name}: HTTP ${r.status}`);
+  return new Uint8Array(await r.arrayBuffer());
+}
+
+/**
+ * Runs a scenario (an object in the format of docs/scenario.md) on this thread. With
+ * `workload.data`, `files` gives the file's bytes (they stay in the page).
+ * @param {any} scenario @param {{files?: Record<string, ArrayBuffer | Uint8Array>}} [opts]
+ * @returns {Promise<Report>}
+ */
+export async function simulate(scenario, opts = {}) {
   await load();
+  const spec = scenario?.workload?.data;
   const t0 = performance.now();
-  const run = wasmSimulate(JSON.stringify(scenario));
+  let run;
+  if (spec) {
+    const files = opts.files ?? {};
+    const bytes = await bytesOf(spec.file, files);
+    const join = spec.join ? await bytesOf(spec.join.file, files) : undefined;
+    const data = loadData(bytes, join, JSON.stringify(spec));
+    try {
+      run = data.simulate(JSON.stringify(scenario));
+    } finally {
+      data.free();
+    }
+  } else {
+    run = wasmSimulate(JSON.stringify(scenario));
+  }
   const r = extract(run, performance.now() - t0);
   run.free();
   return toReport(r);
@@ -74,12 +107,26 @@ export async function simulate(scenario) {
 let worker = null;
 
 /**
- * Runs a scenario in a Web Worker (the page stays responsive).
- * @param {any} scenario @returns {Promise<Report>}
+ * Runs a scenario in a Web Worker (the page stays responsive); `files` as for `simulate`.
+ * @param {any} scenario @param {{files?: Record<string, ArrayBuffer>}} [opts]
+ * @returns {Promise<Report>}
  */
-export async function simulateInWorker(scenario) {
+export async function simulateInWorker(scenario, opts = {}) {
   worker ??= new SimClient();
+  for (const [name, bytes] of Object.entries(opts.files ?? {})) worker.addFile(name, bytes);
   return toReport(await worker.run(scenario));
+}
+
+/**
+ * A report table as a file's bytes: `batches` or `events`, as Arrow IPC or CSV (the
+ * columns of docs/scenario.md; times in µs). Runs in the worker.
+ * @param {any} scenario @param {'batches' | 'events'} table @param {'arrow' | 'csv'} format
+ * @param {{files?: Record<string, ArrayBuffer>}} [opts] @returns {Promise<Uint8Array>}
+ */
+export async function exportTable(scenario, table, format, opts = {}) {
+  worker ??= new SimClient();
+  for (const [name, bytes] of Object.entries(opts.files ?? {})) worker.addFile(name, bytes);
+  return worker.exportTable(scenario, table, format);
 }
 
 /** Every field with its default (seed 42). @returns {Promise<any>} */

@@ -236,14 +236,13 @@ test('price overrides and partitionBy change the bill and the files as the CLI s
   r = cli(scenario);
   assert.equal(await metric(page, 'dataFiles'), r.cost.storage.data_files_written);
   assert.ok(r.cost.storage.data_files_written > files0, 'more files with partitionBy');
-  await page.uncheck('#c-sink-partition_by');
+  await change(page, () => page.uncheck('#c-sink-partition_by'));
   // A negative price: the core's message, next to the field.
   await page.fill('#c-cost-compute-vm_per_h', '-1');
   await page.waitForSelector('#app[data-state="invalid"]');
   assert.match(await page.textContent('.control[data-path="cost.compute.vm_per_h"] .field-error') ?? '',
     /^cost\.compute\.vm_per_h: /);
-  await page.fill('#c-cost-compute-vm_per_h', '');
-  await ready(page);
+  await change(page, () => page.fill('#c-cost-compute-vm_per_h', ''));
   assert.equal(await page.getAttribute('#app', 'data-state'), 'ready');
   assert.deepEqual(problems, []);
 });

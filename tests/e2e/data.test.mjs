@@ -173,6 +173,28 @@ test('malformed files give the core\'s message at the data panel and the page st
   assert.deepEqual(problems, []);
 });
 
+test('the JS API replays a given file and a bundled one', async () => {
+  const { page, problems } = browser;
+  const out = await page.evaluate(async () => {
+    const api = await import('./api.js');
+    const csv = 'ts,key\n2024-01-01T00:00:00Z,a\n2024-01-01T00:00:30Z,b\nbad,c\n';
+    const sc = { seed: 3, workload: { data: { file: 'x.csv', event_time: { column: 'ts', unit: 'rfc3339' }, key: 'key' } } };
+    const r = await api.simulate(sc, { files: { 'x.csv': new TextEncoder().encode(csv) } });
+    const q = await api.simulateInWorker({ seed: 1, workload: { data: { file: 'datasets/vega/earthquakes.json',
+      event_time: { column: 'time', unit: 'epoch_ms' }, arrival: { column: 'updated', unit: 'epoch_ms' } } },
+    query: { watermark_delay_s: 21600, window: { kind: 'tumbling', size_s: 3600 } } });
+    let missing = '';
+    try { await api.simulate({ ...sc, workload: { data: { ...sc.workload.data, file: 'y.csv' } } }); } catch (e) { missing = String(e); }
+    return { events: r.summary.events, bad: r.data.bad_rows, reason: r.data.bad_examples[0].reason, quakes: q.data.events, missing };
+  });
+  assert.equal(out.events, 2);
+  assert.equal(out.bad, 1);
+  assert.match(out.reason, /^ts: 'bad' is not an RFC 3339 time/);
+  assert.equal(out.quakes, 1707);
+  assert.match(out.missing, /the file 'y\.csv' was not given/);
+  assert.deepEqual(problems, []);
+});
+
 test('no request ever left the page\'s origin', () => {
   const origin = new URL(server.base).origin;
   const outside = requested.filter((u) => !u.startsWith(origin) && !u.startsWith('blob:') && !u.startsWith('data:') && u !== 'about:blank');
