@@ -261,6 +261,19 @@ export function initDataPanel({ lang, scenario, addFile, changed }) {
       if (v) spec.key = v;
       else delete spec.key;
     });
+    // The join and filter are kept from the scenario (editable in its JSON or a link).
+    const parts = [];
+    if (spec.join) parts.push(t(L, 'dJoin', { file: spec.join.file, on: spec.join.on, key: spec.join.table_key, type: spec.join.key_type, how: spec.join.how ?? 'left' }));
+    if (spec.filter?.length) {
+      const ops = { eq: '=', ne: '≠', gt: '>', ge: '≥', lt: '<', le: '≤' };
+      parts.push(t(L, 'dFilter', { cond: spec.filter.map((/** @type {any} */ f) => `${f.column} ${ops[/** @type {'eq'} */ (f.op)] ?? f.op} ${f.value}`).join(' AND ') }));
+    }
+    if (parts.length) {
+      const p = document.createElement('p');
+      p.className = 'muted data-query';
+      p.textContent = parts.join(' · ');
+      form.append(p);
+    }
   }
 
   /**

@@ -33,14 +33,17 @@ export function queryText(lang, q) {
 export function renderSummary(lang, sc, s, ms) {
   const scenarioText = /** @type {HTMLElement} */ (document.getElementById('scenario-text'));
   const interval = sc.trigger.interval_s ?? sc.trigger.every_s ?? 0;
-  scenarioText.textContent = t(lang, 'scenarioText', {
+  const data = sc.workload?.data;
+  scenarioText.textContent = t(lang, data ? 'scenarioTextData' : 'scenarioText', {
+    events: int(s.events, lang),
+    file: data?.file ?? '',
     rate: sc.workload.rate_per_s,
     minutes: sc.workload.duration_s / 60,
     keys: sc.workload.keys,
     query: queryText(lang, sc.query),
     delay: sc.query.watermark_delay_s ?? '–',
     interval,
-    mode: sc.query.output_mode,
+    mode: sc.query.output_mode ?? 'append',
     seed: sc.seed,
   });
   /** @type {[string, string][]} */
