@@ -68,7 +68,9 @@ for (const [name, rows, events] of [['earthquakes', 1707, 1707], ['flights', 200
     await page.goto('about:blank');
     await page.goto(new URL('?lang=en', server.base).href);
     await settled(page);
+    const t0 = Date.now();
     const scenario = await change(page, () => page.selectOption('#data-source', name));
+    const wall = Date.now() - t0;
     assert.equal(scenario.workload.data.file.startsWith('datasets/'), true);
     assert.equal(await page.getAttribute('#app', 'data-state'), 'ready');
     assert.equal(num(await stat(page, 'dRows')), rows);
@@ -80,7 +82,7 @@ for (const [name, rows, events] of [['earthquakes', 1707, 1707], ['flights', 200
     assert.equal(num(await page.textContent('[data-metric="dataFiles"] dd') ?? ''), r.cost.storage.data_files_written);
     assert.equal(num(await stat(page, 'dBad')), r.data.bad_rows);
     const loadMs = await stat(page, 'dLoadMs');
-    console.log(`# ${name}: ${rows} rows, ${r.data.bad_rows} bad, lateness p50 ${r.data.lateness_p50_s} s, p99 ${r.data.lateness_p99_s} s; browser load ${loadMs}, run ${await page.textContent('[data-metric="stripRan"] dd')}`);
+    console.log(`# ${name}: ${rows} rows, ${r.data.bad_rows} bad, lateness p50 ${r.data.lateness_p50_s} s, p99 ${r.data.lateness_p99_s} s; browser: parse ${loadMs}, fetch + parse + run ${await page.textContent('[data-metric="stripRan"] dd')}, pick to drawn ${wall} ms`);
     await page.screenshot({ path: path.join(SHOTS, `data-${name}.png`), fullPage: true });
     assert.doesNotMatch(await page.textContent('main') ?? '', /NaN|undefined/);
     assert.deepEqual(problems, []);

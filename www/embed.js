@@ -1,0 +1,68 @@
+// The embeddable view (embed.html#<state>, the app's URL state): one scenario's summary and
+// one view (`run`: cost and files; `timeline`), with minimal chrome, for an <iframe> in a
+// blog post. It reports its height to the parent page ({type: 'pipeline-sim:height',
+// height}) so the iframe can fit its content; runs happen in the worker, as in the app.
+import { initialLang, applyStatic, t } from './i18n.js';
+import { decodeHash } from './state.js';
+import { SimClient } from './sim-client.js';
+import { renderMetricList } from './metric-list.js';
+import { renderCostBars } from './cost-bars.js';
+import { usd } from './cost-summary.js';
+import { duration, int } from './format.js';
+import { timeChart } from './charts/time-chart.js';
+import { renderTimeline } from './timeline-panel.js';
+
+const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
+const app = $('app');
+const lang = initialLang();
+applyStatic(lang);
+
+// Height to the parent, whenever the content's size changes.
+let lastHeight = 0;
+new ResizeObserver(() => {
+  const height = Math.ceil(document.documentElement.scrollHeight);
+  if (height === lastHeight || window.parent === window) return;
+  lastHeight = height;
+  window.parent.postMessage({ type: 'pipeline-sim:height', height }, '*');
+}).observe(document.body);
+
+const { state } = decodeHash(location.hash);
+const full = new URL(`./index.html?lang=${lang}${location.hash}`, location.href);
+/** @type {HTMLAnchorElement} */ ($('open-full')).href = full.href;
+
+const sim = new SimClient();
+try {
+  const r = await sim.run(state.scenario);
+  const c = r.cost;
+  const sc = state.scenario;
+  const data = sc.workload?.data;
+  $('scenario-text').textContent = t(lang, data ? 'scenarioTextData' : 'scenarioText', {
+    events: int(r.summary.events, lang), file: data?.file ?? '', rate: sc.workload.rate_per_s,
+    minutes: sc.workload.duration_s / 60, keys: sc.workload.keys,
+    query: sc.query.operator && sc.query.operator !== 'window_count' ? t(lang, `o_${sc.query.operator}`) : t(lang, 'qTumbling', { size: sc.query.window?.size_s ?? sc.query.window?.gap_s }),
+    delay: sc.query.watermark_delay_s ?? '–', interval: sc.trigger.interval_s ?? sc.trigger.every_s ?? 0,
+    mode: sc.query.output_mode ?? 'append', seed: sc.seed,
+  });
+  renderMetricList('strip-list', lang, [
+    ['stripUsd', usd(c.usd_per_month.total, lang)],
+    ['stripP95', c.freshness.p95_latency_s >= 0 ? duration(c.freshness.p95_latency_s, lang) : '–'],
+    ['stripFiles', int(c.data_files_per_day, lang)],
+    ['events', int(r.summary.events, lang)],
+  ]);
+  if (state.view === 'timeline') {
+    $('embed-timeline').hidden = false;
+    renderTimeline(lang, r, sc);
+  } else {
+    $('embed-run').hidden = false;
+    renderCostBars($('cost-bars'), lang, c.usd_per_month);
+    timeChart($('chart-files'), r.seriesTimeUs, r.seriesTimeUs[0] ?? 0,
+      [{ label: t(lang, 'sFiles'), values: r.seriesLiveDataFiles }], {});
+  }
+  app.dataset.state = 'ready';
+} catch (err) {
+  $('scenario-text').textContent = t(lang, 'error', { message: err instanceof Error ? err.message : String(err) });
+  app.dataset.state = 'invalid';
+} finally {
+  $('status').hidden = true;
+  app.setAttribute('aria-busy', 'false');
+}
