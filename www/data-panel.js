@@ -4,6 +4,7 @@
 // events; the load's counts, first bad rows and lateness are shown after each run.
 import { t } from './i18n.js';
 import { duration, int } from './format.js';
+import { metricItems } from './metric-list.js';
 
 /** @typedef {import('./i18n.js').Lang} Lang */
 
@@ -304,16 +305,7 @@ export function initDataPanel({ lang, scenario, addFile, changed }) {
       rows.push(['dLateModel', t(L, 'dLateModelV')]);
     }
     if (loadMs != null) rows.push(['dLoadMs', `${loadMs.toFixed(0)} ms`]);
-    for (const [k, v] of rows) {
-      const div = document.createElement('div');
-      div.dataset.metric = k;
-      const dt = document.createElement('dt');
-      dt.textContent = t(L, k);
-      const dd = document.createElement('dd');
-      dd.textContent = v;
-      div.append(dt, dd);
-      dl.append(div);
-    }
+    dl.replaceChildren(...metricItems(L, rows));
     for (const b of stats.bad_examples) {
       const li = document.createElement('li');
       li.textContent = t(L, 'dBadLine', { line: b.line, reason: b.reason });

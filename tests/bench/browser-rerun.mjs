@@ -56,14 +56,16 @@ console.log(`wasm in the page, median of 3: ${wasmMs.toFixed(0)} ms = ${(times.e
 console.log(`native CLI (incl. process start, JSON out), median of 3: ${nativeMs.toFixed(0)} ms = ${(times.events / nativeMs / 1000).toFixed(2)} M events/s`);
 console.log(`wasm / native events/s: ${(nativeMs / wasmMs).toFixed(2)}`);
 
-// Page weight: what index.html loads (everything under www/ but the README-like files).
+// Page weight: what index.html loads: the app's HTML, CSS, JS and wasm under www/; not the
+// embed page and element, the docs pages, the bundled datasets or the gallery.
 let raw = 0;
 let gz = 0;
 const walk = (/** @type {string} */ dir) => {
   for (const f of readdirSync(dir)) {
     const p = path.join(dir, f);
-    if (statSync(p).isDirectory()) walk(p);
-    else if (/\.(js|css|html|wasm)$/.test(f) && !f.endsWith('.d.ts')) {
+    if (statSync(p).isDirectory()) {
+      if (!['docs', 'datasets', 'gallery'].includes(f)) walk(p);
+    } else if (/\.(js|css|html|wasm)$/.test(f) && !f.endsWith('.d.ts') && !/^(embed\.(js|html)|pipeline-sim\.js)$/.test(f)) {
       const b = readFileSync(p);
       raw += b.length;
       gz += gzipSync(b, { level: 9 }).length;

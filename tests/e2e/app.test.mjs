@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { ROOT, SHOTS, startServer, openBrowser } from './harness.mjs';
+import { ROOT, SHOTS, startServer, openBrowser, change } from './harness.mjs';
 
 /** @type {Awaited<ReturnType<typeof startServer>>} */ let server;
 /** @type {Awaited<ReturnType<typeof openBrowser>>} */ let browser;
@@ -31,21 +31,6 @@ async function ready(page) {
   }, null, { timeout: 60_000 });
 }
 
-/**
- * Does `action` (a control change), then waits until the page shows results computed from
- * the scenario it led to; returns that scenario.
- * @param {import('playwright-core').Page} page @param {() => Promise<unknown>} action
- */
-async function change(page, action) {
-  const before = await page.getAttribute('#app', 'data-scenario');
-  await action();
-  await page.waitForFunction((prev) => {
-    const app = document.getElementById('app');
-    return app?.dataset.scenario !== prev && app?.dataset.ran === app?.dataset.scenario
-      && app?.getAttribute('aria-busy') === 'false';
-  }, before, { timeout: 60_000 });
-  return JSON.parse(await page.getAttribute('#app', 'data-scenario') ?? '{}');
-}
 
 /** @param {import('playwright-core').Page} page @param {string} key */
 async function metric(page, key) {

@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ROOT, SHOTS, startServer, openBrowser } from './harness.mjs';
+import { ROOT, SHOTS, startServer, openBrowser, change } from './harness.mjs';
 
 /** @type {Awaited<ReturnType<typeof startServer>>} */ let server;
 /** @type {Awaited<ReturnType<typeof openBrowser>>} */ let browser;
@@ -44,17 +44,6 @@ async function settled(page) {
   }, null, { timeout: 60_000 });
 }
 
-/** Does `action`, then waits for the page to show the run of the scenario it led to. */
-async function change(/** @type {import('playwright-core').Page} */ page, /** @type {() => Promise<unknown>} */ action) {
-  const before = await page.getAttribute('#app', 'data-scenario');
-  await action();
-  await page.waitForFunction((prev) => {
-    const app = document.getElementById('app');
-    return app?.dataset.scenario !== prev && app?.dataset.ran === app?.dataset.scenario
-      && app?.getAttribute('aria-busy') === 'false';
-  }, before, { timeout: 60_000 });
-  return JSON.parse(await page.getAttribute('#app', 'data-scenario') ?? '{}');
-}
 
 /** @param {import('playwright-core').Page} page @param {string} key */
 async function stat(page, key) {

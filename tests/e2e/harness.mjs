@@ -56,3 +56,19 @@ export async function openBrowser() {
     close: async () => { await context.close(); rmSync(profile, { recursive: true, force: true }); },
   };
 }
+
+/**
+ * Does `action` (a control change), then waits until the page shows results computed from
+ * the scenario it led to; returns that scenario.
+ * @param {import('playwright-core').Page} page @param {() => Promise<unknown>} action
+ */
+export async function change(page, action) {
+  const before = await page.getAttribute('#app', 'data-scenario');
+  await action();
+  await page.waitForFunction((prev) => {
+    const app = document.getElementById('app');
+    return app?.dataset.scenario !== prev && app?.dataset.ran === app?.dataset.scenario
+      && app?.getAttribute('aria-busy') === 'false';
+  }, before, { timeout: 60_000 });
+  return JSON.parse(await page.getAttribute('#app', 'data-scenario') ?? '{}');
+}
