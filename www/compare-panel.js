@@ -22,7 +22,8 @@ export function pinLabel(sc, lang) {
 
 /**
  * @param {import('./i18n.js').Lang} lang
- * @param {{scenario: any, result: import('./run-result.js').RunResult}[]} pins
+ * @param {{scenario: any, result: import('./run-result.js').RunResult, label?: string}[]} pins
+ *   (`label`: a name given to the pin, e.g. a lesson's variant; else one made from its trigger)
  * @param {(i: number) => void} onRemove
  */
 export function renderCompare(lang, pins, onRemove) {
@@ -38,7 +39,7 @@ export function renderCompare(lang, pins, onRemove) {
     card.className = 'card';
     card.dataset.pin = String(i);
     const h = document.createElement('h3');
-    h.textContent = pinLabel(p.scenario, lang);
+    h.textContent = p.label ?? pinLabel(p.scenario, lang);
     const rm = document.createElement('button');
     rm.type = 'button';
     rm.className = 'unpin';
@@ -64,7 +65,7 @@ export function renderCompare(lang, pins, onRemove) {
     return card;
   }));
   if (!pins.length) return;
-  const names = pins.map((p) => pinLabel(p.scenario, lang));
+  const names = pins.map((p) => p.label ?? pinLabel(p.scenario, lang));
   // Overlaid series need one x: the union of sample times, each series at its own.
   overlay(/** @type {HTMLElement} */ (document.getElementById('cmp-files')), pins.map((p) => [p.result.seriesTimeUs, p.result.seriesLiveDataFiles]), names, {});
   overlay(/** @type {HTMLElement} */ (document.getElementById('cmp-state')), pins.map((p) => [p.result.batchEndUs, p.result.batchStateRows]), names, {});

@@ -8,7 +8,9 @@ import { renderCostBars } from './cost-bars.js';
 import { renderControls, showFieldError, applyControl } from './controls.js';
 import { renderMetricList } from './metric-list.js';
 import { timeChart } from './charts/time-chart.js';
-import { decodeHash, encodeHash } from './state.js';
+import { decodeHash, encodeHash, merge, clone, BASE } from './state.js';
+import { lessonFromUrl, lessonProblems } from './lesson.js';
+import { renderLesson } from './lesson-panel.js';
 import { SimClient } from './sim-client.js';
 import { sweepPoints, renderSweep } from './sweep-panel.js';
 import { renderTimeline } from './timeline-panel.js';
@@ -38,9 +40,14 @@ let lastScenario = null;
 let running = false;
 let dirty = false;
 
+/** An inline lesson (`#…&lesson=`) rides along in the hash the page writes. */
+const lessonParam = new URLSearchParams(location.hash.replace(/^#/, '')).get('lesson');
+/** @type {import('./lesson.js').Lesson | null} */
+let lesson = null;
+
 let writtenHash = '';
 function saveUrl() {
-  writtenHash = encodeHash(state);
+  writtenHash = encodeHash(state) + (lessonParam ? `&lesson=${lessonParam}` : '');
   history.replaceState(null, '', `${location.pathname}${location.search}${writtenHash}`);
   app.dataset.scenario = JSON.stringify(state.scenario);
 }
@@ -178,8 +185,10 @@ const pinResults = new Map();
 
 async function drawCompare() {
   app.dataset.compare = 'running';
-  /** @type {{scenario: any, result: import('./run-result.js').RunResult}[]} */
+  /** @type {{scenario: any, result: import('./run-result.js').RunResult, label?: string}[]} */
   const pins = [];
+  // A lesson's variants keep the names the lesson gave them.
+  const names = new Map((lesson?.variants ?? []).map((v) => [JSON.stringify(merge(clone(BASE), v.scenario)), v.label[lang]]));
   try {
     for (const sc of state.pins) {
       const key = JSON.stringify(sc);
@@ -188,7 +197,7 @@ async function drawCompare() {
         r = await sim.run(sc);
         pinResults.set(key, r);
       }
-      pins.push({ scenario: sc, result: r });
+      pins.push({ scenario: sc, result: r, label: names.get(key) });
     }
   } catch (err) {
     $('general-error').textContent = err instanceof Error ? err.message : String(err);
@@ -260,6 +269,7 @@ langSelect.addEventListener('change', () => {
   applyStatic(lang);
   drawControls();
   dataPanel.render();
+  drawLesson();
   redrawView();
 });
 // A link pasted into the address bar (or edited by hand) replaces the state.
@@ -335,7 +345,48 @@ window.addEventListener('resize', () => {
   resizeTimer = window.setTimeout(redrawView, 150);
 });
 
+/** The variants' results (cached like pins), for the lesson's answer. */
+function lessonResults() {
+  if (!lesson) return Promise.resolve([]);
+  return Promise.all(lesson.variants.map(async (v) => {
+    const sc = merge(clone(BASE), v.scenario);
+    const key = JSON.stringify(sc);
+    let r = pinResults.get(key);
+    if (!r) {
+      r = await sim.run(sc);
+      pinResults.set(key, r);
+    }
+    return r;
+  }));
+}
+
+function drawLesson() {
+  if (lesson) renderLesson(lang, lesson, lessonResults);
+}
+
+try {
+  const l = await lessonFromUrl(location);
+  if (l) {
+    const problems = lessonProblems(l);
+    if (problems.length) throw new Error(problems.join('; '));
+    lesson = l;
+    // The lesson sets the scenario unless the link carries one (a shared state of it).
+    if (!new URLSearchParams(location.hash.replace(/^#/, '')).get('s')) {
+      state.scenario = merge(clone(BASE), l.variants[0].scenario);
+      state.pins = l.variants.length > 1 ? l.variants.map((/** @type {any} */ v) => merge(clone(BASE), v.scenario)) : [];
+      state.view = l.view ?? (state.pins.length ? 'compare' : 'run');
+      if (l.sla_min) state.slaMin = l.sla_min;
+      /** @type {HTMLInputElement} */ ($('sla')).value = String(state.slaMin);
+      detail.value = String(state.scenario.report?.detail_events ?? 20000);
+    }
+  }
+} catch (err) {
+  $('link-problem').textContent = t(lang, 'lessonProblem', { problem: err instanceof Error ? err.message : String(err) });
+  $('link-problem').hidden = false;
+}
+
 applyStatic(lang);
+drawLesson();
 if (decoded.problem) {
   $('link-problem').textContent = t(lang, 'linkProblem', { problem: decoded.problem });
   $('link-problem').hidden = false;
