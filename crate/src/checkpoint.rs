@@ -97,6 +97,8 @@ pub struct Checkpoint {
     /// (version, cohort of its P files).
     state_files: VecDeque<(u64, CohortId)>,
     last_snapshot: u64,
+    /// Whether the query runs (maintenance ticks only then).
+    running: bool,
     next_maintenance: Micros,
     interval: Micros,
     /// Files written, by kind.
@@ -117,6 +119,7 @@ impl Checkpoint {
             log: VecDeque::new(),
             state_files: VecDeque::new(),
             last_snapshot: 0,
+            running: true,
             next_maintenance: start + interval,
             interval,
             offsets: 0,
@@ -208,9 +211,28 @@ impl Checkpoint {
         }
     }
 
-    /// Runs the maintenance ticks due by `t`, the store holding `state_rows` rows.
+    /// Runs the maintenance ticks due by `t`, the store holding `state_rows` rows. A stopped
+    /// query has no maintenance: Spark's task runs on the executors while the query's
+    /// state store providers are loaded.
     pub fn maintain(&mut self, ledger: &mut Ledger, t: Micros, state_rows: u64) {
-        self.run_maintenance(ledger, t, state_rows);
+        if self.running {
+            self.run_maintenance(ledger, t, state_rows);
+        }
+    }
+
+    /// The query stops at `t` (a run-and-stop trigger's run ended): the ticks due by then
+    /// run, later ones do not until it starts again.
+    pub fn stop(&mut self, ledger: &mut Ledger, t: Micros, state_rows: u64) {
+        self.maintain(ledger, t, state_rows);
+        self.running = false;
+    }
+
+    /// The query starts (again) at `t`: the first maintenance tick is one interval later.
+    pub fn start(&mut self, t: Micros) {
+        if !self.running {
+            self.running = true;
+            self.next_maintenance = t + self.interval;
+        }
     }
 }
 
@@ -242,6 +264,28 @@ mod tests {
         );
         // State versions older than max(0, 240 − 100) − …: everything kept is ≥ the base.
         assert!(c.state_files.front().unwrap().0 >= 100);
+    }
+
+    #[test]
+    fn a_stopped_query_has_no_maintenance_ticks() {
+        // Two 10-minute runs a day apart (a scheduled job): ticks only while each runs.
+        let mut l = Ledger::default();
+        let mut c = Checkpoint::new(CheckpointSpec::default(), Rename::Atomic, 4, 0);
+        let min = 60_000_000i64;
+        for run in 0..2i64 {
+            let t0 = run * 1440 * min;
+            c.start(t0);
+            for b in 0..10 {
+                let s = t0 + b * min;
+                c.maintain(&mut l, s, 100);
+                c.batch(&mut l, s, s + 1_000_000, 10, 0);
+            }
+            c.stop(&mut l, t0 + 10 * min, 100);
+        }
+        c.maintain(&mut l, 3 * 1440 * min, 100);
+        // 10 ticks a run (1, 2, … 10 min after its start), each listing the 4 partitions,
+        // and 2 LISTs a batch (offsets and commits clean-up); none in the day between.
+        assert_eq!(l.ops[Component::Checkpoint as usize].list, 2 * 10 * 4 + 20 * 2);
     }
 
     #[test]

@@ -383,6 +383,17 @@ impl CostModel {
         }
     }
 
+    /// A run-and-stop trigger's query starts a run at `t`.
+    pub fn query_started(&mut self, t: Micros) {
+        self.checkpoint.start(t);
+    }
+
+    /// A run-and-stop trigger's query stops at `t`: no state maintenance until the next run.
+    pub fn query_stopped(&mut self, t: Micros, state_rows: u64) {
+        self.advance(t, state_rows);
+        self.checkpoint.stop(&mut self.ledger, t, state_rows);
+    }
+
     pub fn finish(mut self, tl: &Timeline, state_rows: u64) -> CostReport {
         let end = tl.end.max(tl.start + 1);
         self.advance(end, state_rows);

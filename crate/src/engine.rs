@@ -449,6 +449,7 @@ impl<'a> Sim<'a> {
         loop {
             let query_start = tick + runs.startup;
             let mut now = query_start;
+            self.cost.query_started(query_start);
             if runs.once {
                 self.take(query_start, None);
                 if !self.rows.is_empty() {
@@ -468,6 +469,7 @@ impl<'a> Sim<'a> {
             }
             self.sum.runs += 1;
             self.runs.push((tick, now));
+            self.cost.query_stopped(now, self.query.state_rows());
             let Some(every) = runs.every else { break };
             if self.events.peek().is_none() && !self.query.wants_no_data_batch() {
                 break;
