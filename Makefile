@@ -1,12 +1,13 @@
 # The two commands of README.md. Each installs what it needs first (.ci/setup.sh).
 #   make run    build native + wasm (release) and serve www/ at http://127.0.0.1:$(PORT)/
 #   make test   every test; ends with one line "N passed, N failed"
+#   make export-check  only the PySpark export on real Spark vs the simulator (part of make test)
 #   make oracle regenerate the conformance cases' expected sections from real Apache Spark
 #               (PySpark 4.3.0 from PyPI + Java 17; ~6 min, first run downloads ~460 MB)
 PORT ?= 8080
 HOST ?= 127.0.0.1
 
-.PHONY: run test build setup serve clean oracle
+.PHONY: run test build setup serve clean oracle export-check
 
 run: build
 	@echo "Serving the demo at http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
@@ -28,3 +29,6 @@ oracle:
 
 clean:
 	rm -rf target www/pkg test-results
+
+export-check:
+	tests/pyspark/run.sh

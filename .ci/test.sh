@@ -19,6 +19,9 @@ counted() { # counted NAME LOG CMD...: a runner whose own cases are counted from
   "$@" 2>&1 | tee "$log"
   local rc=${PIPESTATUS[0]} p f
   case $name in
+    PySpark*) p=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -1 | awk '{print $1}')
+              f=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -1 | awk '{print $3}')
+              p=${p:-0}; f=${f:-0} ;;
     cargo*) p=$(grep -oE '[0-9]+ passed' "$log" | awk '{s+=$1} END {print s+0}')
             f=$(grep -oE '[0-9]+ failed' "$log" | awk '{s+=$1} END {print s+0}') ;;
     *)      p=$(grep -E '^# pass ' "$log" | awk '{s+=$3} END {print s+0}')
@@ -39,6 +42,9 @@ step "wasm build" .ci/build-wasm.sh
 step "type-check www/ (tsc --checkJs)" node_modules/.bin/tsc -p www/jsconfig.json
 counted "browser end-to-end (Chromium)" test-results/e2e.log \
   node --test --test-reporter=tap --test-concurrency=1 tests/e2e/
+# The PySpark export on real Spark 4.3.0 (pyspark from PyPI and Java 17, set up like make
+# oracle; a one-time ~460 MB download): each generated script must give the simulator's batches.
+counted "PySpark export on real Spark" test-results/pyspark.log tests/pyspark/run.sh
 
 printf '\n'
 for f in "${failures[@]}"; do echo "FAILED: $f"; done

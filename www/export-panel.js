@@ -25,8 +25,33 @@ const CHARTS = [['chart-files', 'files-over-time'], ['chart-cost', 'cost-over-ti
  * @param {() => import('./i18n.js').Lang} o.lang
  * @param {() => any} o.scenario the scenario of the run on screen
  * @param {(scenario: any, table: 'batches' | 'events', format: 'arrow' | 'csv') => Promise<Uint8Array>} o.exportTable
+ * @param {(scenario: any) => Promise<string>} o.pyspark the scenario as a PySpark script
  */
-export function initExport({ lang, scenario, exportTable }) {
+export function initExport({ lang, scenario, exportTable, pyspark }) {
+  const details = /** @type {HTMLDetailsElement} */ (document.getElementById('pyspark'));
+  const code = /** @type {HTMLElement} */ (document.getElementById('pyspark-code'));
+  const pyStatus = /** @type {HTMLElement} */ (document.getElementById('pyspark-status'));
+  /** Fills the code when the section is open (after each run, too). */
+  const fill = async () => {
+    if (!details.open) return;
+    try {
+      code.textContent = await pyspark(scenario());
+      pyStatus.textContent = '';
+    } catch (err) {
+      code.textContent = '';
+      pyStatus.textContent = err instanceof Error ? err.message : String(err);
+    }
+  };
+  details.addEventListener('toggle', fill);
+  /** @type {HTMLButtonElement} */ (document.getElementById('pyspark-copy')).addEventListener('click', async () => {
+    if (!code.textContent) await fill();
+    try {
+      await navigator.clipboard.writeText(code.textContent ?? '');
+      pyStatus.textContent = t(lang(), 'pysparkCopied');
+    } catch {
+      pyStatus.textContent = '';
+    }
+  });
   const status = /** @type {HTMLElement} */ (document.getElementById('export-status'));
   for (const b of document.querySelectorAll('[data-export]')) {
     b.addEventListener('click', async () => {
@@ -60,4 +85,5 @@ export function initExport({ lang, scenario, exportTable }) {
       status.textContent = t(lang(), 'exportedCharts', { n });
     });
   }
+  return { refresh: fill };
 }

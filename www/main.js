@@ -148,6 +148,7 @@ function drawRun() {
   ], { y: t(lang, 'sState'), y2: t(lang, 'sBacklog') });
   renderBatchTable(lang, r);
   $('export').hidden = false;
+  exporter.refresh();
 }
 
 function drawControls() {
@@ -254,10 +255,11 @@ const dataPanel = initDataPanel({
     scheduleRun();
   },
 });
-initExport({
+const exporter = initExport({
   lang: () => lang,
   scenario: () => lastScenario ?? state.scenario,
   exportTable: (sc, table, format) => sim.exportTable(sc, table, format),
+  pyspark: (sc) => sim.pyspark(sc),
 });
 
 langSelect.value = lang;

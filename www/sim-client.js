@@ -46,7 +46,8 @@ export class SimClient {
       }
       this.pending.delete(m.id);
       if (m.type === 'error') p.reject(new Error(m.message));
-      else p.resolve(m.type === 'result' ? m.result : m.type === 'export-result' ? m.bytes : m.rows);
+      else p.resolve(m.type === 'result' ? m.result : m.type === 'export-result' ? m.bytes
+        : m.type === 'pyspark-result' ? m.text : m.rows);
     };
     w.onerror = (e) => {
       for (const p of this.pending.values()) p.reject(new Error(e.message || 'worker failed'));
@@ -79,6 +80,18 @@ export class SimClient {
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject, progress });
       this.worker.postMessage({ type: 'sweep', id, scenario, points });
+    });
+  }
+
+  /**
+   * The scenario as a runnable PySpark Structured Streaming script.
+   * @param {any} scenario @returns {Promise<string>}
+   */
+  pyspark(scenario) {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ type: 'pyspark', id, scenario });
     });
   }
 

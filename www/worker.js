@@ -2,11 +2,13 @@
 // Messages in:  {type: 'run', id, scenario}   {type: 'sweep', id, scenario, points}
 //               {type: 'file', name, bytes}   (a dropped file: it never leaves the browser)
 //               {type: 'export', id, scenario, table, format}  (format: arrow | csv)
+//               {type: 'pyspark', id, scenario}  (the scenario as a PySpark script)
 // Messages out: {type: 'result', id, result}  {type: 'progress', id, done, total}
 //               (a run's progress: done ∈ 0..1 of total 1; a sweep's: runs done of total)
 //               {type: 'sweep-result', id, rows}  {type: 'export-result', id, bytes}
+//               {type: 'pyspark-result', id, text}
 //               {type: 'error', id, message}
-import init, { simulate, simulateWithProgress, loadData } from './pkg/pipeline_sim.js';
+import init, { simulate, simulateWithProgress, loadData, pysparkScript } from './pkg/pipeline_sim.js';
 import { extract, sweepRow } from './run-result.js';
 
 const ready = init();
@@ -111,6 +113,8 @@ ctx.onmessage = async (/** @type {MessageEvent} */ e) => {
         ctx.postMessage({ type: 'progress', id: msg.id, done: i + 1, total: points.length });
       }
       ctx.postMessage({ type: 'sweep-result', id: msg.id, rows });
+    } else if (msg.type === 'pyspark') {
+      ctx.postMessage({ type: 'pyspark-result', id: msg.id, text: pysparkScript(JSON.stringify(msg.scenario)) });
     } else if (msg.type === 'export') {
       const json = JSON.stringify(msg.scenario);
       if (lastRun?.json !== json) keep({ json, run: (await runScenario(msg.scenario, null)).run });

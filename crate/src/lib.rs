@@ -18,6 +18,7 @@ pub mod loader;
 pub mod microbatch;
 pub mod murmur3;
 pub mod operator;
+pub mod pyspark;
 pub mod query;
 pub mod reader;
 pub mod report;

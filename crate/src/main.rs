@@ -1,6 +1,7 @@
 //! `pipeline-sim`: the command-line face of the simulator, for scripting and workshops.
 
 use pipeline_sim::report::Report;
+use std::io::Write;
 use std::process::ExitCode;
 
 const USAGE: &str = "usage:
@@ -16,6 +17,15 @@ const USAGE: &str = "usage:
                                                          write a report table as Arrow IPC or CSV
   pipeline-sim data SCENARIO.json                        load workload.data's file only: rows, bad rows
                                                          (first reasons), lateness p50/p99, time range
+  pipeline-sim pyspark SCENARIO.json                     print a runnable PySpark Structured Streaming script
+                                                         of the scenario (source, watermark, query, trigger,
+                                                         sink; python3 job.py --help for its options)
+  pipeline-sim events SCENARIO.json                      print the scenario's events as JSON Lines, in
+                                                         arrival order (what the PySpark script reads)
+  pipeline-sim case SCENARIO.json [--name NAME]          a small scenario as a conformance case: its query
+                                                         and the events of each micro-batch the engine ran
+                                                         (answer it with `conform`; tests/pyspark/ runs it
+                                                         on Spark)
   pipeline-sim default-scenario                          print a scenario with every default
 
 A scenario's workload.data.file (and join.file) is read from the working directory, or
@@ -24,6 +34,7 @@ else from the scenario's folder or a folder above it.";
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match run(&args) {
+        Ok(out) if out.is_empty() => ExitCode::SUCCESS,
         Ok(out) => {
             println!("{out}");
             ExitCode::SUCCESS
@@ -121,6 +132,57 @@ fn run(args: &[String]) -> Result<String, String> {
             let loaded = load_data(&spec, path)?
                 .ok_or_else(|| format!("{path}: the scenario has no workload.data"))?;
             serde_json::to_string_pretty(&loaded.stats).map_err(|e| e.to_string())
+        }
+        Some("pyspark") => {
+            let path = args
+                .get(1)
+                .ok_or_else(|| format!("pyspark needs a scenario file\n{USAGE}"))?;
+            if let Some(other) = args.get(2) {
+                return Err(format!("unknown option {other}\n{USAGE}"));
+            }
+            let spec = read_spec(path)?;
+            let script = pipeline_sim::pyspark::generate(&spec).map_err(|e| format!("{path}: {e}"))?;
+            // `println!` adds the final newline.
+            Ok(script.trim_end().to_string())
+        }
+        Some("events") => {
+            let path = args
+                .get(1)
+                .ok_or_else(|| format!("events needs a scenario file\n{USAGE}"))?;
+            if let Some(other) = args.get(2) {
+                return Err(format!("unknown option {other}\n{USAGE}"));
+            }
+            let spec = read_spec(path)?;
+            let data = load_data(&spec, path)?;
+            let sc = spec
+                .validate_with(data.as_ref())
+                .map_err(|e| format!("{path}: {e}"))?;
+            // Streamed: a long scenario's events need not fit in memory.
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            let written = pipeline_sim::pyspark::events_jsonl(&sc)
+                .try_for_each(|line| writeln!(out, "{line}"))
+                .and_then(|()| out.flush());
+            match written {
+                // A reader that stopped early (`| head`) is not an error.
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(format!("stdout: {e}")),
+                _ => Ok(String::new()),
+            }
+        }
+        Some("case") => {
+            let path = args
+                .get(1)
+                .ok_or_else(|| format!("case needs a scenario file\n{USAGE}"))?;
+            let opts = options(&args[2..], &["--name"])?;
+            let stem = std::path::Path::new(path)
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or("scenario");
+            let name = opts.get("--name").copied().unwrap_or(stem);
+            let spec = read_spec(path)?;
+            let data = load_data(&spec, path)?;
+            let case = pipeline_sim::pyspark::conformance_case(&spec, data.as_ref(), name)
+                .map_err(|e| format!("{path}: {e}"))?;
+            serde_json::to_string_pretty(&case).map_err(|e| e.to_string())
         }
         Some("default-scenario") => {
             let spec = pipeline_sim::ScenarioSpec {

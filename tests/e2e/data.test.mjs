@@ -227,6 +227,14 @@ test('the report goes out as Arrow IPC (pyarrow reads it back equal to the CLI\'
   const svg = readFileSync(svgFile, 'utf8');
   assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
   assert.match(svg, /<path d="M[\d.]+,[\d.]+L/);
+  // The PySpark code of this scenario: what the CLI's `pyspark` prints.
+  await page.click('#pyspark summary');
+  await page.waitForFunction(() => (document.getElementById('pyspark-code')?.textContent ?? '').length > 0);
+  const code = await page.textContent('#pyspark-code') ?? '';
+  writeFileSync(path.join(TMP, 'sc.json'), JSON.stringify(scenario));
+  assert.equal(code.trim(), execFileSync(CLI, ['pyspark', path.join(TMP, 'sc.json')], { cwd: ROOT }).toString().trim());
+  assert.match(code, /def build_query\(spark, events\)/);
+  assert.match(code, /withWatermark\("event_time", "1 minute"\)/);
   const [pngDl] = await Promise.all([page.waitForEvent('download'), page.click('[data-chart-export="png"]')]);
   const png = readFileSync(await pngDl.path() ?? '');
   assert.deepEqual([...png.subarray(1, 4)], [0x50, 0x4e, 0x47]);
