@@ -10,6 +10,7 @@ import { renderCostBars } from './cost-bars.js';
 import { usd } from './cost-summary.js';
 import { duration, int } from './format.js';
 import { timeChart } from './charts/time-chart.js';
+import { describeScenario } from './summary.js';
 import { renderTimeline } from './timeline-panel.js';
 
 const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
@@ -35,14 +36,7 @@ try {
   const r = await sim.run(state.scenario);
   const c = r.cost;
   const sc = state.scenario;
-  const data = sc.workload?.data;
-  $('scenario-text').textContent = t(lang, data ? 'scenarioTextData' : 'scenarioText', {
-    events: int(r.summary.events, lang), file: data?.file ?? '', rate: sc.workload.rate_per_s,
-    minutes: sc.workload.duration_s / 60, keys: sc.workload.keys,
-    query: sc.query.operator && sc.query.operator !== 'window_count' ? t(lang, `o_${sc.query.operator}`) : t(lang, 'qTumbling', { size: sc.query.window?.size_s ?? sc.query.window?.gap_s }),
-    delay: sc.query.watermark_delay_s ?? '–', interval: sc.trigger.interval_s ?? sc.trigger.every_s ?? 0,
-    mode: sc.query.output_mode ?? 'append', seed: sc.seed,
-  });
+  $('scenario-text').textContent = describeScenario(lang, sc, r.summary.events);
   renderMetricList('strip-list', lang, [
     ['stripUsd', usd(c.usd_per_month.total, lang)],
     ['stripP95', c.freshness.p95_latency_s >= 0 ? duration(c.freshness.p95_latency_s, lang) : '–'],

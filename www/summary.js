@@ -25,6 +25,27 @@ export function queryText(lang, q) {
 }
 
 /**
+ * One sentence for a scenario: its workload (or data file), query, watermark and trigger.
+ * @param {import('./i18n.js').Lang} lang @param {any} sc the scenario (as JSON)
+ * @param {number} events events the run had
+ */
+export function describeScenario(lang, sc, events) {
+  const data = sc.workload?.data;
+  return t(lang, data ? 'scenarioTextData' : 'scenarioText', {
+    events: int(events, lang),
+    file: data?.file ?? '',
+    rate: sc.workload.rate_per_s,
+    minutes: sc.workload.duration_s / 60,
+    keys: sc.workload.keys,
+    query: queryText(lang, sc.query),
+    delay: sc.query.watermark_delay_s ?? '–',
+    interval: sc.trigger.interval_s ?? sc.trigger.every_s ?? 0,
+    mode: sc.query.output_mode ?? 'append',
+    seed: sc.seed,
+  });
+}
+
+/**
  * @param {import('./i18n.js').Lang} lang
  * @param {any} sc the scenario (as JSON)
  * @param {Summary} s
@@ -32,20 +53,7 @@ export function queryText(lang, q) {
  */
 export function renderSummary(lang, sc, s, ms) {
   const scenarioText = /** @type {HTMLElement} */ (document.getElementById('scenario-text'));
-  const interval = sc.trigger.interval_s ?? sc.trigger.every_s ?? 0;
-  const data = sc.workload?.data;
-  scenarioText.textContent = t(lang, data ? 'scenarioTextData' : 'scenarioText', {
-    events: int(s.events, lang),
-    file: data?.file ?? '',
-    rate: sc.workload.rate_per_s,
-    minutes: sc.workload.duration_s / 60,
-    keys: sc.workload.keys,
-    query: queryText(lang, sc.query),
-    delay: sc.query.watermark_delay_s ?? '–',
-    interval,
-    mode: sc.query.output_mode ?? 'append',
-    seed: sc.seed,
-  });
+  scenarioText.textContent = describeScenario(lang, sc, s.events);
   /** @type {[string, string][]} */
   const items = [
     ['events', int(s.events, lang)],

@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ROOT, SHOTS, startServer, openBrowser, change } from './harness.mjs';
+import { ROOT, SHOTS, startServer, openBrowser, change, settled } from './harness.mjs';
 
 /** @type {Awaited<ReturnType<typeof startServer>>} */ let server;
 /** @type {Awaited<ReturnType<typeof openBrowser>>} */ let browser;
@@ -34,16 +34,6 @@ function cliText(scenario) {
 }
 /** @param {any} scenario */
 const cli = (scenario) => JSON.parse(cliText(scenario));
-
-/** @param {import('playwright-core').Page} page */
-async function settled(page) {
-  await page.waitForFunction(() => {
-    const app = document.getElementById('app');
-    return app?.getAttribute('aria-busy') === 'false' && app.dataset.ran === app.dataset.scenario
-      && ['ready', 'invalid'].includes(app.dataset.state ?? '');
-  }, null, { timeout: 60_000 });
-}
-
 
 /** @param {import('playwright-core').Page} page @param {string} key */
 async function stat(page, key) {

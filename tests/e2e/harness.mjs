@@ -72,3 +72,15 @@ export async function change(page, action) {
   }, before, { timeout: 60_000 });
   return JSON.parse(await page.getAttribute('#app', 'data-scenario') ?? '{}');
 }
+
+/**
+ * Waits until the page is idle and shows the run of its current scenario (or its error).
+ * @param {import('playwright-core').Page} page
+ */
+export async function settled(page) {
+  await page.waitForFunction(() => {
+    const app = document.getElementById('app');
+    return app?.getAttribute('aria-busy') === 'false' && app.dataset.ran === app.dataset.scenario
+      && ['ready', 'invalid'].includes(app.dataset.state ?? '');
+  }, null, { timeout: 120_000 });
+}

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ROOT, SHOTS, startServer, openBrowser } from './harness.mjs';
+import { ROOT, SHOTS, startServer, openBrowser, settled } from './harness.mjs';
 
 /** @type {Awaited<ReturnType<typeof startServer>>} */ let server;
 /** @type {Awaited<ReturnType<typeof openBrowser>>} */ let browser;
@@ -17,15 +17,6 @@ after(async () => { await browser?.close(); server?.stop(); });
 
 const GALLERY = path.join(ROOT, 'www', 'gallery');
 const files = /** @type {string[]} */ (JSON.parse(readFileSync(path.join(GALLERY, 'index.json'), 'utf8')));
-
-/** @param {import('playwright-core').Page} page */
-async function ready(page) {
-  await page.waitForFunction(() => {
-    const app = document.getElementById('app');
-    return app?.getAttribute('aria-busy') === 'false' && app.dataset.ran === app.dataset.scenario
-      && ['ready', 'invalid'].includes(app.dataset.state ?? '');
-  }, null, { timeout: 120_000 });
-}
 
 test('the gallery lists every lesson, in English and Korean', async () => {
   const { page, problems } = browser;
@@ -47,7 +38,7 @@ for (const file of files) {
       const lesson = JSON.parse(readFileSync(path.join(GALLERY, file), 'utf8'));
       await page.goto('about:blank');
       await page.goto(new URL(`index.html?lang=${lang}&lesson=${encodeURIComponent(`gallery/${file}`)}`, server.base).href);
-      await ready(page);
+      await settled(page);
       assert.equal(await page.getAttribute('#app', 'data-state'), 'ready', await page.textContent('#general-error') ?? '');
       assert.equal(await page.textContent('#lesson h2'), lesson.title[lang]);
       assert.equal(await page.getAttribute('#app', 'data-lesson'), 'predict');
@@ -80,7 +71,7 @@ test('the revealed answer is the CLI\'s number, and a right guess is called righ
   const want = a.path.split('.').reduce((/** @type {any} */ o, /** @type {string} */ k) => o[k], report);
   await page.goto('about:blank');
   await page.goto(new URL(`index.html?lang=en&lesson=gallery/${file}`, server.base).href);
-  await ready(page);
+  await settled(page);
   await page.fill('#lesson-guess', String(want));
   await page.click('#lesson-reveal');
   await page.waitForSelector('#app[data-lesson="revealed"]', { timeout: 120_000 });
@@ -96,7 +87,7 @@ test('the "write a lesson" page checks a lesson and makes a link that opens it',
   const href = await page.getAttribute('#lesson-link', 'href') ?? '';
   assert.match(href, /index\.html#lesson=/);
   await page.goto(href);
-  await ready(page);
+  await settled(page);
   assert.equal(await page.textContent('#lesson h2'), 'How many files in an hour?');
   await page.goto(new URL('docs/lessons.html', server.base).href);
   await page.fill('#lesson-json', '{"title": {"en": "x"}}');
@@ -116,7 +107,7 @@ test('an instructor\'s lesson opens from an inline link, and a broken one says w
   const b64 = Buffer.from(JSON.stringify(lesson)).toString('base64url');
   await page.goto('about:blank');
   await page.goto(new URL(`index.html?lang=ko#lesson=${b64}`, server.base).href);
-  await ready(page);
+  await settled(page);
   assert.equal(await page.textContent('#lesson h2'), '배치는 몇 개?');
   const batches = await page.evaluate(() => JSON.parse(document.getElementById('app')?.dataset.ran ?? '{}'));
   assert.equal(batches.trigger.interval_s, 60);
@@ -129,7 +120,7 @@ test('an instructor\'s lesson opens from an inline link, and a broken one says w
   const bad = Buffer.from(JSON.stringify({ title: { en: 'x' } })).toString('base64url');
   await page.goto('about:blank');
   await page.goto(new URL(`index.html?lang=en#lesson=${bad}`, server.base).href);
-  await ready(page);
+  await settled(page);
   assert.match(await page.textContent('#link-problem') ?? '', /^This lesson cannot be used: title needs "en" and "ko" text/);
   assert.deepEqual(problems, []);
 });

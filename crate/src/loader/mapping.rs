@@ -307,10 +307,11 @@ impl Mapper {
 
     /// A row to an event; `Ok(None)` when the join or the filter drops it (counted).
     fn map(&mut self, cells: &[Cell<'_>]) -> Result<Option<GivenEvent>, String> {
-        let joined: Option<Vec<String>> = match &self.join {
+        // Borrowed from the table (no copy a row); only the counters below are mutated.
+        let joined: Option<&Vec<String>> = match &self.join {
             None => None,
             Some((on, ty, how, table)) => match join_key(&cells[*on], *ty).and_then(|k| table.get(&k)) {
-                Some(v) => Some(v.clone()),
+                Some(v) => Some(v),
                 None => {
                     self.join_unmatched += 1;
                     if *how == JoinHow::Inner {
@@ -323,10 +324,7 @@ impl Mapper {
         let get = |s: Src| -> Cell<'_> {
             match s {
                 Src::File(i) => cells[i].clone(),
-                Src::Joined(i) => joined
-                    .as_ref()
-                    .map(|j| Cell::Str(j[i].clone().into()))
-                    .unwrap_or(Cell::Null),
+                Src::Joined(i) => joined.map_or(Cell::Null, |j| Cell::Str(j[i].as_str().into())),
             }
         };
         let et_col = &self.spec.event_time;
