@@ -9,7 +9,7 @@
 //! `spark.sql.streaming.stateStore.maintenanceInterval` = 60 s. The RocksDB provider is not
 //! modelled.
 
-use crate::error::{InputError, non_negative, positive};
+use crate::error::{InputError, Unit, duration, non_negative};
 use crate::storage::{CohortId, Component, Ledger};
 use crate::time::{Micros, secs_to_micros};
 use serde::{Deserialize, Serialize};
@@ -58,9 +58,11 @@ impl CheckpointSpec {
                 "must be at least 1",
             ));
         }
-        positive(
+        duration(
             &format!("{field}.maintenance_interval_s"),
             self.maintenance_interval_s,
+            Unit::Seconds,
+            false,
         )?;
         non_negative(&format!("{field}.state_row_bytes"), self.state_row_bytes)?;
         Ok(*self)

@@ -5,7 +5,7 @@
 //!
 //! Rate per node-hour = VM $/h + DBU/h × $/DBU (Databricks) or + the EMR surcharge.
 
-use crate::error::{InputError, non_negative, positive};
+use crate::error::{InputError, Unit, duration, non_negative, positive};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -133,7 +133,10 @@ impl ComputeSpec {
             dbu_per_node_h: pick("dbu_per_node_h", self.dbu_per_node_h, dbu_h)?,
             dbu_price: pick("dbu_price", self.dbu_price, dbu_p)?,
             surcharge_per_h: pick("surcharge_per_h", self.surcharge_per_h, sur)?,
-            min_billed_s: non_negative(&f("min_billed_s"), self.min_billed_s)?,
+            min_billed_s: {
+                duration(&f("min_billed_s"), self.min_billed_s, Unit::Seconds, true)?;
+                self.min_billed_s
+            },
             maintenance_mb_per_s_per_node: positive(
                 &f("maintenance_mb_per_s_per_node"),
                 self.maintenance_mb_per_s_per_node,

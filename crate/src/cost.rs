@@ -8,7 +8,7 @@
 
 use crate::checkpoint::{Checkpoint, CheckpointSpec, Rename};
 use crate::compute::{Compute, ComputeKind, ComputeSpec};
-use crate::error::{InputError, non_negative, positive};
+use crate::error::{InputError, Unit, duration, non_negative};
 use crate::freshness::{SlaClass, sla_class, staleness_before_commits};
 use crate::reader::ReaderSpec;
 use crate::sink::Sink;
@@ -79,7 +79,7 @@ impl CostSpec {
             _ => Rename::Copy,
         });
         let series_step = match self.series_step_s {
-            Some(v) => Some(secs_to_micros(positive(&format!("{field}.series_step_s"), v)?).max(1)),
+            Some(v) => Some(duration(&format!("{field}.series_step_s"), v, Unit::Seconds, false)?.max(1)),
             None => None,
         };
         Ok(Cost {
@@ -279,7 +279,7 @@ impl CostModel {
             .map_or(0, |m| secs_to_micros(m * 60.0).max(1));
         let step = cost
             .series_step
-            .unwrap_or_else(|| round_up_minute((expected_end - start).max(1) / 240));
+            .unwrap_or_else(|| default_series_step(expected_end - start));
         Self {
             ledger: Ledger::default(),
             table,
@@ -559,6 +559,12 @@ impl CostModel {
             file_sizes,
         }
     }
+}
+
+/// The series step when `cost.series_step_s` is null: the workload's span ÷ 240, rounded
+/// up to a whole minute.
+pub fn default_series_step(span: Micros) -> Micros {
+    round_up_minute(span.max(1) / 240)
 }
 
 fn round_up_minute(us: i64) -> i64 {

@@ -2,7 +2,9 @@
 //! which rows it may take, the batch runs the stateful operator and ends after the
 //! batch-duration model's time. No wall clock, no OS randomness.
 
+use crate::budget::{RUNTIME_MAX_BATCHES, RUNTIME_MAX_RUNS};
 use crate::cost::{CostModel, Timeline};
+use crate::error::InputError;
 use crate::latency::Histogram;
 use crate::microbatch::MicroBatchQuery;
 use crate::operator::{Fate, Row};
@@ -13,18 +15,20 @@ use crate::trigger::{POLLING_DELAY, Runs, Trigger};
 use crate::workload::{Event, EventStream};
 use std::iter::Peekable;
 
-/// Runs a scenario to the end of its event stream.
-pub fn simulate(sc: &Scenario) -> Report {
+/// Runs a scenario to the end of its event stream. An error only when the run would go
+/// past its budget (`budget.rs`): the simulated clock beyond the horizon's limit (batches
+/// that fall far behind), or more batches or runs than one run may record.
+pub fn simulate(sc: &Scenario) -> Result<Report, InputError> {
     run(sc, None)
 }
 
 /// [`simulate`], calling `progress` with the fraction of the expected events taken so far
 /// (0..1, about every 1 % and at least every 65 536 events; not part of the report).
-pub fn simulate_with_progress(sc: &Scenario, progress: &mut dyn FnMut(f64)) -> Report {
+pub fn simulate_with_progress(sc: &Scenario, progress: &mut dyn FnMut(f64)) -> Result<Report, InputError> {
     run(sc, Some(progress))
 }
 
-fn run<'a>(sc: &'a Scenario, progress: Option<&'a mut dyn FnMut(f64)>) -> Report {
+fn run<'a>(sc: &'a Scenario, progress: Option<&'a mut dyn FnMut(f64)>) -> Result<Report, InputError> {
     let mut sim = Sim::new(sc);
     sim.progress = progress;
     match sc.trigger {
@@ -32,7 +36,10 @@ fn run<'a>(sc: &'a Scenario, progress: Option<&'a mut dyn FnMut(f64)>) -> Report
         Trigger::Runs(runs) => sim.run_scheduled(runs),
         Trigger::Continuous(epoch) => sim.run_continuous(epoch),
     }
-    sim.finish()
+    match sim.stopped.take() {
+        Some(e) => Err(e),
+        None => Ok(sim.finish()),
+    }
 }
 
 struct Sim<'a> {
@@ -65,6 +72,8 @@ struct Sim<'a> {
     progress: Option<&'a mut dyn FnMut(f64)>,
     /// `taken` at which progress is reported next.
     next_progress: u64,
+    /// Why the run stopped early: it went past its budget.
+    stopped: Option<InputError>,
 }
 
 /// When the events a batch makes visible can be read downstream.
@@ -144,9 +153,72 @@ impl<'a> Sim<'a> {
             key_len,
             progress: None,
             next_progress: PROGRESS_EVERY,
+            stopped: None,
         };
         s.first_arrival = s.events.peek().map(|e| e.arrival);
         s
+    }
+
+    /// Whether the run may go on with its clock at `t`: false (and the reason kept) once the
+    /// clock passes the horizon's limit or the batches or runs pass the engine's stop.
+    fn within_budget(&mut self, t: Micros) -> bool {
+        if self.stopped.is_some() {
+            return false;
+        }
+        let h = self.sc.horizon;
+        let days = |us: i64| us as f64 / 86_400e6;
+        if t > h.limit {
+            let behind = self.sum.falling_behind_batches > 0;
+            let (field, why) = if behind {
+                (
+                    if self.sc.overhead as f64
+                        >= self.sc.per_row_us * self.sum.events.max(1) as f64 / self.cols.len().max(1) as f64
+                    {
+                        "batch_cost.overhead_s"
+                    } else {
+                        "batch_cost.per_row_us"
+                    },
+                    "the micro-batches take longer than the trigger allows and fall ever further behind",
+                )
+            } else {
+                (
+                    "workload.lateness",
+                    "events arrive later than the lateness model's bound",
+                )
+            };
+            self.stopped = Some(InputError::new(
+                field,
+                format!(
+                    "{why}: the simulated clock passed {:.1} days, its limit for this workload \
+                     (expected end: {:.1} days): make batches cheaper, the trigger longer, or \
+                     the workload shorter",
+                    days(h.limit - h.start),
+                    days(h.expected_end - h.start)
+                ),
+            ));
+            return false;
+        }
+        if self.cols.len() > RUNTIME_MAX_BATCHES {
+            self.stopped = Some(InputError::new(
+                "trigger",
+                format!(
+                    "the run recorded more than {RUNTIME_MAX_BATCHES} micro-batches, the most one run \
+                     may: use a longer trigger interval or a shorter workload"
+                ),
+            ));
+            return false;
+        }
+        if self.runs.len() > RUNTIME_MAX_RUNS {
+            self.stopped = Some(InputError::new(
+                "trigger.every_s",
+                format!(
+                    "the job ran more than {RUNTIME_MAX_RUNS} times, the most one run may: run it \
+                     less often or simulate a shorter workload"
+                ),
+            ));
+            return false;
+        }
+        true
     }
 
     /// Finalizes the backlog of every pending batch that ended before `next_arrival` (the
@@ -427,9 +499,15 @@ impl<'a> Sim<'a> {
                     Trigger::ProcessingTime(_) => trigger.next_poll(next.arrival),
                     _ => now.max(round_up(next.arrival, POLLING_DELAY)),
                 };
+                if !self.within_budget(now) {
+                    break;
+                }
                 continue;
             }
             let end = self.batch(now, interval);
+            if !self.within_budget(end) {
+                break;
+            }
             now = trigger.next_start(now, end);
         }
     }
@@ -462,6 +540,9 @@ impl<'a> Sim<'a> {
                         break;
                     }
                     now = self.batch(now, None);
+                    if !self.within_budget(now) {
+                        return;
+                    }
                 }
                 if self.query.wants_no_data_batch() {
                     now = self.batch(now, None);
@@ -470,8 +551,13 @@ impl<'a> Sim<'a> {
             self.sum.runs += 1;
             self.runs.push((tick, now));
             self.cost.query_stopped(now, self.query.state_rows());
+            if !self.within_budget(now) {
+                return;
+            }
             let Some(every) = runs.every else { break };
-            if self.events.peek().is_none() && !self.query.wants_no_data_batch() {
+            // Nothing left to arrive: later runs would find no data. `once` runs no no-data
+            // batch, so a watermark it could still advance never matters.
+            if self.events.peek().is_none() && (runs.once || !self.query.wants_no_data_batch()) {
                 break;
             }
             let next_tick = tick + every;
@@ -506,6 +592,9 @@ impl<'a> Sim<'a> {
             self.cost.batch(epoch_start, epoch_end, None, 0, 0, 0);
             self.sum.events += n;
             self.sum.output_rows += out.output.len() as u64;
+            if !self.within_budget(epoch_end) {
+                return;
+            }
             epoch_start = match self.events.peek() {
                 Some(e) => e.arrival - e.arrival.rem_euclid(epoch),
                 None => epoch_end,
@@ -617,7 +706,7 @@ mod tests {
     use crate::scenario::ScenarioSpec;
 
     fn run(json: &str) -> Report {
-        simulate(&ScenarioSpec::from_json(json).unwrap())
+        simulate(&ScenarioSpec::from_json(json).unwrap()).unwrap()
     }
 
     fn generated(json: &str) -> u64 {
@@ -967,6 +1056,32 @@ mod tests {
         assert!(an.batches.input_rows.iter().all(|&n| n <= 1000));
         assert_eq!(an.batches.input_rows.last(), Some(&0), "final no-data batch");
         assert_eq!(an.summary.no_data_batches, 1);
+    }
+
+    #[test]
+    fn a_scheduled_once_job_ends_when_nothing_is_left_to_arrive() {
+        // Issue #12: `once` runs no no-data batch, so the window state it keeps never
+        // empties; the job used to run forever (out of memory).
+        let r = run(r#"{"seed": 1, "trigger": {"kind": "scheduled", "every_s": 600, "once": true}}"#);
+        // The first run (at 600 s + 270 s start-up) finds every event of the 600 s workload.
+        assert_eq!(r.summary.unprocessed_events, 0);
+        assert_eq!(r.summary.runs, 1);
+        assert!(r.summary.final_state_rows > 0, "the last windows stay in state");
+    }
+
+    #[test]
+    fn a_run_past_its_horizon_stops_with_the_field_to_change() {
+        // One row a batch, each batch an hour, an event a second: the clock runs away.
+        let sc = ScenarioSpec::from_json(
+            r#"{"seed": 1, "workload": {"duration_s": 3600, "rate_per_s": 1},
+                "trigger": {"kind": "processing_time", "interval_s": 1},
+                "source": {"max_rows_per_trigger": 1},
+                "batch_cost": {"overhead_s": 3600}}"#,
+        )
+        .unwrap();
+        let e = simulate(&sc).unwrap_err();
+        assert_eq!(e.field, "batch_cost.overhead_s", "{e}");
+        assert!(e.message.contains("fall ever further behind"), "{e}");
     }
 
     #[test]

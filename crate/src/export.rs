@@ -165,7 +165,7 @@ mod tests {
             r#"{"seed": 3, "workload": {"duration_s": 300, "rate_per_s": 20}}"#,
         )
         .expect("a valid scenario");
-        crate::engine::simulate(&sc)
+        crate::engine::simulate(&sc).expect("within budget")
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 pub mod aggregate;
 pub mod arrival_order;
+pub mod budget;
 pub mod checkpoint;
 pub mod compute;
 pub mod conform;
@@ -45,5 +46,5 @@ pub use scenario::{Scenario, ScenarioSpec};
 /// Validates a JSON scenario and runs it.
 pub fn run_json(scenario_json: &str) -> Result<Report, InputError> {
     let sc = ScenarioSpec::from_json(scenario_json)?;
-    Ok(engine::simulate(&sc))
+    engine::simulate(&sc)
 }

@@ -40,10 +40,25 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(msg) => {
-            eprintln!("pipeline-sim: {msg}");
+            // Input echoed in a message never drives the terminal: control characters
+            // (ESC, BEL, …) are shown escaped.
+            eprintln!("pipeline-sim: {}", escape_controls(&msg));
             ExitCode::from(2)
         }
     }
+}
+
+/// `s` with every control character but newline and tab written as `\u{…}`.
+fn escape_controls(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_control() && c != '\n' && c != '\t' {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 fn run(args: &[String]) -> Result<String, String> {
@@ -229,8 +244,7 @@ fn options<'a>(
 
 fn read_spec(path: &str) -> Result<pipeline_sim::ScenarioSpec, String> {
     let text = read_input(path)?;
-    serde_json::from_str(&text)
-        .map_err(|e| format!("{path}: the scenario is not valid JSON for this format: {e}"))
+    pipeline_sim::ScenarioSpec::parse(&text).map_err(|e| format!("{path}: {e}"))
 }
 
 /// Reads a scenario and its data, and simulates it.
@@ -240,7 +254,7 @@ fn simulate_file(path: &str) -> Result<Report, String> {
     let sc = spec
         .validate_with(data.as_ref())
         .map_err(|e| format!("{path}: {e}"))?;
-    Ok(pipeline_sim::engine::simulate(&sc))
+    pipeline_sim::engine::simulate(&sc).map_err(|e| format!("{path}: {e}"))
 }
 
 /// `workload.data`'s file (and its join table), read and loaded; None without one.

@@ -905,7 +905,7 @@ pub fn conformance_case(
     }
     // Every event's batch in the report's detail, to check the slicing below.
     sc.detail_events = events.len().max(1) as u64;
-    let report = engine::simulate(&sc);
+    let report = engine::simulate(&sc)?;
     let b = &report.batches;
 
     // The engine takes events in stream (arrival) order, a prefix of what is left at each

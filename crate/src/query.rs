@@ -1,8 +1,8 @@
 //! The streaming query and the Spark settings that change its semantics.
 
 use crate::dedup::DedupColumns;
-use crate::error::{InputError, non_negative};
-use crate::time::{Micros, secs_to_micros};
+use crate::error::{InputError, Unit, duration};
+use crate::time::Micros;
 use crate::window::{WindowKind, WindowSpec};
 use serde::{Deserialize, Serialize};
 
@@ -96,7 +96,7 @@ impl QuerySpec {
         let f = |n: &str| format!("{field}.{n}");
         let watermark_delay = match self.watermark_delay_s {
             None => None,
-            Some(d) => Some(secs_to_micros(non_negative(&f("watermark_delay_s"), d)?)),
+            Some(d) => Some(duration(&f("watermark_delay_s"), d, Unit::Seconds, true)?),
         };
         let mode = self.output_mode;
         let operator = match self.operator {

@@ -5,7 +5,7 @@
 //! Query time = planning + files × GETs per file × first-byte latency ÷ parallelism +
 //! bytes ÷ (parallelism × scan rate).
 
-use crate::error::{InputError, non_negative, positive};
+use crate::error::{InputError, Unit, duration, non_negative, positive};
 use crate::storage::{Component, Ledger};
 use serde::{Deserialize, Serialize};
 
@@ -51,12 +51,12 @@ impl ReaderSpec {
     pub fn validate(&self, field: &str) -> Result<ReaderSpec, InputError> {
         let f = |n: &str| format!("{field}.{n}");
         if let Some(m) = self.every_min {
-            positive(&f("every_min"), m)?;
+            duration(&f("every_min"), m, Unit::Minutes, false)?;
         }
-        positive(&f("lookback_h"), self.lookback_h)?;
+        duration(&f("lookback_h"), self.lookback_h, Unit::Hours, false)?;
         non_negative(&f("first_byte_ms"), self.first_byte_ms)?;
         positive(&f("scan_mb_per_s"), self.scan_mb_per_s)?;
-        non_negative(&f("planning_s"), self.planning_s)?;
+        duration(&f("planning_s"), self.planning_s, Unit::Seconds, true)?;
         if self.parallelism == 0 {
             return Err(InputError::new(f("parallelism"), "must be at least 1"));
         }

@@ -2,12 +2,15 @@
 //! (serde). Every field has a default except `seed`.
 
 use crate::cost::{Cost, CostSpec};
-use crate::error::{InputError, non_negative};
+use crate::error::{InputError, Unit, duration, non_negative};
 use crate::query::{EngineConf, Operator, Query, QuerySpec};
 use crate::sink::{Sink, SinkSpec};
 use crate::trigger::{Trigger, TriggerSpec};
 use crate::workload::{Workload, WorkloadSpec};
 use serde::{Deserialize, Serialize};
+
+/// Largest processing cost per row, µs (one second a row).
+pub const MAX_PER_ROW_US: f64 = 1e6;
 
 /// The scenario format version this build reads and writes.
 pub const SCENARIO_VERSION: u32 = 1;
@@ -138,17 +141,48 @@ pub struct Scenario {
     pub overhead: i64,
     /// µs per row (fractional).
     pub per_row_us: f64,
+    /// The simulated clock's bounds, from the budget ([`crate::budget::check`]).
+    pub horizon: crate::budget::Horizon,
 }
 
 impl ScenarioSpec {
     /// The one validation path: JSON text to a scenario, or an error naming the field.
     pub fn from_json(text: &str) -> Result<Scenario, InputError> {
-        let spec: ScenarioSpec = serde_json::from_str(text).map_err(|e| {
-            InputError::new("", format!("the scenario is not valid JSON for this format: {e}"))
-        })?;
-        spec.validate()
+        Self::parse(text)?.validate()
     }
 
+    /// JSON text to a scenario spec (not yet validated). A refusal names the field's
+    /// path (`workload.keys`, `workload.idle[0].to_s`), not only serde's position.
+    pub fn parse(text: &str) -> Result<ScenarioSpec, InputError> {
+        parse_json(text, "", "the scenario is not valid JSON for this format")
+    }
+}
+
+/// JSON text to `T`, an error naming the path of the field that failed (below `prefix`,
+/// e.g. `workload.data`), with `what` and serde's reason.
+pub fn parse_json<T: serde::de::DeserializeOwned>(
+    text: &str,
+    prefix: &str,
+    what: &str,
+) -> Result<T, InputError> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let parsed: Result<T, _> = serde_path_to_error::deserialize(&mut de);
+    let value = parsed.map_err(|e| {
+        let path = e.path().to_string();
+        let path = if path == "." { String::new() } else { path };
+        let field = match (prefix.is_empty(), path.is_empty()) {
+            (_, true) => prefix.to_string(),
+            (true, false) => path,
+            (false, false) => format!("{prefix}.{path}"),
+        };
+        InputError::new(field, format!("{what}: {}", e.into_inner()))
+    })?;
+    de.end()
+        .map_err(|e| InputError::new(prefix, format!("{what}: {e}")))?;
+    Ok(value)
+}
+
+impl ScenarioSpec {
     pub fn validate(&self) -> Result<Scenario, InputError> {
         self.validate_with(None)
     }
@@ -173,8 +207,19 @@ impl ScenarioSpec {
         if self.engine.shuffle_partitions == 0 {
             return Err(InputError::new("engine.shuffle_partitions", "must be at least 1"));
         }
-        let overhead_s = non_negative("batch_cost.overhead_s", self.batch_cost.overhead_s)?;
+        let overhead = duration(
+            "batch_cost.overhead_s",
+            self.batch_cost.overhead_s,
+            Unit::Seconds,
+            true,
+        )?;
         let per_row_us = non_negative("batch_cost.per_row_us", self.batch_cost.per_row_us)?;
+        if per_row_us > MAX_PER_ROW_US {
+            return Err(InputError::new(
+                "batch_cost.per_row_us",
+                format!("must be at most {MAX_PER_ROW_US} µs (1 s a row), got {per_row_us}"),
+            ));
+        }
         if self.source.max_rows_per_trigger == Some(0) {
             return Err(InputError::new(
                 "source.max_rows_per_trigger",
@@ -226,7 +271,7 @@ impl ScenarioSpec {
                  deduplication): use a micro-batch trigger, or the select operator",
             ));
         }
-        Ok(Scenario {
+        let mut sc = Scenario {
             seed,
             workload: self.workload.validate("workload", data)?,
             data: data.map(|d| std::sync::Arc::new(d.stats.clone())),
@@ -238,9 +283,17 @@ impl ScenarioSpec {
             cost: self.cost.validate("cost", long_running)?,
             source: self.source,
             detail_events: self.report.detail_events.max(1),
-            overhead: crate::time::secs_to_micros(overhead_s),
+            overhead,
             per_row_us,
-        })
+            horizon: crate::budget::Horizon {
+                start: 0,
+                expected_end: 0,
+                limit: 0,
+            },
+        };
+        // Last: the budget needs the whole scenario, and no work has started yet.
+        sc.horizon = crate::budget::check(&sc)?;
+        Ok(sc)
     }
 }
 

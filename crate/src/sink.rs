@@ -103,6 +103,21 @@ pub struct Sink {
     pub iceberg: IcebergSpec,
 }
 
+impl Sink {
+    /// The table's scheduled maintenance jobs: (field, period in hours), for the budget.
+    pub fn maintenance_periods_h(&self) -> Vec<(String, f64)> {
+        [
+            ("sink.delta.optimize_every_h", self.delta.optimize_every_h),
+            ("sink.delta.vacuum_every_h", self.delta.vacuum_every_h),
+            ("sink.iceberg.rewrite_every_h", self.iceberg.rewrite_every_h),
+            ("sink.iceberg.expire_every_h", self.iceberg.expire_every_h),
+        ]
+        .into_iter()
+        .filter_map(|(f, h)| h.map(|h| (f.to_string(), h)))
+        .collect()
+    }
+}
+
 impl SinkSpec {
     pub fn validate(&self, field: &str) -> Result<Sink, InputError> {
         let partition_by_key = match self.partition_by.iter().map(String::as_str).collect::<Vec<_>>()[..] {

@@ -64,21 +64,33 @@ pub struct SweepRow {
     pub reader_query_s_mean: f64,
 }
 
-/// Runs `base` once per trigger; `data` is `workload.data`'s file, loaded once.
+/// Runs `base` once per trigger; `data` is `workload.data`'s file, loaded once. Every
+/// point is validated (and checked against the budget) before the first one runs; an error
+/// names the point.
 pub fn sweep(
     base: &ScenarioSpec,
     triggers: &[(String, TriggerSpec)],
     data: Option<&crate::loader::Loaded>,
 ) -> Result<Vec<SweepRow>, InputError> {
-    triggers
+    let named = |label: &str, e: InputError| {
+        InputError::new(e.field, format!("(sweep point '{label}') {}", e.message))
+    };
+    let points = triggers
         .iter()
         .map(|(label, t)| {
             let spec = ScenarioSpec {
                 trigger: *t,
                 ..base.clone()
             };
-            let sc = spec.validate_with(data)?;
-            let r = crate::engine::simulate(&sc);
+            spec.validate_with(data)
+                .map(|sc| (label, sc))
+                .map_err(|e| named(label, e))
+        })
+        .collect::<Result<Vec<_>, InputError>>()?;
+    points
+        .into_iter()
+        .map(|(label, sc)| {
+            let r = crate::engine::simulate(&sc).map_err(|e| named(label, e))?;
             let c = &r.cost;
             let per_day = 86_400.0 / c.horizon_s.max(1e-9);
             let all = &c.requests;

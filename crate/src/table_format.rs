@@ -12,7 +12,7 @@
 //! 512 MiB, `write.metadata.previous-versions-max` 100 (iceberg.apache.org configuration,
 //! read 2026-11). Metadata file sizes are assumptions, listed on their constants.
 
-use crate::error::{InputError, positive};
+use crate::error::{InputError, Unit, duration, positive};
 use crate::sink::MIB;
 use crate::storage::{CohortId, Component, Ledger};
 use crate::time::{Micros, secs_to_micros};
@@ -90,13 +90,23 @@ impl DeltaSpec {
         positive(&f("optimize_write_bin_mib"), self.optimize_write_bin_mib)?;
         positive(&f("auto_compact_max_file_mib"), self.auto_compact_max_file_mib)?;
         positive(&f("optimize_max_file_mib"), self.optimize_max_file_mib)?;
-        positive(&f("vacuum_retention_h"), self.vacuum_retention_h)?;
-        positive(&f("log_retention_days"), self.log_retention_days)?;
+        duration(
+            &f("vacuum_retention_h"),
+            self.vacuum_retention_h,
+            Unit::Hours,
+            false,
+        )?;
+        duration(
+            &f("log_retention_days"),
+            self.log_retention_days,
+            Unit::Days,
+            false,
+        )?;
         if let Some(h) = self.optimize_every_h {
-            positive(&f("optimize_every_h"), h)?;
+            duration(&f("optimize_every_h"), h, Unit::Hours, false)?;
         }
         if let Some(h) = self.vacuum_every_h {
-            positive(&f("vacuum_every_h"), h)?;
+            duration(&f("vacuum_every_h"), h, Unit::Hours, false)?;
         }
         Ok(*self)
     }
@@ -149,12 +159,17 @@ impl IcebergSpec {
             ));
         }
         positive(&f("target_file_mib"), self.target_file_mib)?;
-        positive(&f("max_snapshot_age_h"), self.max_snapshot_age_h)?;
+        duration(
+            &f("max_snapshot_age_h"),
+            self.max_snapshot_age_h,
+            Unit::Hours,
+            false,
+        )?;
         if let Some(h) = self.rewrite_every_h {
-            positive(&f("rewrite_every_h"), h)?;
+            duration(&f("rewrite_every_h"), h, Unit::Hours, false)?;
         }
         if let Some(h) = self.expire_every_h {
-            positive(&f("expire_every_h"), h)?;
+            duration(&f("expire_every_h"), h, Unit::Hours, false)?;
         }
         Ok(*self)
     }

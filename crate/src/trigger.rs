@@ -1,7 +1,7 @@
 //! When micro-batches start, as Spark's trigger executors decide it.
 
-use crate::error::{InputError, non_negative, positive};
-use crate::time::{Micros, secs_to_micros};
+use crate::error::{InputError, Unit, duration};
+use crate::time::Micros;
 use serde::{Deserialize, Serialize};
 
 /// Spark's polling delay when the default trigger finds no new data
@@ -81,8 +81,7 @@ impl TriggerSpec {
         // Spark's trigger intervals are whole milliseconds.
         let ms_interval = |name: &str, v: f64| -> Result<Micros, InputError> {
             let f = format!("{field}.{name}");
-            positive(&f, v)?;
-            let us = secs_to_micros(v);
+            let us = duration(&f, v, Unit::Seconds, false)?;
             if us < 1_000 {
                 return Err(InputError::new(
                     f,
@@ -92,7 +91,7 @@ impl TriggerSpec {
             Ok(us)
         };
         let at = |v: Option<f64>| -> Result<Option<Micros>, InputError> {
-            v.map(|s| non_negative(&format!("{field}.at_s"), s).map(secs_to_micros))
+            v.map(|s| duration(&format!("{field}.at_s"), s, Unit::Seconds, true))
                 .transpose()
         };
         Ok(match *self {
@@ -118,7 +117,7 @@ impl TriggerSpec {
                 once,
             } => {
                 let every = ms_interval("every_s", every_s)?;
-                let startup = secs_to_micros(non_negative(&format!("{field}.startup_s"), startup_s)?);
+                let startup = duration(&format!("{field}.startup_s"), startup_s, Unit::Seconds, true)?;
                 Trigger::Runs(Runs {
                     first: Some(every),
                     every: Some(every),

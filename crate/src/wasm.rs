@@ -19,7 +19,7 @@ pub struct Run {
 pub fn simulate(scenario_json: &str) -> Result<Run, JsError> {
     let sc = validated(scenario_json, None)?;
     Ok(Run {
-        report: crate::engine::simulate(&sc),
+        report: crate::engine::simulate(&sc).map_err(|e| JsError::new(&e.to_string()))?,
     })
 }
 
@@ -35,8 +35,9 @@ pub struct Data {
 /// `workload.data`; bad rows are counted in `statsJson()`.
 #[wasm_bindgen(js_name = loadData)]
 pub fn load_data(bytes: &[u8], join_table: Option<Vec<u8>>, spec_json: &str) -> Result<Data, JsError> {
-    let spec: crate::loader::DataSpec = serde_json::from_str(spec_json)
-        .map_err(|e| JsError::new(&format!("workload.data: not a valid data mapping: {e}")))?;
+    let spec: crate::loader::DataSpec =
+        crate::scenario::parse_json(spec_json, "workload.data", "not a valid data mapping")
+            .map_err(|e| JsError::new(&e.to_string()))?;
     let loaded =
         crate::loader::load(bytes, join_table.as_deref(), &spec).map_err(|e| JsError::new(&e.to_string()))?;
     Ok(Data { loaded })
@@ -54,7 +55,7 @@ impl Data {
     pub fn simulate(&self, scenario_json: &str) -> Result<Run, JsError> {
         let sc = validated(scenario_json, Some(self))?;
         Ok(Run {
-            report: crate::engine::simulate(&sc),
+            report: crate::engine::simulate(&sc).map_err(|e| JsError::new(&e.to_string()))?,
         })
     }
 
@@ -74,8 +75,7 @@ const WASM_MAX_BATCH_ROWS: f64 = 25e6;
 
 /// The scenario, validated, and refused if one batch would not fit in wasm memory.
 fn validated(scenario_json: &str, data: Option<&Data>) -> Result<crate::Scenario, JsError> {
-    let spec: crate::ScenarioSpec = serde_json::from_str(scenario_json)
-        .map_err(|e| JsError::new(&format!("the scenario is not valid JSON for this format: {e}")))?;
+    let spec = crate::ScenarioSpec::parse(scenario_json).map_err(|e| JsError::new(&e.to_string()))?;
     let sc = spec
         .validate_with(data.map(|d| &d.loaded))
         .map_err(|e| JsError::new(&e.to_string()))?;
@@ -105,7 +105,8 @@ fn run_with_progress(
 ) -> Result<Run, JsError> {
     let sc = validated(scenario_json, data)?;
     let report =
-        crate::engine::simulate_with_progress(&sc, &mut |f| on_progress.call_with(&JsValue::UNDEFINED, f));
+        crate::engine::simulate_with_progress(&sc, &mut |f| on_progress.call_with(&JsValue::UNDEFINED, f))
+            .map_err(|e| JsError::new(&e.to_string()))?;
     Ok(Run { report })
 }
 
@@ -118,8 +119,7 @@ fn export_table(name: &str) -> Result<crate::export::Table, JsError> {
 /// source, watermark, query, trigger and sink on a real cluster.
 #[wasm_bindgen(js_name = pysparkScript)]
 pub fn pyspark_script(scenario_json: &str) -> Result<String, JsError> {
-    let spec: crate::ScenarioSpec = serde_json::from_str(scenario_json)
-        .map_err(|e| JsError::new(&format!("the scenario is not valid JSON for this format: {e}")))?;
+    let spec = crate::ScenarioSpec::parse(scenario_json).map_err(|e| JsError::new(&e.to_string()))?;
     crate::pyspark::generate(&spec).map_err(|e| JsError::new(&e.to_string()))
 }
 

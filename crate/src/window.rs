@@ -1,8 +1,8 @@
 //! Event-time windows: which window(s) an event time falls in, as Spark's `window()`
 //! assigns them (start inclusive, end exclusive, aligned to the epoch, no offset).
 
-use crate::error::{InputError, positive};
-use crate::time::{Micros, secs_to_micros};
+use crate::error::{InputError, Unit, duration};
+use crate::time::Micros;
 use serde::{Deserialize, Serialize};
 
 /// A window as users write it (seconds).
@@ -48,7 +48,7 @@ impl WindowSpec {
             WindowSpec::Tumbling { size_s } => (size_s, size_s),
             WindowSpec::Sliding { size_s, slide_s } => (size_s, slide_s),
             WindowSpec::Session { gap_s } => {
-                let gap = secs_to_micros(positive(&format!("{field}.gap_s"), gap_s)?);
+                let gap = duration(&format!("{field}.gap_s"), gap_s, Unit::Seconds, false)?;
                 if gap < 1 {
                     return Err(InputError::new(
                         format!("{field}.gap_s"),
@@ -58,9 +58,8 @@ impl WindowSpec {
                 return Ok(WindowKind::Session { gap });
             }
         };
-        positive(&format!("{field}.size_s"), size_s)?;
-        positive(&format!("{field}.slide_s"), slide_s)?;
-        let (size, slide) = (secs_to_micros(size_s), secs_to_micros(slide_s));
+        let size = duration(&format!("{field}.size_s"), size_s, Unit::Seconds, false)?;
+        let slide = duration(&format!("{field}.slide_s"), slide_s, Unit::Seconds, false)?;
         if size < 1 || slide < 1 {
             return Err(InputError::new(
                 field,

@@ -11,7 +11,7 @@
 //! C library, so native and wasm draw bit-identical events from the same seed.
 
 use crate::arrival_order::ArrivalOrder;
-use crate::error::{InputError, non_negative, positive};
+use crate::error::{InputError, MAX_DURATION_S, Unit, duration, non_negative, positive};
 use crate::time::{Micros, parse_rfc3339, secs_to_micros};
 use rand_chacha::ChaCha8Rng;
 use rand_core::{RngCore, SeedableRng};
@@ -194,6 +194,8 @@ impl Default for WorkloadSpec {
 
 /// Largest event count one scenario may generate (a day at 1 000 events/s is 86.4 M).
 pub const MAX_EVENTS: f64 = 200_000_000.0;
+/// Most idle periods a workload lists.
+pub const MAX_IDLE_PERIODS: usize = 10_000;
 /// Largest key count with a Zipf skew (its table takes 8 bytes a key).
 pub const MAX_SKEWED_KEYS: u32 = 10_000_000;
 
@@ -259,7 +261,8 @@ impl WorkloadSpec {
                 ),
             )
         })?;
-        let duration_s = positive(&f("duration_s"), self.duration_s)?;
+        let duration_us = duration(&f("duration_s"), self.duration_s, Unit::Seconds, false)?;
+        let duration_s = self.duration_s;
         let rate = positive(&f("rate_per_s"), self.rate_per_s)?;
         if duration_s * rate > MAX_EVENTS {
             return Err(InputError::new(
@@ -283,8 +286,15 @@ impl WorkloadSpec {
         let shape = match self.shape {
             RateShape::Flat => Shape::Flat,
             RateShape::Bursty { on_s, off_s } => {
-                let on = secs_to_micros(positive(&f("shape.on_s"), on_s)?);
-                let off = secs_to_micros(non_negative(&f("shape.off_s"), off_s)?);
+                let on = duration(&f("shape.on_s"), on_s, Unit::Seconds, false)?;
+                let off = duration(&f("shape.off_s"), off_s, Unit::Seconds, true)?;
+                if on < 1 {
+                    // Below half a µs the on-phase rounds to nothing: no instant is "on".
+                    return Err(InputError::new(
+                        f("shape.on_s"),
+                        format!("must be at least 0.000001 s (1 µs), got {on_s}"),
+                    ));
+                }
                 Shape::Bursty {
                     period: on + off,
                     on,
@@ -313,17 +323,23 @@ impl WorkloadSpec {
                 }
             }
         };
+        if self.idle.len() > MAX_IDLE_PERIODS {
+            return Err(InputError::new(
+                f("idle"),
+                format!("{} idle periods; at most {MAX_IDLE_PERIODS}", self.idle.len()),
+            ));
+        }
         let mut idle = Vec::with_capacity(self.idle.len());
         for (i, p) in self.idle.iter().enumerate() {
-            let from = non_negative(&f(&format!("idle[{i}].from_s")), p.from_s)?;
-            let to = non_negative(&f(&format!("idle[{i}].to_s")), p.to_s)?;
+            let from = duration(&f(&format!("idle[{i}].from_s")), p.from_s, Unit::Seconds, true)?;
+            let to = duration(&f(&format!("idle[{i}].to_s")), p.to_s, Unit::Seconds, true)?;
             if to <= from {
                 return Err(InputError::new(
                     f(&format!("idle[{i}].to_s")),
-                    format!("must be after from_s ({from})"),
+                    format!("must be after from_s ({})", p.from_s),
                 ));
             }
-            idle.push((start + secs_to_micros(from), start + secs_to_micros(to)));
+            idle.push((start + from, start + to));
         }
         idle.sort_unstable();
         let mut merged: Vec<(Micros, Micros)> = Vec::new();
@@ -352,8 +368,8 @@ impl WorkloadSpec {
                     format!("must be in [0, 1], got {}", o.fraction),
                 ));
             }
-            non_negative(&f("offline.min_s"), o.min_s)?;
-            non_negative(&f("offline.max_s"), o.max_s)?;
+            duration(&f("offline.min_s"), o.min_s, Unit::Seconds, true)?;
+            duration(&f("offline.max_s"), o.max_s, Unit::Seconds, true)?;
             if o.max_s < o.min_s {
                 return Err(InputError::new(
                     f("offline.max_s"),
@@ -420,7 +436,12 @@ impl WorkloadSpec {
         };
         Ok(Workload {
             start,
-            end: start + secs_to_micros(duration_s),
+            end: start
+                + if explicit.is_some() {
+                    secs_to_micros(duration_s)
+                } else {
+                    duration_us
+                },
             gap_us,
             arrivals: self.arrivals,
             shape,
@@ -496,11 +517,11 @@ fn validate_lateness(l: &Lateness, field: &str) -> Result<(), InputError> {
     match *l {
         Lateness::None => {}
         Lateness::Fixed { s } => {
-            non_negative(&f("s"), s)?;
+            duration(&f("s"), s, Unit::Seconds, true)?;
         }
         Lateness::Uniform { min_s, max_s } => {
-            non_negative(&f("min_s"), min_s)?;
-            non_negative(&f("max_s"), max_s)?;
+            duration(&f("min_s"), min_s, Unit::Seconds, true)?;
+            duration(&f("max_s"), max_s, Unit::Seconds, true)?;
             if max_s < min_s {
                 return Err(InputError::new(
                     f("max_s"),
@@ -509,10 +530,10 @@ fn validate_lateness(l: &Lateness, field: &str) -> Result<(), InputError> {
             }
         }
         Lateness::Exponential { mean_s } => {
-            positive(&f("mean_s"), mean_s)?;
+            duration(&f("mean_s"), mean_s, Unit::Seconds, false)?;
         }
         Lateness::LogNormal { median_s, sigma } => {
-            positive(&f("median_s"), median_s)?;
+            duration(&f("median_s"), median_s, Unit::Seconds, false)?;
             non_negative(&f("sigma"), sigma)?;
             if sigma > 5.0 {
                 return Err(InputError::new(
@@ -526,6 +547,39 @@ fn validate_lateness(l: &Lateness, field: &str) -> Result<(), InputError> {
 }
 
 impl Workload {
+    /// Whether the events are given (explicit or loaded), not generated.
+    pub fn is_given(&self) -> bool {
+        self.explicit.is_some()
+    }
+
+    /// A bound on the lateness the model draws, µs: exact for none, fixed, uniform and the
+    /// offline tail; for the exponential, 40 means (a draw beyond has probability e^-40 ≈
+    /// 4e-18); for the log-normal, 9 sigmas (≈ 1e-19); never above [`MAX_DURATION_S`].
+    pub fn lateness_bound_us(&self) -> Micros {
+        let main = match self.lateness {
+            Lateness::None => 0.0,
+            Lateness::Fixed { s } => s,
+            Lateness::Uniform { max_s, .. } => max_s,
+            Lateness::Exponential { mean_s } => mean_s * 40.0,
+            Lateness::LogNormal { median_s, sigma } => median_s * libm::exp(sigma * 9.0),
+        };
+        let offline = self.offline.map_or(0.0, |o| o.max_s);
+        lateness_us(main.max(offline))
+    }
+
+    /// A bound on the last arrival, µs (see [`Workload::lateness_bound_us`]).
+    pub fn last_arrival_bound(&self) -> Micros {
+        let late = self.lateness_bound_us();
+        match &self.explicit {
+            Some(e) => e
+                .iter()
+                .map(|&(_, et, arrival, _)| arrival.unwrap_or(et.saturating_add(late)))
+                .max()
+                .unwrap_or(self.end),
+            None => self.end.saturating_add(late),
+        }
+    }
+
     /// Mean number of events the workload generates (idle periods not subtracted).
     pub fn expected_events(&self) -> f64 {
         match &self.explicit {
@@ -567,7 +621,13 @@ impl Workload {
         }
         loop {
             let ti = floor_us(t);
-            if let Some(&(_, to)) = self.idle.iter().find(|(from, to)| *from <= ti && ti < *to) {
+            // The idle periods are sorted and disjoint: the last one starting at or before ti.
+            let i = self.idle.partition_point(|&(from, _)| from <= ti);
+            if let Some(&(_, to)) = i
+                .checked_sub(1)
+                .and_then(|i| self.idle.get(i))
+                .filter(|p| ti < p.1)
+            {
                 t = to as f64;
                 continue;
             }
@@ -605,8 +665,10 @@ fn floor_us(t: f64) -> Micros {
 }
 
 /// Non-negative seconds to whole µs, rounded (the hot-path twin of `secs_to_micros`).
+/// A draw beyond [`MAX_DURATION_S`] (a log-normal's far tail) is held there, so that
+/// `event time + lateness` never overflows.
 fn lateness_us(s: f64) -> Micros {
-    (s * 1e6 + 0.5) as Micros
+    (s.min(MAX_DURATION_S) * 1e6 + 0.5) as Micros
 }
 
 /// Events of a workload in arrival order (ties by id). Cloning it is cheap (RNG state

@@ -94,7 +94,7 @@ proptest! {
         );
         // Spark's analysis errors are legitimate outcomes for some combinations.
         let Ok(sc) = ScenarioSpec::from_json(&json) else { return Ok(()) };
-        let r = simulate(&sc);
+        let r = simulate(&sc).expect("within budget");
         let generated = EventStream::new(sc.workload.clone(), sc.seed).count() as u64;
         let taken: u64 = r.batches.input_rows.iter().sum();
         prop_assert_eq!(taken, r.summary.events);
@@ -150,7 +150,7 @@ proptest! {
                 && (e.field == "query.output_mode" || e.field == "query.watermark_delay_s") => return Ok(()),
             Err(e) => return Err(TestCaseError::fail(format!("{e}"))),
         };
-        let r = simulate(&sc);
+        let r = simulate(&sc).expect("within budget");
         let c = &r.cost;
         let written: u64 = r.batches.data_files.iter().sum();
         if format == "parquet" {

@@ -1,0 +1,404 @@
+//! The resource budget: what one run may cost, checked before any work starts, so that no
+//! input — a scenario, a link, a lesson, a sweep point — can make the core hang, trap or
+//! run out of memory. The same limits hold natively and in wasm (the browser adds one of
+//! its own: the largest batch, `Scenario::check_batch_memory`).
+//!
+//! The rule: every loop of the simulation is bounded by a number this budget checked.
+//! - Events: the generator's expected count (`workload::MAX_EVENTS`), or the explicit /
+//!   loaded events.
+//! - The simulated clock: from the workload's start to a [`Horizon`] `limit` derived from
+//!   the scenario before the run (last arrival's bound + the trigger's period + one
+//!   batch, with room for batches that fall behind). The engine refuses to run past it
+//!   (`engine::simulate` returns the error), so every clock-driven loop (trigger ticks,
+//!   scheduled runs, cost-series samples, state-store maintenance, reader queries, table
+//!   maintenance) has at most `limit ÷ its period` steps, each checked here.
+//! - Batches: at most one per event and one no-data batch after each, and at most one per
+//!   trigger period (or per polling delay) over the horizon.
+//! - Per event: the windows a row falls in (`size ÷ slide`), and the rows the report keeps.
+//!
+//! Invariants: a scenario that passes [`check`] allocates O(budget) memory and takes
+//! O(budget) steps; a refusal names the field to change and the limit it broke.
+
+use crate::error::{InputError, MAX_DURATION_S};
+use crate::query::Operator;
+use crate::scenario::Scenario;
+use crate::time::{MICROS_PER_S, Micros};
+use crate::trigger::{POLLING_DELAY, Trigger};
+use crate::window::WindowKind;
+
+/// Longest simulated clock span, µs (20 years): the horizon's limit never exceeds it.
+pub const MAX_SPAN_US: Micros = (MAX_DURATION_S as i64) * MICROS_PER_S;
+/// Most micro-batches (or continuous epochs) one run may record: about 120–240 B each in
+/// the report's columns, so at most a few hundred MB.
+pub const MAX_BATCHES: f64 = 2_000_000.0;
+/// Most runs of a scheduled job.
+pub const MAX_RUNS: f64 = 1_000_000.0;
+/// The engine's own stop for batches and runs: twice the estimates' limits (the estimate
+/// is of the expected span; batches that fall behind make the real one longer).
+pub const RUNTIME_MAX_BATCHES: usize = 2 * MAX_BATCHES as usize;
+pub const RUNTIME_MAX_RUNS: usize = 2 * MAX_RUNS as usize;
+/// Most samples of the report's cost and storage series.
+pub const MAX_SERIES_SAMPLES: f64 = 1_000_000.0;
+/// Most ticks of one periodic task (state-store maintenance, a reader's queries, a
+/// table's OPTIMIZE/VACUUM/rewrite/expire) over the horizon.
+pub const MAX_TICKS: f64 = 20_000_000.0;
+/// Most windows one row falls in (`size ÷ slide` of a sliding window).
+pub const MAX_WINDOWS_PER_ROW: f64 = 10_000.0;
+/// Most (row, window) assignments of a run: events × windows per row.
+pub const MAX_WINDOW_ASSIGNMENTS: f64 = 2e9;
+/// Most per-event rows the report keeps (`report.detail_events`).
+pub const MAX_DETAIL_EVENTS: u64 = 5_000_000;
+/// Most shuffle partitions, Kafka partitions or cores.
+pub const MAX_PARTITIONS: u32 = 100_000;
+/// Room the horizon leaves for batches that fall behind: the limit is the expected span
+/// × this, and at least the expected span + 30 days.
+const FALL_BEHIND_FACTOR: i64 = 4;
+const FALL_BEHIND_MIN: Micros = 30 * 86_400 * MICROS_PER_S;
+
+/// The simulated clock's bounds for one run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Horizon {
+    pub start: Micros,
+    /// When the run is expected to end at the latest (the last arrival's bound, a trigger
+    /// period, a start-up and one batch).
+    pub expected_end: Micros,
+    /// The engine stops with an error past this instant.
+    pub limit: Micros,
+}
+
+/// Which part of a scenario makes its clock span long, to name in a refusal.
+fn span_culprit(sc: &Scenario) -> &'static str {
+    let w = &sc.workload;
+    let lateness = w.lateness_bound_us();
+    let data = w.end - w.start;
+    let trigger = trigger_period(sc);
+    if lateness >= data && lateness >= trigger {
+        "workload.lateness"
+    } else if trigger >= data {
+        "trigger"
+    } else if sc.workload.is_given() {
+        "workload.data"
+    } else {
+        "workload.duration_s"
+    }
+}
+
+/// The trigger's own contribution to the clock: a period, a first run and a start-up.
+fn trigger_period(sc: &Scenario) -> Micros {
+    match sc.trigger {
+        Trigger::Default => POLLING_DELAY,
+        Trigger::ProcessingTime(iv) | Trigger::Continuous(iv) => iv,
+        Trigger::Runs(r) => r
+            .first
+            .unwrap_or(0)
+            .saturating_add(r.every.unwrap_or(0))
+            .saturating_add(r.startup),
+    }
+}
+
+impl Horizon {
+    /// The horizon of a validated scenario, or the field that makes it longer than
+    /// [`MAX_SPAN_US`].
+    pub fn of(sc: &Scenario) -> Result<Horizon, InputError> {
+        let w = &sc.workload;
+        let start = w.start;
+        let rows = sc.expected_batch_rows();
+        let one_batch = sc
+            .overhead
+            .saturating_add((rows * sc.per_row_us).min(MAX_SPAN_US as f64) as Micros);
+        let expected_end = w
+            .last_arrival_bound()
+            .saturating_add(trigger_period(sc))
+            .saturating_add(one_batch);
+        let span = expected_end.saturating_sub(start);
+        if span > MAX_SPAN_US {
+            return Err(InputError::new(
+                span_culprit(sc),
+                format!(
+                    "the simulated clock would span about {:.1} years (the data, its lateness and the \
+                     trigger together); at most {} years are simulated: shorten it",
+                    span as f64 / (365.25 * 86_400e6),
+                    MAX_DURATION_S / (365.25 * 86_400.0)
+                ),
+            ));
+        }
+        let room = span
+            .saturating_mul(FALL_BEHIND_FACTOR)
+            .max(span.saturating_add(FALL_BEHIND_MIN))
+            .min(MAX_SPAN_US);
+        Ok(Horizon {
+            start,
+            expected_end,
+            limit: start.saturating_add(room),
+        })
+    }
+
+    /// The span up to the limit, µs.
+    pub fn limit_span(&self) -> f64 {
+        (self.limit - self.start) as f64
+    }
+}
+
+/// A refusal: `what` would be `n`, more than `max`.
+fn over(field: &str, what: &str, n: f64, max: f64, fix: &str) -> InputError {
+    InputError::new(
+        field,
+        format!("{what} would be about {n:.0}, more than the {max:.0} one run may take: {fix}"),
+    )
+}
+
+/// Ticks of a task every `period` µs over the horizon's limit.
+fn ticks(h: &Horizon, period: Micros) -> f64 {
+    h.limit_span() / period.max(1) as f64
+}
+
+/// Checks a validated scenario against the budget; returns its horizon.
+pub fn check(sc: &Scenario) -> Result<Horizon, InputError> {
+    let h = Horizon::of(sc)?;
+    let events = sc.workload.expected_events();
+    let e = &sc.engine;
+    for (field, v) in [
+        ("engine.shuffle_partitions", e.shuffle_partitions),
+        ("engine.cores", e.cores),
+        ("source.kafka_partitions", sc.source.kafka_partitions),
+    ] {
+        if v > MAX_PARTITIONS {
+            return Err(InputError::new(
+                field,
+                format!("must be at most {MAX_PARTITIONS}, got {v}"),
+            ));
+        }
+    }
+    if sc.detail_events > MAX_DETAIL_EVENTS {
+        return Err(InputError::new(
+            "report.detail_events",
+            format!(
+                "must be at most {MAX_DETAIL_EVENTS} (the report keeps a sample beyond it), got {}",
+                sc.detail_events
+            ),
+        ));
+    }
+    // Batches and runs: one per period over the horizon's expected span, and never more
+    // batches than the events (each takes one at least) plus the runs; ×2 for no-data
+    // batches. The engine stops a run that goes past twice these (`RUNTIME_*`).
+    let span = (h.expected_end - h.start) as f64;
+    let (per_period, field, fix) = match sc.trigger {
+        Trigger::ProcessingTime(iv) => (
+            span / iv as f64,
+            "trigger.interval_s",
+            "use a longer interval or a shorter workload",
+        ),
+        Trigger::Continuous(iv) => (
+            span / iv as f64,
+            "trigger.checkpoint_interval_s",
+            "use a longer interval or a shorter workload",
+        ),
+        Trigger::Default => (
+            span / (sc.overhead.max(POLLING_DELAY)) as f64,
+            "trigger",
+            "use a processing-time trigger or a shorter workload",
+        ),
+        Trigger::Runs(r) => {
+            let runs = r.every.map_or(1.0, |every| span / every as f64);
+            if runs > MAX_RUNS {
+                return Err(over(
+                    "trigger.every_s",
+                    "the job's runs",
+                    runs,
+                    MAX_RUNS,
+                    "run it less often or simulate a shorter workload",
+                ));
+            }
+            let limited = sc.max_rows_per_batch.map_or(runs, |m| events / m as f64 + runs);
+            (
+                limited,
+                "source.max_rows_per_trigger",
+                "allow more rows per batch, or simulate fewer events",
+            )
+        }
+    };
+    let batches = 2.0 * per_period.min(events + 1.0);
+    if batches > MAX_BATCHES {
+        return Err(over(field, "the micro-batches", batches, MAX_BATCHES, fix));
+    }
+    if let Some(step) = sc.cost.series_step {
+        let samples = ticks(&h, step);
+        if samples > MAX_SERIES_SAMPLES {
+            return Err(over(
+                "cost.series_step_s",
+                "the cost series' samples",
+                samples,
+                MAX_SERIES_SAMPLES,
+                "use a longer step (or null for 240 samples)",
+            ));
+        }
+    } else {
+        // The default step is the workload's span ÷ 240 rounded up to a minute: a long
+        // lateness can make the run much longer than the workload.
+        let step = crate::cost::default_series_step(sc.workload.end - sc.workload.start);
+        let samples = ticks(&h, step);
+        if samples > MAX_SERIES_SAMPLES {
+            return Err(over(
+                "cost.series_step_s",
+                "the cost series' samples (the default step is the workload's span ÷ 240)",
+                samples,
+                MAX_SERIES_SAMPLES,
+                "set a longer step",
+            ));
+        }
+    }
+    if sc.query.operator != Operator::Select {
+        let interval = crate::time::secs_to_micros(sc.cost.checkpoint.maintenance_interval_s);
+        let n = ticks(&h, interval);
+        if n > MAX_TICKS {
+            return Err(over(
+                "cost.checkpoint.maintenance_interval_s",
+                "the state-store maintenance ticks",
+                n,
+                MAX_TICKS,
+                "use a longer interval (Spark's default is 60 s)",
+            ));
+        }
+    }
+    if let (Some(m), Some(_)) = (sc.cost.reader.every_min, &sc.sink) {
+        let n = ticks(&h, crate::time::secs_to_micros(m * 60.0));
+        if n > MAX_TICKS {
+            return Err(over(
+                "cost.reader.every_min",
+                "the reader's queries",
+                n,
+                MAX_TICKS,
+                "query less often",
+            ));
+        }
+    }
+    if let Some(sink) = &sc.sink {
+        for (field, hours) in sink.maintenance_periods_h() {
+            let n = ticks(&h, crate::time::secs_to_micros(hours * 3600.0));
+            if n > MAX_TICKS {
+                return Err(over(
+                    &field,
+                    "the table maintenance jobs",
+                    n,
+                    MAX_TICKS,
+                    "run it less often",
+                ));
+            }
+        }
+    }
+    if let Operator::WindowCount(WindowKind::Fixed(w)) = sc.query.operator {
+        let per_row = (w.size as f64 / w.slide as f64).ceil();
+        if per_row > MAX_WINDOWS_PER_ROW {
+            return Err(InputError::new(
+                "query.window.slide_s",
+                format!(
+                    "each row would fall in {per_row:.0} windows (size ÷ slide); at most \
+                     {MAX_WINDOWS_PER_ROW:.0}: use a longer slide"
+                ),
+            ));
+        }
+        if per_row * events > MAX_WINDOW_ASSIGNMENTS {
+            return Err(over(
+                "query.window.slide_s",
+                "the (row, window) updates",
+                per_row * events,
+                MAX_WINDOW_ASSIGNMENTS,
+                "use a longer slide or fewer events",
+            ));
+        }
+    }
+    Ok(h)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::scenario::ScenarioSpec;
+
+    fn refused(json: &str) -> String {
+        match ScenarioSpec::from_json(json) {
+            Ok(_) => panic!("accepted: {json}"),
+            Err(e) => e.field,
+        }
+    }
+
+    #[test]
+    fn defaults_and_a_real_day_fit() {
+        let h = super::check(&ScenarioSpec::from_json(r#"{"seed": 1}"#).unwrap()).unwrap();
+        assert!(h.limit > h.expected_end && h.expected_end > h.start);
+        let day = r#"{"seed": 1, "workload": {"duration_s": 86400, "rate_per_s": 1000},
+                      "trigger": {"kind": "processing_time", "interval_s": 1}}"#;
+        assert!(ScenarioSpec::from_json(day).is_ok());
+    }
+
+    #[test]
+    fn the_issues_inputs_are_refused_with_their_field() {
+        for (json, field) in [
+            (
+                r#"{"seed":1,"trigger":{"kind":"processing_time","interval_s":4294967295}}"#,
+                "trigger.interval_s",
+            ),
+            (
+                r#"{"seed":1,"workload":{"lateness":{"kind":"fixed","s":3e10}}}"#,
+                "workload.lateness.s",
+            ),
+            (
+                r#"{"seed":1,"batch_cost":{"overhead_s":31536000000}}"#,
+                "batch_cost.overhead_s",
+            ),
+            (
+                r#"{"seed":1,"cost":{"series_step_s":1e19}}"#,
+                "cost.series_step_s",
+            ),
+            (
+                r#"{"seed":1,"cost":{"series_step_s":0.001}}"#,
+                "cost.series_step_s",
+            ),
+            (
+                r#"{"seed":1,"cost":{"checkpoint":{"maintenance_interval_s":1e-6}}}"#,
+                "cost.checkpoint.maintenance_interval_s",
+            ),
+            (
+                r#"{"seed":1,"query":{"window":{"kind":"sliding","size_s":86400,"slide_s":0.000001}}}"#,
+                "query.window.slide_s",
+            ),
+            (
+                r#"{"seed":1,"query":{"window":{"kind":"tumbling","size_s":1e308}}}"#,
+                "query.window.size_s",
+            ),
+            (
+                r#"{"seed":1,"workload":{"lateness":{"kind":"fixed","s":1e308}}}"#,
+                "workload.lateness.s",
+            ),
+            (
+                r#"{"seed":1,"workload":{"idle":[{"from_s":0,"to_s":1e308}]}}"#,
+                "workload.idle[0].to_s",
+            ),
+            (
+                r#"{"seed":1,"workload":{"shape":{"kind":"bursty","on_s":1e-7,"off_s":0}}}"#,
+                "workload.shape.on_s",
+            ),
+            (
+                r#"{"seed":1,"workload":{"shape":{"kind":"bursty","on_s":1e-7,"off_s":1}}}"#,
+                "workload.shape.on_s",
+            ),
+            (
+                r#"{"seed":1,"trigger":{"kind":"scheduled","every_s":0.001}}"#,
+                "trigger.every_s",
+            ),
+            (
+                r#"{"seed":1,"trigger":{"kind":"processing_time","interval_s":0.001},"workload":{"duration_s":86400}}"#,
+                "trigger.interval_s",
+            ),
+            (
+                r#"{"seed":1,"report":{"detail_events":1000000000000}}"#,
+                "report.detail_events",
+            ),
+            (
+                r#"{"seed":1,"engine":{"shuffle_partitions":4294967295}}"#,
+                "engine.shuffle_partitions",
+            ),
+        ] {
+            assert_eq!(refused(json), field, "{json}");
+        }
+    }
+}
