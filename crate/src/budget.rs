@@ -25,6 +25,7 @@ use crate::scenario::Scenario;
 use crate::time::{MICROS_PER_S, Micros};
 use crate::trigger::{POLLING_DELAY, Trigger};
 use crate::window::WindowKind;
+use crate::workload::MAX_EVENTS;
 
 /// Longest simulated clock span, µs (20 years): the horizon's limit never exceeds it.
 pub const MAX_SPAN_US: Micros = (MAX_DURATION_S as i64) * MICROS_PER_S;
@@ -155,7 +156,17 @@ fn ticks(h: &Horizon, period: Micros) -> f64 {
 /// Checks a validated scenario against the budget; returns its horizon.
 pub fn check(sc: &Scenario) -> Result<Horizon, InputError> {
     let h = Horizon::of(sc)?;
-    let events = sc.workload.expected_events();
+    let events = sc.workload.events_bound();
+    if events > MAX_EVENTS {
+        let bursty = events > 1.5 * sc.workload.expected_events();
+        return Err(InputError::new(
+            if bursty { "workload.shape" } else { "workload.rate_per_s" },
+            format!(
+                "about {events:.0} events (the rate{} over the duration); at most {MAX_EVENTS:.0} are simulated",
+                if bursty { " boosted by the shape's on-phase" } else { "" }
+            ),
+        ));
+    }
     let e = &sc.engine;
     for (field, v) in [
         ("engine.shuffle_partitions", e.shuffle_partitions),

@@ -43,6 +43,15 @@ pub const MAX_NUMBER: f64 = 1e12;
 /// are hours to months; past this, sums of µs would approach `i64`'s range.
 pub const MAX_DURATION_S: f64 = 20.0 * 365.25 * 86_400.0;
 
+/// A user's number as a message shows it: plain, or in e-notation when tiny or huge.
+pub fn show(v: f64) -> String {
+    if v != 0.0 && (v.abs() < 1e-4 || v.abs() >= 1e15) {
+        format!("{v:e}")
+    } else {
+        format!("{v}")
+    }
+}
+
 fn finite(field: &str, v: f64) -> Result<f64, InputError> {
     if !v.is_finite() {
         return Err(InputError::new(
@@ -63,7 +72,7 @@ fn finite(field: &str, v: f64) -> Result<f64, InputError> {
 pub(crate) fn positive(field: &str, v: f64) -> Result<f64, InputError> {
     let v = finite(field, v)?;
     if v <= 0.0 {
-        return Err(InputError::new(field, format!("must be greater than 0, got {v}")));
+        return Err(InputError::new(field, format!("must be greater than 0, got {}", show(v))));
     }
     Ok(v)
 }
@@ -72,7 +81,7 @@ pub(crate) fn positive(field: &str, v: f64) -> Result<f64, InputError> {
 pub(crate) fn non_negative(field: &str, v: f64) -> Result<f64, InputError> {
     let v = finite(field, v)?;
     if v < 0.0 {
-        return Err(InputError::new(field, format!("must be 0 or more, got {v}")));
+        return Err(InputError::new(field, format!("must be 0 or more, got {}", show(v))));
     }
     Ok(v)
 }
@@ -115,18 +124,18 @@ pub(crate) fn duration(
     unit: Unit,
     zero_ok: bool,
 ) -> Result<crate::time::Micros, InputError> {
+    let max = MAX_DURATION_S / unit.seconds();
+    if v.is_finite() && v > max {
+        return Err(InputError::new(
+            field,
+            format!("must be at most {max} {} (20 years), got {}", unit.symbol(), show(v)),
+        ));
+    }
     let v = if zero_ok {
         non_negative(field, v)?
     } else {
         positive(field, v)?
     };
-    let max = MAX_DURATION_S / unit.seconds();
-    if v > max {
-        return Err(InputError::new(
-            field,
-            format!("must be at most {max} {} (20 years), got {v}", unit.symbol()),
-        ));
-    }
     Ok(crate::time::secs_to_micros(v * unit.seconds()))
 }
 

@@ -14,6 +14,8 @@ pub mod engine;
 pub mod error;
 pub mod export;
 pub mod freshness;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod fuzz;
 pub mod latency;
 pub mod loader;
 pub mod microbatch;

@@ -27,6 +27,12 @@ const USAGE: &str = "usage:
                                                          (answer it with `conform`; tests/pyspark/ runs it
                                                          on Spark)
   pipeline-sim default-scenario                          print a scenario with every default
+  pipeline-sim fuzz [--target NAME] [--inputs N] [--seed S] [--max-events E] [--time-bound-s T]
+                    [--memory-bound-mib M] [--corpus DIR] [--out DIR] [--emit FILE]
+                                                         feed mutated inputs to every parser (scenario,
+                                                         mapping, csv, jsonl, json, access_log, arrow);
+                                                         fails on a panic, a slow or memory-hungry input,
+                                                         or a refusal that names no field
 
 A scenario's workload.data.file (and join.file) is read from the working directory, or
 else from the scenario's folder or a folder above it.";
@@ -63,6 +69,7 @@ fn escape_controls(s: &str) -> String {
 
 fn run(args: &[String]) -> Result<String, String> {
     match args.first().map(String::as_str) {
+        Some("fuzz") => fuzz(&args[1..]),
         Some("run") => {
             let path = args
                 .get(1)
@@ -240,6 +247,94 @@ fn options<'a>(
         }
     }
     Ok(out)
+}
+
+/// `pipeline-sim fuzz`: a table of figures per target; an error when any input failed.
+fn fuzz(args: &[String]) -> Result<String, String> {
+    use pipeline_sim::fuzz::{Config, TARGETS, emit_line, run_target, target};
+    let opts = options(
+        args,
+        &[
+            "--target",
+            "--inputs",
+            "--seed",
+            "--max-events",
+            "--time-bound-s",
+            "--memory-bound-mib",
+            "--corpus",
+            "--out",
+            "--emit",
+        ],
+    )?;
+    let num = |name: &str, default: f64| -> Result<f64, String> {
+        match opts.get(name) {
+            None => Ok(default),
+            Some(v) => v
+                .parse::<f64>()
+                .ok()
+                .filter(|x| x.is_finite() && *x >= 0.0)
+                .ok_or_else(|| format!("{name}: not a number ≥ 0: {v}")),
+        }
+    };
+    let cfg = Config {
+        inputs: num("--inputs", 2000.0)? as u64,
+        seed: num("--seed", 1.0)? as u64,
+        max_events: num("--max-events", 200_000.0)?,
+        time_bound: std::time::Duration::from_secs_f64(num("--time-bound-s", 10.0)?),
+        memory_bound: (num("--memory-bound-mib", 1024.0)? as u64) << 20,
+        corpus: opts.get("--corpus").map(std::path::PathBuf::from),
+        out_dir: std::path::PathBuf::from(opts.get("--out").copied().unwrap_or("test-results/fuzz")),
+    };
+    let chosen: Vec<_> = match opts.get("--target") {
+        None | Some(&"all") => TARGETS.iter().collect(),
+        Some(name) => vec![target(name).ok_or_else(|| {
+            let names: Vec<&str> = TARGETS.iter().map(|t| t.name).collect();
+            format!("--target: no target '{name}' ({})", names.join(", "))
+        })?],
+    };
+    let mut emit = match opts.get("--emit") {
+        Some(p) => Some(std::fs::File::create(p).map_err(|e| format!("{p}: {e}"))?),
+        None => None,
+    };
+    let mut out = format!(
+        "{:<11} {:>7} {:>7} {:>8} {:>6} {:>8} {:>9} {:>9} {:>9}\n",
+        "target", "inputs", "ran", "refused", "large", "failures", "mean ms", "max ms", "peak MiB"
+    );
+    let mut failures = Vec::new();
+    for t in chosen {
+        let st = run_target(t, &cfg, emit.is_some());
+        if let Some(f) = emit.as_mut() {
+            for (input, outcome) in &st.emitted {
+                emit_line(f, t.name, input, outcome).map_err(|e| e.to_string())?;
+            }
+        }
+        out.push_str(&format!(
+            "{:<11} {:>7} {:>7} {:>8} {:>6} {:>8} {:>9.2} {:>9.1} {:>9}\n",
+            st.target,
+            st.inputs,
+            st.ran,
+            st.refused,
+            st.large,
+            st.failures.len(),
+            st.total_ms / st.inputs.max(1) as f64,
+            st.max_ms,
+            st.peak_rss >> 20
+        ));
+        for f in &st.failures {
+            failures.push(format!("{} {}: {} (input saved at {})", t.name, f.kind, f.message, f.saved.display()));
+        }
+    }
+    if failures.is_empty() {
+        Ok(out.trim_end().to_string())
+    } else {
+        let shown: Vec<&String> = failures.iter().take(20).collect();
+        Err(format!(
+            "{}\n{} failing input(s):\n  {}",
+            out.trim_end(),
+            failures.len(),
+            shown.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\n  ")
+        ))
+    }
 }
 
 fn read_spec(path: &str) -> Result<pipeline_sim::ScenarioSpec, String> {

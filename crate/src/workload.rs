@@ -194,6 +194,8 @@ impl Default for WorkloadSpec {
 
 /// Largest event count one scenario may generate (a day at 1 000 events/s is 86.4 M).
 pub const MAX_EVENTS: f64 = 200_000_000.0;
+/// Lowest mean rate, events/s: below it the mean gap between events exceeds any horizon.
+pub const MIN_RATE_PER_S: f64 = 1e-6;
 /// Most idle periods a workload lists.
 pub const MAX_IDLE_PERIODS: usize = 10_000;
 /// Largest key count with a Zipf skew (its table takes 8 bytes a key).
@@ -264,6 +266,15 @@ impl WorkloadSpec {
         let duration_us = duration(&f("duration_s"), self.duration_s, Unit::Seconds, false)?;
         let duration_s = self.duration_s;
         let rate = positive(&f("rate_per_s"), self.rate_per_s)?;
+        if rate < MIN_RATE_PER_S {
+            return Err(InputError::new(
+                f("rate_per_s"),
+                format!(
+                    "must be at least 0.000001 events/s (one event in 11.6 days), got {}",
+                    crate::error::show(rate)
+                ),
+            ));
+        }
         if duration_s * rate > MAX_EVENTS {
             return Err(InputError::new(
                 f("rate_per_s"),
@@ -292,7 +303,7 @@ impl WorkloadSpec {
                     // Below half a µs the on-phase rounds to nothing: no instant is "on".
                     return Err(InputError::new(
                         f("shape.on_s"),
-                        format!("must be at least 0.000001 s (1 µs), got {on_s}"),
+                        format!("must be at least 0.000001 s (1 µs), got {}", crate::error::show(on_s)),
                     ));
                 }
                 Shape::Bursty {
@@ -580,6 +591,25 @@ impl Workload {
         }
     }
 
+    /// A bound on the events the workload generates, for the budget: the mean count with
+    /// the rate shape's boost where the workload is shorter than its period (a bursty
+    /// workload shorter than one on/off period is all "on" at rate × period ÷ on), the
+    /// diurnal peak for a diurnal one. Idle periods are not subtracted.
+    pub fn events_bound(&self) -> f64 {
+        if let Some(e) = &self.explicit {
+            return e.len() as f64;
+        }
+        let span = (self.end - self.start).max(0);
+        match self.shape {
+            Shape::Flat => span as f64 / self.gap_us,
+            Shape::Bursty { period, on, boost } => {
+                let on_time = (span / period) as f64 * on as f64 + (span % period).min(on) as f64;
+                on_time * boost / self.gap_us
+            }
+            Shape::Diurnal { amplitude, .. } => span as f64 * (1.0 + amplitude) / self.gap_us,
+        }
+    }
+
     /// Mean number of events the workload generates (idle periods not subtracted).
     pub fn expected_events(&self) -> f64 {
         match &self.explicit {
@@ -620,6 +650,10 @@ impl Workload {
             return t;
         }
         loop {
+            // Past the end no event is made: nothing to skip (and no endless walk).
+            if !(t < self.end as f64) {
+                return t;
+            }
             let ti = floor_us(t);
             // The idle periods are sorted and disjoint: the last one starting at or before ti.
             let i = self.idle.partition_point(|&(from, _)| from <= ti);
@@ -683,7 +717,12 @@ pub struct EventStream {
     next_time: f64,
     next_id: u64,
     in_flight: ArrivalOrder,
+    /// Draws in a row that did not move `next_time` (see `advance_time`).
+    stalled: u32,
 }
+
+/// Draws in a row that may leave the event clock where it was before it is moved on.
+const MAX_STALLED_DRAWS: u32 = 64;
 
 impl EventStream {
     pub fn new(w: Workload, seed: u64) -> Self {
@@ -696,6 +735,7 @@ impl EventStream {
             next_time,
             next_id: 0,
             in_flight: ArrivalOrder::default(),
+            stalled: 0,
         };
         if let Some(given) = s.w.explicit.clone() {
             let mut events: Vec<Event> = given
@@ -727,8 +767,22 @@ impl EventStream {
                 Arrivals::Constant => self.w.gap_us / self.w.multiplier(self.next_time as Micros).max(1e-9),
                 Arrivals::Poisson => exp1(&mut self.rng) * self.w.gap_us / max,
             };
-            self.next_time = self.w.skip_silence(self.next_time + gap);
-            if self.w.arrivals == Arrivals::Constant || max == 1.0 {
+            let mut next = self.next_time + gap;
+            if next <= self.next_time {
+                // The gap is below the clock's float resolution (a quarter µs near 2024):
+                // time would stand still. A run of such draws only happens at absurd peak
+                // rates (a bursty 1 µs on-phase); then time moves on by one resolution step,
+                // so that the stream always ends.
+                self.stalled += 1;
+                if self.stalled > MAX_STALLED_DRAWS {
+                    next = self.next_time + self.next_time.abs().max(1.0) * f64::EPSILON;
+                    self.stalled = 0;
+                }
+            } else {
+                self.stalled = 0;
+            }
+            self.next_time = self.w.skip_silence(next);
+            if self.w.arrivals == Arrivals::Constant || max == 1.0 || !(self.next_time < self.w.end as f64) {
                 return;
             }
             let m = self.w.multiplier(self.next_time as Micros);
