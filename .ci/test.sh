@@ -39,6 +39,12 @@ step "cargo clippy (wasm32)" cargo clippy --quiet -p pipeline-sim --lib --target
 counted "cargo test" test-results/cargo-test.log cargo test --workspace
 step "native release build (the CLI the browser test compares with)" cargo build --quiet --release
 step "wasm build" .ci/build-wasm.sh
+# The bounded fuzz pass of the release CLI (issue #12): every parser, 3,000 seeded inputs
+# each plus the corpus of inputs that once crashed; fails on a panic, an input over 10 s
+# or 1 GiB, or a refusal naming no field. (The debug build's pass is in cargo test; the
+# wasm build is checked against this one in tests/e2e/fuzz-wasm.test.mjs.)
+step "fuzz pass (release, 3,000 inputs per target)" \
+  target/release/pipeline-sim fuzz --inputs 3000 --seed "${FUZZ_SEED:-1}" --corpus tests/fuzz/corpus --out test-results/fuzz
 step "type-check www/ (tsc --checkJs)" node_modules/.bin/tsc -p www/jsconfig.json
 counted "browser end-to-end (Chromium)" test-results/e2e.log \
   node --test --test-reporter=tap --test-concurrency=1 tests/e2e/

@@ -160,10 +160,18 @@ pub fn check(sc: &Scenario) -> Result<Horizon, InputError> {
     if events > MAX_EVENTS {
         let bursty = events > 1.5 * sc.workload.expected_events();
         return Err(InputError::new(
-            if bursty { "workload.shape" } else { "workload.rate_per_s" },
+            if bursty {
+                "workload.shape"
+            } else {
+                "workload.rate_per_s"
+            },
             format!(
                 "about {events:.0} events (the rate{} over the duration); at most {MAX_EVENTS:.0} are simulated",
-                if bursty { " boosted by the shape's on-phase" } else { "" }
+                if bursty {
+                    " boosted by the shape's on-phase"
+                } else {
+                    ""
+                }
             ),
         ));
     }

@@ -72,7 +72,10 @@ fn finite(field: &str, v: f64) -> Result<f64, InputError> {
 pub(crate) fn positive(field: &str, v: f64) -> Result<f64, InputError> {
     let v = finite(field, v)?;
     if v <= 0.0 {
-        return Err(InputError::new(field, format!("must be greater than 0, got {}", show(v))));
+        return Err(InputError::new(
+            field,
+            format!("must be greater than 0, got {}", show(v)),
+        ));
     }
     Ok(v)
 }
@@ -81,7 +84,10 @@ pub(crate) fn positive(field: &str, v: f64) -> Result<f64, InputError> {
 pub(crate) fn non_negative(field: &str, v: f64) -> Result<f64, InputError> {
     let v = finite(field, v)?;
     if v < 0.0 {
-        return Err(InputError::new(field, format!("must be 0 or more, got {}", show(v))));
+        return Err(InputError::new(
+            field,
+            format!("must be 0 or more, got {}", show(v)),
+        ));
     }
     Ok(v)
 }
@@ -128,7 +134,11 @@ pub(crate) fn duration(
     if v.is_finite() && v > max {
         return Err(InputError::new(
             field,
-            format!("must be at most {max} {} (20 years), got {}", unit.symbol(), show(v)),
+            format!(
+                "must be at most {max} {} (20 years), got {}",
+                unit.symbol(),
+                show(v)
+            ),
         ));
     }
     let v = if zero_ok {

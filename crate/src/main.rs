@@ -305,7 +305,7 @@ fn fuzz(args: &[String]) -> Result<String, String> {
         let st = run_target(t, &cfg, emit.is_some());
         if let Some(f) = emit.as_mut() {
             for (input, outcome) in &st.emitted {
-                emit_line(f, t.name, input, outcome).map_err(|e| e.to_string())?;
+                emit_line(f, t, input, outcome).map_err(|e| e.to_string())?;
             }
         }
         out.push_str(&format!(
@@ -321,7 +321,13 @@ fn fuzz(args: &[String]) -> Result<String, String> {
             st.peak_rss >> 20
         ));
         for f in &st.failures {
-            failures.push(format!("{} {}: {} (input saved at {})", t.name, f.kind, f.message, f.saved.display()));
+            failures.push(format!(
+                "{} {}: {} (input saved at {})",
+                t.name,
+                f.kind,
+                f.message,
+                f.saved.display()
+            ));
         }
     }
     if failures.is_empty() {

@@ -168,11 +168,26 @@ pub fn parse_json<T: serde::de::DeserializeOwned>(
     let mut de = serde_json::Deserializer::from_str(text);
     let parsed: Result<T, _> = serde_path_to_error::deserialize(&mut de);
     let value = parsed.map_err(|e| {
-        let path = e.path().to_string();
-        let path = if path == "." { String::new() } else { path };
+        // The path's known segments: `?` stands where serde buffered the input (a tagged
+        // enum's fields), and the path then ends at the enum.
+        let mut path = String::new();
+        for seg in e.path().iter() {
+            match seg {
+                serde_path_to_error::Segment::Seq { index } => path.push_str(&format!("[{index}]")),
+                serde_path_to_error::Segment::Map { key }
+                | serde_path_to_error::Segment::Enum { variant: key } => {
+                    if !path.is_empty() {
+                        path.push('.');
+                    }
+                    path.push_str(key);
+                }
+                serde_path_to_error::Segment::Unknown => break,
+            }
+        }
         let field = match (prefix.is_empty(), path.is_empty()) {
             (_, true) => prefix.to_string(),
             (true, false) => path,
+            (false, false) if path.starts_with('[') => format!("{prefix}{path}"),
             (false, false) => format!("{prefix}.{path}"),
         };
         InputError::new(field, format!("{what}: {}", e.into_inner()))

@@ -35,9 +35,7 @@ pub struct Data {
 /// `workload.data`; bad rows are counted in `statsJson()`.
 #[wasm_bindgen(js_name = loadData)]
 pub fn load_data(bytes: &[u8], join_table: Option<Vec<u8>>, spec_json: &str) -> Result<Data, JsError> {
-    let spec: crate::loader::DataSpec =
-        crate::scenario::parse_json(spec_json, "workload.data", "not a valid data mapping")
-            .map_err(|e| JsError::new(&e.to_string()))?;
+    let spec = crate::loader::parse_spec(spec_json).map_err(|e| JsError::new(&e.to_string()))?;
     let loaded =
         crate::loader::load(bytes, join_table.as_deref(), &spec).map_err(|e| JsError::new(&e.to_string()))?;
     Ok(Data { loaded })

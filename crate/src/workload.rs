@@ -303,7 +303,10 @@ impl WorkloadSpec {
                     // Below half a µs the on-phase rounds to nothing: no instant is "on".
                     return Err(InputError::new(
                         f("shape.on_s"),
-                        format!("must be at least 0.000001 s (1 µs), got {}", crate::error::show(on_s)),
+                        format!(
+                            "must be at least 0.000001 s (1 µs), got {}",
+                            crate::error::show(on_s)
+                        ),
                     ));
                 }
                 Shape::Bursty {
@@ -651,7 +654,7 @@ impl Workload {
         }
         loop {
             // Past the end no event is made: nothing to skip (and no endless walk).
-            if !(t < self.end as f64) {
+            if t.is_nan() || t >= self.end as f64 {
                 return t;
             }
             let ti = floor_us(t);
@@ -782,7 +785,11 @@ impl EventStream {
                 self.stalled = 0;
             }
             self.next_time = self.w.skip_silence(next);
-            if self.w.arrivals == Arrivals::Constant || max == 1.0 || !(self.next_time < self.w.end as f64) {
+            if self.w.arrivals == Arrivals::Constant
+                || max == 1.0
+                || self.next_time.is_nan()
+                || self.next_time >= self.w.end as f64
+            {
                 return;
             }
             let m = self.w.multiplier(self.next_time as Micros);

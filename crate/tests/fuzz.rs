@@ -38,10 +38,25 @@ fn every_parser_survives_its_fuzz_inputs_in_the_debug_build() {
             st.max_ms
         );
         assert!(st.inputs >= inputs, "{}: ran {} inputs", st.target, st.inputs);
-        assert!(st.ran > 0, "{}: no input ran at all: the mutations are too harsh", st.target);
+        assert!(
+            st.ran > 0,
+            "{}: no input ran at all: the mutations are too harsh",
+            st.target
+        );
         for f in st.failures {
-            failures.push(format!("{} {}: {} ({})", t.name, f.kind, f.message, f.saved.display()));
+            failures.push(format!(
+                "{} {}: {} ({})",
+                t.name,
+                f.kind,
+                f.message,
+                f.saved.display()
+            ));
         }
     }
-    assert!(failures.is_empty(), "{} failing inputs:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failing inputs:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

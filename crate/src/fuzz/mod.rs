@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-pub use targets::{Outcome, TARGETS, Target, target};
+pub use targets::{Outcome, Replay, TARGETS, Target, target};
 
 /// How a fuzz run is bounded.
 #[derive(Debug, Clone)]
@@ -69,7 +69,9 @@ pub struct Stats {
 static PANIC_MESSAGE: Mutex<Option<String>> = Mutex::new(None);
 
 fn read_peak_rss() -> u64 {
-    let Ok(s) = std::fs::read_to_string("/proc/self/status") else { return 0 };
+    let Ok(s) = std::fs::read_to_string("/proc/self/status") else {
+        return 0;
+    };
     s.lines()
         .find_map(|l| l.strip_prefix("VmHWM:"))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
@@ -82,8 +84,13 @@ fn reset_peak_rss() {
 
 /// The inputs of `<corpus>/<target>/`, sorted by name.
 fn corpus_inputs(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let Ok(rd) = std::fs::read_dir(dir) else { return Vec::new() };
-    let mut files: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.is_file()).collect();
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut files: Vec<PathBuf> = rd
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file())
+        .collect();
     files.sort();
     files
         .into_iter()
@@ -212,19 +219,35 @@ fn is_whole_document(message: &str) -> bool {
 }
 
 fn fnv(s: &str) -> u64 {
-    s.bytes()
-        .fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
-/// One line of `--emit`: the target, the input in hex, and the outcome
-/// (`ran:<digest>`, `refused:<field>` or `large`).
-pub fn emit_line(out: &mut dyn Write, target: &str, input: &[u8], outcome: &Outcome) -> std::io::Result<()> {
-    let hex: String = input.iter().map(|b| format!("{b:02x}")).collect();
+fn hex(b: &[u8]) -> String {
+    b.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// One line of `--emit`: the target, what the wasm module is to be given (bytes in hex),
+/// and the native outcome (`ran:<digest>`, `refused:<the error as the page shows it>` or
+/// `large`).
+pub fn emit_line(out: &mut dyn Write, t: &Target, input: &[u8], outcome: &Outcome) -> std::io::Result<()> {
     let o = match outcome {
         Outcome::Ran(d) => format!("ran:{d}"),
-        Outcome::Refused { field, .. } => format!("refused:{field}"),
+        Outcome::Refused { field, message } => {
+            format!(
+                "refused:{}",
+                crate::InputError::new(field.clone(), message.clone())
+            )
+        }
         Outcome::Large => "large".into(),
     };
-    let line = serde_json::json!({"target": target, "input": hex, "outcome": o});
+    let line = match (t.replay)(input) {
+        Replay::Scenario(s) => serde_json::json!({"target": t.name, "scenario": hex(&s), "outcome": o}),
+        Replay::Data { file, join, spec } => serde_json::json!({
+            "target": t.name, "file": hex(&file), "join": join.map(|j| hex(&j)),
+            "spec": hex(&spec), "outcome": o
+        }),
+    };
     writeln!(out, "{line}")
 }

@@ -169,7 +169,11 @@ fn extreme(rng: &mut Rng) -> Value {
         // A random magnitude, either sign.
         let e = rng.below(40) as i32 - 12;
         let m = (rng.next_u64() % 1000) as f64 / 100.0;
-        if rng.chance(3) { -m * 10f64.powi(e) } else { m * 10f64.powi(e) }
+        if rng.chance(3) {
+            -m * 10f64.powi(e)
+        } else {
+            m * 10f64.powi(e)
+        }
     } else {
         *rng.pick(EXTREME_NUMBERS)
     };
@@ -184,10 +188,17 @@ fn extreme(rng: &mut Rng) -> Value {
 fn mutate_once(v: &mut Value, donors: &[Value], rng: &mut Rng) {
     let mut all = Vec::new();
     paths(v, &mut Vec::new(), &mut all);
-    let path = rng.pick(&all).clone();
+    // The root is all[0]: replaced only now and then (that is one refusal, always the same).
+    let path = if all.len() > 1 && !rng.chance(50) {
+        all[1 + rng.below(all.len() - 1)].clone()
+    } else {
+        all[0].clone()
+    };
     let Some(node) = at(v, &path) else { return };
-    match rng.below(13) {
-        0..=5 => {
+    // Mostly a value changed in place (the input still parses and reaches the engine);
+    // less often a change of shape.
+    match rng.below(16) {
+        0..=8 => {
             *node = match node {
                 Value::Number(_) | Value::Null => extreme(rng),
                 Value::String(_) => Value::from(*rng.pick(KINDS)),
@@ -195,8 +206,8 @@ fn mutate_once(v: &mut Value, donors: &[Value], rng: &mut Rng) {
                 _ => extreme(rng),
             }
         }
-        3 => *node = Value::Null,
-        4 => {
+        9 => *node = Value::Null,
+        10 => {
             if let Value::Object(m) = node {
                 if !m.is_empty() {
                     let k = m.keys().nth(rng.below(m.len())).cloned();
@@ -206,13 +217,14 @@ fn mutate_once(v: &mut Value, donors: &[Value], rng: &mut Rng) {
                 }
             }
         }
-        5 => {
+        11 => {
             if let Value::Object(m) = node {
-                let k = (*rng.pick(&["kind", "extra", "__proto__", "constructor", "s", "every_s"])).to_string();
+                let k =
+                    (*rng.pick(&["kind", "extra", "__proto__", "constructor", "s", "every_s"])).to_string();
                 m.insert(k, extreme(rng));
             }
         }
-        6 => {
+        12 => {
             // Graft: the donor's subtree at the same key, anywhere it has one.
             let donor = rng.pick(donors);
             if let Some(PathStep::Key(k)) = path.last() {
@@ -223,7 +235,7 @@ fn mutate_once(v: &mut Value, donors: &[Value], rng: &mut Rng) {
                 }
             }
         }
-        7 => {
+        13 => {
             *node = match rng.below(4) {
                 0 => Value::from("x"),
                 1 => Value::Array(vec![node.clone()]),
@@ -231,7 +243,7 @@ fn mutate_once(v: &mut Value, donors: &[Value], rng: &mut Rng) {
                 _ => Value::from("9".repeat(rng.below(400) + 1)),
             }
         }
-        8 => {
+        14 => {
             if let Value::Array(a) = node {
                 // Many copies: long lists (idle periods, events, filters).
                 if let Some(first) = a.first().cloned() {
@@ -319,7 +331,14 @@ pub fn bytes(seed: &[u8], rng: &mut Rng) -> Vec<u8> {
                     while j < b.len() && b[j].is_ascii_digit() {
                         j += 1;
                     }
-                    let num = rng.pick(&["0", "99999999999999999999", "-1", "1e308", "4294967296", "9223372036854775808"]);
+                    let num = rng.pick(&[
+                        "0",
+                        "99999999999999999999",
+                        "-1",
+                        "1e308",
+                        "4294967296",
+                        "9223372036854775808",
+                    ]);
                     b.splice(i..j, num.bytes());
                 }
             }
@@ -354,7 +373,9 @@ mod tests {
 
     #[test]
     fn mutations_are_reproducible_and_vary() {
-        let seeds = vec![serde_json::json!({"seed": 1, "workload": {"duration_s": 60, "idle": [{"from_s": 1, "to_s": 2}]}})];
+        let seeds = vec![
+            serde_json::json!({"seed": 1, "workload": {"duration_s": 60, "idle": [{"from_s": 1, "to_s": 2}]}}),
+        ];
         let run = |s| {
             let mut r = Rng::new(s);
             (0..50).map(|_| json(&seeds, &mut r)).collect::<Vec<_>>()

@@ -26,6 +26,33 @@ pub struct Target {
     pub input: fn(&mut Rng) -> Vec<u8>,
     /// Runs one input; `max_events`: the most events simulated (larger runs are only validated).
     pub run: fn(&[u8], f64) -> Outcome,
+    /// What the page would be given for this input, for the wasm check: a scenario's
+    /// text, or a file, its join table and a mapping (see [`Replay`]).
+    pub replay: fn(&[u8]) -> Replay,
+}
+
+/// An input as the wasm module takes it: `simulate(scenario)`, or
+/// `loadData(file, join, spec).simulate(scenario)`.
+#[derive(Debug, Clone)]
+pub enum Replay {
+    Scenario(Vec<u8>),
+    Data {
+        file: Vec<u8>,
+        join: Option<Vec<u8>>,
+        spec: Vec<u8>,
+    },
+}
+
+fn as_scenario(b: &[u8]) -> Replay {
+    Replay::Scenario(b.to_vec())
+}
+
+fn data(file: &[u8], join: Option<&[u8]>, spec: &[u8]) -> Replay {
+    Replay::Data {
+        file: file.to_vec(),
+        join: join.map(<[u8]>::to_vec),
+        spec: spec.to_vec(),
+    }
 }
 
 pub const TARGETS: &[Target] = &[
@@ -33,36 +60,43 @@ pub const TARGETS: &[Target] = &[
         name: "scenario",
         input: scenario_input,
         run: run_scenario,
+        replay: as_scenario,
     },
     Target {
         name: "mapping",
         input: mapping_input,
         run: run_mapping,
+        replay: |b| data(CSV.as_bytes(), Some(MAPPING_JOIN), b),
     },
     Target {
         name: "csv",
         input: |r| mutate::bytes(CSV.as_bytes(), r),
         run: |b, m| run_load(b, CSV_SPEC, None, m),
+        replay: |b| data(b, None, CSV_SPEC.as_bytes()),
     },
     Target {
         name: "jsonl",
         input: |r| mutate::bytes(JSONL.as_bytes(), r),
         run: |b, m| run_load(b, JSONL_SPEC, None, m),
+        replay: |b| data(b, None, JSONL_SPEC.as_bytes()),
     },
     Target {
         name: "json",
         input: |r| mutate::bytes(GEOJSON.as_bytes(), r),
         run: |b, m| run_load(b, GEOJSON_SPEC, None, m),
+        replay: |b| data(b, None, GEOJSON_SPEC.as_bytes()),
     },
     Target {
         name: "access_log",
         input: |r| mutate::bytes(ACCESS_LOG.as_bytes(), r),
         run: |b, m| run_load(b, ACCESS_LOG_SPEC, Some(STATUS_CODES.as_bytes()), m),
+        replay: |b| data(b, Some(STATUS_CODES.as_bytes()), ACCESS_LOG_SPEC.as_bytes()),
     },
     Target {
         name: "arrow",
         input: |r| mutate::bytes(&arrow_seed(), r),
         run: |b, m| run_load(b, ARROW_SPEC, None, m),
+        replay: |b| data(b, None, ARROW_SPEC.as_bytes()),
     },
 ];
 
@@ -234,7 +268,7 @@ fn arrow_seed() -> Vec<u8> {
 
 /// Loads a file with a mapping and, when it loads, simulates the default query on it.
 fn run_load(bytes: &[u8], spec_json: &str, join: Option<&[u8]>, max_events: f64) -> Outcome {
-    let spec: DataSpec = match crate::scenario::parse_json(spec_json, "workload.data", "mapping") {
+    let spec: DataSpec = match crate::loader::parse_spec(spec_json) {
         Ok(s) => s,
         Err(e) => return refused(e),
     };
@@ -269,6 +303,9 @@ fn mapping_input(rng: &mut Rng) -> Vec<u8> {
     SEEDS.with(|s| mutate::json(s, rng))
 }
 
+/// The dimension table of the mapping target's joins.
+const MAPPING_JOIN: &[u8] = b"code,description\nd1,one\nd2,two\n3,three\n";
+
 /// A fuzzed mapping over the CSV seed (and a dimension table for joins).
 fn run_mapping(bytes: &[u8], max_events: f64) -> Outcome {
     let Ok(text) = std::str::from_utf8(bytes) else {
@@ -277,12 +314,11 @@ fn run_mapping(bytes: &[u8], max_events: f64) -> Outcome {
             message: "not UTF-8".into(),
         };
     };
-    let spec: DataSpec = match crate::scenario::parse_json(text, "workload.data", "mapping") {
+    let spec: DataSpec = match crate::loader::parse_spec(text) {
         Ok(s) => s,
         Err(e) => return refused(e),
     };
-    let join = b"code,description\nd1,one\nd2,two\n3,three\n";
-    let loaded = match crate::loader::load(CSV.as_bytes(), Some(join), &spec) {
+    let loaded = match crate::loader::load(CSV.as_bytes(), Some(MAPPING_JOIN), &spec) {
         Ok(l) => l,
         Err(e) => return refused(e),
     };
@@ -301,10 +337,24 @@ mod tests {
                 other => panic!("{t}: {other:?}"),
             }
         }
-        assert!(matches!(run_load(CSV.as_bytes(), CSV_SPEC, None, 1e6), Outcome::Ran(_)));
-        assert!(matches!(run_load(JSONL.as_bytes(), JSONL_SPEC, None, 1e6), Outcome::Ran(_)));
-        assert!(matches!(run_load(GEOJSON.as_bytes(), GEOJSON_SPEC, None, 1e6), Outcome::Ran(_)));
-        let log = run_load(ACCESS_LOG.as_bytes(), ACCESS_LOG_SPEC, Some(STATUS_CODES.as_bytes()), 1e6);
+        assert!(matches!(
+            run_load(CSV.as_bytes(), CSV_SPEC, None, 1e6),
+            Outcome::Ran(_)
+        ));
+        assert!(matches!(
+            run_load(JSONL.as_bytes(), JSONL_SPEC, None, 1e6),
+            Outcome::Ran(_)
+        ));
+        assert!(matches!(
+            run_load(GEOJSON.as_bytes(), GEOJSON_SPEC, None, 1e6),
+            Outcome::Ran(_)
+        ));
+        let log = run_load(
+            ACCESS_LOG.as_bytes(),
+            ACCESS_LOG_SPEC,
+            Some(STATUS_CODES.as_bytes()),
+            1e6,
+        );
         assert!(matches!(log, Outcome::Ran(_)), "{log:?}");
         let arrow = run_load(&arrow_seed(), ARROW_SPEC, None, 1e6);
         assert!(matches!(arrow, Outcome::Ran(_)), "{arrow:?}");

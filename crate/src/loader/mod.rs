@@ -30,6 +30,12 @@ pub const MAX_JOIN_BYTES: usize = 16 << 20;
 /// Bad rows kept as examples, with their line and reason.
 pub const MAX_EXAMPLES: usize = 5;
 
+/// A `workload.data` mapping from JSON text (the page sends it alone, before the
+/// scenario): a refusal names the field's path under `workload.data`.
+pub fn parse_spec(text: &str) -> Result<DataSpec, InputError> {
+    crate::scenario::parse_json(text, "workload.data", "not a valid data mapping")
+}
+
 /// The file formats read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

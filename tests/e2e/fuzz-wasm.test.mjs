@@ -1,0 +1,103 @@
+// The fuzz pass, native against wasm: the release CLI makes mutated inputs for every
+// parser (`pipeline-sim fuzz --emit`) and records what the native core did with each
+// (a report digest, or a refusal and its field); the wasm module (www/pkg, the page's)
+// is given the same inputs as the page gives them and must do the same: the same digest,
+// the same refused field — and never trap. A trap re-instantiates the module (a fresh
+// import) so that one bad input cannot hide the next.
+// FUZZ_WASM_INPUTS sets the inputs per target (default 400).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ROOT } from './harness.mjs';
+
+const OUT = path.join(ROOT, 'test-results', 'fuzz-wasm');
+const PKG = path.join(ROOT, 'www', 'pkg');
+const INPUTS = Number(process.env.FUZZ_WASM_INPUTS ?? 400);
+const TARGETS = ['scenario', 'mapping', 'csv', 'jsonl', 'json', 'access_log', 'arrow'];
+
+let generation = 0;
+/** A fresh instance of the page's wasm module. */
+async function freshModule() {
+  generation += 1;
+  const url = `${pathToFileURL(path.join(PKG, 'pipeline_sim.js')).href}?instance=${generation}`;
+  const m = await import(url);
+  m.initSync({ module: readFileSync(path.join(PKG, 'pipeline_sim_bg.wasm')) });
+  return m;
+}
+
+/** @param {string} hex */
+const bytes = (hex) => Uint8Array.from(Buffer.from(hex, 'hex'));
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+/** @param {string} hex */
+const text = (hex) => utf8.decode(Buffer.from(hex, 'hex'));
+/** Whether the page could pass this text at all (a JS string is always valid Unicode). @param {string} hex */
+const isText = (hex) => { try { text(hex); return true; } catch { return false; } };
+
+/**
+ * What the wasm module makes of one emitted input, in the native outcome's terms.
+ * @param {any} m @param {any} c
+ */
+function wasmOutcome(m, c) {
+  const refused = (/** @type {any} */ e) => {
+    if (e instanceof WebAssembly.RuntimeError) throw e;
+    return `refused:${String(e?.message ?? e)}`;
+  };
+  if (c.scenario !== undefined) {
+    try {
+      const run = m.simulate(text(c.scenario));
+      const d = run.digest();
+      run.free();
+      return `ran:${d}`;
+    } catch (e) { return refused(e); }
+  }
+  let data;
+  try {
+    data = m.loadData(bytes(c.file), c.join ? bytes(c.join) : undefined, text(c.spec));
+  } catch (e) { return refused(e); }
+  try {
+    const spec = JSON.parse(text(c.spec));
+    const run = data.simulate(JSON.stringify({ seed: 1, workload: { data: spec } }));
+    const d = run.digest();
+    run.free();
+    return `ran:${d}`;
+  } catch (e) { return refused(e); } finally { data.free(); }
+}
+
+for (const target of TARGETS) {
+  test(`fuzz inputs agree native and wasm: ${target}`, async () => {
+    mkdirSync(OUT, { recursive: true });
+    const file = path.join(OUT, `${target}.jsonl`);
+    // Small runs: every accepted input is simulated on both sides.
+    execFileSync(path.join(ROOT, 'target/release/pipeline-sim'), [
+      'fuzz', '--target', target, '--inputs', String(INPUTS), '--seed', '21', '--max-events', '20000',
+      '--out', OUT, '--emit', file,
+    ], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const cases = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    assert.ok(cases.length >= INPUTS, `${cases.length} inputs emitted`);
+    let m = await freshModule();
+    let compared = 0, ran = 0;
+    /** @type {string[]} */
+    const diffs = [];
+    for (const [i, c] of cases.entries()) {
+      // Too large to simulate here, or bytes that are no text (the page reads a scenario
+      // or a mapping as a JS string, so the core never sees them).
+      if (c.outcome === 'large' || !isText(c.scenario ?? c.spec)) continue;
+      let got;
+      try {
+        got = wasmOutcome(m, c);
+      } catch (e) {
+        got = `trap: ${/** @type {Error} */ (e).message}`;
+        m = await freshModule();
+      }
+      compared += 1;
+      if (got.startsWith('ran:')) ran += 1;
+      if (got !== c.outcome) diffs.push(`#${i}: native ${c.outcome.slice(0, 200)} | wasm ${got.slice(0, 200)}`);
+    }
+    console.log(`# ${target}: ${compared} inputs compared, ${ran} simulated, ${diffs.length} differences`);
+    assert.ok(ran > 0, 'no input was simulated: the comparison would prove nothing');
+    assert.deepEqual(diffs.slice(0, 10), [], `${diffs.length} of ${compared} inputs differ (inputs in ${file})`);
+  });
+}
