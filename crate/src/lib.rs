@@ -16,6 +16,7 @@ pub mod export;
 pub mod freshness;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod fuzz;
+pub mod input;
 pub mod latency;
 pub mod loader;
 pub mod microbatch;

@@ -154,47 +154,8 @@ impl ScenarioSpec {
     /// JSON text to a scenario spec (not yet validated). A refusal names the field's
     /// path (`workload.keys`, `workload.idle[0].to_s`), not only serde's position.
     pub fn parse(text: &str) -> Result<ScenarioSpec, InputError> {
-        parse_json(text, "", "the scenario is not valid JSON for this format")
+        crate::input::parse_json(text, "", "the scenario is not valid JSON for this format")
     }
-}
-
-/// JSON text to `T`, an error naming the path of the field that failed (below `prefix`,
-/// e.g. `workload.data`), with `what` and serde's reason.
-pub fn parse_json<T: serde::de::DeserializeOwned>(
-    text: &str,
-    prefix: &str,
-    what: &str,
-) -> Result<T, InputError> {
-    let mut de = serde_json::Deserializer::from_str(text);
-    let parsed: Result<T, _> = serde_path_to_error::deserialize(&mut de);
-    let value = parsed.map_err(|e| {
-        // The path's known segments: `?` stands where serde buffered the input (a tagged
-        // enum's fields), and the path then ends at the enum.
-        let mut path = String::new();
-        for seg in e.path().iter() {
-            match seg {
-                serde_path_to_error::Segment::Seq { index } => path.push_str(&format!("[{index}]")),
-                serde_path_to_error::Segment::Map { key }
-                | serde_path_to_error::Segment::Enum { variant: key } => {
-                    if !path.is_empty() {
-                        path.push('.');
-                    }
-                    path.push_str(key);
-                }
-                serde_path_to_error::Segment::Unknown => break,
-            }
-        }
-        let field = match (prefix.is_empty(), path.is_empty()) {
-            (_, true) => prefix.to_string(),
-            (true, false) => path,
-            (false, false) if path.starts_with('[') => format!("{prefix}{path}"),
-            (false, false) => format!("{prefix}.{path}"),
-        };
-        InputError::new(field, format!("{what}: {}", e.into_inner()))
-    })?;
-    de.end()
-        .map_err(|e| InputError::new(prefix, format!("{what}: {e}")))?;
-    Ok(value)
 }
 
 impl ScenarioSpec {

@@ -33,7 +33,7 @@ pub const MAX_EXAMPLES: usize = 5;
 /// A `workload.data` mapping from JSON text (the page sends it alone, before the
 /// scenario): a refusal names the field's path under `workload.data`.
 pub fn parse_spec(text: &str) -> Result<DataSpec, InputError> {
-    crate::scenario::parse_json(text, "workload.data", "not a valid data mapping")
+    crate::input::parse_json(text, "workload.data", "not a valid data mapping")
 }
 
 /// The file formats read.
