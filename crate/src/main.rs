@@ -401,12 +401,34 @@ fn load_data(
         .map_err(|e| format!("{scenario_path}: {e}"))
 }
 
+/// A scenario or case file's text, refused before it is read when larger than
+/// [`pipeline_sim::scenario::MAX_SCENARIO_BYTES`].
 fn read_input(path: &str) -> Result<String, String> {
+    use std::io::Read;
+    let max = pipeline_sim::scenario::MAX_SCENARIO_BYTES;
+    let too_big = |name: &str| {
+        format!(
+            "{name}: larger than {} MiB, the most a scenario may be (put large event data in workload.data)",
+            max >> 20
+        )
+    };
+    let mut text = String::new();
     if path == "-" {
-        std::io::read_to_string(std::io::stdin()).map_err(|e| format!("stdin: {e}"))
+        std::io::stdin()
+            .take(max as u64 + 1)
+            .read_to_string(&mut text)
+            .map_err(|e| format!("stdin: {e}"))?;
+        if text.len() > max {
+            return Err(too_big("stdin"));
+        }
     } else {
-        std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))
+        let len = std::fs::metadata(path).map_err(|e| format!("{path}: {e}"))?.len();
+        if len > max as u64 {
+            return Err(too_big(path));
+        }
+        text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
     }
+    Ok(text)
 }
 
 fn table(r: &Report) -> String {

@@ -9,6 +9,10 @@ use crate::trigger::{Trigger, TriggerSpec};
 use crate::workload::{Workload, WorkloadSpec};
 use serde::{Deserialize, Serialize};
 
+/// Largest scenario document, bytes (its explicit events included): refused before it is
+/// read or parsed. Event data beyond this goes through `workload.data`.
+pub const MAX_SCENARIO_BYTES: usize = 256 << 20;
+
 /// Largest processing cost per row, µs (one second a row).
 pub const MAX_PER_ROW_US: f64 = 1e6;
 
@@ -154,6 +158,15 @@ impl ScenarioSpec {
     /// JSON text to a scenario spec (not yet validated). A refusal names the field's
     /// path (`workload.keys`, `workload.idle[0].to_s`), not only serde's position.
     pub fn parse(text: &str) -> Result<ScenarioSpec, InputError> {
+        if text.len() > MAX_SCENARIO_BYTES {
+            return Err(InputError::new(
+                "",
+                format!(
+                    "the scenario is larger than {} MiB, the most one may be: put large event data in workload.data",
+                    MAX_SCENARIO_BYTES >> 20
+                ),
+            ));
+        }
         crate::input::parse_json(text, "", "the scenario is not valid JSON for this format")
     }
 }

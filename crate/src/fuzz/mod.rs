@@ -213,6 +213,7 @@ pub fn run_target(t: &Target, cfg: &Config, emit: bool) -> Stats {
 /// Refusals about the document as a whole (not JSON, not UTF-8) rightly name no field.
 fn is_whole_document(message: &str) -> bool {
     message.contains("not valid JSON")
+        || message.contains("larger than")
         || message.contains("not UTF-8")
         || message.contains("trailing characters")
         || message.contains("EOF while parsing")

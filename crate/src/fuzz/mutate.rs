@@ -289,14 +289,19 @@ pub fn json(seeds: &[Value], rng: &mut Rng) -> Vec<u8> {
     for _ in 0..n {
         mutate_once(&mut v, seeds, rng);
     }
-    let text = serde_json::to_vec(&v).unwrap_or_default();
+    let mut text = serde_json::to_vec(&v).unwrap_or_default();
+    text.truncate(MAX_INPUT_BYTES);
     if rng.chance(8) { bytes(&text, rng) } else { text }
 }
 
-/// A byte-level mutation of `seed` (1–3 edits).
+/// Largest input a mutation makes (repeats compound; past this they add nothing new).
+const MAX_INPUT_BYTES: usize = 1 << 20;
+
+/// A byte-level mutation of `seed` (1–3 edits), at most [`MAX_INPUT_BYTES`].
 pub fn bytes(seed: &[u8], rng: &mut Rng) -> Vec<u8> {
     let mut b = seed.to_vec();
     for _ in 0..=rng.below(3) {
+        b.truncate(MAX_INPUT_BYTES);
         let n = b.len();
         match rng.below(9) {
             0 if n > 0 => {
@@ -364,6 +369,7 @@ pub fn bytes(seed: &[u8], rng: &mut Rng) -> Vec<u8> {
             }
         }
     }
+    b.truncate(MAX_INPUT_BYTES);
     b
 }
 
