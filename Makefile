@@ -2,8 +2,8 @@
 #   make run    build native + wasm (release) and serve www/ at http://127.0.0.1:$(PORT)/
 #   make test   every test; ends with one line "N passed, N failed"
 #   make export-check  only the PySpark export on real Spark vs the simulator (part of make test)
-#   make fuzz   a long fuzz run of every parser (20,000 inputs a target, release build, and
-#               the debug build's pass with 2,000); figures per target, 0 failures expected
+#   make fuzz   a long fuzz run of every parser (20,000 inputs a target, release build; the
+#               debug build's pass with 2,000; the page's URL and lesson decoders with 20,000)
 #   make oracle regenerate the conformance cases' expected sections from real Apache Spark
 #               (PySpark 4.3.0 from PyPI + Java 17; ~6 min, first run downloads ~460 MB)
 PORT ?= 8080
@@ -40,3 +40,4 @@ fuzz: setup
 	cargo build --quiet --release
 	target/release/pipeline-sim fuzz --inputs $(FUZZ_INPUTS) --seed $${FUZZ_SEED:-$$(date +%s)} --corpus tests/fuzz/corpus --out test-results/fuzz
 	FUZZ_INPUTS=2000 cargo test --quiet --test fuzz -- --nocapture
+	FUZZ_INPUTS=$(FUZZ_INPUTS) node --test tests/e2e/decoders-fuzz.test.mjs

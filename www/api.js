@@ -11,9 +11,13 @@
 // The scenario format (every field optional but `seed`) is docs/scenario.md; errors are
 // thrown as `Error` whose message names the field ("trigger.interval_s: must be …").
 // Runs happen on the calling thread; use `simulateInWorker` to keep a page responsive.
+// A worker run that traps (out of memory) or stays silent for 90 s rejects with a
+// `WorkerFailure` (`kind` 'crash' or 'stuck'); the next call gets a fresh worker.
 import init, { simulate as wasmSimulate, defaultScenario as wasmDefault, loadData } from './pkg/pipeline_sim.js';
 import { extract } from './run-result.js';
 import { SimClient } from './sim-client.js';
+
+export { WorkerFailure } from './sim-client.js';
 import { BASE, clone, encodeHash, merge } from './state.js';
 
 /** @type {Promise<unknown> | null} */

@@ -3,7 +3,7 @@
 // blog post. It reports its height to the parent page ({type: 'pipeline-sim:height',
 // height}) so the iframe can fit its content; runs happen in the worker, as in the app.
 import { initialLang, applyStatic, t } from './i18n.js';
-import { decodeHash } from './state.js';
+import { decodeHash, partsText } from './state.js';
 import { SimClient } from './sim-client.js';
 import { renderMetricList } from './metric-list.js';
 import { renderCostBars } from './cost-bars.js';
@@ -12,6 +12,7 @@ import { duration, int } from './format.js';
 import { timeChart } from './charts/time-chart.js';
 import { describeScenario } from './summary.js';
 import { renderTimeline } from './timeline-panel.js';
+import { failureText } from './run-failure.js';
 
 const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
 const app = $('app');
@@ -27,7 +28,13 @@ new ResizeObserver(() => {
   window.parent.postMessage({ type: 'pipeline-sim:height', height }, '*');
 }).observe(document.body);
 
-const { state } = decodeHash(location.hash);
+const { state, problem, parts } = decodeHash(location.hash);
+/** @type {string[]} */
+const notes = [];
+if (problem) notes.push(t(lang, 'linkProblem', { problem }));
+if (parts.length) notes.push(t(lang, 'linkParts', { parts: partsText(parts) }));
+$('link-problem').textContent = notes.join(' ');
+$('link-problem').hidden = notes.length === 0;
 const full = new URL(`./index.html?lang=${lang}${location.hash}`, location.href);
 /** @type {HTMLAnchorElement} */ ($('open-full')).href = full.href;
 
@@ -54,7 +61,7 @@ try {
   }
   app.dataset.state = 'ready';
 } catch (err) {
-  $('scenario-text').textContent = t(lang, 'error', { message: err instanceof Error ? err.message : String(err) });
+  $('scenario-text').textContent = t(lang, 'error', { message: failureText(lang, err) });
   app.dataset.state = 'invalid';
 } finally {
   $('status').hidden = true;

@@ -4,6 +4,7 @@
 import { t } from './i18n.js';
 import { chartOf } from './charts/time-chart.js';
 import { chartSvg } from './charts/svg-export.js';
+import { failureText } from './run-failure.js';
 
 /** Saves bytes as a file through a temporary link. @param {BlobPart} data @param {string} type @param {string} name */
 export function download(data, type, name) {
@@ -39,7 +40,7 @@ export function initExport({ lang, scenario, exportTable, pyspark }) {
       pyStatus.textContent = '';
     } catch (err) {
       code.textContent = '';
-      pyStatus.textContent = err instanceof Error ? err.message : String(err);
+      pyStatus.textContent = failureText(lang(), err);
     }
   };
   details.addEventListener('toggle', fill);
@@ -65,7 +66,7 @@ export function initExport({ lang, scenario, exportTable, pyspark }) {
         download(/** @type {Uint8Array<ArrayBuffer>} */ (bytes), format === 'arrow' ? 'application/vnd.apache.arrow.file' : 'text/csv', name);
         status.textContent = t(lang(), 'exported', { name, bytes: bytes.length.toLocaleString(lang()) });
       } catch (err) {
-        status.textContent = err instanceof Error ? err.message : String(err);
+        status.textContent = failureText(lang(), err);
       }
     });
   }

@@ -5,6 +5,7 @@ import { t } from './i18n.js';
 import { int, duration } from './format.js';
 import { usd } from './cost-summary.js';
 import { rightAnswer, closeEnough } from './lesson.js';
+import { failureText } from './run-failure.js';
 
 /** @typedef {import('./i18n.js').Lang} Lang */
 
@@ -110,7 +111,7 @@ export function renderLesson(lang, lesson, results) {
       if (lesson.reveal) more.textContent = lesson.reveal[lang];
       app.dataset.lesson = 'revealed';
     } catch (err) {
-      out.textContent = err instanceof Error ? err.message : String(err);
+      out.textContent = failureText(lang, err);
     } finally {
       btn.disabled = false;
     }

@@ -8,7 +8,7 @@ import { renderCostBars } from './cost-bars.js';
 import { renderControls, showFieldError, applyControl } from './controls.js';
 import { renderMetricList } from './metric-list.js';
 import { timeChart } from './charts/time-chart.js';
-import { decodeHash, encodeHash, merge, clone, BASE } from './state.js';
+import { decodeHash, encodeHash, merge, clone, BASE, partsText } from './state.js';
 import { lessonFromUrl, lessonProblems } from './lesson.js';
 import { renderLesson } from './lesson-panel.js';
 import { SimClient } from './sim-client.js';
@@ -18,6 +18,7 @@ import { renderCompare, MAX_PINS } from './compare-panel.js';
 import { duration, int } from './format.js';
 import { initDataPanel } from './data-panel.js';
 import { initExport } from './export-panel.js';
+import { failureText, isFailure } from './run-failure.js';
 
 /** @typedef {import('./i18n.js').Lang} Lang */
 
@@ -52,6 +53,10 @@ function saveUrl() {
   app.dataset.scenario = JSON.stringify(state.scenario);
 }
 
+/** A run still going after this long shows its progress and Cancel, ms. */
+const BUSY_MS = 250;
+let busyTimer = 0;
+
 /** Runs the current scenario; changes made meanwhile coalesce into one more run. */
 async function rerun() {
   if (running) {
@@ -64,17 +69,24 @@ async function rerun() {
     do {
       dirty = false;
       try {
-        const t0 = performance.now();
         const bar = /** @type {HTMLProgressElement} */ ($('run-progress'));
+        bar.removeAttribute('value'); // indeterminate until the first progress
         const scenario = JSON.parse(JSON.stringify(state.scenario));
+        // Progress and Cancel for any run still going after BUSY_MS, whether or not it has
+        // reported progress (a run stuck in the core never does); quicker ones, such as a
+        // slider drag's, do not flicker.
+        clearTimeout(busyTimer);
+        busyTimer = window.setTimeout(() => {
+          $('strip').hidden = false;
+          $('run-busy').hidden = false;
+        }, BUSY_MS);
         last = await sim.run(scenario, (done) => {
-          // Shown only for runs that take a while (a slider drag should not flicker).
-          if (performance.now() - t0 > 300) $('run-busy').hidden = false;
           bar.value = done;
         });
         lastScenario = scenario;
         // What the results on the page were computed from (tests wait for it).
         app.dataset.ran = JSON.stringify(scenario);
+        clearTimeout(busyTimer);
         $('run-busy').hidden = true;
         $('run-note').textContent = '';
         showFieldError($('control-list'), null);
@@ -84,10 +96,18 @@ async function rerun() {
         app.dataset.state = 'ready';
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
+        clearTimeout(busyTimer);
         $('run-busy').hidden = true;
         if (message === 'cancelled') {
           $('run-note').textContent = t(lang, 'runCancelled');
           app.dataset.state = 'cancelled';
+          continue;
+        }
+        if (isFailure(err)) {
+          // The worker was replaced; the results shown (if any) are the last good run's.
+          $('run-note').textContent = failureText(lang, err);
+          app.dataset.ran = JSON.stringify(state.scenario);
+          app.dataset.state = 'crashed';
           continue;
         }
         if (message.startsWith('workload.data')) $('data-problem').textContent = message;
@@ -201,7 +221,7 @@ async function drawCompare() {
       pins.push({ scenario: sc, result: r, label: names.get(key) });
     }
   } catch (err) {
-    $('general-error').textContent = err instanceof Error ? err.message : String(err);
+    $('general-error').textContent = failureText(lang, err);
   }
   if (state.view !== 'compare') return;
   renderCompare(lang, pins, (i) => {
@@ -235,7 +255,7 @@ async function runSweep() {
     app.dataset.sweep = 'done';
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    $('sweep-status').textContent = message === 'cancelled' ? t(lang, 'sweepCancelled') : message;
+    $('sweep-status').textContent = message === 'cancelled' ? t(lang, 'sweepCancelled') : failureText(lang, err);
     app.dataset.sweep = message === 'cancelled' ? 'cancelled' : 'error';
     if (message === 'cancelled' && dirty) rerun();
   } finally {
@@ -279,8 +299,7 @@ window.addEventListener('hashchange', () => {
   if (location.hash === writtenHash) return;
   const d = decodeHash(location.hash);
   Object.assign(state, d.state);
-  $('link-problem').hidden = !d.problem;
-  if (d.problem) $('link-problem').textContent = t(lang, 'linkProblem', { problem: d.problem });
+  showLinkProblems(linkProblems(d));
   /** @type {HTMLInputElement} */ ($('sla')).value = String(state.slaMin);
   detail.value = String(state.scenario.report?.detail_events ?? 20000);
   drawControls();
@@ -290,6 +309,8 @@ window.addEventListener('hashchange', () => {
   scheduleRun();
   if (state.view === 'compare') drawCompare();
 });
+// Enter in a field must not submit (and reload) the page.
+$('controls').addEventListener('submit', (e) => e.preventDefault());
 $('tab-run').addEventListener('click', () => setView('run'));
 $('tab-compare').addEventListener('click', () => setView('compare'));
 $('pin').addEventListener('click', () => {
@@ -366,42 +387,66 @@ function drawLesson() {
   if (lesson) renderLesson(lang, lesson, lessonResults);
 }
 
+/**
+ * What is wrong with a link, as sentences: the whole of it, or the parts left at their
+ * defaults. @param {{problem: string | null, parts: string[]}} d
+ */
+function linkProblems(d) {
+  /** @type {string[]} */
+  const out = [];
+  if (d.problem) out.push(t(lang, 'linkProblem', { problem: d.problem }));
+  if (d.parts.length) out.push(t(lang, 'linkParts', { parts: partsText(d.parts) }));
+  return out;
+}
+
+/** @param {string[]} notes */
+function showLinkProblems(notes) {
+  $('link-problem').textContent = notes.join(' ');
+  $('link-problem').hidden = notes.length === 0;
+}
+
+/** @type {string[]} */
+const notices = [];
 try {
   const l = await lessonFromUrl(location);
   if (l) {
     const problems = lessonProblems(l);
     if (problems.length) throw new Error(problems.join('; '));
-    lesson = l;
+    lesson = /** @type {import('./lesson.js').Lesson} */ (l);
     // The lesson sets the scenario unless the link carries one (a shared state of it).
     if (!new URLSearchParams(location.hash.replace(/^#/, '')).get('s')) {
-      state.scenario = merge(clone(BASE), l.variants[0].scenario);
-      state.pins = l.variants.length > 1 ? l.variants.map((/** @type {any} */ v) => merge(clone(BASE), v.scenario)) : [];
-      state.view = l.view ?? (state.pins.length ? 'compare' : 'run');
-      if (l.sla_min) state.slaMin = l.sla_min;
+      state.scenario = merge(clone(BASE), lesson.variants[0].scenario);
+      state.pins = lesson.variants.length > 1 ? lesson.variants.map((v) => merge(clone(BASE), v.scenario)) : [];
+      state.view = lesson.view ?? (state.pins.length ? 'compare' : 'run');
+      if (lesson.sla_min) state.slaMin = lesson.sla_min;
       /** @type {HTMLInputElement} */ ($('sla')).value = String(state.slaMin);
       detail.value = String(state.scenario.report?.detail_events ?? 20000);
     }
   }
 } catch (err) {
-  $('link-problem').textContent = t(lang, 'lessonProblem', { problem: err instanceof Error ? err.message : String(err) });
-  $('link-problem').hidden = false;
+  lesson = null;
+  notices.push(t(lang, 'lessonProblem', { problem: err instanceof Error ? err.message : String(err) }));
 }
+notices.push(...linkProblems(decoded));
 
-applyStatic(lang);
-drawLesson();
-if (decoded.problem) {
-  $('link-problem').textContent = t(lang, 'linkProblem', { problem: decoded.problem });
-  $('link-problem').hidden = false;
-}
-drawControls();
-showView();
-saveUrl();
-status.hidden = true;
-await rerun();
-if (state.view === 'compare') drawCompare();
-if (app.dataset.state !== 'ready' && app.dataset.state !== 'invalid') {
-  status.textContent = t(lang, 'error', { message: 'no result' });
+try {
+  applyStatic(lang);
+  drawLesson();
+  showLinkProblems(notices);
+  drawControls();
+  showView();
+  saveUrl();
+  status.hidden = true;
+  await rerun();
+  if (state.view === 'compare') drawCompare();
+  if (!['ready', 'invalid', 'crashed', 'cancelled'].includes(app.dataset.state ?? '')) {
+    throw new Error('no result');
+  }
+} catch (err) {
+  // Never a page left on "Loading…": whatever stopped it is said.
+  status.textContent = t(lang, 'error', { message: err instanceof Error ? err.message : String(err) });
   status.hidden = false;
   status.classList.add('error');
   app.dataset.state = 'error';
+  app.setAttribute('aria-busy', 'false');
 }

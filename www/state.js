@@ -53,6 +53,7 @@ export function diff(base, next) {
 export function merge(base, patch) {
   const out = clone(base);
   for (const [k, v] of Object.entries(patch ?? {})) {
+    if (UNSAFE_KEYS.has(k)) continue;
     // A patch of a tagged object without `kind` keeps the base's kind.
     const w = v && typeof v === 'object' && !Array.isArray(v) && !('kind' in v) && out[k]?.kind ? { ...v, kind: out[k].kind } : v;
     out[k] = sameShape(out[k], w) ? merge(out[k], w) : clone(w);
@@ -66,6 +67,141 @@ function b64urlEncode(s) {
   let bin = '';
   for (const b of bytes) bin += String.fromCharCode(b);
   return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+/** Keys never taken from a link: they would reach an object's prototype. */
+const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+/** Longest string, and longest key, a link's field may hold. */
+export const MAX_FIELD_CHARS = 1000;
+const MAX_KEY_CHARS = 100;
+/** Deepest nesting of a value a link may hold (explicit events, filters: a few levels). */
+const MAX_DEPTH = 16;
+/** Fields of BASE whose `null` is meaningful (docs/scenario.md): no watermark, no table. */
+const NULLABLE = new Set(['query.watermark_delay_s', 'sink']);
+/**
+ * Fields not in BASE that the page reads, with the JSON types they may have (the core
+ * checks everything else and names the field).
+ * @type {Record<string, string[]>}
+ */
+const EXTRA = {
+  'workload.key_skew': ['number'],
+  'workload.data': ['object'],
+  'workload.data.file': ['string'],
+  'sink.partition_by': ['array'],
+  'cost.reader': ['object'],
+  'cost.reader.every_min': ['number', 'null'],
+  'cost.reader.lookback_h': ['number'],
+  'cost.storage.write_per_1k': ['number', 'null'],
+  'cost.storage.read_per_1k': ['number', 'null'],
+  'cost.storage.per_gb_month': ['number', 'null'],
+  'cost.compute.vm_per_h': ['number', 'null'],
+  'cost.compute.dbu_price': ['number', 'null'],
+};
+
+/** A value's JSON type: object, array, string, number (finite), boolean, null, or 'bad'. @param {unknown} v */
+function jsonType(v) {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'number') return Number.isFinite(v) ? 'number' : 'bad';
+  if (typeof v === 'string' || typeof v === 'boolean') return typeof v;
+  if (typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) return 'object';
+  return 'bad';
+}
+
+/**
+ * Whether `v` is plain JSON within the limits (depth, string and key lengths, no unsafe
+ * keys); iterative, so any nesting is safe to look at. @param {unknown} v
+ */
+function plainJson(v) {
+  /** @type {[unknown, number][]} */
+  const todo = [[v, 0]];
+  while (todo.length) {
+    const [x, depth] = /** @type {[unknown, number]} */ (todo.pop());
+    const ty = jsonType(x);
+    if (ty === 'bad' || depth > MAX_DEPTH) return false;
+    if (ty === 'string' && /** @type {string} */ (x).length > MAX_FIELD_CHARS) return false;
+    if (ty === 'array') for (const y of /** @type {unknown[]} */ (x)) todo.push([y, depth + 1]);
+    if (ty === 'object') {
+      for (const [k, y] of Object.entries(/** @type {object} */ (x))) {
+        if (UNSAFE_KEYS.has(k) || k.length > MAX_KEY_CHARS) return false;
+        todo.push([y, depth + 1]);
+      }
+    }
+  }
+  return true;
+}
+
+/** A field's path for a message: long keys cut short. @param {string} prefix @param {string} k */
+function pathOf(prefix, k) {
+  const key = k.length > 40 ? `${k.slice(0, 37)}…` : k;
+  return prefix ? `${prefix}.${key}` : key;
+}
+
+/**
+ * The part of `patch` (fields of a scenario, as a link or a lesson carries them) that the
+ * page can use, and the paths of the fields left out: a field of the wrong JSON type for
+ * BASE (a section that is not an object, a string where a number goes, `null`), a number
+ * that is not finite, a string over MAX_FIELD_CHARS, deep nesting, or a `__proto__` key.
+ * Merged into BASE, the result always has BASE's sections as objects and BASE's fields of
+ * BASE's types, so the page can draw it; the core judges the values. Never throws.
+ * @param {unknown} patch @returns {{patch: Record<string, any>, bad: string[]}}
+ */
+export function checkScenario(patch) {
+  /** @type {string[]} */
+  const bad = [];
+  if (jsonType(patch) !== 'object') return { patch: {}, bad: ['scenario'] };
+  return { patch: checkObject(BASE, /** @type {Record<string, unknown>} */ (patch), '', bad), bad };
+}
+
+/**
+ * @param {any} base the BASE section at this path (or undefined)
+ * @param {Record<string, unknown>} obj @param {string} prefix @param {string[]} bad
+ * @returns {Record<string, any>}
+ */
+function checkObject(base, obj, prefix, bad) {
+  /** @type {Record<string, any>} */
+  const out = {};
+  // A tagged object of another kind than BASE's replaces it whole: a `kind` and numbers.
+  const otherKind = base && 'kind' in base && 'kind' in obj && obj.kind !== base.kind;
+  for (const [k, v] of Object.entries(obj)) {
+    const path = pathOf(prefix, k);
+    const ty = jsonType(v);
+    if (UNSAFE_KEYS.has(k) || k.length > MAX_KEY_CHARS) {
+      bad.push(path);
+      continue;
+    }
+    // `kind` on an object of BASE's that has none would make merge() replace it whole.
+    if (k === 'kind' && base && !('kind' in base)) {
+      bad.push(path);
+      continue;
+    }
+    if (otherKind) {
+      const ok = k === 'kind' ? ty === 'string' && /** @type {string} */ (v).length <= MAX_KEY_CHARS
+        : ty === 'number' || ty === 'boolean' || ty === 'null';
+      if (ok) out[k] = v;
+      else bad.push(path);
+      continue;
+    }
+    const b = base && Object.hasOwn(base, k) ? base[k] : undefined;
+    if (v === null && NULLABLE.has(path)) {
+      out[k] = v;
+    } else if (b !== undefined) {
+      const want = jsonType(b);
+      if (ty !== want) bad.push(path);
+      else if (want === 'object') out[k] = checkObject(b, /** @type {Record<string, unknown>} */ (v), path, bad);
+      else if (want === 'string' && /** @type {string} */ (v).length > MAX_KEY_CHARS) bad.push(path);
+      else out[k] = v;
+    } else if (EXTRA[path]) {
+      if (!EXTRA[path].includes(ty) || !plainJson(v)) bad.push(path);
+      else if (ty === 'object') out[k] = checkObject(undefined, /** @type {Record<string, unknown>} */ (v), path, bad);
+      else out[k] = v;
+    } else if (plainJson(v)) {
+      out[k] = v;
+    } else {
+      bad.push(path);
+    }
+  }
+  return out;
 }
 
 /** @param {string} s */
@@ -95,39 +231,75 @@ export function encodeHash(st) {
 }
 
 /**
- * The state in a hash; unknown versions and broken data fall back to the defaults, with a
- * message. @param {string} hash @returns {{state: AppState, problem: string | null}}
+ * The state in a hash. Never throws: an unknown version or a scenario that cannot be read
+ * at all falls back to the defaults with `problem` (a sentence); fields that are there but
+ * not usable (checkScenario) are left at their defaults and listed in `parts`.
+ * @param {string} hash @returns {{state: AppState, problem: string | null, parts: string[]}}
  */
 export function decodeHash(hash) {
-  const p = new URLSearchParams(hash.replace(/^#/, ''));
   /** @type {AppState} */
   const state = { scenario: clone(BASE), view: 'run', slaMin: 15, pins: /** @type {any[]} */ ([]) };
+  /** @type {string | null} */
   let problem = null;
+  /** @type {string[]} */
+  const parts = [];
+  let p;
+  try {
+    p = new URLSearchParams(String(hash).replace(/^#/, ''));
+  } catch {
+    return { state, problem: 'the link could not be read', parts };
+  }
   const v = p.get('v');
-  if (v && v !== String(URL_VERSION)) problem = `link format v${v} is not known to this version`;
+  if (v && v !== String(URL_VERSION)) problem = `link format v${v.slice(0, 20)} is not known to this version`;
   else {
     const s = p.get('s');
     if (s) {
-      try {
-        state.scenario = merge(BASE, JSON.parse(b64urlDecode(s)));
-      } catch {
-        problem = 'the link\'s scenario could not be read';
+      const read = readJson(s);
+      if (!read.ok) problem = 'the link\'s scenario could not be read';
+      else if (jsonType(read.value) !== 'object') problem = 'the link\'s scenario is not a JSON object';
+      else {
+        const c = checkScenario(read.value);
+        state.scenario = merge(BASE, c.patch);
+        parts.push(...c.bad);
       }
     }
     const view = p.get('view');
     if (view === 'sweep' || view === 'timeline' || view === 'compare') state.view = view;
     const pins = p.get('p');
     if (pins) {
-      try {
-        state.pins = JSON.parse(b64urlDecode(pins)).slice(0, 4).map((/** @type {any} */ d) => merge(BASE, d));
-      } catch {
-        problem = 'the link\'s pinned configurations could not be read';
+      const read = readJson(pins);
+      if (!read.ok || !Array.isArray(read.value)) problem = 'the link\'s pinned configurations could not be read';
+      else {
+        read.value.slice(0, 4).forEach((/** @type {unknown} */ d, /** @type {number} */ i) => {
+          const c = checkScenario(d ?? {});
+          state.pins.push(merge(BASE, c.patch));
+          parts.push(...c.bad.map((b) => `p[${i}].${b}`));
+        });
       }
     }
     const sla = Number(p.get('sla'));
     if (p.has('sla') && Number.isFinite(sla) && sla > 0) state.slaMin = sla;
+    else if (p.has('sla')) parts.push('sla');
   }
-  return { state, problem };
+  return { state, problem, parts };
+}
+
+/** Base64url JSON, or why not. @param {string} s @returns {{ok: true, value: unknown} | {ok: false}} */
+function readJson(s) {
+  try {
+    return { ok: true, value: JSON.parse(b64urlDecode(s)) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+/**
+ * The parts of a link that were left at their defaults, for a message: the first few.
+ * @param {string[]} parts @returns {string}
+ */
+export function partsText(parts) {
+  const shown = parts.slice(0, 5).map((p) => `\`${p}\``).join(', ');
+  return parts.length > 5 ? `${shown} (+${parts.length - 5})` : shown;
 }
 
 /** Reads a dotted path. @param {any} obj @param {string} path */

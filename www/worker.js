@@ -7,11 +7,14 @@
 //               (a run's progress: done ∈ 0..1 of total 1; a sweep's: runs done of total)
 //               {type: 'sweep-result', id, rows}  {type: 'export-result', id, bytes}
 //               {type: 'pyspark-result', id, text}
-//               {type: 'error', id, message}
+//               {type: 'error', id, message, crashed?, stage?}  (crashed: a wasm trap, such as
+//               running out of memory: the module is unusable and this worker must be replaced)
+//               {type: 'alive', id, stage}  (a heartbeat for the page's watchdog: what it is doing)
 import init, { simulate, simulateWithProgress, loadData, pysparkScript } from './pkg/pipeline_sim.js';
 import { extract, sweepRow } from './run-result.js';
 
 const ready = init();
+ready.catch(() => {}); // reported with the first request
 const ctx = /** @type {{postMessage: (m: any, t?: Transferable[]) => void, onmessage: any}} */ (
   /** @type {unknown} */ (self)
 );
@@ -59,12 +62,51 @@ async function dataFor(sc) {
   return entry;
 }
 
-/** Simulates, with the scenario's data when it has some. @param {any} sc @param {((f: number) => void) | null} progress */
-async function runScenario(sc, progress) {
+/** What the request in hand is doing (told to the page with a failure or a heartbeat). */
+let stage = 'start';
+/** Set by a trap: the module's memory and stack are unusable from then on. */
+let poisoned = '';
+/** The request in hand, for heartbeats. */
+let currentId = 0;
+let lastAlive = 0;
+
+/** Tells the page what the request in hand is doing now. @param {string} s */
+function enter(s) {
+  stage = s;
+  lastAlive = performance.now();
+  ctx.postMessage({ type: 'alive', id: currentId, stage });
+}
+
+/** A heartbeat, at most once a second (from the core's progress callback). */
+function alive() {
+  const now = performance.now();
+  if (now - lastAlive < 1000) return;
+  lastAlive = now;
+  ctx.postMessage({ type: 'alive', id: currentId, stage });
+}
+
+/**
+ * Whether an error means the wasm module can no longer be trusted: a trap (out of memory
+ * aborts with `unreachable`, a panic too, a bad access), or the stack or memory running out.
+ * @param {unknown} err
+ */
+function isTrap(err) {
+  return err instanceof WebAssembly.RuntimeError || err instanceof RangeError
+    || (err instanceof Error && err.name === 'InternalError');
+}
+
+/**
+ * Simulates, with the scenario's data when it has some.
+ * @param {any} sc @param {((f: number) => void) | null} progress (null: heartbeats only)
+ * @param {string} what the stage the simulation is part of: simulate, sweep or export
+ */
+async function runScenario(sc, progress, what) {
+  if (sc?.workload?.data) enter('load');
   const d = await dataFor(sc);
   const json = JSON.stringify(sc);
-  if (progress) return { run: d ? d.data.simulateWithProgress(json, progress) : simulateWithProgress(json, progress), d };
-  return { run: d ? d.data.simulate(json) : simulate(json), d };
+  const cb = progress ?? alive;
+  if (stage !== what) enter(what);
+  return { run: d ? d.data.simulateWithProgress(json, cb) : simulateWithProgress(json, cb), d };
 }
 
 /** @param {{json: string, run: any} | null} r */
@@ -75,8 +117,19 @@ function keep(r) {
 
 ctx.onmessage = async (/** @type {MessageEvent} */ e) => {
   const msg = e.data;
-  await ready;
   try {
+    if (msg.id != null) {
+      currentId = msg.id;
+      stage = 'start';
+    }
+    if (poisoned) throw new WebAssembly.RuntimeError(`the module trapped before: ${poisoned}`);
+    try {
+      await ready;
+    } catch (err) {
+      // The module did not load (a network error, say): a fresh worker tries again.
+      poisoned = `the module did not load: ${err instanceof Error ? err.message : err}`;
+      throw new WebAssembly.RuntimeError(poisoned);
+    }
     if (msg.type === 'file') {
       files.set(msg.name, new Uint8Array(msg.bytes));
       // A file of the same name replaces the old one: drop what was loaded from it.
@@ -95,29 +148,33 @@ ctx.onmessage = async (/** @type {MessageEvent} */ e) => {
         const now = performance.now();
         if (now - lastPost < 100 && f < 1) return;
         lastPost = now;
+        lastAlive = now;
         ctx.postMessage({ type: 'progress', id: msg.id, done: f, total: 1 });
-      });
+      }, 'simulate');
       const ms = performance.now() - t0;
       const result = extract(run, ms, d ? d.ms : null);
       keep({ json: JSON.stringify(msg.scenario), run });
       ctx.postMessage({ type: 'result', id: msg.id, result }, result.transfer);
     } else if (msg.type === 'sweep') {
+      enter('sweep');
       /** @type {import('./run-result.js').SweepRow[]} */
       const rows = [];
       const points = /** @type {{label: string, trigger: any}[]} */ (msg.points);
       for (let i = 0; i < points.length; i++) {
         const sc = { ...msg.scenario, trigger: points[i].trigger };
-        const { run } = await runScenario(sc, null);
+        const { run } = await runScenario(sc, null, 'sweep');
         rows.push(sweepRow(points[i].label, points[i].trigger, run));
         run.free();
         ctx.postMessage({ type: 'progress', id: msg.id, done: i + 1, total: points.length });
       }
       ctx.postMessage({ type: 'sweep-result', id: msg.id, rows });
     } else if (msg.type === 'pyspark') {
+      enter('pyspark');
       ctx.postMessage({ type: 'pyspark-result', id: msg.id, text: pysparkScript(JSON.stringify(msg.scenario)) });
     } else if (msg.type === 'export') {
+      enter('export');
       const json = JSON.stringify(msg.scenario);
-      if (lastRun?.json !== json) keep({ json, run: (await runScenario(msg.scenario, null)).run });
+      if (lastRun?.json !== json) keep({ json, run: (await runScenario(msg.scenario, null, 'export')).run });
       const run = /** @type {any} */ (lastRun).run;
       const bytes = msg.format === 'arrow'
         ? run.tableArrow(msg.table)
@@ -125,6 +182,12 @@ ctx.onmessage = async (/** @type {MessageEvent} */ e) => {
       ctx.postMessage({ type: 'export-result', id: msg.id, bytes }, [bytes.buffer]);
     }
   } catch (err) {
-    ctx.postMessage({ type: 'error', id: msg.id, message: err instanceof Error ? err.message : String(err) });
+    const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    if (isTrap(err)) {
+      poisoned ||= message;
+      ctx.postMessage({ type: 'error', id: msg.id, message, crashed: true, stage });
+    } else {
+      ctx.postMessage({ type: 'error', id: msg.id, message: err instanceof Error ? err.message : String(err) });
+    }
   }
 };
