@@ -112,6 +112,8 @@ async function rerun() {
         }
         if (message.startsWith('workload.data')) $('data-problem').textContent = message;
         else if (!showFieldError($('control-list'), message)) $('general-error').textContent = message;
+        // Also where the results are: the field's control (if it has one) may be far down.
+        $('run-note').textContent = t(lang, last ? 'runInvalid' : 'runInvalidNone', { message: message.replace(/\.$/, '') });
         app.dataset.ran = JSON.stringify(state.scenario);
         app.dataset.state = 'invalid';
       }

@@ -176,3 +176,36 @@ for (const [name, rest, why] of LESSONS) {
     assert.deepEqual(problems, []);
   });
 }
+
+// Well-typed links the core refuses (issue #12's inputs): the page runs nothing, and the
+// refusal, naming its field, stands at the top of the results, not only beside a control
+// that may be far down the page (or that does not exist for that field).
+const REFUSED = /** @type {[string, unknown, string][]} */ ([
+  ['a bursty on-phase below 1 µs', { workload: { shape: { kind: 'bursty', on_s: 1e-7, off_s: 1 } } }, 'workload.shape.on_s'],
+  ['a sliding window of 86 400 000 000 windows a row', { query: { window: { kind: 'sliding', size_s: 86400, slide_s: 0.000001 } } }, 'query.window.slide_s'],
+  ['a lateness of 1e308 s', { workload: { lateness: { kind: 'fixed', s: 1e308 } } }, 'workload.lateness.s'],
+  ['a cost series step of 1 ms over an hour', { cost: { series_step_s: 0.001 } }, 'cost.series_step_s'],
+]);
+
+for (const [name, s, field] of REFUSED) {
+  test(`a link with ${name} says what to change at the top`, async () => {
+    const { page } = browser;
+    const r = await open('index.html', `#v=1&s=${b64(s)}`);
+    assert.equal(r.state, 'invalid');
+    assert.ok(await page.isVisible('#run-note'));
+    const note = (await page.textContent('#run-note')) ?? '';
+    assert.match(note, new RegExp(`^This scenario cannot run\\. ${field.replace(/[.[\]]/g, '\\$&')}: `), note);
+    assert.ok(((await page.locator('#run-note').boundingBox())?.y ?? 1e9) < 300, 'the note is at the top of the page');
+    assert.deepEqual(browser.problems, []);
+  });
+}
+
+test('a refused link, then a valid change: the note goes and the results come', async () => {
+  const { page } = browser;
+  await open('index.html', `#v=1&s=${b64({ workload: { shape: { kind: 'bursty', on_s: 1e-7, off_s: 1 } } })}`);
+  await page.screenshot({ path: path.join(SHOTS, 'url-refused-bursty.png') });
+  await page.goto(new URL(`index.html?lang=en#v=1&s=${b64({ workload: { shape: { kind: 'bursty', on_s: 20, off_s: 40 } } })}`, server.base).href);
+  await settled(page);
+  assert.equal(await page.getAttribute('#app', 'data-state'), 'ready');
+  assert.equal(await page.isVisible('#run-note'), false);
+});
