@@ -117,41 +117,42 @@ mod tests {
 
     #[test]
     fn refusals_name_the_deepest_field() {
-        assert_eq!(field(r#"{"seed": 1, "workload": {"keys": -1}}"#), "workload.keys");
-        assert_eq!(
-            field(r#"{"seed": 1, "workload": {"idle": [{"from_s": 0, "to_s": "x"}]}}"#),
-            "workload.idle[0].to_s"
-        );
-        assert_eq!(
-            field(r#"{"seed": 1, "trigger": {"kind": "processing_time", "interval_s": "x"}}"#),
-            "trigger.interval_s"
-        );
-        assert_eq!(
-            field(r#"{"seed": 1, "trigger": {"kind": "scheduled", "every_s": 60, "startup_s": null}}"#),
-            "trigger.startup_s"
-        );
-        assert_eq!(
-            field(r#"{"seed": 1, "trigger": {"kind": "processing_time"}}"#),
-            "trigger.interval_s"
-        );
-        assert_eq!(
-            field(r#"{"seed": 1, "trigger": {"kind": "processing_time", "interval_s": 1, "x": 2}}"#),
-            "trigger.x"
-        );
-        assert_eq!(
-            field(r#"{"seed": 1, "trigger": {"kind": "hourly"}}"#),
-            "trigger.kind"
-        );
-        assert_eq!(
-            field(r#"{"seed": 1, "query": {"window": {"kind": "sliding", "size_s": 60, "slide_s": [1]}}}"#),
-            "query.window.slide_s"
-        );
-        assert_eq!(
-            field(r#"{"seed": 1, "workload": {"lateness": {"kind": "fixed", "s": -1e999}}}"#),
-            "workload.lateness.s"
-        );
-        assert_eq!(field(r#"{"seed": 1, "query": null}"#), "query");
-        assert_eq!(field("\"x\""), "");
-        assert_eq!(field(r#"{"seed": 1} x"#), "");
+        for (json, want) in [
+            (r#"{"seed": 1, "workload": {"keys": -1}}"#, "workload.keys"),
+            (
+                r#"{"seed": 1, "workload": {"idle": [{"from_s": 0, "to_s": "x"}]}}"#,
+                "workload.idle[0].to_s",
+            ),
+            (
+                r#"{"seed": 1, "trigger": {"kind": "processing_time", "interval_s": "x"}}"#,
+                "trigger.interval_s",
+            ),
+            (
+                r#"{"seed": 1, "trigger": {"kind": "scheduled", "every_s": 60, "startup_s": null}}"#,
+                "trigger.startup_s",
+            ),
+            (
+                r#"{"seed": 1, "trigger": {"kind": "processing_time"}}"#,
+                "trigger.interval_s",
+            ),
+            (
+                r#"{"seed": 1, "trigger": {"kind": "processing_time", "interval_s": 1, "x": 2}}"#,
+                "trigger.x",
+            ),
+            (r#"{"seed": 1, "trigger": {"kind": "hourly"}}"#, "trigger.kind"),
+            (
+                r#"{"seed": 1, "query": {"window": {"kind": "sliding", "size_s": 60, "slide_s": [1]}}}"#,
+                "query.window.slide_s",
+            ),
+            (
+                r#"{"seed": 1, "workload": {"lateness": {"kind": "fixed", "s": -1e999}}}"#,
+                "workload.lateness.s",
+            ),
+            (r#"{"seed": 1, "query": null}"#, "query"),
+            ("\"x\"", ""),
+            (r#"{"seed": 1} x"#, ""),
+        ] {
+            assert_eq!(field(json), want, "{json}");
+        }
     }
 }

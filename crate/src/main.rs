@@ -296,10 +296,7 @@ fn fuzz(args: &[String]) -> Result<String, String> {
         Some(p) => Some(std::fs::File::create(p).map_err(|e| format!("{p}: {e}"))?),
         None => None,
     };
-    let mut out = format!(
-        "{:<11} {:>7} {:>7} {:>8} {:>6} {:>8} {:>9} {:>9} {:>9}\n",
-        "target", "inputs", "ran", "refused", "large", "failures", "mean ms", "max ms", "peak MiB"
-    );
+    let mut out = format!("{}\n", pipeline_sim::fuzz::Stats::header());
     let mut failures = Vec::new();
     for t in chosen {
         let st = run_target(t, &cfg, emit.is_some());
@@ -308,18 +305,7 @@ fn fuzz(args: &[String]) -> Result<String, String> {
                 emit_line(f, t, input, outcome).map_err(|e| e.to_string())?;
             }
         }
-        out.push_str(&format!(
-            "{:<11} {:>7} {:>7} {:>8} {:>6} {:>8} {:>9.2} {:>9.1} {:>9}\n",
-            st.target,
-            st.inputs,
-            st.ran,
-            st.refused,
-            st.large,
-            st.failures.len(),
-            st.total_ms / st.inputs.max(1) as f64,
-            st.max_ms,
-            st.peak_rss >> 20
-        ));
+        out.push_str(&format!("{}\n", st.row()));
         for f in &st.failures {
             failures.push(format!(
                 "{} {}: {} (input saved at {})",

@@ -27,16 +27,7 @@ fn every_parser_survives_its_fuzz_inputs_in_the_debug_build() {
     let mut failures = Vec::new();
     for t in TARGETS {
         let st = run_target(t, &cfg, false);
-        eprintln!(
-            "{:<11} inputs {:>5}  ran {:>5}  refused {:>5}  large {:>4}  failures {}  max {:.0} ms",
-            st.target,
-            st.inputs,
-            st.ran,
-            st.refused,
-            st.large,
-            st.failures.len(),
-            st.max_ms
-        );
+        eprintln!("{}", st.row());
         assert!(st.inputs >= inputs, "{}: ran {} inputs", st.target, st.inputs);
         assert!(
             st.ran > 0,

@@ -66,6 +66,32 @@ pub struct Stats {
     pub emitted: Vec<(Vec<u8>, Outcome)>,
 }
 
+impl Stats {
+    /// The header of [`Stats::row`].
+    pub fn header() -> String {
+        format!(
+            "{:<11} {:>7} {:>7} {:>8} {:>6} {:>8} {:>9} {:>9} {:>9}",
+            "target", "inputs", "ran", "refused", "large", "failures", "mean ms", "max ms", "peak MiB"
+        )
+    }
+
+    /// One line of figures: inputs, how they ended, time per input, peak memory.
+    pub fn row(&self) -> String {
+        format!(
+            "{:<11} {:>7} {:>7} {:>8} {:>6} {:>8} {:>9.2} {:>9.1} {:>9}",
+            self.target,
+            self.inputs,
+            self.ran,
+            self.refused,
+            self.large,
+            self.failures.len(),
+            self.total_ms / self.inputs.max(1) as f64,
+            self.max_ms,
+            self.peak_rss >> 20
+        )
+    }
+}
+
 static PANIC_MESSAGE: Mutex<Option<String>> = Mutex::new(None);
 
 fn read_peak_rss() -> u64 {
