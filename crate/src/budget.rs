@@ -47,6 +47,10 @@ pub const MAX_TICKS: f64 = 20_000_000.0;
 pub const MAX_WINDOWS_PER_ROW: f64 = 10_000.0;
 /// Most (row, window) assignments of a run: events × windows per row.
 pub const MAX_WINDOW_ASSIGNMENTS: f64 = 2e9;
+/// Most steps the table's readers' scans, or its compactions, may walk over the live
+/// commits (each about a nanosecond): the engine stops past it. These grow with commits ×
+/// reads (or × compactions), which no single field bounds.
+pub const MAX_TABLE_STEPS: u64 = 2_000_000_000;
 /// Most per-event rows the report keeps (`report.detail_events`).
 pub const MAX_DETAIL_EVENTS: u64 = 5_000_000;
 /// Most shuffle partitions, Kafka partitions or cores.
@@ -290,6 +294,20 @@ pub fn check(sc: &Scenario) -> Result<Horizon, InputError> {
                 "query less often",
             ));
         }
+        // Each query walks the commits in its look-back: at most one a batch, over the
+        // look-back or the whole run.
+        let reads = span / crate::time::secs_to_micros(m * 60.0).max(1) as f64;
+        let lookback = crate::time::secs_to_micros(sc.cost.reader.lookback_h * 3600.0) as f64;
+        let commits = (batches / 2.0) * (lookback / span.max(1.0)).min(1.0);
+        if reads * commits > MAX_TABLE_STEPS as f64 {
+            return Err(over(
+                "cost.reader.lookback_h",
+                "the commits the reader's queries walk (queries × commits in a look-back)",
+                reads * commits,
+                MAX_TABLE_STEPS as f64,
+                "shorten the look-back, query less often, or use a longer trigger interval",
+            ));
+        }
     }
     if let Some(sink) = &sc.sink {
         for (field, hours) in sink.maintenance_periods_h() {
@@ -415,6 +433,13 @@ mod tests {
             (
                 r#"{"seed":1,"engine":{"shuffle_partitions":4294967295}}"#,
                 "engine.shuffle_partitions",
+            ),
+            (
+                // Found while hardening: every query walked 900 000 commits (minutes).
+                r#"{"seed": 1, "workload": {"duration_s": 900000, "rate_per_s": 2},
+                    "trigger": {"kind": "processing_time", "interval_s": 1}, "sink": {"format": "parquet"},
+                    "cost": {"reader": {"every_min": 0.1, "lookback_h": 400}}}"#,
+                "cost.reader.lookback_h",
             ),
         ] {
             assert_eq!(refused(json), field, "{json}");

@@ -186,10 +186,13 @@ impl Checkpoint {
             if self.version == 0 {
                 continue;
             }
-            // `fetchFiles`: a LIST of every partition's directory.
-            for _ in 0..self.state_partitions {
-                ledger.list(Component::Checkpoint, 2 * self.spec.min_batches_to_retain);
-            }
+            // `fetchFiles`: a LIST of every partition's directory (counted at once: one
+            // tick costs O(1), however many partitions).
+            ledger.list_dirs(
+                Component::Checkpoint,
+                self.state_partitions,
+                2 * self.spec.min_batches_to_retain,
+            );
             if self.version - self.last_snapshot >= self.spec.min_deltas_for_snapshot {
                 let rows = state_rows as f64;
                 let per_file = (rows * self.spec.state_row_bytes / self.state_partitions as f64).round()

@@ -383,6 +383,14 @@ impl CostModel {
         }
     }
 
+    /// Steps the table's readers' scans and its compactions have walked (the budget's
+    /// meter); (0, 0) without a sink.
+    pub fn table_steps(&self) -> (u64, u64) {
+        self.table
+            .as_ref()
+            .map_or((0, 0), |t| (t.scan_steps.get(), t.compact_steps))
+    }
+
     /// A run-and-stop trigger's query starts a run at `t`.
     pub fn query_started(&mut self, t: Micros) {
         self.checkpoint.start(t);

@@ -2,7 +2,7 @@
 //! which rows it may take, the batch runs the stateful operator and ends after the
 //! batch-duration model's time. No wall clock, no OS randomness.
 
-use crate::budget::{RUNTIME_MAX_BATCHES, RUNTIME_MAX_RUNS};
+use crate::budget::{MAX_TABLE_STEPS, RUNTIME_MAX_BATCHES, RUNTIME_MAX_RUNS};
 use crate::cost::{CostModel, Timeline};
 use crate::error::InputError;
 use crate::latency::Histogram;
@@ -194,6 +194,28 @@ impl<'a> Sim<'a> {
                      the workload shorter",
                     days(h.limit - h.start),
                     days(h.expected_end - h.start)
+                ),
+            ));
+            return false;
+        }
+        let (scans, compactions) = self.cost.table_steps();
+        if scans > MAX_TABLE_STEPS || compactions > MAX_TABLE_STEPS {
+            let (field, what) = if scans > compactions {
+                (
+                    "cost.reader.lookback_h",
+                    "the dashboard reader scans too many commits (each query walks every commit in its look-back)",
+                )
+            } else {
+                (
+                    "sink",
+                    "the table's compaction walks too many files (every live commit at each compaction)",
+                )
+            };
+            self.stopped = Some(InputError::new(
+                field,
+                format!(
+                    "{what}: more than {MAX_TABLE_STEPS} steps; use a longer trigger interval, a shorter \
+                     look-back or fewer reader queries, or a shorter workload"
                 ),
             ));
             return false;

@@ -163,7 +163,12 @@ impl Ledger {
 
     /// Lists `keys` keys: ⌈keys / 1 000⌉ pages, at least one.
     pub fn list(&mut self, c: Component, keys: u64) {
-        self.ops[c as usize].list += keys.div_ceil(1000).max(1);
+        self.list_dirs(c, 1, keys);
+    }
+
+    /// [`Ledger::list`] of `dirs` directories of `keys` keys each.
+    pub fn list_dirs(&mut self, c: Component, dirs: u64, keys: u64) {
+        self.ops[c as usize].list += dirs.saturating_mul(keys.div_ceil(1000).max(1));
     }
 
     /// Deletes a cohort at `t` (a second delete of one cohort is a no-op).

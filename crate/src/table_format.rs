@@ -242,6 +242,10 @@ pub struct Table {
     pub work: MaintenanceWork,
     pub live_files: u64,
     pub live_bytes: u64,
+    /// Steps walked over the live commits: by readers' scans, and by compaction
+    /// (the budget's meter: `budget::MAX_TABLE_STEPS`).
+    pub scan_steps: std::cell::Cell<u64>,
+    pub compact_steps: u64,
 }
 
 impl Table {
@@ -264,6 +268,8 @@ impl Table {
             iceberg,
             partition_dirs: partition_dirs.max(1),
             live: VecDeque::new(),
+            scan_steps: std::cell::Cell::new(0),
+            compact_steps: 0,
             removed: VecDeque::new(),
             log: VecDeque::new(),
             commits: 0,
@@ -373,6 +379,7 @@ impl Table {
                     self.delta_checkpoint(ledger, t);
                 }
                 if self.delta.auto_compact && rows {
+                    self.compact_steps += self.live.len() as u64;
                     let small: u64 = self.live.iter().filter(|l| l.small).map(|l| l.files).sum();
                     if small >= self.delta.auto_compact_min_files {
                         self.compact(
@@ -438,6 +445,7 @@ impl Table {
     /// Rewrites every live file under `limit` bytes into files of `target` bytes: reads
     /// them, writes the new ones, commits, and marks the old ones removed.
     fn compact(&mut self, ledger: &mut Ledger, t: Micros, limit: u64, target: u64) {
+        self.compact_steps += self.live.len() as u64;
         let (small, keep): (Vec<Live>, Vec<Live>) = self.live.drain(..).partition(|l| l.small);
         let files: u64 = small.iter().map(|l| l.files).sum();
         if files < 2 {
@@ -532,11 +540,14 @@ impl Table {
 
     /// Live data files and bytes committed at or after `since` (a reader's window).
     pub fn files_since(&self, since: Micros) -> (u64, u64) {
-        self.live
-            .iter()
-            .rev()
-            .take_while(|l| l.at >= since)
-            .fold((0, 0), |(f, b), l| (f + l.files, b + l.bytes))
+        let (mut steps, mut files, mut bytes) = (0u64, 0u64, 0u64);
+        for l in self.live.iter().rev().take_while(|l| l.at >= since) {
+            steps += 1;
+            files += l.files;
+            bytes += l.bytes;
+        }
+        self.scan_steps.set(self.scan_steps.get() + steps);
+        (files, bytes)
     }
 
     /// Requests a reader makes to learn the table's current files.
