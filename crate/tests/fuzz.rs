@@ -19,7 +19,7 @@ fn every_parser_survives_its_fuzz_inputs_in_the_debug_build() {
         seed: 12,
         // Debug builds are slow: small runs, generous bounds (hangs still end it).
         max_events: 3_000.0,
-        time_bound: std::time::Duration::from_secs(20),
+        time_bound: std::time::Duration::from_secs(60),
         memory_bound: 2 << 30,
         corpus: Some(root.join("tests/fuzz/corpus")),
         out_dir: root.join("test-results/fuzz-debug"),
