@@ -10,7 +10,7 @@
 //               {type: 'error', id, message, crashed?, stage?}  (crashed: a wasm trap, such as
 //               running out of memory: the module is unusable and this worker must be replaced)
 //               {type: 'alive', id, stage}  (a heartbeat for the page's watchdog: what it is doing)
-import init, { simulate, simulateWithProgress, loadData, pysparkScript } from './pkg/pipeline_sim.js';
+import init, { simulate, simulateWithProgress, loadData, pysparkScript, validateScenario } from './pkg/pipeline_sim.js';
 import { extract, sweepRow } from './run-result.js';
 
 const ready = init();
@@ -160,6 +160,19 @@ ctx.onmessage = async (/** @type {MessageEvent} */ e) => {
       /** @type {import('./run-result.js').SweepRow[]} */
       const rows = [];
       const points = /** @type {{label: string, trigger: any}[]} */ (msg.points);
+      // Every point is checked (fields and the resource budget) before the first one runs:
+      // a sweep never spends minutes to fail at its last point.
+      for (const p of points) {
+        const sc = { ...msg.scenario, trigger: p.trigger };
+        const d = await dataFor(sc);
+        try {
+          if (d) d.data.validate(JSON.stringify(sc));
+          else validateScenario(JSON.stringify(sc));
+        } catch (err) {
+          if (isTrap(err)) throw err;
+          throw new Error(`(sweep point '${p.label}') ${err instanceof Error ? err.message : String(err)}`);
+        }
+      }
       for (let i = 0; i < points.length; i++) {
         const sc = { ...msg.scenario, trigger: points[i].trigger };
         const { run } = await runScenario(sc, null, 'sweep');

@@ -138,4 +138,15 @@ mod tests {
         assert_eq!(human(86_400.0), "1 d");
         assert_eq!(standard_triggers().len(), 8);
     }
+
+    #[test]
+    fn a_point_over_the_budget_is_refused_before_any_runs_and_named() {
+        // 30 days at 2 events/s: the 1 s stream would record ~5 M micro-batches.
+        let base: ScenarioSpec =
+            serde_json::from_str(r#"{"seed": 1, "workload": {"duration_s": 2592000, "rate_per_s": 2}}"#)
+                .unwrap();
+        let e = sweep(&base, &standard_triggers(), None).unwrap_err();
+        assert_eq!(e.field, "trigger.interval_s");
+        assert!(e.message.starts_with("(sweep point 'stream 1 s')"), "{e}");
+    }
 }

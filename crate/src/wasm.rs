@@ -57,6 +57,11 @@ impl Data {
         })
     }
 
+    /// [`validate_scenario`] for a scenario whose `workload.data` is this file.
+    pub fn validate(&self, scenario_json: &str) -> Result<(), JsError> {
+        validated(scenario_json, Some(self)).map(|_| ())
+    }
+
     /// [`Data::simulate`] with progress, as [`simulate_with_progress`].
     #[wasm_bindgen(js_name = simulateWithProgress)]
     pub fn simulate_with_progress(
@@ -66,6 +71,14 @@ impl Data {
     ) -> Result<Run, JsError> {
         run_with_progress(scenario_json, Some(self), on_progress)
     }
+}
+
+/// Checks a scenario as [`simulate`] would before running it — the format, every field,
+/// the resource budget (`budget.rs`) and the browser's batch memory — without running it:
+/// a sweep checks every point before the first one runs.
+#[wasm_bindgen(js_name = validateScenario)]
+pub fn validate_scenario(scenario_json: &str) -> Result<(), JsError> {
+    validated(scenario_json, None).map(|_| ())
 }
 
 /// Rows one batch may hold in wasm's 4 GiB (about 80 B a row, with room to spare).

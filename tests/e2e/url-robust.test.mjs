@@ -209,3 +209,16 @@ test('a refused link, then a valid change: the note goes and the results come', 
   assert.equal(await page.getAttribute('#app', 'data-state'), 'ready');
   assert.equal(await page.isVisible('#run-note'), false);
 });
+
+test('a sweep with a point over the budget is refused before any point runs, naming it', async () => {
+  const { page } = browser;
+  // 30 days at 2 events/s: the 1 s stream would record about 5 million micro-batches.
+  await open('index.html', `#v=1&s=${b64({ workload: { duration_s: 2_592_000, rate_per_s: 2 } })}`);
+  await page.click('#tab-sweep');
+  await page.click('#sweep-run');
+  await page.waitForFunction(() => ['error', 'done'].includes(document.getElementById('app')?.dataset.sweep ?? ''), null, { timeout: 60_000 });
+  assert.equal(await page.getAttribute('#app', 'data-sweep'), 'error');
+  const status = (await page.textContent('#sweep-status')) ?? '';
+  assert.match(status, /\(sweep point '[^']+'\) trigger\.interval_s: the micro-batches would be about \d+/, status);
+  assert.deepEqual(browser.problems, []);
+});
