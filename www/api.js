@@ -133,6 +133,48 @@ export async function exportTable(scenario, table, format, opts = {}) {
   return worker.exportTable(scenario, table, format);
 }
 
+/**
+ * A trigger as a short label: `processing_time 60 s`, `scheduled every 900 s`, `once`.
+ * @param {any} trigger
+ */
+function triggerLabel(trigger) {
+  const kind = String(trigger?.kind ?? 'processing_time');
+  const s = trigger?.interval_s ?? trigger?.every_s ?? trigger?.checkpoint_interval_s;
+  if (s == null) return kind;
+  return `${kind} ${kind === 'scheduled' ? 'every ' : ''}${s} s`;
+}
+
+/**
+ * One workload under several triggers, in a worker of its own: resolves to one row per
+ * trigger (in order), the rows the app's sweep shows — `label`, `trigger`, `usdPerMonth`,
+ * `usd` (by component), `p95s`, `dataFilesPerDay`, `requestsPerDay`, `sla`. Every point is
+ * checked before the first runs; one that cannot run rejects the sweep with an `Error`
+ * naming the point and its field. `onProgress(done, total)` after each point; aborting
+ * `signal` ends the worker at once and rejects with an `AbortError`.
+ * @param {any} scenario @param {any[]} triggers trigger objects in the scenario format
+ * @param {{onProgress?: (done: number, total: number) => void, signal?: AbortSignal,
+ *   files?: Record<string, ArrayBuffer>}} [opts]
+ * @returns {Promise<import('./run-result.js').SweepRow[]>}
+ */
+export async function sweep(scenario, triggers, opts = {}) {
+  const abortError = () => new DOMException('the sweep was aborted', 'AbortError');
+  if (opts.signal?.aborted) throw abortError();
+  const client = new SimClient();
+  const onAbort = () => client.close();
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    for (const [name, bytes] of Object.entries(opts.files ?? {})) client.addFile(name, bytes);
+    const points = triggers.map((trigger) => ({ label: triggerLabel(trigger), trigger }));
+    return await client.sweep(scenario, points, opts.onProgress);
+  } catch (err) {
+    if (opts.signal?.aborted) throw abortError();
+    throw err;
+  } finally {
+    opts.signal?.removeEventListener('abort', onAbort);
+    client.close();
+  }
+}
+
 /** Every field with its default (seed 42). @returns {Promise<any>} */
 export async function defaultScenario() {
   await load();

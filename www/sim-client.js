@@ -166,7 +166,7 @@ export class SimClient {
   /**
    * Runs `scenario` once per trigger point.
    * @param {any} scenario @param {{label: string, trigger: any}[]} points
-   * @param {(done: number, total: number) => void} progress
+   * @param {(done: number, total: number) => void} [progress]
    * @returns {Promise<import('./run-result.js').SweepRow[]>}
    */
   sweep(scenario, points, progress) {
@@ -189,5 +189,10 @@ export class SimClient {
   cancel() {
     this.#fail(new Error('cancelled'));
     this.#current();
+  }
+
+  /** Ends the worker for good (a request after this starts a new one). */
+  close() {
+    this.#fail(new Error('cancelled'));
   }
 }
