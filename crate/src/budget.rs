@@ -152,6 +152,15 @@ fn over(field: &str, what: &str, n: f64, max: f64, fix: &str) -> InputError {
     )
 }
 
+/// Refuses `n` (of `what`, at `field`) above `max`.
+fn at_most(field: &str, what: &str, n: f64, max: f64, fix: &str) -> Result<(), InputError> {
+    if n > max {
+        Err(over(field, what, n, max, fix))
+    } else {
+        Ok(())
+    }
+}
+
 /// Ticks of a task every `period` µs over the horizon's limit.
 fn ticks(h: &Horizon, period: Micros) -> f64 {
     h.limit_span() / period.max(1) as f64
@@ -223,15 +232,13 @@ pub fn check(sc: &Scenario) -> Result<Horizon, InputError> {
         ),
         Trigger::Runs(r) => {
             let runs = r.every.map_or(1.0, |every| span / every as f64);
-            if runs > MAX_RUNS {
-                return Err(over(
-                    "trigger.every_s",
-                    "the job's runs",
-                    runs,
-                    MAX_RUNS,
-                    "run it less often or simulate a shorter workload",
-                ));
-            }
+            at_most(
+                "trigger.every_s",
+                "the job's runs",
+                runs,
+                MAX_RUNS,
+                "run it less often or simulate a shorter workload",
+            )?;
             let limited = sc.max_rows_per_batch.map_or(runs, |m| events / m as f64 + runs);
             (
                 limited,
@@ -241,86 +248,71 @@ pub fn check(sc: &Scenario) -> Result<Horizon, InputError> {
         }
     };
     let batches = 2.0 * per_period.min(events + 1.0);
-    if batches > MAX_BATCHES {
-        return Err(over(field, "the micro-batches", batches, MAX_BATCHES, fix));
-    }
-    if let Some(step) = sc.cost.series_step {
-        let samples = ticks(&h, step);
-        if samples > MAX_SERIES_SAMPLES {
-            return Err(over(
-                "cost.series_step_s",
-                "the cost series' samples",
-                samples,
-                MAX_SERIES_SAMPLES,
-                "use a longer step (or null for 240 samples)",
-            ));
-        }
-    } else {
-        // The default step is the workload's span ÷ 240 rounded up to a minute: a long
-        // lateness can make the run much longer than the workload.
-        let step = crate::cost::default_series_step(sc.workload.end - sc.workload.start);
-        let samples = ticks(&h, step);
-        if samples > MAX_SERIES_SAMPLES {
-            return Err(over(
-                "cost.series_step_s",
-                "the cost series' samples (the default step is the workload's span ÷ 240)",
-                samples,
-                MAX_SERIES_SAMPLES,
-                "set a longer step",
-            ));
-        }
-    }
+    at_most(field, "the micro-batches", batches, MAX_BATCHES, fix)?;
+    // The default step is the workload's span ÷ 240 rounded up to a minute: a long
+    // lateness can make the run much longer than the workload.
+    let (step, what, fix) = match sc.cost.series_step {
+        Some(step) => (
+            step,
+            "the cost series' samples",
+            "use a longer step (or null for 240 samples)",
+        ),
+        None => (
+            crate::cost::default_series_step(sc.workload.end - sc.workload.start),
+            "the cost series' samples (the default step is the workload's span ÷ 240)",
+            "set a longer step",
+        ),
+    };
+    at_most(
+        "cost.series_step_s",
+        what,
+        ticks(&h, step),
+        MAX_SERIES_SAMPLES,
+        fix,
+    )?;
     if sc.query.operator != Operator::Select {
         let interval = crate::time::secs_to_micros(sc.cost.checkpoint.maintenance_interval_s);
         let n = ticks(&h, interval);
-        if n > MAX_TICKS {
-            return Err(over(
-                "cost.checkpoint.maintenance_interval_s",
-                "the state-store maintenance ticks",
-                n,
-                MAX_TICKS,
-                "use a longer interval (Spark's default is 60 s)",
-            ));
-        }
+        at_most(
+            "cost.checkpoint.maintenance_interval_s",
+            "the state-store maintenance ticks",
+            n,
+            MAX_TICKS,
+            "use a longer interval (Spark's default is 60 s)",
+        )?;
     }
     if let (Some(m), Some(_)) = (sc.cost.reader.every_min, &sc.sink) {
         let n = ticks(&h, crate::time::secs_to_micros(m * 60.0));
-        if n > MAX_TICKS {
-            return Err(over(
-                "cost.reader.every_min",
-                "the reader's queries",
-                n,
-                MAX_TICKS,
-                "query less often",
-            ));
-        }
+        at_most(
+            "cost.reader.every_min",
+            "the reader's queries",
+            n,
+            MAX_TICKS,
+            "query less often",
+        )?;
         // Each query walks the commits in its look-back: at most one a batch, over the
         // look-back or the whole run.
         let reads = span / crate::time::secs_to_micros(m * 60.0).max(1) as f64;
         let lookback = crate::time::secs_to_micros(sc.cost.reader.lookback_h * 3600.0) as f64;
         let commits = (batches / 2.0) * (lookback / span.max(1.0)).min(1.0);
-        if reads * commits > MAX_TABLE_STEPS as f64 {
-            return Err(over(
-                "cost.reader.lookback_h",
-                "the commits the reader's queries walk (queries × commits in a look-back)",
-                reads * commits,
-                MAX_TABLE_STEPS as f64,
-                "shorten the look-back, query less often, or use a longer trigger interval",
-            ));
-        }
+        at_most(
+            "cost.reader.lookback_h",
+            "the commits the reader's queries walk (queries × commits in a look-back)",
+            reads * commits,
+            MAX_TABLE_STEPS as f64,
+            "shorten the look-back, query less often, or use a longer trigger interval",
+        )?;
     }
     if let Some(sink) = &sc.sink {
         for (field, hours) in sink.maintenance_periods_h() {
             let n = ticks(&h, crate::time::secs_to_micros(hours * 3600.0));
-            if n > MAX_TICKS {
-                return Err(over(
-                    &field,
-                    "the table maintenance jobs",
-                    n,
-                    MAX_TICKS,
-                    "run it less often",
-                ));
-            }
+            at_most(
+                &field,
+                "the table maintenance jobs",
+                n,
+                MAX_TICKS,
+                "run it less often",
+            )?;
         }
     }
     if let Operator::WindowCount(WindowKind::Fixed(w)) = sc.query.operator {
@@ -334,15 +326,13 @@ pub fn check(sc: &Scenario) -> Result<Horizon, InputError> {
                 ),
             ));
         }
-        if per_row * events > MAX_WINDOW_ASSIGNMENTS {
-            return Err(over(
-                "query.window.slide_s",
-                "the (row, window) updates",
-                per_row * events,
-                MAX_WINDOW_ASSIGNMENTS,
-                "use a longer slide or fewer events",
-            ));
-        }
+        at_most(
+            "query.window.slide_s",
+            "the (row, window) updates",
+            per_row * events,
+            MAX_WINDOW_ASSIGNMENTS,
+            "use a longer slide or fewer events",
+        )?;
     }
     Ok(h)
 }
