@@ -159,7 +159,7 @@ impl ArrivalOrder {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rand_chacha::ChaCha8Rng;
+    use crate::workload::SimRng as ChaCha8Rng;
     use rand_core::{RngCore, SeedableRng};
 
     /// Same pushes into this and into one binary heap, popping whatever is due as time

@@ -4,6 +4,7 @@
 
 pub mod aggregate;
 pub mod arrival_order;
+pub mod arrival_process;
 pub mod budget;
 pub mod checkpoint;
 pub mod compute;
@@ -28,6 +29,7 @@ pub mod reader;
 pub mod report;
 pub mod scenario;
 pub mod session;
+pub mod sampler;
 pub mod sink;
 pub mod state;
 pub mod storage;

@@ -3,7 +3,7 @@
 //! Shared by the scenario engine (batches cut by a trigger on a virtual clock) and the
 //! conformance runner (batches given explicitly).
 
-use crate::operator::{BatchOutcome, BatchWatermarks, Operator, Row, evicts_on_watermark};
+use crate::operator::{BatchOutcome, BatchWatermarks, Operator, Row, RowSpan, evicts_on_watermark};
 use crate::query::{EngineConf, Query};
 use crate::time::Micros;
 use crate::watermark::WatermarkTracker;
@@ -59,16 +59,22 @@ impl MicroBatchQuery {
 
     /// Runs one micro-batch (a no-data batch when `rows` is empty).
     pub fn run_batch(&mut self, rows: &[Row]) -> BatchRun {
+        self.run_batch_with(rows, RowSpan::of(rows))
+    }
+
+    /// [`MicroBatchQuery::run_batch`] with the rows' span known (`RowSpan::of(rows)`).
+    pub fn run_batch_with(&mut self, rows: &[Row], span: Option<RowSpan>) -> BatchRun {
         let evict = self.watermark();
         let late = if self.conf.allow_multiple {
             self.prev_evict
         } else {
             evict
         };
-        let outcome = self.op.process(rows, BatchWatermarks { late, evict });
+        let outcome = self.op.process(rows, BatchWatermarks { late, evict }, span);
         // Every input row counts toward the watermark, late ones included
         // (EventTimeWatermarkExec sits before the stateful operator).
-        let max_event_time = rows.iter().map(|r| r.event_time).max();
+        debug_assert_eq!(span, RowSpan::of(rows));
+        let max_event_time = span.map(|s| s.max_event_time);
         let moved = self
             .watermark
             .as_mut()

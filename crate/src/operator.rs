@@ -22,6 +22,45 @@ pub struct Row {
     pub value: i64,
 }
 
+/// Bounds of a batch's rows, gathered while the batch is taken (saves a pass over it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RowSpan {
+    pub min_event_time: Micros,
+    pub max_event_time: Micros,
+    pub max_key: u32,
+}
+
+impl RowSpan {
+    /// The span of `rows`; None when empty.
+    pub fn of(rows: &[Row]) -> Option<RowSpan> {
+        let mut s: Option<RowSpan> = None;
+        for r in rows {
+            s = Some(s.map_or(RowSpan::at(r), |s| s.with(r)));
+        }
+        s
+    }
+
+    /// The span of one row.
+    #[inline]
+    pub fn at(r: &Row) -> RowSpan {
+        RowSpan {
+            min_event_time: r.event_time,
+            max_event_time: r.event_time,
+            max_key: r.key,
+        }
+    }
+
+    /// This span widened to `r`.
+    #[inline]
+    pub fn with(self, r: &Row) -> RowSpan {
+        RowSpan {
+            min_event_time: self.min_event_time.min(r.event_time),
+            max_event_time: self.max_event_time.max(r.event_time),
+            max_key: self.max_key.max(r.key),
+        }
+    }
+}
+
 /// The null `value` (sum and avg skip it, as SQL does).
 pub const NULL_VALUE: i64 = i64::MIN;
 
@@ -163,9 +202,10 @@ impl Operator {
         }
     }
 
-    pub fn process(&mut self, rows: &[Row], wm: BatchWatermarks) -> BatchOutcome {
+    /// Runs one batch; `span` is `RowSpan::of(rows)`.
+    pub fn process(&mut self, rows: &[Row], wm: BatchWatermarks, span: Option<RowSpan>) -> BatchOutcome {
         match self {
-            Operator::Window(op) => op.process(rows, wm),
+            Operator::Window(op) => op.process_with(rows, wm, span),
             Operator::Session(op) => op.process(rows, wm),
             Operator::Dedup(op) => op.process(rows, wm),
             Operator::Select => BatchOutcome {

@@ -1,36 +1,29 @@
-//! The seeded event generator. Events are made in event-time order and handed out in
-//! arrival order through a min-heap, so memory holds only the events still "in flight"
-//! (generated but not yet arrived), never the whole stream.
+//! The seeded event generator: the workload's model and its validation, and the stream of
+//! events in arrival order. Poisson events are drawn directly in arrival order
+//! (`arrival_process.rs`); evenly spaced ones and spiky shapes are made in event-time
+//! order and re-sorted by arrival (`arrival_order.rs`). Either way memory holds a bounded
+//! buffer and the events still "in flight", never the whole stream.
 //!
 //! Event times: a Poisson (or evenly spaced) process whose rate follows a shape (flat,
 //! bursty on/off, diurnal), with idle periods. Keys: uniform or Zipf. Arrival = event time
 //! + lateness from a distribution, with an optional "offline device" tail.
 //!
-//! Determinism across targets: every transcendental function comes from the pure-Rust
-//! `libm` crate (also inside `rand_distr`, built without `std`), never from the platform's
-//! C library, so native and wasm draw bit-identical events from the same seed.
+//! Determinism across targets: one named RNG ([`SimRng`], xoshiro256++) and samplers whose
+//! transcendental functions all come from the pure-Rust `libm` crate (`sampler.rs`), never
+//! from the platform's C library, so native and wasm draw bit-identical events from the
+//! same seed.
 
 use crate::arrival_order::ArrivalOrder;
 use crate::error::{InputError, MAX_DURATION_S, Unit, duration, non_negative, positive};
 use crate::time::{Micros, parse_rfc3339, secs_to_micros};
-use rand_chacha::ChaCha8Rng;
 use rand_core::{RngCore, SeedableRng};
-use rand_distr::{Distribution, Exp1, StandardNormal};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
-/// One generated event.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Event {
-    /// 0, 1, 2, … in event-time order.
-    pub id: u64,
-    pub key: u32,
-    pub event_time: Micros,
-    /// When the source makes it available to the query (processing time).
-    pub arrival: Micros,
-    /// The `value` column (for sum and avg); `operator::NULL_VALUE` for null.
-    pub value: i64,
-}
+/// One event: the query's input row (`operator::Row`). Generated ids are 0, 1, 2, … in
+/// arrival order (direct generator) or event-time order (event-time-order generator and
+/// explicit events).
+pub type Event = crate::operator::Row;
 
 /// The generated `value` column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -561,15 +554,7 @@ impl Workload {
     /// offline tail; for the exponential, 40 means (a draw beyond has probability e^-40 ≈
     /// 4e-18); for the log-normal, 9 sigmas (≈ 1e-19); never above [`MAX_DURATION_S`].
     pub fn lateness_bound_us(&self) -> Micros {
-        let main = match self.lateness {
-            Lateness::None => 0.0,
-            Lateness::Fixed { s } => s,
-            Lateness::Uniform { max_s, .. } => max_s,
-            Lateness::Exponential { mean_s } => mean_s * 40.0,
-            Lateness::LogNormal { median_s, sigma } => median_s * libm::exp(sigma * 9.0),
-        };
-        let offline = self.offline.map_or(0.0, |o| o.max_s);
-        lateness_us(main.max(offline))
+        self.main_lateness_bound_us().max(self.offline_bound_us())
     }
 
     /// A bound on the last arrival, µs (see [`Workload::lateness_bound_us`]).
@@ -612,8 +597,113 @@ impl Workload {
         }
     }
 
+    /// Whether event times are a Poisson process (not evenly spaced).
+    pub(crate) fn is_poisson(&self) -> bool {
+        self.arrivals == Arrivals::Poisson
+    }
+
+    /// Mean gap between events at the mean rate, µs.
+    pub(crate) fn gap_us(&self) -> f64 {
+        self.gap_us
+    }
+
+    /// Total length of the idle periods inside [start, end), µs.
+    pub(crate) fn idle_us(&self) -> Micros {
+        self.idle
+            .iter()
+            .map(|&(a, b)| (b.min(self.end) - a.max(self.start)).max(0))
+            .sum()
+    }
+
+    /// Whether `t` falls in an idle period.
+    #[inline]
+    pub(crate) fn in_idle(&self, t: Micros) -> bool {
+        if self.idle.is_empty() {
+            return false;
+        }
+        let i = self.idle.partition_point(|&(from, _)| from <= t);
+        i.checked_sub(1).is_some_and(|i| t < self.idle[i].1)
+    }
+
+    /// The offline tail's share of events (0 without one).
+    pub(crate) fn offline_fraction(&self) -> f64 {
+        self.offline.map_or(0.0, |o| o.fraction)
+    }
+
+    /// [`Workload::lateness_bound_us`] of the main distribution alone.
+    pub(crate) fn main_lateness_bound_us(&self) -> Micros {
+        lateness_us(match self.lateness {
+            Lateness::None => 0.0,
+            Lateness::Fixed { s } => s,
+            Lateness::Uniform { max_s, .. } => max_s,
+            Lateness::Exponential { mean_s } => mean_s * 40.0,
+            Lateness::LogNormal { median_s, sigma } => median_s * libm::exp(sigma * 9.0),
+        })
+    }
+
+    /// The offline tail's largest lateness, µs (0 without one).
+    pub(crate) fn offline_bound_us(&self) -> Micros {
+        lateness_us(self.offline.map_or(0.0, |o| o.max_s))
+    }
+
+    /// A lateness from the workload's mixture: the offline tail with its probability, else
+    /// the main distribution.
+    #[inline]
+    pub(crate) fn draw_lateness(&self, rng: &mut SimRng) -> Micros {
+        if let Some(o) = self.offline {
+            if unit(rng) < o.fraction {
+                return lateness_us(o.min_s + (o.max_s - o.min_s) * unit(rng));
+            }
+        }
+        self.draw_main_lateness(rng)
+    }
+
+    /// A lateness from the main distribution.
+    #[inline]
+    pub(crate) fn draw_main_lateness(&self, rng: &mut SimRng) -> Micros {
+        let s = match self.lateness {
+            Lateness::None => 0.0,
+            Lateness::Fixed { s } => s,
+            Lateness::Uniform { min_s, max_s } => min_s + (max_s - min_s) * unit(rng),
+            Lateness::Exponential { mean_s } => exp1(rng) * mean_s,
+            Lateness::LogNormal { median_s, sigma } => median_s * libm::exp(sigma * normal(rng)),
+        };
+        lateness_us(s)
+    }
+
+    /// A lateness from the offline tail (uniform in [min_s, max_s]).
+    pub(crate) fn draw_offline_lateness(&self, rng: &mut SimRng) -> Micros {
+        let o = self.offline.expect("only called with an offline tail");
+        lateness_us(o.min_s + (o.max_s - o.min_s) * unit(rng))
+    }
+
+    /// A key: uniform, or Zipf through the cumulative table.
+    #[inline]
+    pub(crate) fn draw_key(&self, rng: &mut SimRng) -> u32 {
+        match &self.zipf_cdf {
+            // Lemire's multiply-shift: uniform in [0, keys) without a division.
+            None => ((u128::from(rng.next_u64()) * u128::from(self.keys)) >> 64) as u32,
+            Some(cdf) => {
+                let u = unit(rng);
+                cdf.partition_point(|&c| c <= u).min(cdf.len() - 1) as u32
+            }
+        }
+    }
+
+    /// The `value` column of a generated event.
+    #[inline]
+    pub(crate) fn draw_value(&self, rng: &mut SimRng) -> i64 {
+        match self.value {
+            ValueSpec::Constant { v } => v,
+            ValueSpec::Uniform { min, max } => {
+                let span = (max as i128 - min as i128 + 1) as u128;
+                (min as i128 + ((u128::from(rng.next_u64()) * span) >> 64) as i128) as i64
+            }
+        }
+    }
+
     /// Rate multiplier at `t` (1 = the mean rate).
-    fn multiplier(&self, t: Micros) -> f64 {
+    pub(crate) fn multiplier(&self, t: Micros) -> f64 {
         match self.shape {
             Shape::Flat => 1.0,
             Shape::Bursty { period, on, boost } => {
@@ -630,7 +720,7 @@ impl Workload {
         }
     }
 
-    fn max_multiplier(&self) -> f64 {
+    pub(crate) fn max_multiplier(&self) -> f64 {
         match self.shape {
             Shape::Flat => 1.0,
             Shape::Bursty { boost, .. } => boost,
@@ -671,23 +761,16 @@ impl Workload {
     }
 }
 
-/// Uniform in [0, 1) with 53 random bits.
-fn unit(rng: &mut ChaCha8Rng) -> f64 {
-    (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
-}
+/// The generator's named RNG: xoshiro256++ (Blackman & Vigna, 2019; `rand_xoshiro`), seeded
+/// from the scenario's seed through SplitMix64 (`seed_from_u64`). Small state, no tables,
+/// the same stream on every target.
+pub type SimRng = rand_xoshiro::Xoshiro256PlusPlus;
 
-/// Standard exponential (ziggurat: no logarithm on the common path).
-fn exp1(rng: &mut ChaCha8Rng) -> f64 {
-    Exp1.sample(rng)
-}
-
-/// Standard normal (ziggurat).
-fn normal(rng: &mut ChaCha8Rng) -> f64 {
-    StandardNormal.sample(rng)
-}
+pub(crate) use crate::sampler::{exp1, normal, unit};
 
 /// ⌊t⌋ for an instant in µs (a cast truncates toward zero; fix up before 1970).
-fn floor_us(t: f64) -> Micros {
+#[inline]
+pub(crate) fn floor_us(t: f64) -> Micros {
     let i = t as Micros;
     if (i as f64) > t { i - 1 } else { i }
 }
@@ -699,17 +782,37 @@ fn lateness_us(s: f64) -> Micros {
     (s.min(MAX_DURATION_S) * 1e6 + 0.5) as Micros
 }
 
-/// Events of a workload in arrival order (ties by id). Cloning it is cheap (RNG state
-/// and the in-flight heap) and the clone yields the same events.
+/// Events of a workload in arrival order (ties by id). Cloning it is cheap (RNG state,
+/// the generator's state and one buffer) and the clone yields the same events.
+///
+/// Generated events come from one of two generators, both exact for the model:
+/// `arrival_process.rs` draws Poisson events directly in arrival order (flat and diurnal
+/// shapes, mild bursts and idle periods); the event-time-order generator below, with
+/// `arrival_order.rs` re-sorting by arrival, serves evenly spaced events and spiky shapes.
 #[derive(Debug, Clone)]
 pub struct EventStream {
-    /// Explicit events in arrival order, and the next one to hand out.
-    explicit: Option<(Arc<[Event]>, usize)>,
     w: Workload,
-    rng: ChaCha8Rng,
+    rng: SimRng,
+    mode: Mode,
+    /// Events made and not handed out yet: `buf[pos..]`.
+    buf: Vec<Event>,
+    pos: usize,
+    next_id: u64,
+}
+
+#[derive(Debug, Clone)]
+enum Mode {
+    /// Explicit events in arrival order, and the next one to hand out.
+    Explicit(Arc<[Event]>, usize),
+    Direct(crate::arrival_process::DirectArrivals),
+    Sorted(Sorted),
+}
+
+/// The event-time-order generator's state.
+#[derive(Debug, Clone)]
+struct Sorted {
     /// Event time of the next event to generate, µs (fractional, to keep the rate exact).
     next_time: f64,
-    next_id: u64,
     in_flight: ArrivalOrder,
     /// Draws in a row that did not move `next_time` (see `advance_time`).
     stalled: u32,
@@ -718,25 +821,18 @@ pub struct EventStream {
 /// Draws in a row that may leave the event clock where it was before it is moved on.
 const MAX_STALLED_DRAWS: u32 = 64;
 
+/// Events made per refill of the stream's buffer.
+const FILL: usize = 4096;
+
 impl EventStream {
     pub fn new(w: Workload, seed: u64) -> Self {
-        // The first event is at the workload's start (or the first instant after a silence).
-        let next_time = w.skip_silence(w.start as f64);
-        let mut s = Self {
-            explicit: None,
-            w,
-            rng: ChaCha8Rng::seed_from_u64(seed),
-            next_time,
-            next_id: 0,
-            in_flight: ArrivalOrder::default(),
-            stalled: 0,
-        };
-        if let Some(given) = s.w.explicit.clone() {
+        let mut rng = SimRng::seed_from_u64(seed);
+        let mode = if let Some(given) = w.explicit.clone() {
             let mut events: Vec<Event> = given
                 .iter()
                 .enumerate()
                 .map(|(id, &(key, event_time, arrival, value))| {
-                    let arrival = arrival.unwrap_or_else(|| event_time + s.lateness());
+                    let arrival = arrival.unwrap_or_else(|| event_time + w.draw_lateness(&mut rng));
                     Event {
                         id: id as u64,
                         key,
@@ -747,19 +843,82 @@ impl EventStream {
                 })
                 .collect();
             events.sort_unstable_by_key(|e| (e.arrival, e.id));
-            s.explicit = Some((Arc::from(events), 0));
+            Mode::Explicit(Arc::from(events), 0)
+        } else if crate::arrival_process::worth_it(&w) {
+            Mode::Direct(crate::arrival_process::DirectArrivals::new(&w, &mut rng))
+        } else {
+            // The first event is at the workload's start (or the first instant after a silence).
+            Mode::Sorted(Sorted {
+                next_time: w.skip_silence(w.start as f64),
+                in_flight: ArrivalOrder::default(),
+                stalled: 0,
+            })
+        };
+        Self {
+            w,
+            rng,
+            mode,
+            buf: Vec::with_capacity(FILL),
+            pos: 0,
+            next_id: 0,
         }
-        s
     }
 
+    /// Refills the buffer; false when the stream is over.
+    fn refill(&mut self) -> bool {
+        self.buf.clear();
+        self.pos = 0;
+        match &mut self.mode {
+            Mode::Explicit(events, next) => {
+                let to = (*next + FILL).min(events.len());
+                self.buf.extend_from_slice(&events[*next..to]);
+                *next = to;
+            }
+            Mode::Direct(d) => {
+                d.fill(&self.w, &mut self.rng, &mut self.buf, FILL, &mut self.next_id);
+            }
+            Mode::Sorted(s) => {
+                for _ in 0..FILL {
+                    match s.next(&self.w, &mut self.rng, &mut self.next_id) {
+                        Some(e) => self.buf.push(e),
+                        None => break,
+                    }
+                }
+            }
+        }
+        !self.buf.is_empty()
+    }
+
+    /// The events buffered and not handed out yet (possibly empty; [`EventStream::next`]
+    /// refills). For a consumer that takes many at once.
+    pub fn buffered(&self) -> &[Event] {
+        &self.buf[self.pos..]
+    }
+
+    /// Marks the first `n` buffered events as handed out.
+    pub fn consume(&mut self, n: usize) {
+        self.pos = (self.pos + n).min(self.buf.len());
+    }
+
+    /// The next event without taking it.
+    #[inline]
+    pub fn peek(&mut self) -> Option<&Event> {
+        if self.pos == self.buf.len() && !self.refill() {
+            return None;
+        }
+        self.buf.get(self.pos)
+    }
+}
+
+impl Sorted {
     /// Moves `next_time` to the next event: thinning against the peak rate keeps a
     /// Poisson process exact under a varying rate.
-    fn advance_time(&mut self) {
-        let max = self.w.max_multiplier();
+    fn advance_time(&mut self, w: &Workload, rng: &mut SimRng) {
+        let max = w.max_multiplier();
         loop {
-            let gap = match self.w.arrivals {
-                Arrivals::Constant => self.w.gap_us / self.w.multiplier(self.next_time as Micros).max(1e-9),
-                Arrivals::Poisson => exp1(&mut self.rng) * self.w.gap_us / max,
+            let gap = match w.arrivals {
+                Arrivals::Constant => w.gap_us / w.multiplier(self.next_time as Micros).max(1e-9),
+                Arrivals::Poisson => exp1(rng) * w.gap_us / max,
             };
             let mut next = self.next_time + gap;
             if next <= self.next_time {
@@ -775,82 +934,40 @@ impl EventStream {
             } else {
                 self.stalled = 0;
             }
-            self.next_time = self.w.skip_silence(next);
-            if self.w.arrivals == Arrivals::Constant
+            self.next_time = w.skip_silence(next);
+            if w.arrivals == Arrivals::Constant
                 || max == 1.0
                 || self.next_time.is_nan()
-                || self.next_time >= self.w.end as f64
+                || self.next_time >= w.end as f64
             {
                 return;
             }
-            let m = self.w.multiplier(self.next_time as Micros);
-            if m >= max || unit(&mut self.rng) * max < m {
+            let m = w.multiplier(self.next_time as Micros);
+            if m >= max || unit(rng) * max < m {
                 return;
-            }
-        }
-    }
-
-    fn lateness(&mut self) -> Micros {
-        if let Some(o) = self.w.offline {
-            if unit(&mut self.rng) < o.fraction {
-                return lateness_us(o.min_s + (o.max_s - o.min_s) * unit(&mut self.rng));
-            }
-        }
-        let s = match self.w.lateness {
-            Lateness::None => 0.0,
-            Lateness::Fixed { s } => s,
-            Lateness::Uniform { min_s, max_s } => min_s + (max_s - min_s) * unit(&mut self.rng),
-            Lateness::Exponential { mean_s } => exp1(&mut self.rng) * mean_s,
-            Lateness::LogNormal { median_s, sigma } => median_s * libm::exp(sigma * normal(&mut self.rng)),
-        };
-        lateness_us(s)
-    }
-
-    fn key(&mut self) -> u32 {
-        match &self.w.zipf_cdf {
-            // Lemire's multiply-shift: uniform in [0, keys) without a division.
-            None => ((u128::from(self.rng.next_u64()) * u128::from(self.w.keys)) >> 64) as u32,
-            Some(cdf) => {
-                let u = unit(&mut self.rng);
-                cdf.partition_point(|&c| c <= u).min(cdf.len() - 1) as u32
             }
         }
     }
 
     /// Generates one event into the in-flight heap; false when the workload is over.
-    fn generate(&mut self) -> bool {
+    fn generate(&mut self, w: &Workload, rng: &mut SimRng, next_id: &mut u64) -> bool {
         let t = floor_us(self.next_time);
-        if t >= self.w.end {
+        if t >= w.end {
             return false;
         }
-        let key = self.key();
-        let arrival = t + self.lateness();
-        let value = match self.w.value {
-            ValueSpec::Constant { v } => v,
-            ValueSpec::Uniform { min, max } => {
-                let span = (max as i128 - min as i128 + 1) as u128;
-                (min as i128 + ((u128::from(self.rng.next_u64()) * span) >> 64) as i128) as i64
-            }
-        };
-        self.in_flight.push((arrival, self.next_id, key, t, value));
+        let key = w.draw_key(rng);
+        let arrival = t + w.draw_lateness(rng);
+        let value = w.draw_value(rng);
+        self.in_flight.push((arrival, *next_id, key, t, value));
         if self.in_flight.wants_seal() {
             self.in_flight.seal();
         }
-        self.next_id += 1;
-        self.advance_time();
+        *next_id += 1;
+        self.advance_time(w, rng);
         true
     }
-}
 
-impl Iterator for EventStream {
-    type Item = Event;
-
-    fn next(&mut self) -> Option<Event> {
-        if let Some((events, next)) = &mut self.explicit {
-            let e = events.get(*next).copied();
-            *next += 1;
-            return e;
-        }
+    fn next(&mut self, w: &Workload, rng: &mut SimRng, next_id: &mut u64) -> Option<Event> {
         // Every later event has event time ≥ next_time and arrival ≥ its event time, and
         // every unsealed one arrives no earlier than the first unsealed event time: the
         // earliest sealed event is final once it arrives no later than both.
@@ -866,7 +983,7 @@ impl Iterator for EventStream {
             {
                 break;
             }
-            if !self.generate() {
+            if !self.generate(w, rng, next_id) {
                 self.in_flight.seal();
                 break;
             }
@@ -879,6 +996,20 @@ impl Iterator for EventStream {
             arrival,
             value,
         })
+    }
+}
+
+impl Iterator for EventStream {
+    type Item = Event;
+
+    #[inline]
+    fn next(&mut self) -> Option<Event> {
+        if self.pos == self.buf.len() && !self.refill() {
+            return None;
+        }
+        let e = self.buf[self.pos];
+        self.pos += 1;
+        Some(e)
     }
 }
 
