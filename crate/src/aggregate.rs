@@ -83,7 +83,9 @@ impl WindowCount {
         };
         let mut late_groups: Vec<(Micros, u32)> = Vec::new();
         let (updated, batch_pending) = match span.and_then(|s| self.dense_span(s)) {
-            Some((base, windows, keys)) => self.partial_dense(rows, wm, base, windows, keys, &mut out, &mut late_groups),
+            Some((base, windows, keys)) => {
+                self.partial_dense(rows, wm, base, windows, keys, &mut out, &mut late_groups)
+            }
             None => self.partial_hashed(rows, wm, &mut out, &mut late_groups),
         };
         // Spark drops late rows after its partial aggregation, so numRowsDroppedByWatermark

@@ -101,7 +101,14 @@ impl DirectArrivals {
 
     /// Appends up to `room` events to `out` (ids from `*next_id`); false once the stream
     /// is over and nothing was added.
-    pub fn fill(&mut self, w: &Workload, rng: &mut SimRng, out: &mut Vec<Event>, room: usize, next_id: &mut u64) -> bool {
+    pub fn fill(
+        &mut self,
+        w: &Workload,
+        rng: &mut SimRng,
+        out: &mut Vec<Event>,
+        room: usize,
+        next_id: &mut u64,
+    ) -> bool {
         let before = out.len();
         let end = w.end;
         while out.len() - before < room {
@@ -222,8 +229,14 @@ mod tests {
         assert!(ev.windows(2).all(|p| p[0].arrival <= p[1].arrival));
         assert!(ev.iter().enumerate().all(|(i, e)| e.id == i as u64));
         let start = ev.iter().map(|e| e.event_time).min().unwrap();
-        assert!(ev.iter().all(|e| e.event_time >= start && e.arrival >= e.event_time));
-        let late: Vec<f64> = ev.iter().map(|e| (e.arrival - e.event_time) as f64 / 1e6).collect();
+        assert!(
+            ev.iter()
+                .all(|e| e.event_time >= start && e.arrival >= e.event_time)
+        );
+        let late: Vec<f64> = ev
+            .iter()
+            .map(|e| (e.arrival - e.event_time) as f64 / 1e6)
+            .collect();
         let off = late.iter().filter(|&&l| l >= 300.0).count() as f64 / n;
         assert!((0.017..0.023).contains(&off), "offline share {off}");
         let main: Vec<f64> = late.iter().copied().filter(|&l| l < 300.0).collect();
@@ -241,7 +254,15 @@ mod tests {
 
     #[test]
     fn tail_events_arrive_after_the_end_in_order() {
-        let _ = (Lateness::None, RateShape::Flat, OfflineTail { fraction: 0.0, min_s: 0.0, max_s: 0.0 });
+        let _ = (
+            Lateness::None,
+            RateShape::Flat,
+            OfflineTail {
+                fraction: 0.0,
+                min_s: 0.0,
+                max_s: 0.0,
+            },
+        );
         let ev = stream(
             r#"{"duration_s": 100, "rate_per_s": 50, "lateness": {"kind": "uniform", "min_s": 10, "max_s": 30}}"#,
             3,

@@ -10,6 +10,7 @@ use crate::microbatch::MicroBatchQuery;
 use crate::operator::{Fate, Row, RowSpan};
 use crate::report::{BatchColumns, EventColumns, HistogramColumns, Report, Summary};
 use crate::scenario::Scenario;
+use crate::shared_stream::{Feed, Shared};
 use crate::time::Micros;
 use crate::trigger::{POLLING_DELAY, Runs, Trigger};
 use crate::workload::EventStream;
@@ -28,22 +29,135 @@ pub fn simulate_with_progress(sc: &Scenario, progress: &mut dyn FnMut(f64)) -> R
 }
 
 fn run<'a>(sc: &'a Scenario, progress: Option<&'a mut dyn FnMut(f64)>) -> Result<Report, InputError> {
-    let mut sim = Sim::new(sc);
+    let mut sim = Sim::new(sc, Feed::Own(EventStream::new(sc.workload.clone(), sc.seed)));
     sim.progress = progress;
-    match sc.trigger {
-        Trigger::Default | Trigger::ProcessingTime(_) => sim.run_streaming(),
-        Trigger::Runs(runs) => sim.run_scheduled(runs),
-        Trigger::Continuous(epoch) => sim.run_continuous(epoch),
+    while sim.step() {}
+    sim.drain(true);
+    sim.result()
+}
+
+/// Runs scenarios that differ only in their trigger (and cost or sink settings) over **one**
+/// generated event stream, in lock-step: each simulation steps (one batch, run or epoch)
+/// while the events its step needs are generated, then the stream grows by a chunk, and
+/// chunks every simulation has passed are dropped. Each result equals [`simulate`] of its
+/// scenario, bit for bit. Scenarios whose workload or seed differ from the first's are
+/// refused (`workload`, `seed`); a scheduled trigger without a first run (it starts at the
+/// last arrival, which needs the whole stream) runs on a stream of its own.
+/// `progress` gets the fraction of the expected events generated.
+pub fn simulate_many(scs: &[Scenario], progress: Option<&mut dyn FnMut(f64)>) -> ManyRuns {
+    let Some(first) = scs.first() else {
+        return ManyRuns::default();
+    };
+    let mut streams = 1;
+    let shared = Shared::new(EventStream::new(first.workload.clone(), first.seed));
+    let mut sims: Vec<Option<Sim>> = scs
+        .iter()
+        .map(|sc| {
+            let own = matches!(sc.trigger, Trigger::Runs(r) if r.first.is_none());
+            let feed = if own {
+                streams += 1;
+                Feed::Own(EventStream::new(sc.workload.clone(), sc.seed))
+            } else {
+                shared.reader()
+            };
+            Some(Sim::new(sc, feed))
+        })
+        .collect();
+    let mut results: Vec<Option<Result<Report, InputError>>> = scs.iter().map(|_| None).collect();
+    let expected = first.workload.expected_events().max(1.0);
+    let mut progress = progress;
+    let mut next_report = 0u64;
+    loop {
+        let (frontier, exhausted) = shared.frontier();
+        let mut open = 0;
+        for (slot, out) in sims.iter_mut().zip(results.iter_mut()) {
+            let Some(sim) = slot else { continue };
+            // Step while every event the step needs (arrived by its horizon, and the one
+            // after) is made: the newest generated event arrives after the horizon.
+            while let Some(h) = sim.horizon() {
+                let ready = exhausted || sim.own_feed() || frontier.is_some_and(|f| f > h);
+                if !ready || !sim.step() {
+                    break;
+                }
+            }
+            if sim.horizon().is_some() {
+                sim.pretake();
+            } else {
+                sim.drain(exhausted || sim.own_feed());
+                if sim.drained() {
+                    *out = Some(slot.take().expect("a simulation in its slot").result());
+                    continue;
+                }
+            }
+            open += 1;
+        }
+        if open == 0 {
+            break;
+        }
+        shared.trim();
+        if !shared.advance() && exhausted {
+            // Nothing more to make and every simulation saw the end: finish them.
+            for (slot, out) in sims.iter_mut().zip(results.iter_mut()) {
+                if let Some(mut sim) = slot.take() {
+                    while sim.step() {}
+                    sim.drain(true);
+                    *out = Some(sim.result());
+                }
+            }
+            break;
+        }
+        let (generated, _) = shared.stats();
+        if let Some(p) = progress.as_mut() {
+            if generated >= next_report {
+                next_report = generated + (expected / 100.0) as u64 + 1;
+                p((generated as f64 / expected).min(0.99));
+            }
+        }
     }
-    match sim.stopped.take() {
-        Some(e) => Err(e),
-        None => Ok(sim.finish()),
+    if let Some(p) = progress.as_mut() {
+        p(1.0);
     }
+    ManyRuns {
+        reports: results
+            .into_iter()
+            .map(|r| r.expect("every simulation finished"))
+            .collect(),
+        streams,
+        shared_events: shared.stats().0,
+    }
+}
+
+/// The results of [`simulate_many`], in the scenarios' order, and how the work was shared.
+#[derive(Debug, Default)]
+pub struct ManyRuns {
+    pub reports: Vec<Result<Report, InputError>>,
+    /// Event streams generated: 1 (the shared one) + one per scenario that needed its own.
+    pub streams: u32,
+    /// Events the shared stream generated (once, whatever the number of scenarios).
+    pub shared_events: u64,
+}
+
+/// What the simulation does next.
+#[derive(Debug, Clone, Copy)]
+enum Phase {
+    /// Not started: the first step reads the first arrival.
+    Start,
+    /// A long-running query; the next batch starts at `now`.
+    Streaming { now: Micros },
+    /// Run-and-stop jobs; the next run is scheduled at `tick`.
+    Scheduled { runs: Runs, tick: Micros },
+    /// Continuous processing; the next epoch starts at `epoch_start`.
+    Continuous { epoch: Micros, epoch_start: Micros },
+    /// No more batches (the stream may still hold unprocessed events).
+    Done,
 }
 
 struct Sim<'a> {
     sc: &'a Scenario,
-    events: EventStream,
+    events: Feed,
+    phase: Phase,
+    /// Whether `drain` has seen the end of the stream.
+    drained: bool,
     /// Events consumed from the stream so far (taken by batches).
     taken: u64,
     /// Batches whose backlog is not known yet: (batch index, end, rows taken up to it).
@@ -55,6 +169,8 @@ struct Sim<'a> {
     rows: Vec<Row>,
     /// `RowSpan::of(&rows)`, gathered by `take`.
     span: Option<RowSpan>,
+    /// The bound of the take that `rows` were taken ahead for (`pretake`).
+    pretaken: Option<Micros>,
     cols: BatchColumns,
     sum: Summary,
     first_arrival: Option<Micros>,
@@ -99,8 +215,7 @@ const FATE_IN_STATE: u8 = 4;
 const FATE_UNPROCESSED: u8 = 5;
 
 impl<'a> Sim<'a> {
-    fn new(sc: &'a Scenario) -> Self {
-        let events = EventStream::new(sc.workload.clone(), sc.seed);
+    fn new(sc: &'a Scenario, events: Feed) -> Self {
         let stateful = u64::from(sc.query.operator != crate::query::Operator::Select);
         let cost = CostModel::new(
             sc.cost,
@@ -127,14 +242,17 @@ impl<'a> Sim<'a> {
                 total as f64 / n as f64
             }
         };
-        let mut s = Self {
+        let s = Self {
             sc,
             events,
+            phase: Phase::Start,
+            drained: false,
             taken: 0,
             pending_backlog: std::collections::VecDeque::new(),
             query: MicroBatchQuery::new(&sc.query, sc.engine),
             rows: Vec::new(),
             span: None,
+            pretaken: None,
             cols: BatchColumns::default(),
             sum: Summary::default(),
             first_arrival: None,
@@ -157,8 +275,60 @@ impl<'a> Sim<'a> {
             next_progress: PROGRESS_EVERY,
             stopped: None,
         };
-        s.first_arrival = s.events.peek().map(|e| e.arrival);
         s
+    }
+
+    /// Whether this simulation reads a stream of its own (not a shared one).
+    fn own_feed(&self) -> bool {
+        matches!(self.events, Feed::Own(_))
+    }
+
+    /// The latest arrival the next step reads up to (it also peeks at the event after);
+    /// None when no step is left.
+    fn horizon(&self) -> Option<Micros> {
+        match self.phase {
+            Phase::Start => Some(self.sc.workload.start),
+            Phase::Streaming { now } => Some(now),
+            Phase::Scheduled { runs, tick } => Some(tick.saturating_add(runs.startup)),
+            Phase::Continuous { epoch, epoch_start } => Some(epoch_start.saturating_add(epoch)),
+            Phase::Done => None,
+        }
+    }
+
+    /// One step: a batch (or a skip to the next arrival), a whole scheduled run, or an
+    /// epoch. False when no step is left.
+    fn step(&mut self) -> bool {
+        self.phase = match self.phase {
+            Phase::Start => self.start(),
+            Phase::Streaming { now } => self.step_streaming(now),
+            Phase::Scheduled { runs, tick } => self.step_scheduled(runs, tick),
+            Phase::Continuous { epoch, epoch_start } => self.step_continuous(epoch, epoch_start),
+            Phase::Done => Phase::Done,
+        };
+        !matches!(self.phase, Phase::Done)
+    }
+
+    fn start(&mut self) -> Phase {
+        self.first_arrival = self.events.peek().map(|e| e.arrival);
+        let Some(first) = self.first_arrival else {
+            return Phase::Done;
+        };
+        match self.sc.trigger {
+            t @ (Trigger::Default | Trigger::ProcessingTime(_)) => Phase::Streaming {
+                now: t.next_poll(first),
+            },
+            Trigger::Runs(runs) => Phase::Scheduled {
+                runs,
+                tick: match runs.first {
+                    Some(at) => self.sc.workload.start + at,
+                    None => self.last_arrival(),
+                },
+            },
+            Trigger::Continuous(epoch) => Phase::Continuous {
+                epoch,
+                epoch_start: first - first.rem_euclid(epoch),
+            },
+        }
     }
 
     /// Whether the run may go on with its clock at `t`: false (and the reason kept) once the
@@ -264,10 +434,52 @@ impl<'a> Sim<'a> {
     /// bound), and a pending batch's backlog is settled at the first row that arrived after
     /// its end.
     fn take(&mut self, bound: Micros, limit: Option<u64>) {
-        self.rows.clear();
-        self.span = None;
+        assert!(
+            self.pretaken.is_none_or(|b| b == bound),
+            "rows taken ahead are for this step's first take"
+        );
+        if self.pretaken != Some(bound) {
+            self.rows.clear();
+            self.span = None;
+        }
+        self.pretaken = None;
+        self.take_more(bound, limit, true);
+    }
+
+    /// Takes ahead, into `self.rows`, the events of the next step's first take that are
+    /// ready without generating more (a shared stream's chunks can then be dropped, since
+    /// the rows hold them anyway). The step's `take` goes on from there: the same rows in
+    /// the same order, the same backlogs.
+    fn pretake(&mut self) {
+        let (bound, limit) = match self.phase {
+            Phase::Streaming { now } => (now, self.sc.max_rows_per_batch),
+            Phase::Scheduled { runs, tick } => (
+                tick.saturating_add(runs.startup),
+                if runs.once {
+                    None
+                } else {
+                    self.sc.max_rows_per_batch
+                },
+            ),
+            Phase::Continuous { epoch, epoch_start } => (epoch_start.saturating_add(epoch) - 1, None),
+            Phase::Start | Phase::Done => return,
+        };
+        if self.pretaken != Some(bound) {
+            self.rows.clear();
+            self.span = None;
+        }
+        self.pretaken = Some(bound);
+        self.take_more(bound, limit, false);
+    }
+
+    /// Appends to `self.rows` (up to `limit` in all) the events that arrived by `bound`;
+    /// without `generate`, only those ready in the feed.
+    fn take_more(&mut self, bound: Micros, limit: Option<u64>, generate: bool) {
         let limit = limit.unwrap_or(u64::MAX);
         while (self.rows.len() as u64) < limit {
+            if !generate && !self.events.ready() {
+                break;
+            }
             if self.events.peek().is_none() {
                 break;
             }
@@ -300,7 +512,9 @@ impl<'a> Sim<'a> {
                 self.report_progress();
             }
         }
-        if !self.pending_backlog.is_empty() {
+        // Settled here only when the next event is at hand (a later take settles the rest
+        // at the same position).
+        if !self.pending_backlog.is_empty() && (generate || self.events.ready()) {
             let next = self.events.peek().map(|e| e.arrival);
             self.settle_backlog(next);
         }
@@ -520,146 +734,171 @@ impl<'a> Sim<'a> {
         self.visible += out.visible.len() as u64;
     }
 
-    /// `Default` and `ProcessingTime`: a long-running query.
-    fn run_streaming(&mut self) {
+    /// `Default` and `ProcessingTime`, a long-running query: one batch at `now`, or a wait
+    /// for the next arrival.
+    fn step_streaming(&mut self, now: Micros) -> Phase {
         let trigger = self.sc.trigger;
         let interval = match trigger {
             Trigger::ProcessingTime(iv) => Some(iv),
             _ => None,
         };
-        let Some(first) = self.first_arrival else { return };
-        let mut now = trigger.next_poll(first);
-        loop {
-            self.take(now, self.sc.max_rows_per_batch);
-            if self.rows.is_empty() && !self.query.wants_no_data_batch() {
-                // Nothing to do until the next event arrives.
-                let Some(next) = self.events.peek() else { break };
-                now = match trigger {
-                    Trigger::ProcessingTime(_) => trigger.next_poll(next.arrival),
-                    _ => now.max(round_up(next.arrival, POLLING_DELAY)),
-                };
-                if !self.within_budget(now) {
-                    break;
-                }
-                continue;
+        self.take(now, self.sc.max_rows_per_batch);
+        if self.rows.is_empty() && !self.query.wants_no_data_batch() {
+            // Nothing to do until the next event arrives.
+            let Some(next) = self.events.peek() else {
+                return Phase::Done;
+            };
+            let now = match trigger {
+                Trigger::ProcessingTime(_) => trigger.next_poll(next.arrival),
+                _ => now.max(round_up(next.arrival, POLLING_DELAY)),
+            };
+            if !self.within_budget(now) {
+                return Phase::Done;
             }
-            let end = self.batch(now, interval);
-            if !self.within_budget(end) {
-                break;
-            }
-            now = trigger.next_start(now, end);
+            return Phase::Streaming { now };
+        }
+        let end = self.batch(now, interval);
+        if !self.within_budget(end) {
+            return Phase::Done;
+        }
+        Phase::Streaming {
+            now: trigger.next_start(now, end),
         }
     }
 
     /// `Once`, `AvailableNow` and scheduled jobs: each run starts a cluster, processes what
     /// had arrived when the query started, and stops. State and watermark persist between
-    /// runs (the checkpoint).
-    fn run_scheduled(&mut self, runs: Runs) {
-        if self.first_arrival.is_none() {
-            return;
+    /// runs (the checkpoint). One step is one run.
+    fn step_scheduled(&mut self, runs: Runs, tick: Micros) -> Phase {
+        let query_start = tick + runs.startup;
+        let mut now = query_start;
+        self.cost.query_started(query_start);
+        if runs.once {
+            self.take(query_start, None);
+            if !self.rows.is_empty() {
+                now = self.batch(now, None);
+            }
+        } else {
+            loop {
+                self.take(query_start, self.sc.max_rows_per_batch);
+                if self.rows.is_empty() {
+                    break;
+                }
+                now = self.batch(now, None);
+                if !self.within_budget(now) {
+                    return Phase::Done;
+                }
+            }
+            if self.query.wants_no_data_batch() {
+                now = self.batch(now, None);
+            }
         }
-        let start = self.sc.workload.start;
-        let mut tick = match runs.first {
-            Some(at) => start + at,
-            None => self.last_arrival(),
+        self.sum.runs += 1;
+        self.runs.push((tick, now));
+        self.cost.query_stopped(now, self.query.state_rows());
+        if !self.within_budget(now) {
+            return Phase::Done;
+        }
+        let Some(every) = runs.every else {
+            return Phase::Done;
         };
-        loop {
-            let query_start = tick + runs.startup;
-            let mut now = query_start;
-            self.cost.query_started(query_start);
-            if runs.once {
-                self.take(query_start, None);
-                if !self.rows.is_empty() {
-                    now = self.batch(now, None);
-                }
-            } else {
-                loop {
-                    self.take(query_start, self.sc.max_rows_per_batch);
-                    if self.rows.is_empty() {
-                        break;
-                    }
-                    now = self.batch(now, None);
-                    if !self.within_budget(now) {
-                        return;
-                    }
-                }
-                if self.query.wants_no_data_batch() {
-                    now = self.batch(now, None);
-                }
-            }
-            self.sum.runs += 1;
-            self.runs.push((tick, now));
-            self.cost.query_stopped(now, self.query.state_rows());
-            if !self.within_budget(now) {
-                return;
-            }
-            let Some(every) = runs.every else { break };
-            // Nothing left to arrive: later runs would find no data. `once` runs no no-data
-            // batch, so a watermark it could still advance never matters.
-            if self.events.peek().is_none() && (runs.once || !self.query.wants_no_data_batch()) {
-                break;
-            }
-            let next_tick = tick + every;
-            if now > next_tick {
-                // The run outlasted its period; the scheduler starts the next one when
-                // this one ends.
-                self.sum.overlapping_runs += 1;
-                tick = now;
-            } else {
-                tick = next_tick;
-            }
+        // Nothing left to arrive: later runs would find no data. `once` runs no no-data
+        // batch, so a watermark it could still advance never matters.
+        if self.events.peek().is_none() && (runs.once || !self.query.wants_no_data_batch()) {
+            return Phase::Done;
         }
+        let next_tick = tick + every;
+        let tick = if now > next_tick {
+            // The run outlasted its period; the scheduler starts the next one when
+            // this one ends.
+            self.sum.overlapping_runs += 1;
+            now
+        } else {
+            next_tick
+        };
+        Phase::Scheduled { runs, tick }
     }
 
     /// Continuous processing: every row is processed as it arrives; an epoch commits
-    /// every `epoch` µs. Reported as one "batch" per epoch.
-    fn run_continuous(&mut self, epoch: Micros) {
-        let Some(first) = self.first_arrival else { return };
-        let mut epoch_start = first - first.rem_euclid(epoch);
-        while self.events.peek().is_some() {
-            let epoch_end = epoch_start + epoch;
-            self.take(epoch_end - 1, None);
-            let run = self.query.run_batch_with(&self.rows, self.span);
-            let n = self.rows.len() as u64;
-            let out = run.outcome;
-            let batch_id = self.cols.id.len() as i64;
-            self.record_events(&out, batch_id, Visibility::OnArrival, None);
-            self.cols.push(epoch_start, epoch_end, n, run.watermark, &out);
-            if let Some(c) = self.cols.newest_visible_us.last_mut() {
-                *c = self.newest_visible;
-            }
-            self.cost.batch(epoch_start, epoch_end, None, 0, 0, 0);
-            self.sum.events += n;
-            self.sum.output_rows += out.output.len() as u64;
-            if !self.within_budget(epoch_end) {
-                return;
-            }
-            epoch_start = match self.events.peek() {
-                Some(e) => e.arrival - e.arrival.rem_euclid(epoch),
-                None => epoch_end,
-            };
+    /// every `epoch` µs. Reported as one "batch" per epoch; one step is one epoch.
+    fn step_continuous(&mut self, epoch: Micros, epoch_start: Micros) -> Phase {
+        if self.events.peek().is_none() {
+            return Phase::Done;
+        }
+        let epoch_end = epoch_start + epoch;
+        self.take(epoch_end - 1, None);
+        let run = self.query.run_batch_with(&self.rows, self.span);
+        let n = self.rows.len() as u64;
+        let out = run.outcome;
+        let batch_id = self.cols.id.len() as i64;
+        self.record_events(&out, batch_id, Visibility::OnArrival, None);
+        self.cols.push(epoch_start, epoch_end, n, run.watermark, &out);
+        if let Some(c) = self.cols.newest_visible_us.last_mut() {
+            *c = self.newest_visible;
+        }
+        self.cost.batch(epoch_start, epoch_end, None, 0, 0, 0);
+        self.sum.events += n;
+        self.sum.output_rows += out.output.len() as u64;
+        if !self.within_budget(epoch_end) {
+            return Phase::Done;
+        }
+        let epoch_start = match self.events.peek() {
+            Some(e) => e.arrival - e.arrival.rem_euclid(epoch),
+            None => epoch_end,
+        };
+        Phase::Continuous { epoch, epoch_start }
+    }
+
+    /// Arrival of the last event (runs a copy of the stream to its end; such a simulation
+    /// always reads a stream of its own, see [`simulate_many`]).
+    fn last_arrival(&self) -> Micros {
+        match &self.events {
+            Feed::Own(s) => s.clone().last().map_or(self.sc.workload.start, |e| e.arrival),
+            Feed::Shared { .. } => unreachable!("a run at the last arrival reads its own stream"),
         }
     }
 
-    /// Arrival of the last event (runs a copy of the stream to its end).
-    fn last_arrival(&self) -> Micros {
-        self.events
-            .clone()
-            .last()
-            .map_or(self.sc.workload.start, |e| e.arrival)
+    /// Counts the events never taken (they still count toward the backlogs of the batches
+    /// they arrived before the end of): all of them when `all`, else those ready without
+    /// generating more. Only once no step is left.
+    fn drain(&mut self, all: bool) {
+        if self.stopped.is_some() {
+            self.drained = true; // an error, not a report: nothing to count
+            return;
+        }
+        while all || self.events.ready() {
+            if self.events.peek().is_none() {
+                self.settle_backlog(None);
+                self.drained = true;
+                return;
+            }
+            let n = self.events.buffered().len();
+            for i in 0..n {
+                let e = self.events.buffered()[i];
+                detail_slot(&mut self.detail, e.id, e.event_time, e.arrival);
+                self.settle_backlog(Some(e.arrival));
+                self.taken += 1;
+                self.sum.unprocessed_events += 1;
+            }
+            self.events.consume(n);
+        }
+    }
+
+    fn drained(&self) -> bool {
+        self.drained
+    }
+
+    /// The report, or why the run stopped (after `drain(true)` or a full drain).
+    fn result(mut self) -> Result<Report, InputError> {
+        match self.stopped.take() {
+            Some(e) => Err(e),
+            None => Ok(self.finish()),
+        }
     }
 
     fn finish(mut self) -> Report {
         self.sum.batches = self.cols.len() as u64;
-        // Events never taken still count toward the backlogs of the batches they arrived
-        // before the end of.
-        while let Some(e) = self.events.next() {
-            detail_slot(&mut self.detail, e.id, e.event_time, e.arrival);
-            self.settle_backlog(Some(e.arrival));
-            self.taken += 1;
-            self.sum.unprocessed_events += 1;
-        }
-        self.settle_backlog(None);
+        debug_assert!(self.drained, "every event was counted (drain) first");
         self.sum.fates.in_state_at_end = self.counted - self.visible.min(self.counted);
         self.sum.latency = self.latency.summary();
         for (fate, visible) in self.detail.fate.iter_mut().zip(&self.detail.visible_us) {
@@ -746,6 +985,10 @@ mod tests {
 
     fn run(json: &str) -> Report {
         simulate(&ScenarioSpec::from_json(json).unwrap()).unwrap()
+    }
+
+    fn generated_sc(sc: &Scenario) -> u64 {
+        EventStream::new(sc.workload.clone(), sc.seed).count() as u64
     }
 
     fn generated(json: &str) -> u64 {
@@ -1021,6 +1264,60 @@ mod tests {
             r.summary.unprocessed_events
         );
         assert!(r.summary.events > 10_000);
+    }
+
+    #[test]
+    fn a_shared_stream_gives_each_trigger_its_standalone_report() {
+        let base = r#""seed": 5, "workload": {"duration_s": 7200, "rate_per_s": 30, "keys": 20,
+            "offline": {"fraction": 0.01, "min_s": 600, "max_s": 1800}},
+            "query": {"window": {"kind": "tumbling", "size_s": 60}, "watermark_delay_s": 30},
+            "sink": {"format": "delta"}"#;
+        let triggers = [
+            r#"{"kind": "processing_time", "interval_s": 1}"#,
+            r#"{"kind": "processing_time", "interval_s": 60}"#,
+            r#"{"kind": "processing_time", "interval_s": 3600}"#,
+            r#"{"kind": "scheduled", "every_s": 900, "startup_s": 270}"#,
+            r#"{"kind": "scheduled", "every_s": 86400, "startup_s": 270}"#,
+            r#"{"kind": "available_now"}"#,
+            r#"{"kind": "once"}"#,
+        ];
+        let stateless = r#""seed": 6, "workload": {"duration_s": 3600, "rate_per_s": 20},
+            "query": {"operator": "select"}"#;
+        let more = [
+            r#"{"kind": "continuous", "checkpoint_interval_s": 10}"#,
+            r#"{"kind": "processing_time", "interval_s": 30}"#,
+        ];
+        let scenarios = |base: &str, ts: &[&str]| -> Vec<Scenario> {
+            ts.iter()
+                .map(|t| ScenarioSpec::from_json(&format!(r#"{{{base}, "trigger": {t}}}"#)).unwrap())
+                .collect()
+        };
+        check_shared(&scenarios(base, &triggers));
+        check_shared(&scenarios(stateless, &more));
+    }
+
+    fn check_shared(scs: &[Scenario]) {
+        let many = simulate_many(scs, None);
+        // One stream for all, except a run at the last arrival (available_now, once).
+        let own = scs
+            .iter()
+            .filter(|sc| matches!(sc.trigger, Trigger::Runs(r) if r.first.is_none()))
+            .count() as u32;
+        assert_eq!(many.streams, 1 + own);
+        assert_eq!(many.shared_events, generated_sc(&scs[0]));
+        for (sc, got) in scs.iter().zip(many.reports) {
+            let alone = simulate(sc);
+            match (got, alone) {
+                (Ok(a), Ok(b)) => assert_eq!(a, b, "{:?}", sc.trigger),
+                (Err(a), Err(b)) => assert_eq!(a, b),
+                (a, b) => panic!(
+                    "{:?}: shared {:?} vs alone {:?}",
+                    sc.trigger,
+                    a.is_ok(),
+                    b.is_ok()
+                ),
+            }
+        }
     }
 
     #[test]

@@ -64,54 +64,94 @@ pub struct SweepRow {
     pub reader_query_s_mean: f64,
 }
 
-/// Runs `base` once per trigger; `data` is `workload.data`'s file, loaded once. Every
-/// point is validated (and checked against the budget) before the first one runs; an error
-/// names the point.
+/// Runs `base` once per trigger over one shared event stream (`engine::simulate_many`);
+/// `data` is `workload.data`'s file, loaded once. Every point is validated (and checked
+/// against the budget) before the first one runs; an error names the point.
 pub fn sweep(
     base: &ScenarioSpec,
     triggers: &[(String, TriggerSpec)],
     data: Option<&crate::loader::Loaded>,
 ) -> Result<Vec<SweepRow>, InputError> {
-    let named = |label: &str, e: InputError| {
-        InputError::new(e.field, format!("(sweep point '{label}') {}", e.message))
-    };
-    let points = triggers
+    let specs: Vec<ScenarioSpec> = triggers
         .iter()
-        .map(|(label, t)| {
-            let spec = ScenarioSpec {
-                trigger: *t,
-                ..base.clone()
-            };
-            spec.validate_with(data)
-                .map(|sc| (label, sc))
-                .map_err(|e| named(label, e))
+        .map(|(_, t)| ScenarioSpec {
+            trigger: *t,
+            ..base.clone()
         })
-        .collect::<Result<Vec<_>, InputError>>()?;
-    points
-        .into_iter()
-        .map(|(label, sc)| {
-            let r = crate::engine::simulate(&sc).map_err(|e| named(label, e))?;
-            let c = &r.cost;
-            let per_day = 86_400.0 / c.horizon_s.max(1e-9);
-            let all = &c.requests;
-            // Objects written per day, every kind (the per-day data files are the core's).
-            let files_written = all.sink.put + all.checkpoint.put + all.maintenance.put;
-            Ok(SweepRow {
-                label: label.clone(),
-                batches: r.summary.batches,
-                data_files_per_day: c.data_files_per_day,
-                small_files_per_day: c.small_data_files_per_day,
-                files_written_per_day: files_written as f64 * per_day,
-                requests_per_day: c.requests_per_day,
-                usd_per_month: c.usd_per_month,
-                p95_latency_s: c.freshness.p95_latency_s,
-                sla_class: c.freshness.sla_class,
-                falling_behind_batches: r.summary.falling_behind_batches,
-                overlapping_runs: r.summary.overlapping_runs,
-                reader_query_s_mean: c.readers.query_s_mean,
-            })
-        })
+        .collect();
+    let labels: Vec<&str> = triggers.iter().map(|(l, _)| l.as_str()).collect();
+    let scs = validate_points(&specs, &labels, data, |_| Ok(()))?;
+    let many = crate::engine::simulate_many(&scs, None);
+    labels
+        .iter()
+        .zip(many.reports)
+        .map(|(label, r)| Ok(row(label, &r.map_err(|e| named(label, e))?)))
         .collect()
+}
+
+fn named(label: &str, e: InputError) -> InputError {
+    InputError::new(e.field, format!("(sweep point '{label}') {}", e.message))
+}
+
+/// Validates every point (each labelled in an error) with `extra` as a further check, and
+/// requires one event stream for all: the same workload and seed as the first point.
+pub fn validate_points(
+    specs: &[ScenarioSpec],
+    labels: &[&str],
+    data: Option<&crate::loader::Loaded>,
+    extra: impl Fn(&crate::Scenario) -> Result<(), InputError>,
+) -> Result<Vec<crate::Scenario>, InputError> {
+    let mut out = Vec::with_capacity(specs.len());
+    for (i, spec) in specs.iter().enumerate() {
+        let label = labels.get(i).copied().unwrap_or("?");
+        if let Some(first) = specs.first() {
+            if spec.workload != first.workload {
+                return Err(named(
+                    label,
+                    InputError::new(
+                        "workload",
+                        "every point must have the first point's workload (one event stream is shared)",
+                    ),
+                ));
+            }
+            if spec.seed != first.seed {
+                return Err(named(
+                    label,
+                    InputError::new(
+                        "seed",
+                        "every point must have the first point's seed (one event stream is shared)",
+                    ),
+                ));
+            }
+        }
+        let sc = spec.validate_with(data).map_err(|e| named(label, e))?;
+        extra(&sc).map_err(|e| named(label, e))?;
+        out.push(sc);
+    }
+    Ok(out)
+}
+
+/// A report's figures as a sweep row.
+pub fn row(label: &str, r: &crate::report::Report) -> SweepRow {
+    let c = &r.cost;
+    let per_day = 86_400.0 / c.horizon_s.max(1e-9);
+    let all = &c.requests;
+    // Objects written per day, every kind (the per-day data files are the core's).
+    let files_written = all.sink.put + all.checkpoint.put + all.maintenance.put;
+    SweepRow {
+        label: label.to_string(),
+        batches: r.summary.batches,
+        data_files_per_day: c.data_files_per_day,
+        small_files_per_day: c.small_data_files_per_day,
+        files_written_per_day: files_written as f64 * per_day,
+        requests_per_day: c.requests_per_day,
+        usd_per_month: c.usd_per_month,
+        p95_latency_s: c.freshness.p95_latency_s,
+        sla_class: c.freshness.sla_class,
+        falling_behind_batches: r.summary.falling_behind_batches,
+        overlapping_runs: r.summary.overlapping_runs,
+        reader_query_s_mean: c.readers.query_s_mean,
+    }
 }
 
 #[cfg(test)]

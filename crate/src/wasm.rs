@@ -57,6 +57,16 @@ impl Data {
         })
     }
 
+    /// [`simulate_many`] for scenarios whose `workload.data` is this file.
+    #[wasm_bindgen(js_name = simulateMany)]
+    pub fn simulate_many(
+        &self,
+        scenarios_json: &str,
+        on_progress: &ProgressCallback,
+    ) -> Result<RunSet, JsError> {
+        run_many(scenarios_json, Some(self), on_progress)
+    }
+
     /// [`validate_scenario`] for a scenario whose `workload.data` is this file.
     pub fn validate(&self, scenario_json: &str) -> Result<(), JsError> {
         validated(scenario_json, Some(self)).map(|_| ())
@@ -119,6 +129,83 @@ fn run_with_progress(
         crate::engine::simulate_with_progress(&sc, &mut |f| on_progress.call_with(&JsValue::UNDEFINED, f))
             .map_err(|e| JsError::new(&e.to_string()))?;
     Ok(Run { report })
+}
+
+/// Simulations of several scenarios that differ only in trigger (and cost or sink
+/// settings) over **one** generated event stream, in lock-step: a sweep's points.
+/// `scenariosJson` is a JSON array of scenarios. Every point is checked first (fields,
+/// budget, batch memory, the same workload and seed); a refusal throws, naming the point as
+/// `(sweep point 'N') field: message`. `onProgress(fraction)` follows the shared stream.
+/// Each run equals `simulate` of its scenario.
+#[wasm_bindgen(js_name = simulateMany)]
+pub fn simulate_many(scenarios_json: &str, on_progress: &ProgressCallback) -> Result<RunSet, JsError> {
+    run_many(scenarios_json, None, on_progress)
+}
+
+/// The runs of [`simulate_many`], by point.
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct RunSet {
+    runs: Vec<Option<Result<Report, String>>>,
+}
+
+#[wasm_bindgen]
+impl RunSet {
+    /// Points in the set.
+    #[wasm_bindgen(getter)]
+    pub fn count(&self) -> usize {
+        self.runs.len()
+    }
+
+    /// Why point `i` stopped (`field: message`), or undefined when it ran.
+    pub fn error(&self, i: usize) -> Option<String> {
+        match self.runs.get(i) {
+            Some(Some(Err(e))) => Some(e.clone()),
+            _ => None,
+        }
+    }
+
+    /// Point `i`'s run (once: it moves out of the set).
+    pub fn take(&mut self, i: usize) -> Result<Run, JsError> {
+        match self.runs.get_mut(i).and_then(Option::take) {
+            Some(Ok(report)) => Ok(Run { report }),
+            Some(Err(e)) => Err(JsError::new(&e)),
+            None => Err(JsError::new(&format!(
+                "no run {i} in this set (taken already, or past {})",
+                self.runs.len()
+            ))),
+        }
+    }
+}
+
+fn run_many(
+    scenarios_json: &str,
+    data: Option<&Data>,
+    on_progress: &ProgressCallback,
+) -> Result<RunSet, JsError> {
+    let err = |e: crate::error::InputError| JsError::new(&e.to_string());
+    let values: Vec<serde_json::Value> = serde_json::from_str(scenarios_json)
+        .map_err(|e| JsError::new(&format!("scenarios: expected a JSON array of scenarios ({e})")))?;
+    let specs = values
+        .iter()
+        .map(|v| crate::ScenarioSpec::parse(&v.to_string()))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(err)?;
+    let labels: Vec<String> = (0..specs.len()).map(|i| i.to_string()).collect();
+    let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
+    let scs = crate::sweep::validate_points(&specs, &labels, data.map(|d| &d.loaded), |sc| {
+        sc.check_batch_memory(WASM_MAX_BATCH_ROWS)
+    })
+    .map_err(err)?;
+    let many =
+        crate::engine::simulate_many(&scs, Some(&mut |f| on_progress.call_with(&JsValue::UNDEFINED, f)));
+    Ok(RunSet {
+        runs: many
+            .reports
+            .into_iter()
+            .map(|r| Some(r.map_err(|e| e.to_string())))
+            .collect(),
+    })
 }
 
 fn export_table(name: &str) -> Result<crate::export::Table, JsError> {
