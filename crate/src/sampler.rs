@@ -87,8 +87,16 @@ fn exp1_slow(rng: &mut SimRng, z: &Ziggurat, mut i: usize, mut x: f64) -> f64 {
             // The tail beyond R: R + Exp(1), the exponential being memoryless.
             return R - libm::log(unit_open(rng));
         }
-        // The wedge: accept under the curve.
-        if z.f[i] + (z.f[i + 1] - z.f[i]) * unit(rng) < libm::exp(-x) {
+        // The wedge: accept under the curve. exp(−x) is convex: it lies above its tangent
+        // at x[i] and below the chord from x[i+1] to x[i], so most points are decided
+        // without the exponential (a "squeeze").
+        let y = z.f[i] + (z.f[i + 1] - z.f[i]) * unit(rng);
+        let tangent = z.f[i] * (1.0 + z.x[i] - x);
+        if y < tangent {
+            return x;
+        }
+        let chord = z.f[i] + (z.f[i + 1] - z.f[i]) * (z.x[i] - x) / (z.x[i] - z.x[i + 1]);
+        if y <= chord && y < libm::exp(-x) {
             return x;
         }
         let bits = rng.next_u64();
