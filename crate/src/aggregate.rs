@@ -25,6 +25,10 @@ const DENSE_KEYS: u64 = 1 << 16;
 /// Most (window × key) cells the dense partial step may hold (24 bytes each).
 const DENSE_CELLS: u64 = 1 << 20;
 
+/// A batch's partial step: the groups it updated, sorted by (window start, key), with their
+/// aggregates; and per window (sorted by start) the events counted first in it.
+type Partial = (Vec<((Micros, u32), Agg)>, Vec<(Micros, Vec<Visible>)>);
+
 /// One window's partial aggregates in a batch (the dense step).
 #[derive(Debug, Clone, Default)]
 struct PartialWindow {
@@ -168,7 +172,7 @@ impl WindowCount {
         keys: usize,
         out: &mut BatchOutcome,
         late_groups: &mut Vec<(Micros, u32)>,
-    ) -> (Vec<((Micros, u32), Agg)>, Vec<(Micros, Vec<Visible>)>) {
+    ) -> Partial {
         let size = self.windowing.size;
         let slide = self.windowing.slide;
         let drop_late = self.mode != OutputMode::Complete;
@@ -251,7 +255,7 @@ impl WindowCount {
         wm: BatchWatermarks,
         out: &mut BatchOutcome,
         late_groups: &mut Vec<(Micros, u32)>,
-    ) -> (Vec<((Micros, u32), Agg)>, Vec<(Micros, Vec<Visible>)>) {
+    ) -> Partial {
         let size = self.windowing.size;
         let drop_late = self.mode != OutputMode::Complete;
         let append = self.mode == OutputMode::Append;

@@ -29,7 +29,10 @@ pub fn simulate_with_progress(sc: &Scenario, progress: &mut dyn FnMut(f64)) -> R
 }
 
 fn run<'a>(sc: &'a Scenario, progress: Option<&'a mut dyn FnMut(f64)>) -> Result<Report, InputError> {
-    let mut sim = Sim::new(sc, Feed::Own(EventStream::new(sc.workload.clone(), sc.seed)));
+    let mut sim = Sim::new(
+        sc,
+        Feed::Own(Box::new(EventStream::new(sc.workload.clone(), sc.seed))),
+    );
     sim.progress = progress;
     while sim.step() {}
     sim.drain(true);
@@ -56,7 +59,7 @@ pub fn simulate_many(scs: &[Scenario], progress: Option<&mut dyn FnMut(f64)>) ->
             let own = matches!(sc.trigger, Trigger::Runs(r) if r.first.is_none());
             let feed = if own {
                 streams += 1;
-                Feed::Own(EventStream::new(sc.workload.clone(), sc.seed))
+                Feed::Own(Box::new(EventStream::new(sc.workload.clone(), sc.seed)))
             } else {
                 shared.reader()
             };
@@ -242,7 +245,7 @@ impl<'a> Sim<'a> {
                 total as f64 / n as f64
             }
         };
-        let s = Self {
+        Self {
             sc,
             events,
             phase: Phase::Start,
@@ -274,8 +277,7 @@ impl<'a> Sim<'a> {
             progress: None,
             next_progress: PROGRESS_EVERY,
             stopped: None,
-        };
-        s
+        }
     }
 
     /// Whether this simulation reads a stream of its own (not a shared one).

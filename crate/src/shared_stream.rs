@@ -134,7 +134,7 @@ impl Shared {
 /// A simulation's view of its event stream: its own, or a reader of a shared one.
 #[derive(Debug)]
 pub enum Feed {
-    Own(EventStream),
+    Own(Box<EventStream>),
     Shared {
         buf: Shared,
         reader: usize,
