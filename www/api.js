@@ -16,8 +16,10 @@
 import init, { simulate as wasmSimulate, defaultScenario as wasmDefault, loadData } from './pkg/pipeline_sim.js';
 import { extract } from './run-result.js';
 import { SimClient } from './sim-client.js';
+import { SweepPool } from './sweep-pool.js';
 
 export { WorkerFailure } from './sim-client.js';
+export { SweepRefused } from './sweep-pool.js';
 import { BASE, clone, encodeHash, merge } from './state.js';
 
 /** @type {Promise<unknown> | null} */
@@ -144,34 +146,61 @@ function triggerLabel(trigger) {
   return `${kind} ${kind === 'scheduled' ? 'every ' : ''}${s} s`;
 }
 
+/** The sweeps' workers (the page's sweep uses the same pool, sweep-pool.js). @type {SweepPool | null} */
+let sweeper = null;
+
 /**
- * One workload under several triggers, in a worker of its own: resolves to one row per
- * trigger (in order), the rows the app's sweep shows — `label`, `trigger`, `usdPerMonth`,
- * `usd` (by component), `p95s`, `dataFilesPerDay`, `requestsPerDay`, `sla`. Every point is
- * checked before the first runs; one that cannot run rejects the sweep with an `Error`
- * naming the point and its field. `onProgress(done, total)` after each point; aborting
- * `signal` ends the worker at once and rejects with an `AbortError`.
+ * @typedef {import('./run-result.js').SweepRow & {error?: string}} SweepResultRow a sweep's
+ *   row; `error` when the point failed while running (its figures are then NaN)
+ */
+
+/**
+ * One workload under several triggers, in the sweep pool's workers (one per core less one,
+ * each its own wasm instance): resolves to one row per trigger (in order), the rows the
+ * app's sweep shows — `label`, `trigger`, `usdPerMonth`, `usd` (by component), `p95s`,
+ * `dataFilesPerDay`, `requestsPerDay`, `sla`. Every point is checked before the first runs;
+ * points that cannot run reject the sweep with a `SweepRefused` (an `Error` whose message
+ * names the first point and its field; `refusals` lists them all). A point that fails
+ * while running does not fail the sweep: its row has `error` (the reason, naming the
+ * field) and NaN figures. `onProgress(done, total)` after each point; aborting `signal`
+ * ends the workers at once and rejects with an `AbortError`.
  * @param {any} scenario @param {any[]} triggers trigger objects in the scenario format
  * @param {{onProgress?: (done: number, total: number) => void, signal?: AbortSignal,
- *   files?: Record<string, ArrayBuffer>}} [opts]
- * @returns {Promise<import('./run-result.js').SweepRow[]>}
+ *   files?: Record<string, ArrayBuffer | Uint8Array>, workers?: number}} [opts] `workers`:
+ *   how many workers (default: one per core less one)
+ * @returns {Promise<SweepResultRow[]>}
  */
 export async function sweep(scenario, triggers, opts = {}) {
   const abortError = () => new DOMException('the sweep was aborted', 'AbortError');
   if (opts.signal?.aborted) throw abortError();
-  const client = new SimClient();
-  const onAbort = () => client.close();
-  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  sweeper ??= new SweepPool();
+  const points = triggers.map((trigger) => ({ label: triggerLabel(trigger), trigger }));
+  let reported = 0;
   try {
-    for (const [name, bytes] of Object.entries(opts.files ?? {})) client.addFile(name, bytes);
-    const points = triggers.map((trigger) => ({ label: triggerLabel(trigger), trigger }));
-    return await client.sweep(scenario, points, opts.onProgress);
+    const results = await sweeper.sweep(scenario, points, {
+      signal: opts.signal,
+      files: opts.files,
+      size: opts.workers,
+      onProgress: (done, total) => {
+        if (done === reported) return;
+        reported = done;
+        opts.onProgress?.(done, total);
+      },
+    });
+    return results.map((r, i) => ('row' in r ? r.row : {
+      label: points[i].label,
+      trigger: points[i].trigger,
+      error: r.error,
+      usdPerMonth: NaN,
+      usd: null,
+      p95s: NaN,
+      dataFilesPerDay: NaN,
+      requestsPerDay: NaN,
+      sla: '',
+    }));
   } catch (err) {
     if (opts.signal?.aborted) throw abortError();
     throw err;
-  } finally {
-    opts.signal?.removeEventListener('abort', onAbort);
-    client.close();
   }
 }
 
@@ -181,7 +210,7 @@ export async function defaultScenario() {
   return JSON.parse(wasmDefault());
 }
 
-/** The app's starting scenario (an hour at 200 events/s). */
+/** The base scenario links, embeds and lessons build on (an hour at 200 events/s; the page without a link opens PAGE_DEFAULT, a day). */
 export function appScenario() {
   return clone(BASE);
 }

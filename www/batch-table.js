@@ -2,14 +2,24 @@
 import { t } from './i18n.js';
 import { int, fixed, clock } from './format.js';
 
-/** Rows drawn at most. */
-export const MAX_ROWS = 500;
+/**
+ * Rows drawn at most: the first ones (all of them are in the Arrow and CSV downloads).
+ * Laying out 500 rows took ~60–90 ms of the frame a result lands in (style and layout of
+ * 4,000 cells; tests/bench/browser-rerun.mjs), 200 about a third of that.
+ */
+export const MAX_ROWS = 200;
+
+/** Rows a page draws per frame (main.js draws the table in such parts). */
+export const ROWS_PER_PART = 50;
 
 /**
+ * Draws the table's rows `from` (0: the header too, and the old rows go) up to `to`; the
+ * note on the rows left out comes with the part that reaches MAX_ROWS.
  * @param {import('./i18n.js').Lang} lang
  * @param {import('./run-result.js').RunResult} run
+ * @param {number} [from] @param {number} [to]
  */
-export function renderBatchTable(lang, run) {
+export function renderBatchTable(lang, run, from = 0, to = MAX_ROWS) {
   const start = run.batchStartUs;
   const end = run.batchEndUs;
   const wm = run.batchWatermarkUs;
@@ -27,11 +37,11 @@ export function renderBatchTable(lang, run) {
     th.textContent = t(lang, c);
     head.append(th);
   }
-  table.tHead?.replaceChildren(head);
+  if (from === 0) table.tHead?.replaceChildren(head);
   const rows = [];
   // The first MAX_ROWS batches: a day of 1-second batches would be 86 400 rows.
   const n = Math.min(start.length, MAX_ROWS);
-  for (let i = 0; i < n; i++) {
+  for (let i = from; i < Math.min(n, to); i++) {
     const cells = [
       int(i, lang),
       fixed((start[i] - t0) / 1e6, 1, lang),
@@ -50,7 +60,7 @@ export function renderBatchTable(lang, run) {
     }
     rows.push(tr);
   }
-  if (start.length > n) {
+  if (start.length > n && to >= n) {
     const tr = document.createElement('tr');
     const td = document.createElement('td');
     td.colSpan = cols.length;
@@ -59,6 +69,7 @@ export function renderBatchTable(lang, run) {
     tr.append(td);
     rows.push(tr);
   }
-  table.tBodies[0].replaceChildren(...rows);
+  if (from === 0) table.tBodies[0].replaceChildren(...rows);
+  else table.tBodies[0].append(...rows);
   /** @type {HTMLElement} */ (document.getElementById('batches')).hidden = false;
 }

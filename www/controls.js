@@ -12,7 +12,7 @@ import { duration } from './format.js';
  *   override; empty = the preset's (null in the scenario)
  * @property {number} [min] @property {number} [max] @property {number} [step]
  * @property {(string | number)[]} [options]
- * @property {'s' | 'min' | 'count' | 'rate' | 'usd'} [unit]
+ * @property {'s' | 'min' | 'count' | 'rate' | 'usd' | 'share'} [unit]
  * @property {string} group
  */
 
@@ -26,9 +26,10 @@ export const CONTROLS = [
   { path: 'workload.key_skew', kind: 'linear', min: 0, max: 2, step: 0.1, unit: 'count', group: 'workload' },
   { path: 'workload.lateness.kind', kind: 'select', options: ['none', 'fixed', 'uniform', 'exponential', 'log_normal'], group: 'workload' },
   { path: 'workload.lateness.mean_s', kind: 'log', min: 0.1, max: 3600, unit: 's', group: 'workload' },
+  { path: 'workload.offline.fraction', kind: 'linear', min: 0, max: 0.2, step: 0.005, unit: 'share', group: 'workload' },
   { path: 'query.operator', kind: 'select', options: ['window_count', 'dedup', 'dedup_within_watermark', 'select'], group: 'query' },
   { path: 'query.window.kind', kind: 'select', options: ['tumbling', 'sliding', 'session'], group: 'query' },
-  { path: 'query.window.size_s', kind: 'select', options: [10, 60, 300, 900, 3600], group: 'query' },
+  { path: 'query.window.size_s', kind: 'select', options: [10, 60, 300, 600, 900, 3600], group: 'query' },
   { path: 'query.watermark_delay_s', kind: 'log', min: 1, max: 7200, unit: 's', group: 'query' },
   { path: 'engine.shuffle_partitions', kind: 'log', min: 1, max: 400, unit: 'count', group: 'query' },
   { path: 'sink.format', kind: 'select', options: ['parquet', 'delta', 'iceberg'], group: 'sink' },
@@ -104,6 +105,7 @@ export function controlValue(sc, path) {
   if (path === 'query.window.size_s') return sc.query.window.size_s ?? sc.query.window.gap_s;
   if (path === 'workload.lateness.mean_s') return latenessMean(sc.workload.lateness);
   if (path === 'workload.key_skew') return sc.workload.key_skew ?? 0;
+  if (path === 'workload.offline.fraction') return sc.workload.offline?.fraction ?? 0;
   if (path === 'cost.reader.every_min') return sc.cost.reader?.every_min ?? 5;
   if (path === 'cost.reader.lookback_h') return sc.cost.reader?.lookback_h ?? 24;
   if (path === 'sink.partition_by') return (sc.sink?.partition_by ?? []).length > 0;
@@ -138,6 +140,13 @@ export function applyControl(sc, path, v) {
     if (sc.sink) sc.sink.partition_by = v ? ['key'] : [];
     return;
   }
+  if (path === 'workload.offline.fraction') {
+    // The tail keeps its lateness range (PAGE_DEFAULT's: 1 min to 2 h); 0 removes it.
+    const off = sc.workload.offline;
+    if (v > 0) sc.workload.offline = { fraction: v, min_s: off?.min_s ?? 60, max_s: off?.max_s ?? 7200 };
+    else delete sc.workload.offline;
+    return;
+  }
   setPath(sc, path, v);
 }
 
@@ -149,6 +158,7 @@ function shown(c, v, lang) {
   if (c.unit === 's') return duration(Number(v), lang);
   if (c.unit === 'min') return duration(Number(v) * 60, lang);
   if (c.unit === 'rate') return `${Number(v).toLocaleString(lang)}/s`;
+  if (c.unit === 'share') return Number(v).toLocaleString(lang, { style: 'percent', maximumFractionDigits: 1 });
   return Number(v).toLocaleString(lang);
 }
 

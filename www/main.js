@@ -2,17 +2,18 @@
 // the simulation worker (the wasm core); the page only draws.
 import { initialLang, applyStatic, t } from './i18n.js';
 import { renderSummary } from './summary.js';
-import { renderBatchTable } from './batch-table.js';
+import { renderBatchTable, MAX_ROWS, ROWS_PER_PART } from './batch-table.js';
 import { renderCost, usd } from './cost-summary.js';
 import { renderCostBars } from './cost-bars.js';
 import { renderControls, showFieldError, applyControl } from './controls.js';
 import { renderMetricList } from './metric-list.js';
 import { timeChart } from './charts/time-chart.js';
-import { decodeHash, encodeHash, merge, clone, BASE, partsText } from './state.js';
+import { decodeHash, encodeHash, merge, clone, BASE, PAGE_DEFAULT, previewOf, partsText } from './state.js';
 import { lessonFromUrl, lessonProblems } from './lesson.js';
 import { renderLesson } from './lesson-panel.js';
-import { SimClient } from './sim-client.js';
-import { sweepPoints, renderSweep } from './sweep-panel.js';
+import { SimClient, isAbandoned } from './sim-client.js';
+import { sweepPoints, renderSweep, newSweepView, renderRefusals, sweepOutcome } from './sweep-panel.js';
+import { SweepPool, SweepRefused } from './sweep-pool.js';
 import { renderTimeline } from './timeline-panel.js';
 import { renderCompare, MAX_PINS } from './compare-panel.js';
 import { duration, int } from './format.js';
@@ -29,17 +30,20 @@ const langSelect = /** @type {HTMLSelectElement} */ ($('lang'));
 
 /** @type {Lang} */
 let lang = initialLang();
-const decoded = decodeHash(location.hash);
+// A link without a scenario opens the page's default (PAGE_DEFAULT: a day).
+const decoded = decodeHash(location.hash, PAGE_DEFAULT);
 const state = decoded.state;
 const sim = new SimClient();
 /** @type {import('./run-result.js').RunResult | null} */
 let last = null;
-/** @type {(import('./run-result.js').SweepRow & {every: number})[] | null} */
-let sweepRows = null;
-/** The scenario `last` was computed from. @type {any} */
+/** The sweep on show: its points and results so far. @type {import('./sweep-panel.js').SweepView | null} */
+let sweepView = null;
+/** The scenario `last` was computed from (a preview's: its first hour). @type {any} */
 let lastScenario = null;
-let running = false;
-let dirty = false;
+/** When `last` is a preview: the full scenario it previews; else null. @type {any} */
+let previewFor = null;
+/** The full run of `previewFor` ended without a result (cancelled, refused, crashed). */
+let previewStopped = false;
 
 /** An inline lesson (`#…&lesson=`) rides along in the hash the page writes. */
 const lessonParam = new URLSearchParams(location.hash.replace(/^#/, '')).get('lesson');
@@ -48,7 +52,7 @@ let lesson = null;
 
 let writtenHash = '';
 function saveUrl() {
-  writtenHash = encodeHash(state) + (lessonParam ? `&lesson=${lessonParam}` : '');
+  writtenHash = encodeHash(state, PAGE_DEFAULT) + (lessonParam ? `&lesson=${lessonParam}` : '');
   history.replaceState(null, '', `${location.pathname}${location.search}${writtenHash}`);
   app.dataset.scenario = JSON.stringify(state.scenario);
 }
@@ -57,71 +61,152 @@ function saveUrl() {
 const BUSY_MS = 250;
 let busyTimer = 0;
 
-/** Runs the current scenario; changes made meanwhile coalesce into one more run. */
+/** Grows with every run the page starts: a result lands only while its run is the newest. */
+let generation = 0;
+/** Abandons the page's runs in flight (a newer change replaces them). @type {AbortController | null} */
+let runAbort = null;
+/** The full run's progress while its preview is shown, 0..1. */
+let fullDone = 0;
+
+/**
+ * Runs the current scenario. A change while a run is going abandons it (the worker is
+ * replaced if the run is not about to end: sim-client.js) and starts the new one at once;
+ * an abandoned run's result never lands. A scenario longer than an hour first runs its
+ * first hour (previewOf) and shows it, labelled as a preview, while the full run goes on.
+ * @returns {Promise<boolean>} false when a newer run replaced this one
+ */
 async function rerun() {
-  if (running) {
-    dirty = true;
+  const gen = ++generation;
+  // When this run began, and how long each step of drawing its results took (the last
+  // run's only): for tests and tests/bench/browser-rerun.mjs.
+  performance.clearMarks('rerun');
+  performance.clearMeasures();
+  performance.mark('rerun');
+  runAbort?.abort();
+  const ac = new AbortController();
+  runAbort = ac;
+  const fresh = () => gen === generation;
+  const scenario = clone(state.scenario);
+  const preview = previewOf(scenario);
+  app.setAttribute('aria-busy', 'true');
+  const bar = /** @type {HTMLProgressElement} */ ($('run-progress'));
+  bar.removeAttribute('value'); // indeterminate until the first progress
+  fullDone = 0;
+  // Progress and Cancel for any run still going after BUSY_MS, whether or not it has
+  // reported progress (a run stuck in the core never does); quicker ones, such as a
+  // slider drag's, do not flicker.
+  clearTimeout(busyTimer);
+  busyTimer = window.setTimeout(() => {
+    if (!fresh()) return;
+    $('strip').hidden = false;
+    $('run-busy').hidden = false;
+  }, BUSY_MS);
+  // Both go to the worker's queue now: the full run starts the moment the preview's
+  // result leaves the worker, while the page draws the preview.
+  const previewRun = preview ? sim.run(preview, undefined, { signal: ac.signal }) : null;
+  const fullRun = sim.run(scenario, (done) => {
+    if (!fresh()) return;
+    bar.value = done;
+    fullDone = done;
+    if (previewFor) renderPreviewNote();
+  }, { signal: ac.signal });
+  fullRun.catch(() => {}); // settled below (or abandoned)
+  if (previewRun) {
+    try {
+      const r = await previewRun;
+      if (!fresh()) return false;
+      await show(r, preview, scenario);
+      if (!fresh()) return false;
+      app.dataset.state = 'preview';
+    } catch (err) {
+      if (!fresh()) return false;
+      // A preview that fails says nothing: the full run gives the verdict (the same
+      // refusal, or the full scenario's own).
+    }
+  }
+  try {
+    const r = await fullRun;
+    if (!fresh()) return false;
+    await show(r, scenario, null);
+    if (!fresh()) return false;
+    // What the results on the page were computed from (tests wait for it).
+    app.dataset.ran = JSON.stringify(scenario);
+    app.dataset.state = 'ready';
+  } catch (err) {
+    if (!fresh() || isAbandoned(err)) return false;
+    const message = err instanceof Error ? err.message : String(err);
+    // A preview on show stays, labelled as the first hour of a run that did not finish.
+    previewStopped = previewFor !== null;
+    renderPreviewNote();
+    const ownPreview = previewFor !== null && JSON.stringify(previewFor) === JSON.stringify(scenario);
+    if (message === 'cancelled') {
+      $('run-note').textContent = t(lang, ownPreview ? 'runCancelledPreview' : 'runCancelled');
+      app.dataset.state = 'cancelled';
+    } else if (isFailure(err)) {
+      // The worker was replaced; the results shown (if any) are the last good run's.
+      $('run-note').textContent = failureText(lang, err);
+      app.dataset.ran = JSON.stringify(scenario);
+      app.dataset.state = 'crashed';
+    } else {
+      if (message.startsWith('workload.data')) $('data-problem').textContent = message;
+      else if (!showFieldError($('control-list'), message)) $('general-error').textContent = message;
+      // Also where the results are: the field's control (if it has one) may be far down.
+      $('run-note').textContent = t(lang, last ? 'runInvalid' : 'runInvalidNone', { message: message.replace(/\.$/, '') });
+      app.dataset.ran = JSON.stringify(scenario);
+      app.dataset.state = 'invalid';
+    }
+  } finally {
+    if (fresh()) {
+      clearTimeout(busyTimer);
+      $('run-busy').hidden = true;
+      app.setAttribute('aria-busy', 'false');
+    }
+  }
+  return true;
+}
+
+/**
+ * Puts a result on the page: the full run of `sc`, or (with `full`) the preview `sc` of
+ * the scenario `full` whose run is still going. Resolves when it is drawn.
+ * @param {import('./run-result.js').RunResult} r @param {any} sc @param {any} full
+ */
+async function show(r, sc, full) {
+  last = r;
+  lastScenario = sc;
+  previewFor = full;
+  // Every result drawn, preview or full (a test checks that an abandoned run's never is),
+  // and for a preview the scenario it previews (tests that need no full result wait for it).
+  app.dataset.shown = JSON.stringify(sc);
+  if (full) app.dataset.previewOf = JSON.stringify(full);
+  else delete app.dataset.previewOf;
+  $('run-note').textContent = '';
+  showFieldError($('control-list'), null);
+  $('general-error').textContent = '';
+  $('data-problem').textContent = '';
+  previewStopped = false;
+  renderPreviewNote();
+  drawRun();
+  await drawn();
+}
+
+/**
+ * The preview's label over the results (while `last` is a preview): what it is, and how
+ * far the full run is or that it did not finish.
+ */
+function renderPreviewNote() {
+  const note = $('preview-note');
+  if (!previewFor) {
+    note.hidden = true;
+    delete app.dataset.preview;
     return;
   }
-  running = true;
-  app.setAttribute('aria-busy', 'true');
-  try {
-    do {
-      dirty = false;
-      try {
-        const bar = /** @type {HTMLProgressElement} */ ($('run-progress'));
-        bar.removeAttribute('value'); // indeterminate until the first progress
-        const scenario = JSON.parse(JSON.stringify(state.scenario));
-        // Progress and Cancel for any run still going after BUSY_MS, whether or not it has
-        // reported progress (a run stuck in the core never does); quicker ones, such as a
-        // slider drag's, do not flicker.
-        clearTimeout(busyTimer);
-        busyTimer = window.setTimeout(() => {
-          $('strip').hidden = false;
-          $('run-busy').hidden = false;
-        }, BUSY_MS);
-        last = await sim.run(scenario, (done) => {
-          bar.value = done;
-        });
-        lastScenario = scenario;
-        // What the results on the page were computed from (tests wait for it).
-        app.dataset.ran = JSON.stringify(scenario);
-        clearTimeout(busyTimer);
-        $('run-busy').hidden = true;
-        $('run-note').textContent = '';
-        showFieldError($('control-list'), null);
-        $('general-error').textContent = '';
-        $('data-problem').textContent = '';
-        drawRun();
-        app.dataset.state = 'ready';
-      } catch (err) {
-        const message = err instanceof Error ? err.message : String(err);
-        clearTimeout(busyTimer);
-        $('run-busy').hidden = true;
-        if (message === 'cancelled') {
-          $('run-note').textContent = t(lang, 'runCancelled');
-          app.dataset.state = 'cancelled';
-          continue;
-        }
-        if (isFailure(err)) {
-          // The worker was replaced; the results shown (if any) are the last good run's.
-          $('run-note').textContent = failureText(lang, err);
-          app.dataset.ran = JSON.stringify(state.scenario);
-          app.dataset.state = 'crashed';
-          continue;
-        }
-        if (message.startsWith('workload.data')) $('data-problem').textContent = message;
-        else if (!showFieldError($('control-list'), message)) $('general-error').textContent = message;
-        // Also where the results are: the field's control (if it has one) may be far down.
-        $('run-note').textContent = t(lang, last ? 'runInvalid' : 'runInvalidNone', { message: message.replace(/\.$/, '') });
-        app.dataset.ran = JSON.stringify(state.scenario);
-        app.dataset.state = 'invalid';
-      }
-    } while (dirty);
-  } finally {
-    running = false;
-    app.setAttribute('aria-busy', 'false');
-  }
+  const s = previewFor.workload?.duration_s ?? 0;
+  const span = s === 86400 ? t(lang, 'previewDay') : duration(s, lang);
+  $('preview-label').textContent = t(lang, previewStopped ? 'previewStopped' : 'previewNote', { span });
+  // The percentage is not announced (the progress bar is): a live region would read each.
+  $('preview-pct').textContent = previewStopped ? '' : t(lang, 'previewPct', { pct: Math.floor(fullDone * 100) });
+  note.hidden = false;
+  app.dataset.preview = 'true';
 }
 
 let timer = 0;
@@ -129,6 +214,29 @@ function scheduleRun() {
   clearTimeout(timer);
   timer = window.setTimeout(rerun, 30);
 }
+
+/**
+ * Tags the labels of `keys` in the metric list `id` (all when empty) as a preview's.
+ * @param {string} id @param {string[]} [keys]
+ */
+function tagPreview(id, keys = []) {
+  if (!previewFor) return;
+  for (const div of $(id).querySelectorAll('[data-metric]')) {
+    if (keys.length && !keys.includes(/** @type {HTMLElement} */ (div).dataset.metric ?? '')) continue;
+    div.querySelector('dt')?.append(previewTag());
+  }
+}
+
+/** A "preview" tag for a label. */
+function previewTag() {
+  const tag = document.createElement('span');
+  tag.className = 'preview-tag';
+  tag.textContent = t(lang, 'previewTag');
+  return tag;
+}
+
+/** The headings of the result sections, tagged while a preview is shown. */
+const PREVIEW_HEADINGS = ['cost-h', 'summary-h', 'batches-h', 'chart-files-h', 'chart-cost-h', 'chart-state-h', 'tl-help'];
 
 function drawStrip() {
   if (!last) return;
@@ -143,34 +251,110 @@ function drawStrip() {
     ['stripRan', `${last.ms.toFixed(0)} ms`],
   ];
   renderMetricList('strip-list', lang, items);
+  // Every figure of a preview is in a dashed box (style.css); the monthly one says so too.
+  tagPreview('strip-list', ['stripUsd']);
   $('strip').hidden = false;
 }
 
+/** Grows with every drawRun: an older drawing stops at its next step. */
+let drawSeq = 0;
+
+/**
+ * Resolves once the page has rendered a frame (or after 100 ms, in a hidden tab that
+ * renders none). A result's drawing is done in steps with one of these between them, so
+ * each step's scripts *and* the style, layout and paint of what it changed get a frame
+ * of their own: the page never stalls long (tests/bench/browser-rerun.mjs measures it).
+ */
+function yieldToPage() {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, 100);
+    requestAnimationFrame(() => setTimeout(() => {
+      clearTimeout(timer);
+      resolve(undefined);
+    }, 0));
+  });
+}
+
+/** The drawing in progress (or done). */
+let drawing = Promise.resolve();
+
+/** Draws `last`: the strip, the summary, and the current view, in steps. */
 function drawRun() {
+  drawing = drawSteps();
+  return drawing;
+}
+
+/** Resolves when the drawing in progress, and any that replaced it, is done. */
+async function drawn() {
+  let p;
+  do {
+    p = drawing;
+    await p;
+  } while (p !== drawing);
+}
+
+async function drawSteps() {
   if (!last) return;
+  const seq = ++drawSeq;
   const r = last;
-  drawStrip();
-  dataPanel.showStats(r.data, r.loadMs);
-  renderSummary(lang, lastScenario ?? state.scenario, r.summary, r.ms);
-  renderCost(lang, r.cost);
-  renderCostBars($('cost-bars'), lang, r.cost.usd_per_month);
-  if (state.view === 'timeline') renderTimeline(lang, r, lastScenario ?? state.scenario);
+  const sc = lastScenario ?? state.scenario;
+  /** The steps so far are still wanted: nothing newer is being drawn. */
+  const current = () => seq === drawSeq && last === r;
+  const step = async (/** @type {string} */ name, /** @type {() => void} */ f) => {
+    if (!current()) return false;
+    const t0 = performance.now();
+    f();
+    performance.measure(`draw ${name}`, { start: t0 });
+    await yieldToPage();
+    return current();
+  };
+  const headings = () => {
+    for (const id of PREVIEW_HEADINGS) {
+      document.getElementById(id)?.querySelector('.preview-tag')?.remove();
+      if (previewFor) document.getElementById(id)?.append(previewTag());
+    }
+  };
+  if (!await step('summary', () => {
+    renderPreviewNote();
+    drawStrip();
+    headings();
+    dataPanel.showStats(r.data, r.loadMs);
+    renderSummary(lang, sc, r.summary, r.ms);
+    renderCost(lang, r.cost);
+    tagPreview('cost-list', ['usdTotal']);
+    renderCostBars($('cost-bars'), lang, r.cost.usd_per_month);
+  })) return;
+  if (state.view === 'timeline') {
+    // Made in one step, its marks drawn in the next (renderTimeline's own).
+    let marks = Promise.resolve();
+    if (await step('timeline', () => { marks = renderTimeline(lang, r, sc, { inSteps: true }); })) await marks;
+    return;
+  }
   if (state.view !== 'run') return;
   const start = r.seriesTimeUs[0] ?? 0;
-  $('charts').hidden = false;
-  timeChart($('chart-files'), r.seriesTimeUs, start, [{ label: t(lang, 'sFiles'), values: r.seriesLiveDataFiles }], {});
-  timeChart($('chart-cost'), r.seriesTimeUs, start, [
+  if (!await step('chart files', () => {
+    $('charts').hidden = false;
+    timeChart($('chart-files'), r.seriesTimeUs, start, [{ label: t(lang, 'sFiles'), values: r.seriesLiveDataFiles }], {});
+  })) return;
+  if (!await step('chart cost', () => timeChart($('chart-cost'), r.seriesTimeUs, start, [
     { label: t(lang, 'sCompute'), values: r.seriesComputeUsd },
     { label: t(lang, 'sRequests'), values: r.seriesRequestsUsd },
     { label: t(lang, 'sAtRest'), values: r.seriesAtRestUsd },
-  ], { y: 'USD' });
-  timeChart($('chart-state'), r.batchEndUs, start, [
+  ], { y: 'USD' }))) return;
+  if (!await step('chart state', () => timeChart($('chart-state'), r.batchEndUs, start, [
     { label: t(lang, 'sState'), values: r.batchStateRows },
     { label: t(lang, 'sBacklog'), values: r.batchBacklogRows, scale: 'y2' },
-  ], { y: t(lang, 'sState'), y2: t(lang, 'sBacklog') });
-  renderBatchTable(lang, r);
-  $('export').hidden = false;
-  exporter.refresh();
+  ], { y: t(lang, 'sState'), y2: t(lang, 'sBacklog') }))) return;
+  // The table in parts of ROWS_PER_PART rows, a frame each: its layout was the longest
+  // stall of a result landing.
+  const rows = Math.min(r.batchStartUs.length, MAX_ROWS);
+  for (let from = 0; from === 0 || from < rows; from += ROWS_PER_PART) {
+    if (!await step(`table ${from}`, () => renderBatchTable(lang, r, from, from + ROWS_PER_PART))) return;
+  }
+  await step('export', () => {
+    $('export').hidden = false;
+    exporter.refresh();
+  });
 }
 
 function drawControls() {
@@ -192,7 +376,7 @@ function showView() {
 /** Redraws the strip and the current view (after a view, language or size change). */
 function redrawView() {
   drawRun();
-  if (state.view === 'sweep' && sweepRows) renderSweep(lang, sweepRows, state.slaMin);
+  if (state.view === 'sweep' && sweepView) renderSweep(lang, sweepView, state.slaMin);
   if (state.view === 'compare') drawCompare();
 }
 
@@ -235,9 +419,24 @@ async function drawCompare() {
   app.dataset.compare = 'done';
 }
 
+/** The sweep's workers (sweep-pool.js): several, apart from the run's worker. */
+const sweeper = new SweepPool();
+/** Ends the sweep in flight (Cancel, or a new sweep); null when none runs. @type {AbortController | null} */
+let sweepAbort = null;
+
+/**
+ * Runs the sweep over the current scenario in the pool: every point is checked first (the
+ * ones that cannot run are listed, and nothing runs); then each point is drawn as it comes
+ * back, and a point that fails while running is listed in the table with its reason. A
+ * cancelled or replaced sweep's results never land.
+ */
 async function runSweep() {
+  sweepAbort?.abort();
+  const ac = new AbortController();
+  sweepAbort = ac;
   const mode = /** @type {'stream' | 'job'} */ (/** @type {HTMLSelectElement} */ ($('sweep-mode')).value);
   const points = sweepPoints(mode, lang);
+  const view = newSweepView(points);
   const progress = /** @type {HTMLProgressElement} */ ($('sweep-progress'));
   const runBtn = /** @type {HTMLButtonElement} */ ($('sweep-run'));
   const cancelBtn = /** @type {HTMLButtonElement} */ ($('sweep-cancel'));
@@ -247,30 +446,72 @@ async function runSweep() {
   cancelBtn.disabled = false;
   $('sweep-status').textContent = t(lang, 'sweepProgress', { done: 0, total: points.length });
   app.dataset.sweep = 'running';
+  // Redraws coalesce into one a frame (a group's points arrive together).
+  let frame = 0;
+  const draw = () => {
+    frame = 0;
+    if (sweepView === view && state.view === 'sweep') renderSweep(lang, view, state.slaMin);
+  };
   try {
-    const rows = await sim.sweep(state.scenario, points.map(({ label, trigger }) => ({ label, trigger })), (done, total) => {
-      progress.value = done / total;
-      $('sweep-status').textContent = t(lang, 'sweepProgress', { done, total });
+    await sweeper.sweep(state.scenario, points.map(({ label, trigger }) => ({ label, trigger })), {
+      signal: ac.signal,
+      // Points that cannot run are shown with their reason; the others run.
+      runTheRest: true,
+      onStart: () => {
+        sweepView = view;
+        draw();
+      },
+      onPoint: (r) => {
+        if (ac.signal.aborted) return;
+        view.results[r.index] = r;
+        frame ||= requestAnimationFrame(draw);
+      },
+      onProgress: (done, total, work) => {
+        if (ac.signal.aborted) return;
+        progress.value = work / total;
+        $('sweep-status').textContent = t(lang, 'sweepProgress', { done, total });
+      },
     });
-    sweepRows = rows.map((r, i) => ({ ...r, every: points[i].every }));
-    renderSweep(lang, sweepRows, state.slaMin);
+    view.state = 'done';
+    cancelAnimationFrame(frame);
+    draw();
+    $('sweep-status').textContent = sweepOutcome(lang, view);
     app.dataset.sweep = 'done';
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    $('sweep-status').textContent = message === 'cancelled' ? t(lang, 'sweepCancelled') : failureText(lang, err);
-    app.dataset.sweep = message === 'cancelled' ? 'cancelled' : 'error';
-    if (message === 'cancelled' && dirty) rerun();
+    if (sweepAbort !== ac) return; // a newer sweep has the panel
+    cancelAnimationFrame(frame);
+    if (err instanceof DOMException && err.name === 'AbortError') {
+      view.state = 'cancelled';
+      draw();
+      $('sweep-status').textContent = sweepOutcome(lang, view);
+      app.dataset.sweep = 'cancelled';
+    } else if (err instanceof SweepRefused) {
+      // Nothing ran: no results to show but the reasons.
+      sweepView = null;
+      $('sweep-results').hidden = true;
+      renderRefusals($('sweep-status'), lang, err.refusals, points);
+      app.dataset.sweep = 'error';
+    } else {
+      $('sweep-status').textContent = failureText(lang, err);
+      app.dataset.sweep = 'error';
+    }
   } finally {
-    progress.hidden = true;
-    runBtn.disabled = false;
-    cancelBtn.disabled = true;
+    if (sweepAbort === ac) {
+      sweepAbort = null;
+      progress.hidden = true;
+      runBtn.disabled = false;
+      cancelBtn.disabled = true;
+    }
   }
 }
 
 const dataPanel = initDataPanel({
   lang: () => lang,
   scenario: () => state.scenario,
-  addFile: (name, bytes) => sim.addFile(name, bytes),
+  addFile: (name, bytes) => {
+    sim.addFile(name, bytes);
+    sweeper.addFile(name, bytes);
+  },
   changed: () => {
     saveUrl();
     drawControls();
@@ -299,7 +540,7 @@ langSelect.addEventListener('change', () => {
 // A link pasted into the address bar (or edited by hand) replaces the state.
 window.addEventListener('hashchange', () => {
   if (location.hash === writtenHash) return;
-  const d = decodeHash(location.hash);
+  const d = decodeHash(location.hash, PAGE_DEFAULT);
   Object.assign(state, d.state);
   showLinkProblems(linkProblems(d));
   /** @type {HTMLInputElement} */ ($('sla')).value = String(state.slaMin);
@@ -323,7 +564,8 @@ $('pin').addEventListener('click', () => {
     return;
   }
   state.pins.push(JSON.parse(key));
-  if (last) pinResults.set(key, last);
+  // The result shown, if it is this scenario's full run (not a preview, not an older one).
+  if (last && JSON.stringify(lastScenario) === key) pinResults.set(key, last);
   $('copy-status').textContent = t(lang, 'pinned');
   saveUrl();
   showView();
@@ -338,14 +580,8 @@ detail.addEventListener('change', () => {
 });
 $('tab-sweep').addEventListener('click', () => setView('sweep'));
 $('sweep-run').addEventListener('click', runSweep);
-$('run-cancel').addEventListener('click', () => {
-  dirty = false;
-  sim.cancel();
-});
-$('sweep-cancel').addEventListener('click', () => {
-  running = false;
-  sim.cancel();
-});
+$('run-cancel').addEventListener('click', () => sim.cancel());
+$('sweep-cancel').addEventListener('click', () => sweepAbort?.abort());
 const slaInput = /** @type {HTMLInputElement} */ ($('sla'));
 slaInput.value = String(state.slaMin);
 slaInput.addEventListener('input', () => {
@@ -353,7 +589,7 @@ slaInput.addEventListener('input', () => {
   if (!(v > 0)) return;
   state.slaMin = v;
   saveUrl();
-  if (sweepRows) renderSweep(lang, sweepRows, state.slaMin);
+  if (sweepView) renderSweep(lang, sweepView, state.slaMin);
 });
 $('copy-link').addEventListener('click', async () => {
   try {
@@ -439,9 +675,10 @@ try {
   showView();
   saveUrl();
   status.hidden = true;
-  await rerun();
+  const finished = await rerun();
   if (state.view === 'compare') drawCompare();
-  if (!['ready', 'invalid', 'crashed', 'cancelled'].includes(app.dataset.state ?? '')) {
+  // (A run replaced by a newer change gives way: the newer run says how it went.)
+  if (finished && !['ready', 'invalid', 'crashed', 'cancelled'].includes(app.dataset.state ?? '')) {
     throw new Error('no result');
   }
 } catch (err) {

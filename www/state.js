@@ -4,7 +4,11 @@
 /** URL state format version. */
 export const URL_VERSION = 1;
 
-/** The page's starting scenario: an hour at 200 events/s, fast enough to re-run on drag. */
+/**
+ * What links, lessons, embeds and the JS API patch: an hour at 200 events/s. Frozen for
+ * good — a link's `s` is the fields that differ from it, so changing it would change what
+ * every shared link means. The page itself opens PAGE_DEFAULT.
+ */
 export const BASE = Object.freeze({
   version: 1,
   seed: 42,
@@ -16,6 +20,56 @@ export const BASE = Object.freeze({
   cost: { storage: { preset: 's3_standard' }, compute: { preset: 'databricks_jobs_aws', nodes: 2 } },
   report: { detail_events: 20000 },
 });
+
+/** Keys never taken from a link: they would reach an object's prototype. */
+const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * How much the page's default workload is: a full day at 1,000 events/s (86.4 M events),
+ * so that the first picture is a representative day (a month's cost from a day, not from
+ * an hour). THE one place to change it: while the wasm core does ~3–4.5 M events/s a day
+ * of PAGE_DEFAULT takes 25–45 s in the page on a 2-core machine (the page shows the first
+ * hour as a labelled preview meanwhile, PREVIEW_S); the engine speed-up (≥ 30 M events/s)
+ * makes it ~3–5 s. `{duration_s: 3600, rate_per_s: 200}` is the old, hour-long default.
+ */
+export const DEFAULT_SIZE = Object.freeze({ duration_s: 86_400, rate_per_s: 1_000 });
+
+/**
+ * The scenario the page opens with (a link without `s`): BASE at DEFAULT_SIZE, with
+ * lateness and a watermark chosen so that the first timeline shows late-but-counted and
+ * dropped events, as a real mobile or IoT stream has them:
+ * - most events arrive seconds after they happen (BASE's lateness: exponential, mean 5 s);
+ * - 5 % come from devices that were offline and arrive 1 min to 2 h late (uniform): app
+ *   SDKs queue events while offline and flush them on reconnect;
+ * - a 10-minute tumbling window counted per key, with a 2-minute watermark: freshness
+ *   (p95 ≈ 13 min) bought with completeness.
+ * A day of it: about 0.26 % of the events are late but still counted (behind the
+ * watermark, in a window still open) and about 4.6 % are dropped (their window closed
+ * before they came); at a day's scale the dropped ones are a cloud under the diagonal.
+ * (A log-normal body, as plausible, is the engine's slow path: ~2.6 M events/s in wasm
+ * against ~10 M/s with this one, measured on six hours after the engine speed-up.)
+ */
+export const PAGE_DEFAULT = Object.freeze(merge(BASE, {
+  workload: { ...DEFAULT_SIZE, offline: { fraction: 0.05, min_s: 60, max_s: 7200 } },
+  query: { window: { kind: 'tumbling', size_s: 600 }, watermark_delay_s: 120 },
+}));
+
+/** How much of a longer workload the quick preview run simulates, s (its first hour). */
+export const PREVIEW_S = 3600;
+
+/**
+ * The preview of a scenario: the same scenario (same seed) cut to its first PREVIEW_S of
+ * event time; null when there is nothing to preview (an hour or less, or events from a
+ * file or a list, whose span the duration does not set).
+ * @param {any} sc @returns {any}
+ */
+export function previewOf(sc) {
+  const w = sc?.workload;
+  if (!w || w.data || w.events || !(Number(w.duration_s) > PREVIEW_S)) return null;
+  const p = clone(sc);
+  p.workload.duration_s = PREVIEW_S;
+  return p;
+}
 
 /** @param {any} v @returns {any} */
 export function clone(v) {
@@ -69,8 +123,6 @@ function b64urlEncode(s) {
   return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
-/** Keys never taken from a link: they would reach an object's prototype. */
-const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 /** Longest string, and longest key, a link's field may hold. */
 export const MAX_FIELD_CHARS = 1000;
 const MAX_KEY_CHARS = 100;
@@ -85,6 +137,8 @@ const NULLABLE = new Set(['query.watermark_delay_s', 'sink']);
  */
 const EXTRA = {
   'workload.key_skew': ['number'],
+  'workload.offline': ['object'],
+  'workload.offline.fraction': ['number'],
   'workload.data': ['object'],
   'workload.data.file': ['string'],
   'sink.partition_by': ['array'],
@@ -218,12 +272,20 @@ function b64urlDecode(s) {
  * @property {any[]} pins pinned scenarios (Compare), at most 4
  */
 
-/** @param {AppState} st @returns {string} the hash, with '#' */
-export function encodeHash(st) {
+/** Whether two scenarios are the same. @param {any} a @param {any} b */
+function same(a, b) {
+  return !Object.keys(diff(a, b)).length && !Object.keys(diff(b, a)).length;
+}
+
+/**
+ * The state as a hash. `s` holds the fields that differ from BASE; it is left out only
+ * for `fallback`, the scenario a link without `s` opens (the page's: PAGE_DEFAULT).
+ * @param {AppState} st @param {any} [fallback] @returns {string} the hash, with '#'
+ */
+export function encodeHash(st, fallback = BASE) {
   const p = new URLSearchParams();
   p.set('v', String(URL_VERSION));
-  const d = diff(BASE, st.scenario);
-  if (Object.keys(d).length) p.set('s', b64urlEncode(JSON.stringify(d)));
+  if (!same(st.scenario, fallback)) p.set('s', b64urlEncode(JSON.stringify(diff(BASE, st.scenario))));
   if (st.view !== 'run') p.set('view', st.view);
   if (st.slaMin !== 15) p.set('sla', String(st.slaMin));
   if (st.pins.length) p.set('p', b64urlEncode(JSON.stringify(st.pins.map((sc) => diff(BASE, sc)))));
@@ -232,13 +294,15 @@ export function encodeHash(st) {
 
 /**
  * The state in a hash. Never throws: an unknown version or a scenario that cannot be read
- * at all falls back to the defaults with `problem` (a sentence); fields that are there but
- * not usable (checkScenario) are left at their defaults and listed in `parts`.
- * @param {string} hash @returns {{state: AppState, problem: string | null, parts: string[]}}
+ * at all falls back to `fallback` with `problem` (a sentence); fields that are there but
+ * not usable (checkScenario) are left at BASE's values and listed in `parts`. A hash
+ * without `s` opens `fallback` (the page's: PAGE_DEFAULT; embeds: BASE).
+ * @param {string} hash @param {any} [fallback]
+ * @returns {{state: AppState, problem: string | null, parts: string[]}}
  */
-export function decodeHash(hash) {
+export function decodeHash(hash, fallback = BASE) {
   /** @type {AppState} */
-  const state = { scenario: clone(BASE), view: 'run', slaMin: 15, pins: /** @type {any[]} */ ([]) };
+  const state = { scenario: clone(fallback), view: 'run', slaMin: 15, pins: /** @type {any[]} */ ([]) };
   /** @type {string | null} */
   let problem = null;
   /** @type {string[]} */

@@ -8,7 +8,7 @@ import { int, seconds } from './format.js';
  * @property {number} events
  * @property {number} batches
  * @property {number} no_data_batches
- * @property {{dropped_late: number}} fates
+ * @property {{dropped_late: number, late_counted: number}} fates
  * @property {number} output_rows
  * @property {number} peak_state_rows
  * @property {number} max_backlog_rows
@@ -59,6 +59,7 @@ export function renderSummary(lang, sc, s, ms) {
     ['events', int(s.events, lang)],
     ['microBatches', int(s.batches, lang)],
     ['noDataBatches', int(s.no_data_batches, lang)],
+    ['lateCounted', int(s.fates.late_counted, lang)],
     ['droppedLate', int(s.fates.dropped_late, lang)],
     ['outputRows', int(s.output_rows, lang)],
     ['peakState', int(s.peak_state_rows, lang)],

@@ -1,17 +1,31 @@
 // The sweep: the current scenario under trigger intervals from 1 s to 1 day (log grid), in
-// the worker with progress and cancel; cost and p95 against the interval, the Pareto front,
-// and the cheapest interval that meets a freshness SLA.
-import { t } from './i18n.js';
+// the sweep pool's workers; cost and p95 against the interval, the Pareto front, and the
+// cheapest interval that meets a freshness SLA. Drawn as the points arrive: the chart with
+// the points so far, the table with every point (finished, failed with its reason, or
+// waiting); points that cannot run are listed, each with its reason and control.
+import { STRINGS, t } from './i18n.js';
 import { duration, int } from './format.js';
 import { usd } from './cost-summary.js';
 import { sweepChart, paretoFront } from './charts/sweep-chart.js';
+import { failureText } from './run-failure.js';
 
 /** Stream intervals, s (1 s … 1 d, about 3 a decade). */
 export const STREAM_GRID = [1, 2, 5, 10, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 21600, 43200, 86400];
 /** Job intervals, s (a job starts a cluster: from 5 min). */
 export const JOB_GRID = [300, 600, 900, 1800, 3600, 7200, 21600, 43200, 86400];
 
-/** @param {'stream' | 'job'} mode @param {import('./i18n.js').Lang} lang */
+/** @typedef {{label: string, every: number, trigger: any}} PanelPoint */
+
+/**
+ * A sweep on show: its points, the results so far (null: not back yet), and whether it is
+ * still running, finished or was cancelled.
+ * @typedef {object} SweepView
+ * @property {PanelPoint[]} points
+ * @property {(import('./sweep-pool.js').PointResult | null)[]} results
+ * @property {'running' | 'done' | 'cancelled'} state
+ */
+
+/** @param {'stream' | 'job'} mode @param {import('./i18n.js').Lang} lang @returns {PanelPoint[]} */
 export function sweepPoints(mode, lang) {
   const grid = mode === 'job' ? JOB_GRID : STREAM_GRID;
   return grid.map((s) => ({
@@ -21,6 +35,11 @@ export function sweepPoints(mode, lang) {
       ? { kind: 'scheduled', every_s: s, startup_s: 270 }
       : { kind: 'processing_time', interval_s: s },
   }));
+}
+
+/** A new sweep's view: every point waiting. @param {PanelPoint[]} points @returns {SweepView} */
+export function newSweepView(points) {
+  return { points, results: points.map(() => null), state: 'running' };
 }
 
 /**
@@ -36,22 +55,119 @@ export function cheapestMeeting(rows, slaS) {
 }
 
 /**
- * Draws a finished sweep. @param {import('./i18n.js').Lang} lang
- * @param {(import('./run-result.js').SweepRow & {every: number})[]} rows @param {number} slaMin
+ * The control a core message's field belongs to, as "<its label> (<field>)"; the field
+ * alone when no control has it; null when the message names no field. A trigger field is
+ * the trigger interval's control (the sweep sets the trigger, the workload may change).
+ * @param {import('./i18n.js').Lang} lang @param {string} message
  */
-export function renderSweep(lang, rows, slaMin) {
+export function controlOf(lang, message) {
+  const field = /^([A-Za-z_][\w.]*):/.exec(message)?.[1];
+  if (!field) return null;
+  const keys = Object.keys(STRINGS.en).filter((k) => k.startsWith('f_'));
+  let key = field.startsWith('trigger') ? 'f_trigger.every' : '';
+  for (let p = field; !key && p; p = p.includes('.') ? p.slice(0, p.lastIndexOf('.')) : '') {
+    if (keys.includes(`f_${p}`)) key = `f_${p}`;
+  }
+  key ||= keys.find((k) => k.startsWith(`f_${field}.`)) ?? '';
+  return key ? `${t(lang, key)} (${field})` : field;
+}
+
+/** A core message with its control named. @param {import('./i18n.js').Lang} lang @param {string} message */
+function withControl(lang, message) {
+  const m = message.replace(/\.\s*$/, '');
+  const control = controlOf(lang, message);
+  return control ? t(lang, 'sweepWithControl', { message: m, control }) : `${m}.`;
+}
+
+/**
+ * What a point's failure while running says: a worker failure in words (with the fields
+ * to change), or the core's message with its control.
+ * @param {import('./i18n.js').Lang} lang @param {{error: string, failure: any}} r
+ */
+export function pointFailureText(lang, r) {
+  return r.failure ? failureText(lang, r.failure) : withControl(lang, r.error);
+}
+
+/**
+ * Lists the points that cannot run (the sweep did not start) in `el`: a sentence, then one
+ * line per point with its reason and control.
+ * @param {HTMLElement} el @param {import('./i18n.js').Lang} lang
+ * @param {{index: number, label: string, message: string}[]} refusals @param {PanelPoint[]} points
+ */
+export function renderRefusals(el, lang, refusals, points) {
+  /** @type {(string | Node)[]} */
+  const parts = [t(lang, 'sweepRefused', { count: refusals.length, total: points.length })];
+  for (const r of refusals) {
+    const line = document.createElement('span');
+    line.className = 'warn';
+    line.dataset.point = String(r.index);
+    const label = points[r.index] ? duration(points[r.index].every, lang) : r.label;
+    line.textContent = `${t(lang, 'sweepPoint', { label })} ${withControl(lang, r.message)}`;
+    parts.push(' ', document.createElement('br'), line);
+  }
+  el.replaceChildren(...parts);
+}
+
+/**
+ * The status line of a sweep that finished or was cancelled: how many points ran and
+ * failed; '' when every point ran.
+ * @param {import('./i18n.js').Lang} lang @param {SweepView} view
+ */
+export function sweepOutcome(lang, view) {
+  const ran = view.results.filter((r) => r && 'row' in r).length;
+  const refused = view.results.filter((r) => r && 'refused' in r && r.refused).length;
+  const failed = view.results.filter((r) => r && 'error' in r).length - refused;
+  const total = view.points.length;
+  if (view.state === 'cancelled') return t(lang, 'sweepCancelled');
+  if (!failed && !refused) return t(lang, 'sweepProgress', { done: total, total });
+  if (!failed) return t(lang, 'sweepSomeRefused', { ran, refused, total });
+  return t(lang, 'sweepSomeFailed', { ran, failed, total });
+}
+
+/**
+ * Draws a sweep: finished, or the points so far while it runs. Nothing shows before the
+ * first point is back. @param {import('./i18n.js').Lang} lang @param {SweepView} view
+ * @param {number} slaMin
+ */
+export function renderSweep(lang, view, slaMin) {
+  const results = /** @type {HTMLElement} */ (document.getElementById('sweep-results'));
+  const back = view.results.filter((r) => r !== null).length;
+  if (!back) {
+    results.hidden = true;
+    return;
+  }
+  /** The finished points, with their index and interval. */
+  const rows = view.results.flatMap((r) => (r && 'row' in r ? [{ ...r.row, i: r.index, every: view.points[r.index].every }] : []));
   const pareto = paretoFront(rows);
+  const onFront = new Set(rows.filter((_, k) => pareto[k]).map((r) => r.i));
   // Shown first, so that the chart can measure its width.
-  /** @type {HTMLElement} */ (document.getElementById('sweep-results')).hidden = false;
+  results.hidden = false;
   const chart = /** @type {HTMLElement} */ (document.getElementById('sweep-chart'));
-  sweepChart(chart, rows.map((r) => r.every), rows.map((r) => r.usdPerMonth), rows.map((r) => r.p95s), pareto, {
-    usd: t(lang, 'sUsd'), p95: t(lang, 'sP95'), pareto: t(lang, 'sPareto'),
-  });
+  if (rows.length) {
+    // Every interval on the axis; points not back (or failed) are gaps.
+    const at = (/** @type {number} */ i, /** @type {(r: import('./run-result.js').SweepRow) => number} */ f) => {
+      const r = view.results[i];
+      return r && 'row' in r ? f(r.row) : NaN;
+    };
+    const n = view.points.length;
+    sweepChart(chart, view.points.map((p) => p.every),
+      Array.from({ length: n }, (_, i) => at(i, (r) => r.usdPerMonth)),
+      Array.from({ length: n }, (_, i) => at(i, (r) => r.p95s)),
+      Array.from({ length: n }, (_, i) => onFront.has(i)),
+      { usd: t(lang, 'sUsd'), p95: t(lang, 'sP95'), pareto: t(lang, 'sPareto') });
+  } else {
+    chart.replaceChildren();
+  }
   const best = cheapestMeeting(rows, slaMin * 60);
   const answer = /** @type {HTMLElement} */ (document.getElementById('sweep-answer'));
-  answer.textContent = best
-    ? t(lang, 'sweepAnswer', { sla: duration(slaMin * 60, lang), label: best.label, usd: usd(best.usdPerMonth, lang), p95: duration(best.p95s, lang) })
-    : t(lang, 'sweepNone', { sla: duration(slaMin * 60, lang) });
+  const sla = duration(slaMin * 60, lang);
+  const text = best
+    ? t(lang, 'sweepAnswer', { sla, label: duration(best.every, lang), usd: usd(best.usdPerMonth, lang), p95: duration(best.p95s, lang) })
+    : t(lang, 'sweepNone', { sla });
+  // Until every point is back, the answer is of the points so far.
+  answer.textContent = rows.length === view.points.length
+    ? text
+    : `${t(lang, view.state === 'running' ? 'sweepSoFar' : 'sweepOfRan', { done: rows.length, total: view.points.length })} ${text}`;
   const table = /** @type {HTMLTableElement} */ (document.getElementById('sweep-table'));
   const head = ['thTrigger', 'thUsd', 'thP95', 'thFiles', 'thRequests', 'thPareto'].map((k) => {
     const th = document.createElement('th');
@@ -61,13 +177,34 @@ export function renderSweep(lang, rows, slaMin) {
   const hr = document.createElement('tr');
   hr.append(...head);
   /** @type {HTMLElement} */ (table.tHead).replaceChildren(hr);
-  const body = rows.map((r, i) => {
+  const body = view.points.map((p, i) => {
     const tr = document.createElement('tr');
-    if (r === best) tr.className = 'best';
-    for (const v of [r.label, usd(r.usdPerMonth, lang), r.p95s >= 0 ? duration(r.p95s, lang) : '–', int(r.dataFilesPerDay, lang), int(r.requestsPerDay, lang), pareto[i] ? '●' : '']) {
+    const cell = (/** @type {string} */ v) => {
       const td = document.createElement('td');
       td.textContent = v;
       tr.append(td);
+      return td;
+    };
+    cell(duration(p.every, lang));
+    const r = view.results[i];
+    if (r && 'row' in r) {
+      tr.dataset.point = 'done';
+      tr.dataset.ms = r.ms.toFixed(0);
+      tr.dataset.shared = String(r.shared);
+      if (best && best.i === i) tr.className = 'best';
+      const row = r.row;
+      for (const v of [usd(row.usdPerMonth, lang), row.p95s >= 0 ? duration(row.p95s, lang) : '–', int(row.dataFilesPerDay, lang), int(row.requestsPerDay, lang), onFront.has(i) ? '●' : '']) cell(v);
+    } else if (r) {
+      const refused = 'refused' in r && r.refused;
+      tr.dataset.point = refused ? 'refused' : 'failed';
+      tr.className = 'failed';
+      const td = cell(`${t(lang, refused ? 'sweepRefusedRow' : 'sweepFailedRow')} ${pointFailureText(lang, r)}`);
+      td.colSpan = 5;
+      td.className = 'warn';
+    } else {
+      tr.dataset.point = 'pending';
+      tr.className = 'pending';
+      cell(t(lang, view.state === 'running' ? 'sweepWaiting' : 'sweepNotRun')).colSpan = 5;
     }
     return tr;
   });

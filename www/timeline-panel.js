@@ -30,11 +30,17 @@ export function fateRule(lang, r, i, windowUs) {
 }
 
 /**
+ * Draws the timeline of a run. With `inSteps`, the chart is made in this task and its
+ * points drawn in the next (each about half the work: the page's main thread never
+ * stalls long while a result lands); the old chart stays on show until the new one is
+ * whole. The promise resolves when it is drawn.
  * @param {import('./i18n.js').Lang} lang @param {import('./run-result.js').RunResult} r
- * @param {any} scenario
+ * @param {any} scenario @param {{inSteps?: boolean}} [opts]
+ * @returns {Promise<void>}
  */
-export function renderTimeline(lang, r, scenario) {
-  if (current) clearInterval(current.timer);
+export function renderTimeline(lang, r, scenario, opts = {}) {
+  const previous = current;
+  if (previous) clearInterval(previous.timer);
   const w = scenario.query?.window;
   const windowUs = scenario.query?.operator === 'window_count' && w?.kind === 'tumbling' ? w.size_s * 1e6 : null;
   const n = r.batchStartUs.length;
@@ -43,17 +49,25 @@ export function renderTimeline(lang, r, scenario) {
   const info = /** @type {HTMLElement} */ (document.getElementById('tl-info'));
   const hover = /** @type {HTMLElement} */ (document.getElementById('tl-hover'));
   scrub.max = String(Math.max(0, n - 1));
-  const state = { plot: /** @type {any} */ (null), timer: 0, nowUs: Infinity, batch: n - 1 };
+  // In steps: no marks at first ("now" before everything), then every mark.
+  const state = { plot: /** @type {any} */ (null), timer: 0, nowUs: opts.inSteps ? -Infinity : Infinity, batch: n - 1 };
   current = state;
   const setBatch = (/** @type {number} */ b) => {
     state.batch = Math.max(0, Math.min(n - 1, b));
-    state.nowUs = state.batch >= n - 1 ? Infinity : r.batchEndUs[state.batch];
+    const nowUs = state.batch >= n - 1 ? Infinity : r.batchEndUs[state.batch];
     scrub.value = String(state.batch);
     info.textContent = t(lang, 'tlAt', { b: int(state.batch, lang), n: int(n, lang) });
+    // (Drawn already at this "now": the chart was just made, or nothing moved.)
+    if (nowUs === state.nowUs) return;
+    state.nowUs = nowUs;
     state.plot?.redraw(false, false);
   };
+  const host = /** @type {HTMLElement} */ (document.getElementById('tl-chart'));
+  // In steps, the chart is made off the page and moved in once drawn.
+  const frame = opts.inSteps ? document.createElement('div') : host;
+  if (!opts.inSteps) previous?.plot?.destroy();
   state.plot = timelineChart(
-    /** @type {HTMLElement} */ (document.getElementById('tl-chart')),
+    frame,
     {
       arrival: r.eventArrivalUs, eventTime: r.eventTimeUs, fate: r.eventFate,
       batchStart: r.batchStartUs, batchEnd: r.batchEndUs, watermark: r.batchWatermarkUs, windowUs,
@@ -61,6 +75,7 @@ export function renderTimeline(lang, r, scenario) {
     () => state.nowUs,
     (i) => { hover.textContent = i == null ? '' : fateRule(lang, r, i, windowUs); },
     { x: t(lang, 'tlX'), y: t(lang, 'tlY') },
+    Math.max(280, host.clientWidth || 600),
   );
   scrub.oninput = () => { stop(); setBatch(Number(scrub.value)); };
   const stop = () => {
@@ -82,7 +97,13 @@ export function renderTimeline(lang, r, scenario) {
   /** @type {HTMLButtonElement} */ (document.getElementById('tl-step')).onclick = () => { stop(); setBatch(state.batch + 1); };
   /** @type {HTMLButtonElement} */ (document.getElementById('tl-back')).onclick = () => { stop(); setBatch(state.batch - 1); };
   stop();
-  setBatch(n - 1);
+  /** "Now" at the end: every mark drawn; in steps, the chart then replaces the old one. */
+  const finish = () => {
+    setBatch(n - 1);
+    if (frame === host) return;
+    previous?.plot?.destroy();
+    host.replaceChildren(...frame.childNodes);
+  };
   const legend = /** @type {HTMLElement} */ (document.getElementById('tl-legend'));
   const counts = new Array(FATES.length).fill(0);
   for (const f of r.eventFate) counts[f]++;
@@ -100,4 +121,15 @@ export function renderTimeline(lang, r, scenario) {
   note.textContent = r.eventStride > 1
     ? t(lang, 'tlSampled', { shown: int(r.eventFate.length, lang), stride: int(r.eventStride, lang) })
     : '';
+  if (!opts.inSteps) {
+    finish();
+    return Promise.resolve();
+  }
+  return new Promise((resolve) => {
+    setTimeout(() => {
+      if (current === state) finish();
+      else state.plot.destroy(); // a newer timeline took over meanwhile
+      resolve();
+    }, 0);
+  });
 }

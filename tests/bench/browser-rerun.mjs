@@ -1,6 +1,9 @@
 // Benchmark (not a test): in headless Chromium, the app's re-run time at about 1 M events
-// (what a slider drag costs), and wasm vs native events/s on the same scenario; plus the
-// page weight (gzipped wasm + JS + CSS the app loads).
+// (what a slider drag costs), and wasm vs native events/s on the same scenario; the page's
+// default (a day) as it loads and re-runs: when its preview and its full result land, and
+// the longest main-thread stall while it runs (long tasks, and gaps between animation
+// frames, which include style, layout and paint); plus the page weight (gzipped wasm + JS
+// + CSS the app loads).
 //   node tests/bench/browser-rerun.mjs          (after make build)
 import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
@@ -22,7 +25,9 @@ const scenario = {
 const server = await startServer();
 const browser = await openBrowser();
 const { page } = browser;
-await page.goto(new URL('?lang=en', server.base).href);
+// (A small scenario: the page only has to be up for the API.)
+const small = Buffer.from(JSON.stringify({ workload: { duration_s: 600 } })).toString('base64url');
+await page.goto(new URL(`?lang=en#v=1&s=${small}`, server.base).href);
 await page.waitForSelector('#app[data-state="ready"]', { timeout: 60_000 });
 const times = await page.evaluate(async (sc) => {
   const api = await import('./api.js');
@@ -38,6 +43,63 @@ const times = await page.evaluate(async (sc) => {
   for (let i = 0; i < 3; i++) inThread.push((await api.simulate(sc)).ms);
   return { worker: out, inThread, events };
 }, scenario);
+
+// The page's default (a day at 1,000 events/s) in the run view: loaded, then re-run after
+// a control change. Stalls are measured from the change to the full result: long tasks
+// (PerformanceObserver) and gaps between animation frames (a requestAnimationFrame probe).
+await page.addInitScript(() => {
+  const w = /** @type {any} */ (window);
+  w.__stalls = { long: /** @type {{at: number, ms: number}[]} */ ([]), gaps: /** @type {{at: number, ms: number}[]} */ ([]) };
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) w.__stalls.long.push({ at: e.startTime, ms: e.duration });
+  }).observe({ type: 'longtask', buffered: true });
+  let prev = performance.now();
+  const tick = (/** @type {number} */ now) => {
+    if (now - prev > 50) w.__stalls.gaps.push({ at: prev, ms: now - prev });
+    prev = now;
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+  // When each result (preview or full) started to be drawn, and when a key went down.
+  w.__shownAt = [];
+  new MutationObserver(() => w.__shownAt.push(performance.now()))
+    .observe(document, { subtree: true, attributes: true, attributeFilter: ['data-shown'] });
+  addEventListener('keydown', () => { w.__keyAt = performance.now(); }, true);
+});
+/** @type {Record<string, number>[]} */
+const days = [];
+for (const view of ['run', 'timeline']) {
+  await page.goto('about:blank');
+  const t0 = Date.now();
+  await page.goto(new URL(`?lang=en${view === 'run' ? '' : '#v=1&view=timeline'}`, server.base).href);
+  await page.waitForSelector('#app[data-state="preview"]', { timeout: 300_000 });
+  const previewMs = Date.now() - t0;
+  await page.waitForSelector('#app[data-state="ready"]', { timeout: 600_000 });
+  const fullMs = Date.now() - t0;
+  // A change (the trigger interval, by keyboard) while nothing runs: preview, then full.
+  const t1 = await page.evaluate(() => performance.now());
+  const t2 = Date.now();
+  await page.focus('#c-trigger-every');
+  await page.keyboard.press('ArrowRight');
+  await page.waitForSelector('#app[data-state="preview"]', { timeout: 300_000 });
+  const rePreviewMs = Date.now() - t2;
+  await page.waitForSelector('#app[data-state="ready"]', { timeout: 600_000 });
+  const reFullMs = Date.now() - t2;
+  await page.waitForTimeout(300);
+  const worst = await page.evaluate((from) => {
+    const w = /** @type {any} */ (window);
+    const s = w.__stalls;
+    const max = (/** @type {{at: number, ms: number}[]} */ a) => Math.max(0, ...a.filter((e) => e.at >= from).map((e) => e.ms));
+    const first = w.__shownAt.find((/** @type {number} */ t) => t >= w.__keyAt);
+    return { long: max(s.long), gap: max(s.gaps), firstFigures: first - w.__keyAt };
+  }, t1);
+  days.push({ previewMs, fullMs, rePreviewMs, reFullMs, longMs: worst.long, gapMs: worst.gap });
+  console.log(`the default day (${view} view): preview on the page after ${previewMs} ms, full result after ${fullMs} ms (from navigation); `
+    + `after a change: the preview's first figures ${worst.firstFigures.toFixed(0)} ms after the key, all of it drawn by ${rePreviewMs} ms, full ${reFullMs} ms`);
+  console.log(`  ${view} view: longest long task ${worst.long.toFixed(0)} ms, longest gap between frames ${worst.gap.toFixed(0)} ms (from the change to the full result)`);
+}
+const stall = Math.max(...days.map((d) => Math.max(d.longMs, d.gapMs)));
+console.log(`longest main-thread stall during a run: ${stall.toFixed(0)} ms`);
 await browser.close();
 server.stop();
 

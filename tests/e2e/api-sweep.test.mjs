@@ -1,7 +1,8 @@
 // The JS API's sweep (issue #13's `sweep(scenario, triggers, {onProgress, signal})`), in
 // Chromium: one row per trigger equal to a standalone run of that trigger, progress after
-// each point, an impossible point refused before any runs (named), and an abort that ends
-// the sweep at once and leaves the API usable.
+// each point, an impossible point refused before any runs (named; `SweepRefused` lists
+// every one), and an abort that ends the sweep at once and leaves the API usable. The
+// sweep runs in the pool of sweep workers (www/sweep-pool.js; tests/e2e/sweep-pool.test.mjs).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, openBrowser } from './harness.mjs';
@@ -50,13 +51,20 @@ test('api.sweep: a point over the budget is refused before any runs, naming it',
       await api.sweep({ seed: 1, workload: { duration_s: 2_592_000, rate_per_s: 2 } },
         [{ kind: 'processing_time', interval_s: 3600 }, { kind: 'processing_time', interval_s: 1 }],
         { onProgress: () => { points += 1; } });
-      return { message: 'resolved', points };
+      return { message: 'resolved', points, name: '', refusals: [] };
     } catch (e) {
-      return { message: String(/** @type {Error} */ (e).message), points };
+      const err = /** @type {any} */ (e);
+      return { message: String(err.message), points, name: err.name, refusals: err.refusals, isRefused: err instanceof api.SweepRefused };
     }
   });
   assert.match(out.message, /^\(sweep point 'processing_time 1 s'\) trigger\.interval_s: /, out.message);
   assert.equal(out.points, 0, 'no point ran');
+  assert.equal(out.name, 'SweepRefused');
+  assert.equal(out.isRefused, true);
+  assert.equal(out.refusals.length, 1);
+  assert.equal(out.refusals[0].index, 1);
+  assert.equal(out.refusals[0].label, 'processing_time 1 s');
+  assert.match(out.refusals[0].message, /^trigger\.interval_s: /);
   assert.deepEqual(browser.problems, []);
 });
 

@@ -7,7 +7,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { ROOT, SHOTS, startServer, openBrowser, change } from './harness.mjs';
+import { ROOT, SHOTS, HOUR, startServer, openBrowser, change, shown } from './harness.mjs';
+import { MAX_ROWS } from '../../www/batch-table.js';
 
 /** @type {Awaited<ReturnType<typeof startServer>>} */ let server;
 /** @type {Awaited<ReturnType<typeof openBrowser>>} */ let browser;
@@ -48,7 +49,8 @@ test('the server sends wasm as application/wasm', async () => {
 
 test('loads, computes in the worker, and shows the CLI\'s numbers', async () => {
   const { page, problems } = browser;
-  await page.goto(new URL('?lang=en', server.base).href);
+  // (The hour that was the page's default; the day it opens with now: interactive-*.test.mjs.)
+  await page.goto(new URL(`?lang=en${HOUR}`, server.base).href);
   await ready(page);
   assert.equal(await page.getAttribute('#app', 'data-state'), 'ready');
   const scenario = JSON.parse(await page.getAttribute('#app', 'data-scenario') ?? '{}');
@@ -64,7 +66,7 @@ test('loads, computes in the worker, and shows the CLI\'s numbers', async () => 
   // Charts are drawn by uPlot (canvas), with legends.
   assert.equal(await page.locator('#chart-files canvas').count(), 1);
   assert.equal(await page.locator('#chart-cost .u-legend .u-series').count(), 3);
-  assert.equal(await page.locator('#batch-table tbody tr').count(), Math.min(r.summary.batches, 500));
+  assert.equal(await page.locator('#batch-table tbody tr').count(), Math.min(r.summary.batches, MAX_ROWS) + (r.summary.batches > MAX_ROWS ? 1 : 0));
   assert.doesNotMatch(await page.textContent('main') ?? '', /NaN|undefined/);
   await page.screenshot({ path: path.join(SHOTS, 'app-run-en.png'), fullPage: true });
   assert.deepEqual(problems, []);
@@ -92,7 +94,7 @@ test('a shorter trigger interval (keyboard on the slider) writes more files and 
 test('the window kind switches between tumbling, sliding and session', async () => {
   const { page, problems } = browser;
   await page.goto('about:blank');
-  await page.goto(new URL('?lang=en', server.base).href);
+  await page.goto(new URL(`?lang=en${HOUR}`, server.base).href);
   await ready(page);
   for (const kind of ['session', 'sliding']) {
     const scenario = await change(page, () => page.selectOption('#c-query-window-kind', kind));
@@ -107,7 +109,7 @@ test('the window kind switches between tumbling, sliding and session', async () 
 test('operator and lateness distribution controls', async () => {
   const { page, problems } = browser;
   await page.goto('about:blank');
-  await page.goto(new URL('?lang=en', server.base).href);
+  await page.goto(new URL(`?lang=en${HOUR}`, server.base).href);
   await ready(page);
   /** @param {string} sel @param {string} value */
   const choose = (sel, value) => change(page, () => page.selectOption(sel, value));
@@ -142,11 +144,14 @@ test('operator and lateness distribution controls', async () => {
 test('a long run shows its progress and can be cancelled', async () => {
   const { page, problems } = browser;
   await page.goto('about:blank');
-  await page.goto(new URL('?lang=en', server.base).href);
+  await page.goto(new URL(`?lang=en${HOUR}`, server.base).href);
   await ready(page);
-  // A day at 1 000 events/s: 86 M events, tens of seconds in wasm.
+  // A day at 200 events/s: 17 M events, seconds in wasm. Its first hour comes first, as a
+  // labelled preview, while the day runs.
   await page.selectOption('#c-workload-duration_s', '86400');
   await page.waitForSelector('#run-busy:not([hidden])', { timeout: 20_000 });
+  await page.waitForSelector('#app[data-state="preview"]', { timeout: 60_000 });
+  assert.match(await page.textContent('#preview-note') ?? '', /^Preview: first hour — full day running… \(\d+ %\)$/);
   await page.waitForFunction(() => Number(/** @type {HTMLProgressElement} */ (document.getElementById('run-progress')).value) > 0);
   // The page stays responsive while the worker runs: the language switch still works.
   await page.selectOption('#lang', 'ko');
@@ -154,8 +159,9 @@ test('a long run shows its progress and can be cancelled', async () => {
   await page.selectOption('#lang', 'en');
   await page.click('#run-cancel');
   await page.waitForSelector('#app[data-state="cancelled"]');
-  assert.match(await page.textContent('#run-note') ?? '', /^Run cancelled/);
-  assert.match(await page.textContent('#scenario-text') ?? '', /for 60 min/, 'the shown results keep their own scenario');
+  assert.match(await page.textContent('#run-note') ?? '', /^Full run cancelled: the results shown are the preview/);
+  assert.equal(await page.textContent('#preview-label'), 'Preview: first hour only — the full day did not finish.');
+  assert.match(await page.textContent('#scenario-text') ?? '', /for 60 min/, 'the shown results keep their own scenario (the first hour)');
   assert.equal(await page.isHidden('#run-busy'), true);
   await page.screenshot({ path: path.join(SHOTS, 'app-cancelled.png') });
   // Back to an hour: it runs again.
@@ -201,7 +207,7 @@ test('an invalid scenario shows the core\'s message next to its field', async ()
 test('price overrides and partitionBy change the bill and the files as the CLI says; a bad price is shown at its field', async () => {
   const { page, problems } = browser;
   await page.goto('about:blank');
-  await page.goto(new URL('?lang=en', server.base).href);
+  await page.goto(new URL(`?lang=en${HOUR}`, server.base).href);
   await ready(page);
   const usd0 = await metric(page, 'usdTotal');
   // Ten times S3's PUT price: the sink and checkpoint requests cost more.
@@ -234,7 +240,7 @@ test('price overrides and partitionBy change the bill and the files as the CLI s
 
 test('the sweep shows progress, can be cancelled, and answers the SLA question', async () => {
   const { page, problems } = browser;
-  await page.goto(new URL('?lang=en', server.base).href);
+  await page.goto(new URL(`?lang=en${HOUR}`, server.base).href);
   await ready(page);
   await page.click('#tab-sweep');
   assert.match(page.url(), /view=sweep/);
@@ -292,10 +298,10 @@ test('the timeline draws each event by fate and explains the one under the point
   await page.click('#tl-play');
   assert.equal(await page.getAttribute('#tl-play', 'aria-pressed'), 'false');
   await page.screenshot({ path: path.join(SHOTS, 'app-timeline.png') });
-  // 200 000 events drawn (the app's hour, every 4th event): stepping stays smooth, because
+  // 200 000 events drawn (the hour of BASE, every 4th event): stepping stays smooth, because
   // the points are drawn once and only clipped at "now".
   await page.goto('about:blank');
-  await page.goto(new URL('?lang=en#v=1&view=timeline', server.base).href);
+  await page.goto(new URL(`?lang=en${HOUR}&view=timeline`, server.base).href);
   await ready(page);
   const big = cli(await change(page, () => page.selectOption('#tl-detail', '200000')));
   assert.ok(big.events.id.length > 100_000, `${big.events.id.length} events drawn`);
@@ -319,7 +325,7 @@ test('the timeline draws each event by fate and explains the one under the point
 test('pin and compare configurations side by side; pins survive the link', async () => {
   const { page, problems } = browser;
   await page.goto('about:blank');
-  await page.goto(new URL('?lang=en', server.base).href);
+  await page.goto(new URL(`?lang=en${HOUR}`, server.base).href);
   await ready(page);
   await page.click('#pin');
   const first = JSON.parse(await page.getAttribute('#app', 'data-scenario') ?? '{}');
@@ -357,7 +363,7 @@ test('pin and compare configurations side by side; pins survive the link', async
 test('the JS API runs a scenario and links to the app', async () => {
   const { page, problems } = browser;
   await page.goto('about:blank');
-  await page.goto(new URL('?lang=en', server.base).href);
+  await page.goto(new URL(`?lang=en${HOUR}`, server.base).href);
   await ready(page);
   const sc = { seed: 9, workload: { duration_s: 600, rate_per_s: 50 }, sink: { format: 'parquet' }, trigger: { kind: 'processing_time', interval_s: 10 } };
   const out = await page.evaluate(async (sc) => {
@@ -387,7 +393,7 @@ test('dark mode follows the system', async () => {
   const { page, problems } = browser;
   await page.emulateMedia({ colorScheme: 'dark' });
   await page.goto('about:blank');
-  await page.goto(new URL('?lang=en#v=1&view=sweep', server.base).href);
+  await page.goto(new URL(`?lang=en${HOUR}&view=sweep`, server.base).href);
   await ready(page);
   const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
   assert.equal(bg, 'rgb(13, 17, 23)');
@@ -397,14 +403,17 @@ test('dark mode follows the system', async () => {
   assert.deepEqual(problems, []);
 });
 
-test('Korean, and 375 px wide', async () => {
+test('Korean, and 375 px wide: the default day\'s preview and its label', async () => {
   const { page, problems } = browser;
   await page.setViewportSize({ width: 375, height: 800 });
   await page.goto(new URL('?lang=ko', server.base).href);
-  await ready(page);
+  await shown(page);
   assert.equal(await page.textContent('h1'), '파이프라인 시뮬레이터');
   assert.equal(await page.textContent('label[for="c-trigger-every"]'), '트리거 간격');
-  assert.equal(await page.textContent('[data-metric="stripUsd"] dt'), '월 $');
+  assert.equal(await page.getAttribute('#app', 'data-state'), 'preview');
+  assert.match(await page.textContent('#preview-note') ?? '', /^미리보기: 첫 1시간 — 전체 하루 실행 중… \(\d+%\)$/);
+  assert.equal(await page.isVisible('#preview-note'), true);
+  assert.equal(await page.textContent('[data-metric="stripUsd"] dt'), '월 $미리보기');
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `page wider than the screen by ${overflow}px`);
   await page.screenshot({ path: path.join(SHOTS, 'app-ko-375.png'), fullPage: true });

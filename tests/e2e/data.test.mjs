@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ROOT, SHOTS, startServer, openBrowser, change, settled } from './harness.mjs';
+import { ROOT, SHOTS, HOUR, startServer, openBrowser, change, settled } from './harness.mjs';
 
 /** @type {Awaited<ReturnType<typeof startServer>>} */ let server;
 /** @type {Awaited<ReturnType<typeof openBrowser>>} */ let browser;
@@ -45,7 +45,7 @@ for (const [name, rows, events] of [['earthquakes', 1707, 1707], ['flights', 200
   test(`the bundled ${name} dataset runs end to end with the CLI's numbers`, async () => {
     const { page, problems } = browser;
     await page.goto('about:blank');
-    await page.goto(new URL('?lang=en', server.base).href);
+    await page.goto(new URL(`?lang=en${HOUR}`, server.base).href);
     await settled(page);
     const t0 = Date.now();
     const scenario = await change(page, () => page.selectOption('#data-source', name));
@@ -87,7 +87,7 @@ test('the link keeps a bundled dataset, and the sweep replays it', async () => {
 test('a dropped CSV is read in the page: bad rows are counted and shown as text, never as HTML', async () => {
   const { page, problems } = browser;
   await page.goto('about:blank');
-  await page.goto(new URL('?lang=en', server.base).href);
+  await page.goto(new URL(`?lang=en${HOUR}`, server.base).href);
   await settled(page);
   await page.selectOption('#data-source', 'file');
   const csv = [
@@ -186,7 +186,7 @@ test('no request ever left the page\'s origin', () => {
 test('the report goes out as Arrow IPC (pyarrow reads it back equal to the CLI\'s JSON), CSV, PNG and SVG', async () => {
   const { page, problems } = browser;
   await page.goto('about:blank');
-  await page.goto(new URL('?lang=en', server.base).href);
+  await page.goto(new URL(`?lang=en${HOUR}`, server.base).href);
   await settled(page);
   const scenario = await change(page, () => page.selectOption('#data-source', 'weblog'));
   const reportFile = path.join(TMP, 'report.json');

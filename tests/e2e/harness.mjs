@@ -84,3 +84,26 @@ export async function settled(page) {
       && ['ready', 'invalid'].includes(app.dataset.state ?? '');
   }, null, { timeout: 120_000 });
 }
+
+/**
+ * A link's hash for BASE (state.js): an hour at 200 events/s, the page's default before it
+ * became a day (PAGE_DEFAULT). Tests that are not about the default open it: their numbers
+ * stay what they were, and each run takes a second, not a day's.
+ */
+export const HOUR = '#v=1&s=e30';
+
+/**
+ * Waits until the page is idle or shows a result of its current scenario: the full run's,
+ * or its preview's (the first hour of a longer scenario, while the full run goes on). For
+ * tests that need no full result of a long scenario, such as the default day.
+ * @param {import('playwright-core').Page} page
+ */
+export async function shown(page) {
+  await page.waitForFunction(() => {
+    const app = document.getElementById('app');
+    const d = app?.dataset ?? {};
+    if (d.state === 'preview') return d.previewOf === d.scenario;
+    return app?.getAttribute('aria-busy') === 'false' && d.ran === d.scenario
+      && ['ready', 'invalid'].includes(d.state ?? '');
+  }, null, { timeout: 120_000 });
+}

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ROOT, SHOTS, startServer, openBrowser, settled } from './harness.mjs';
+import { ROOT, SHOTS, startServer, openBrowser, settled, shown } from './harness.mjs';
 
 /** @type {Awaited<ReturnType<typeof startServer>>} */ let server;
 /** @type {Awaited<ReturnType<typeof openBrowser>>} */ let browser;
@@ -120,7 +120,7 @@ test('an instructor\'s lesson opens from an inline link, and a broken one says w
   const bad = Buffer.from(JSON.stringify({ title: { en: 'x' } })).toString('base64url');
   await page.goto('about:blank');
   await page.goto(new URL(`index.html?lang=en#lesson=${bad}`, server.base).href);
-  await settled(page);
+  await shown(page); // the page's default (a day): its preview is enough here
   assert.match(await page.textContent('#link-problem') ?? '', /^This lesson cannot be used: title needs "en" and "ko" text/);
   assert.deepEqual(problems, []);
 });

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { SHOTS, startServer, openBrowser, settled } from './harness.mjs';
+import { SHOTS, HOUR, startServer, openBrowser, settled, shown } from './harness.mjs';
 
 /** @type {Awaited<ReturnType<typeof startServer>>} */ let server;
 /** @type {Awaited<ReturnType<typeof openBrowser>>} */ let browser;
@@ -16,16 +16,22 @@ after(async () => { await browser?.close(); server?.stop(); });
 /** @param {unknown} v */
 const b64 = (v) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64url');
 
-/** Opens `hash` on `page` (en) and waits for its result. @param {string} page @param {string} hash */
+/**
+ * Opens `hash` on `page` (en) and waits for its result: the full one, or for a link that
+ * falls back to the page's default (a day), its preview (`state` is then 'ready' too, and
+ * `ran` the scenario it previews).
+ * @param {string} page @param {string} hash
+ */
 async function open(page, hash) {
   const { page: p } = browser;
   await p.goto('about:blank');
   await p.goto(new URL(`${page}?lang=en${hash}`, server.base).href);
-  await settled(p);
+  await shown(p);
+  const state = await p.getAttribute('#app', 'data-state');
   return {
-    state: await p.getAttribute('#app', 'data-state'),
+    state: state === 'preview' ? 'ready' : state,
     notice: (await p.isVisible('#link-problem')) ? (await p.textContent('#link-problem')) ?? '' : '',
-    ran: JSON.parse(await p.getAttribute('#app', 'data-ran') ?? '{}'),
+    ran: JSON.parse(await p.getAttribute('#app', state === 'preview' ? 'data-preview-of' : 'data-ran') ?? '{}'),
   };
 }
 
@@ -103,7 +109,7 @@ for (const [name, hash, why] of WHOLE) {
 }
 
 test('pins with null and ill-typed sections are kept with their defaults', async () => {
-  const r = await open('index.html', `#v=1&view=compare&p=${b64([null, { query: null }, { trigger: { interval_s: 'x' } }])}`);
+  const r = await open('index.html', `${HOUR}&view=compare&p=${b64([null, { query: null }, { trigger: { interval_s: 'x' } }])}`);
   assert.equal(r.state, 'ready');
   assert.match(r.notice, /`p\[1\]\.query`, `p\[2\]\.trigger\.interval_s`/);
   await browser.page.waitForSelector('#app[data-compare="done"]', { timeout: 60_000 });
@@ -121,7 +127,7 @@ test('`sink: null` (no table, as docs/scenario.md allows) runs without a notice'
 
 test('a link pasted over a loaded page (hashchange) is checked the same way', async () => {
   const { page, problems } = browser;
-  await open('index.html', '');
+  await open('index.html', HOUR);
   await page.evaluate((h) => { location.hash = h; }, `v=1&s=${b64({ query: null, workload: { rate_per_s: 30 } })}`);
   await page.waitForFunction(() => document.getElementById('app')?.dataset.ran?.includes('"rate_per_s":30'));
   await settled(page);
@@ -167,8 +173,8 @@ for (const [name, rest, why] of LESSONS) {
     const { page, problems } = browser;
     await page.goto('about:blank');
     await page.goto(new URL(`index.html?lang=en${rest}`, server.base).href);
-    await settled(page);
-    assert.equal(await page.getAttribute('#app', 'data-state'), 'ready');
+    await shown(page); // the page's default (a day): its preview is enough here
+    assert.match(await page.getAttribute('#app', 'data-state') ?? '', /^(ready|preview)$/);
     const notice = await page.textContent('#link-problem') ?? '';
     assert.match(notice, /^This lesson cannot be used: /);
     assert.match(notice, why);
@@ -210,15 +216,23 @@ test('a refused link, then a valid change: the note goes and the results come', 
   assert.equal(await page.isVisible('#run-note'), false);
 });
 
-test('a sweep with a point over the budget is refused before any point runs, naming it', async () => {
+test('a sweep (JS API) with a point over the budget is refused before any point runs, naming it', async () => {
   const { page } = browser;
-  // 30 days at 2 events/s: the 1 s stream would record about 5 million micro-batches.
-  await open('index.html', `#v=1&s=${b64({ workload: { duration_s: 2_592_000, rate_per_s: 2 } })}`);
-  await page.click('#tab-sweep');
-  await page.click('#sweep-run');
-  await page.waitForFunction(() => ['error', 'done'].includes(document.getElementById('app')?.dataset.sweep ?? ''), null, { timeout: 60_000 });
-  assert.equal(await page.getAttribute('#app', 'data-sweep'), 'error');
-  const status = (await page.textContent('#sweep-status')) ?? '';
-  assert.match(status, /\(sweep point '[^']+'\) trigger\.interval_s: the micro-batches would be about \d+/, status);
+  await open('index.html', '');
+  // 30 days at 2 events/s: the 1 s stream would record about 5 million micro-batches. (The
+  // page's own sweep shows such a point as refused and runs the others: sweep-pool.test.mjs.)
+  const got = await page.evaluate(async () => {
+    const api = await import('./api.js');
+    const sc = { ...api.appScenario(), workload: { duration_s: 2_592_000, rate_per_s: 2 } };
+    try {
+      await api.sweep(sc, [{ kind: 'processing_time', interval_s: 1 }, { kind: 'processing_time', interval_s: 3600 }]);
+      return { ok: true, message: '' };
+    } catch (e) {
+      return { ok: false, name: e instanceof Error ? e.name : '', message: e instanceof Error ? e.message : String(e) };
+    }
+  });
+  assert.equal(got.ok, false);
+  assert.equal(got.name, 'SweepRefused');
+  assert.match(got.message, /\(sweep point '[^']+'\) trigger\.interval_s: the micro-batches would be about \d+/, got.message);
   assert.deepEqual(browser.problems, []);
 });

@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { SHOTS, startServer, openBrowser, settled } from './harness.mjs';
+import { SHOTS, HOUR, startServer, openBrowser, settled } from './harness.mjs';
 
 /** @type {Awaited<ReturnType<typeof startServer>>} */ let server;
 /** @type {Awaited<ReturnType<typeof openBrowser>>} */ let browser;
@@ -144,7 +144,7 @@ test('a run the worker never finishes shows Cancel at once; cancelling replaces 
 test('the watchdog stops a silent worker on its own, and the client\'s next run works', async () => {
   const { page, problems } = browser;
   await page.goto('about:blank');
-  await page.goto(new URL('index.html?lang=en', server.base).href);
+  await page.goto(new URL(`index.html?lang=en${HOUR}`, server.base).href);
   await settled(page);
   const out = await page.evaluate(async ({ hang }) => {
     const { SimClient, WorkerFailure } = await import('./sim-client.js');
