@@ -13,6 +13,7 @@
 //               ends this worker)
 import init, * as core from './pkg/pipeline_sim.js';
 import { sweepRow } from './run-result.js';
+import { bytesOf } from './worker-files.js';
 
 const ready = init();
 ready.catch(() => {}); // reported with the first request
@@ -39,20 +40,6 @@ function enter(s) {
   ctx.postMessage({ type: 'alive', stage });
 }
 
-/** A file's bytes: a given one, or a bundled dataset fetched from this site. @param {string} name */
-async function bytesOf(name) {
-  const have = files.get(name);
-  if (have) return have;
-  if (/^datasets\/[\w./-]+$/.test(name) && !name.includes('..')) {
-    const r = await fetch(new URL(`./${name}`, self.location.href));
-    if (!r.ok) throw new Error(`workload.data: the bundled file ${name} could not be read (HTTP ${r.status})`);
-    const b = new Uint8Array(await r.arrayBuffer());
-    files.set(name, b);
-    return b;
-  }
-  throw new Error(`workload.data: the file '${name}' is not open here: choose it again (your files stay in this browser and are not part of a link)`);
-}
-
 /** The scenario's loaded data (loaded on first use); null without `workload.data`. @param {any} sc */
 async function dataFor(sc) {
   const spec = sc?.workload?.data;
@@ -60,8 +47,8 @@ async function dataFor(sc) {
   const key = JSON.stringify(spec);
   if (loaded?.key === key) return loaded.data;
   enter('load');
-  const bytes = await bytesOf(spec.file);
-  const join = spec.join ? await bytesOf(spec.join.file) : undefined;
+  const bytes = await bytesOf(files, spec.file);
+  const join = spec.join ? await bytesOf(files, spec.join.file) : undefined;
   loaded?.data.free();
   loaded = null;
   loaded = { key, data: core.loadData(bytes, join, key) };

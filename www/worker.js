@@ -12,6 +12,7 @@
 //               {type: 'alive', id, stage}  (a heartbeat for the page's watchdog: what it is doing)
 import init, { simulate, simulateWithProgress, loadData, pysparkScript, validateScenario } from './pkg/pipeline_sim.js';
 import { extract, sweepRow } from './run-result.js';
+import { bytesOf } from './worker-files.js';
 
 const ready = init();
 ready.catch(() => {}); // reported with the first request
@@ -27,20 +28,6 @@ const MAX_LOADED = 4;
 /** The last run, kept for exports. @type {{json: string, run: import('./pkg/pipeline_sim.js').Run} | null} */
 let lastRun = null;
 
-/** A file's bytes: a dropped one, or a bundled dataset fetched from this site (same origin). @param {string} name */
-async function bytesOf(name) {
-  const have = files.get(name);
-  if (have) return have;
-  if (/^datasets\/[\w./-]+$/.test(name) && !name.includes('..')) {
-    const r = await fetch(new URL(`./${name}`, self.location.href));
-    if (!r.ok) throw new Error(`workload.data: the bundled file ${name} could not be read (HTTP ${r.status})`);
-    const b = new Uint8Array(await r.arrayBuffer());
-    files.set(name, b);
-    return b;
-  }
-  throw new Error(`workload.data: the file '${name}' is not open here: choose it again (your files stay in this browser and are not part of a link)`);
-}
-
 /** The scenario's loaded data, loading it on first use; null without `workload.data`. @param {any} sc */
 async function dataFor(sc) {
   const spec = sc?.workload?.data;
@@ -48,8 +35,8 @@ async function dataFor(sc) {
   const key = JSON.stringify(spec);
   const have = loaded.get(key);
   if (have) return have;
-  const bytes = await bytesOf(spec.file);
-  const join = spec.join ? await bytesOf(spec.join.file) : undefined;
+  const bytes = await bytesOf(files, spec.file);
+  const join = spec.join ? await bytesOf(files, spec.join.file) : undefined;
   const t0 = performance.now();
   const data = loadData(bytes, join, key);
   const entry = { data, ms: performance.now() - t0 };
