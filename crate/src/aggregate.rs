@@ -29,6 +29,25 @@ const DENSE_CELLS: u64 = 1 << 20;
 /// aggregates; and per window (sorted by start) the events counted first in it.
 type Partial = (Vec<((Micros, u32), Agg)>, Vec<(Micros, Vec<Visible>)>);
 
+/// A counted row as an event waiting to become visible.
+#[inline]
+fn visible(r: &Row) -> Visible {
+    Visible {
+        id: r.id,
+        arrival: r.arrival,
+    }
+}
+
+/// A row's fate after its windows: dropped when none counted it (`uncounted`).
+#[inline]
+fn fate(uncounted: bool, r: &Row, late: Option<Micros>) -> Fate {
+    if uncounted {
+        Fate::DroppedLate
+    } else {
+        counted(r, late)
+    }
+}
+
 /// One window's partial aggregates in a batch (the dense step).
 #[derive(Debug, Clone, Default)]
 struct PartialWindow {
@@ -215,23 +234,15 @@ impl WindowCount {
                 a.add(r.value);
                 if first {
                     // An event's latency is that of its first counted window.
-                    let v = Visible {
-                        id: r.id,
-                        arrival: r.arrival,
-                    };
                     if append {
-                        d.pending.push(v)
+                        d.pending.push(visible(r))
                     } else {
-                        out.visible.push(v)
+                        out.visible.push(visible(r))
                     }
                 }
                 first = false;
             }
-            out.fates.push(if first {
-                Fate::DroppedLate
-            } else {
-                counted(r, wm.late)
-            });
+            out.fates.push(fate(first, r, wm.late));
         }
         let mut updated = Vec::new();
         let mut pending = Vec::new();
@@ -273,23 +284,15 @@ impl WindowCount {
                 }
                 partial.entry((start, r.key)).or_default().add(r.value);
                 if first {
-                    let v = Visible {
-                        id: r.id,
-                        arrival: r.arrival,
-                    };
                     if append {
-                        pending.entry(start).or_default().push(v)
+                        pending.entry(start).or_default().push(visible(r))
                     } else {
-                        out.visible.push(v)
+                        out.visible.push(visible(r))
                     }
                 }
                 first = false;
             }
-            out.fates.push(if first {
-                Fate::DroppedLate
-            } else {
-                counted(r, wm.late)
-            });
+            out.fates.push(fate(first, r, wm.late));
         }
         let mut updated: Vec<((Micros, u32), Agg)> = partial.drain().collect();
         updated.sort_unstable_by_key(|(k, _)| *k);

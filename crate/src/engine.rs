@@ -417,6 +417,20 @@ impl<'a> Sim<'a> {
         true
     }
 
+    /// Records the backlog of pending batch `i` (the front of `pending`) and drops it. (Over
+    /// fields, not `self`: `take_more` calls it while it reads the feed's buffer.)
+    fn settle(
+        cols: &mut BatchColumns,
+        sum: &mut Summary,
+        pending: &mut std::collections::VecDeque<(usize, Micros, u64)>,
+        i: usize,
+        backlog: u64,
+    ) {
+        cols.backlog_rows[i] = backlog;
+        sum.max_backlog_rows = sum.max_backlog_rows.max(backlog);
+        pending.pop_front();
+    }
+
     /// Finalizes the backlog of every pending batch that ended before `next_arrival` (the
     /// arrival of the next unconsumed event; None: the stream is exhausted).
     fn settle_backlog(&mut self, next_arrival: Option<Micros>) {
@@ -425,9 +439,13 @@ impl<'a> Sim<'a> {
                 break;
             }
             let backlog = self.taken - taken_then;
-            self.cols.backlog_rows[i] = backlog;
-            self.sum.max_backlog_rows = self.sum.max_backlog_rows.max(backlog);
-            self.pending_backlog.pop_front();
+            Self::settle(
+                &mut self.cols,
+                &mut self.sum,
+                &mut self.pending_backlog,
+                i,
+                backlog,
+            );
         }
     }
 
@@ -498,9 +516,13 @@ impl<'a> Sim<'a> {
                     break; // every row taken here had arrived by the batch's end
                 }
                 let backlog = self.taken + k as u64 - taken_then;
-                self.cols.backlog_rows[i] = backlog;
-                self.sum.max_backlog_rows = self.sum.max_backlog_rows.max(backlog);
-                self.pending_backlog.pop_front();
+                Self::settle(
+                    &mut self.cols,
+                    &mut self.sum,
+                    &mut self.pending_backlog,
+                    i,
+                    backlog,
+                );
             }
             let mut span = self.span.unwrap_or_else(|| RowSpan::at(&taken[0]));
             self.rows.extend(taken.iter().map(|e| {
