@@ -4,18 +4,25 @@
 //! Per batch, rows are first aggregated per (window, key) — Spark's partial
 //! `HashAggregate` before the state store — then each group touches the state once, in
 //! (window start, key) order. The partial step is dense when it can be (keys are small
-//! integers and the batch spans few windows: an array of aggregates per window, indexed by
+//! integers and the rows span few windows: an array of aggregates per window, indexed by
 //! key), a hash map otherwise; both give the same groups in the same order.
 //!
+//! A batch may come in chunks ([`WindowCount::feed`] per chunk, then
+//! [`WindowCount::finish`]): each chunk's partial groups merge into the batch's, so the
+//! state sees each group once per batch whatever the chunking, and a batch of any size
+//! needs memory for one chunk of rows plus its groups (the engine's `CHUNK_ROWS`).
+//! `process` is one chunk and `finish`.
+//!
 //! Append mode holds back, per window, the events waiting for the window to be emitted
-//! (for their latency): every group of a window is evicted by the same watermark test
-//! (`start + size ≤ watermark`, whatever the key), so a list per window equals the lists
-//! per group the window's groups would have held.
+//! (for their latency), as compact [`VisibleList`]s: every group of a window is evicted
+//! by the same watermark test (`start + size ≤ watermark`, whatever the key), so a list
+//! per window equals the lists per group the window's groups would have held.
 
 use crate::operator::{Agg, BatchOutcome, BatchWatermarks, Fate, Row, RowSpan, Visible, counted};
 use crate::query::OutputMode;
 use crate::state::StateStore;
 use crate::time::Micros;
+use crate::visible_list::VisibleList;
 use crate::window::Windowing;
 use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;
@@ -25,9 +32,10 @@ const DENSE_KEYS: u64 = 1 << 16;
 /// Most (window × key) cells the dense partial step may hold (24 bytes each).
 const DENSE_CELLS: u64 = 1 << 20;
 
-/// A batch's partial step: the groups it updated, sorted by (window start, key), with their
-/// aggregates; and per window (sorted by start) the events counted first in it.
-type Partial = (Vec<((Micros, u32), Agg)>, Vec<(Micros, Vec<Visible>)>);
+/// Partial groups, sorted by (window start, key), with their aggregates.
+type Groups = Vec<((Micros, u32), Agg)>;
+/// Per window (sorted by start), the events counted first in it.
+type Lists = Vec<(Micros, VisibleList)>;
 
 /// A counted row as an event waiting to become visible.
 #[inline]
@@ -48,15 +56,32 @@ fn fate(uncounted: bool, r: &Row, late: Option<Micros>) -> Fate {
     }
 }
 
-/// One window's partial aggregates in a batch (the dense step).
+/// One window's partial aggregates in a chunk (the dense step).
 #[derive(Debug, Clone, Default)]
 struct PartialWindow {
-    /// By key index; zero where the key had no row in this batch.
+    /// By key index; zero where the key had no row in this chunk.
     aggs: Vec<Agg>,
-    /// Keys with a row in this batch, in first-seen order.
+    /// Keys with a row in this chunk, in first-seen order.
     touched: Vec<u32>,
     /// Events counted first in this window (append mode).
-    pending: Vec<Visible>,
+    pending: VisibleList,
+}
+
+/// The partial step of the batch in progress (the chunks fed so far).
+#[derive(Debug, Clone, Default)]
+struct BatchPartial {
+    groups: Groups,
+    lists: Lists,
+    /// Distinct late (window start, key) groups, sorted.
+    late: Vec<(Micros, u32)>,
+}
+
+/// Where one chunk's per-row results go.
+struct ChunkOut<'a> {
+    fates: &'a mut Vec<Fate>,
+    /// Rows visible at this batch's commit (update and complete mode).
+    visible: &'a mut VisibleList,
+    late: Vec<(Micros, u32)>,
 }
 
 #[derive(Debug, Clone)]
@@ -66,12 +91,48 @@ pub struct WindowCount {
     /// (window start, key) → aggregates.
     state: StateStore<(Micros, u32), Agg>,
     /// Append mode: window start → events waiting for the window's emission.
-    pending: BTreeMap<Micros, Vec<Visible>>,
-    /// Scratch of the dense partial step, reused across batches.
+    pending: BTreeMap<Micros, VisibleList>,
+    /// Ids kept in visible lists for `id & sample_mask == 0` (0: all).
+    pub sample_mask: u64,
+    batch: BatchPartial,
+    /// Scratch of the dense partial step, reused across chunks.
     dense: Vec<PartialWindow>,
     /// Scratch of the hashed partial step.
     hashed: FxHashMap<(Micros, u32), Agg>,
-    hashed_pending: FxHashMap<Micros, Vec<Visible>>,
+    hashed_pending: FxHashMap<Micros, VisibleList>,
+}
+
+/// `acc` and `new` (both sorted by key, keys distinct) as one sorted list, equal keys
+/// combined by `join`.
+fn merge_sorted<K: Ord + Copy, V>(acc: &mut Vec<(K, V)>, new: Vec<(K, V)>, join: impl Fn(&mut V, V)) {
+    if acc.is_empty() {
+        *acc = new;
+        return;
+    }
+    if new.is_empty() {
+        return;
+    }
+    let old = std::mem::take(acc);
+    acc.reserve(old.len() + new.len());
+    let mut a = old.into_iter().peekable();
+    let mut b = new.into_iter().peekable();
+    loop {
+        let take_a = match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) => {
+                if x.0 == y.0 {
+                    let (k, mut v) = a.next().expect("peeked");
+                    join(&mut v, b.next().expect("peeked").1);
+                    acc.push((k, v));
+                    continue;
+                }
+                x.0 < y.0
+            }
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => return,
+        };
+        acc.push(if take_a { a.next() } else { b.next() }.expect("peeked"));
+    }
 }
 
 impl WindowCount {
@@ -81,6 +142,8 @@ impl WindowCount {
             mode,
             state: StateStore::default(),
             pending: BTreeMap::new(),
+            sample_mask: 0,
+            batch: BatchPartial::default(),
             dense: Vec::new(),
             hashed: FxHashMap::default(),
             hashed_pending: FxHashMap::default(),
@@ -98,37 +161,71 @@ impl WindowCount {
 
     /// [`WindowCount::process`] with the rows' span known (`RowSpan::of(rows)`).
     pub fn process_with(&mut self, rows: &[Row], wm: BatchWatermarks, span: Option<RowSpan>) -> BatchOutcome {
+        let mut fates = Vec::with_capacity(rows.len());
+        let mut visible = VisibleList::default();
+        self.feed(rows, wm, span, &mut fates, &mut visible);
+        let mut out = self.finish(wm);
+        out.fates = fates;
+        visible.append(std::mem::take(&mut out.visible));
+        out.visible = visible;
+        out
+    }
+
+    /// Feeds one chunk of the batch in progress (`span` = `RowSpan::of(rows)`): pushes each
+    /// row's fate to `fates`, and in update and complete mode each counted row to `visible`
+    /// (visible at this batch's commit).
+    pub fn feed(
+        &mut self,
+        rows: &[Row],
+        wm: BatchWatermarks,
+        span: Option<RowSpan>,
+        fates: &mut Vec<Fate>,
+        visible: &mut VisibleList,
+    ) {
+        let mut out = ChunkOut {
+            fates,
+            visible,
+            late: Vec::new(),
+        };
+        let (groups, lists) = match span.and_then(|s| self.dense_span(s)) {
+            Some((base, windows, keys)) => self.partial_dense(rows, wm, base, windows, keys, &mut out),
+            None => self.partial_hashed(rows, wm, &mut out),
+        };
+        let b = &mut self.batch;
+        merge_sorted(&mut b.groups, groups, |a, x| a.merge(&x));
+        merge_sorted(&mut b.lists, lists, |a, x| a.append(x));
+        if !out.late.is_empty() {
+            b.late.extend(out.late);
+            b.late.sort_unstable();
+            b.late.dedup();
+        }
+    }
+
+    /// Ends the batch in progress: its groups go to the state, then output and eviction.
+    /// The outcome's `fates` are empty (they went to `feed`'s list), its `visible` holds the
+    /// events append mode emits now.
+    pub fn finish(&mut self, wm: BatchWatermarks) -> BatchOutcome {
         let size = self.windowing.size;
         let append = self.mode == OutputMode::Append;
-        let mut out = BatchOutcome {
-            fates: Vec::with_capacity(rows.len()),
-            ..BatchOutcome::default()
-        };
-        let mut late_groups: Vec<(Micros, u32)> = Vec::new();
-        let (updated, batch_pending) = match span.and_then(|s| self.dense_span(s)) {
-            Some((base, windows, keys)) => {
-                self.partial_dense(rows, wm, base, windows, keys, &mut out, &mut late_groups)
-            }
-            None => self.partial_hashed(rows, wm, &mut out, &mut late_groups),
-        };
+        let BatchPartial {
+            groups: updated,
+            lists: batch_pending,
+            late,
+        } = std::mem::take(&mut self.batch);
         // Spark drops late rows after its partial aggregation, so numRowsDroppedByWatermark
         // counts distinct late (window, key) groups, not rows (conformance case
         // tumbling_late_same_window_append: 7 late rows in 3 groups report 3). With one
         // input partition per batch, as here, a group is partially aggregated once.
-        late_groups.sort_unstable();
-        late_groups.dedup();
-        out.dropped_late = late_groups.len() as u64;
+        let mut out = BatchOutcome {
+            dropped_late: late.len() as u64,
+            ..BatchOutcome::default()
+        };
 
         for (k, a) in &updated {
             self.state.upsert(*k, Agg::default, |s| s.merge(a));
         }
         for (start, list) in batch_pending {
-            let have = self.pending.entry(start).or_default();
-            if have.is_empty() {
-                *have = list; // a new window: take the batch's list, no copy
-            } else {
-                have.extend(list);
-            }
+            self.pending.entry(start).or_default().append(list);
         }
 
         let row = |(start, key): (Micros, u32), a: &Agg| a.row(start, start + size, key);
@@ -156,7 +253,7 @@ impl WindowCount {
                         if *e.key() + size > w {
                             break;
                         }
-                        out.visible.extend(e.remove());
+                        out.visible.append(e.remove());
                     }
                 }
             }
@@ -166,8 +263,8 @@ impl WindowCount {
         out
     }
 
-    /// The dense step's shape for a batch of `span`: (earliest window start, windows, keys), or None
-    /// when keys are large or the batch spans too many windows.
+    /// The dense step's shape for a chunk of `span`: (earliest window start, windows, keys),
+    /// or None when keys are large or the chunk spans too many windows.
     fn dense_span(&self, span: RowSpan) -> Option<(Micros, usize, usize)> {
         let (lo, hi, kmax) = (span.min_event_time, span.max_event_time, span.max_key);
         if u64::from(kmax) >= DENSE_KEYS {
@@ -181,7 +278,6 @@ impl WindowCount {
         (windows.checked_mul(keys)? <= DENSE_CELLS).then_some((base, windows as usize, keys as usize))
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn partial_dense(
         &mut self,
         rows: &[Row],
@@ -189,13 +285,13 @@ impl WindowCount {
         base: Micros,
         windows: usize,
         keys: usize,
-        out: &mut BatchOutcome,
-        late_groups: &mut Vec<(Micros, u32)>,
-    ) -> Partial {
+        out: &mut ChunkOut,
+    ) -> (Groups, Lists) {
         let size = self.windowing.size;
         let slide = self.windowing.slide;
         let drop_late = self.mode != OutputMode::Complete;
         let append = self.mode == OutputMode::Append;
+        let mask = self.sample_mask;
         if self.dense.len() < windows {
             self.dense.resize_with(windows, PartialWindow::default);
         }
@@ -223,7 +319,7 @@ impl WindowCount {
                     continue; // this window ended before t
                 }
                 if late.is_some_and(|w| start + size <= w) {
-                    late_groups.push((start, r.key));
+                    out.late.push((start, r.key));
                     continue;
                 }
                 let d = &mut dense[last_slot - i];
@@ -234,11 +330,8 @@ impl WindowCount {
                 a.add(r.value);
                 if first {
                     // An event's latency is that of its first counted window.
-                    if append {
-                        d.pending.push(visible(r))
-                    } else {
-                        out.visible.push(visible(r))
-                    }
+                    let list = if append { &mut d.pending } else { &mut *out.visible };
+                    list.push(visible(r), r.id & mask == 0);
                 }
                 first = false;
             }
@@ -260,16 +353,11 @@ impl WindowCount {
         (updated, pending)
     }
 
-    fn partial_hashed(
-        &mut self,
-        rows: &[Row],
-        wm: BatchWatermarks,
-        out: &mut BatchOutcome,
-        late_groups: &mut Vec<(Micros, u32)>,
-    ) -> Partial {
+    fn partial_hashed(&mut self, rows: &[Row], wm: BatchWatermarks, out: &mut ChunkOut) -> (Groups, Lists) {
         let size = self.windowing.size;
         let drop_late = self.mode != OutputMode::Complete;
         let append = self.mode == OutputMode::Append;
+        let mask = self.sample_mask;
         // The hash maps' order never reaches a result: their groups are sorted first.
         let partial = &mut self.hashed;
         let pending = &mut self.hashed_pending;
@@ -279,24 +367,25 @@ impl WindowCount {
             let mut first = true;
             for start in self.windowing.starts(r.event_time) {
                 if drop_late && wm.late.is_some_and(|w| start + size <= w) {
-                    late_groups.push((start, r.key));
+                    out.late.push((start, r.key));
                     continue;
                 }
                 partial.entry((start, r.key)).or_default().add(r.value);
                 if first {
-                    if append {
-                        pending.entry(start).or_default().push(visible(r))
+                    let list = if append {
+                        pending.entry(start).or_default()
                     } else {
-                        out.visible.push(visible(r))
-                    }
+                        &mut *out.visible
+                    };
+                    list.push(visible(r), r.id & mask == 0);
                 }
                 first = false;
             }
             out.fates.push(fate(first, r, wm.late));
         }
-        let mut updated: Vec<((Micros, u32), Agg)> = partial.drain().collect();
+        let mut updated: Groups = partial.drain().collect();
         updated.sort_unstable_by_key(|(k, _)| *k);
-        let mut lists: Vec<(Micros, Vec<Visible>)> = pending.drain().collect();
+        let mut lists: Lists = pending.drain().collect();
         lists.sort_unstable_by_key(|(s, _)| *s);
         (updated, lists)
     }
@@ -364,12 +453,13 @@ mod tests {
         let out = q.process(&[], wm(0, 10 * S));
         assert_eq!(out.output, vec![window(0, 1)]);
         assert_eq!(
-            out.visible,
-            vec![Visible {
+            out.visible.sampled(),
+            &[Visible {
                 id: 1,
                 arrival: 6 * S
             }]
         );
+        assert_eq!(out.visible.arrivals().collect::<Vec<_>>(), vec![6 * S]);
         let out = q.process(&[], wm(10 * S, 10 * S));
         assert!(out.output.is_empty());
     }

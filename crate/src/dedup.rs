@@ -42,6 +42,8 @@ pub struct Dedup {
     /// key → expiry instant (µs): the event time for `DropDuplicates`, event time + delay
     /// for `WithinWatermark`.
     state: StateStore<(u64, u32, Micros), Micros>,
+    /// Ids kept in `visible` for `id & sample_mask == 0` (0: all).
+    pub sample_mask: u64,
 }
 
 impl Dedup {
@@ -50,6 +52,7 @@ impl Dedup {
             cols,
             kind,
             state: StateStore::default(),
+            sample_mask: 0,
         }
     }
 
@@ -76,10 +79,13 @@ impl Dedup {
                 continue;
             }
             out.fates.push(counted(r, wm.late));
-            out.visible.push(Visible {
-                id: r.id,
-                arrival: r.arrival,
-            });
+            out.visible.push(
+                Visible {
+                    id: r.id,
+                    arrival: r.arrival,
+                },
+                r.id & self.sample_mask == 0,
+            );
             let expiry = match self.kind {
                 DedupKind::DropDuplicates => r.event_time,
                 DedupKind::WithinWatermark { delay } => r.event_time + delay,

@@ -13,6 +13,7 @@ use crate::scenario::Scenario;
 use crate::shared_stream::{Feed, Shared};
 use crate::time::Micros;
 use crate::trigger::{POLLING_DELAY, Runs, Trigger};
+use crate::visible_list::VisibleList;
 use crate::workload::EventStream;
 
 /// Runs a scenario to the end of its event stream. An error only when the run would go
@@ -45,7 +46,8 @@ fn run<'a>(sc: &'a Scenario, progress: Option<&'a mut dyn FnMut(f64)>) -> Result
 /// chunks every simulation has passed are dropped. Each result equals [`simulate`] of its
 /// scenario, bit for bit. Scenarios whose workload or seed differ from the first's are
 /// refused (`workload`, `seed`); a scheduled trigger without a first run (it starts at the
-/// last arrival, which needs the whole stream) runs on a stream of its own.
+/// last arrival, which needs the whole stream) and a trigger whose batches are large
+/// ([`OWN_STREAM_BATCH_ROWS`]) run on a stream of their own.
 /// `progress` gets the fraction of the expected events generated.
 pub fn simulate_many(scs: &[Scenario], progress: Option<&mut dyn FnMut(f64)>) -> ManyRuns {
     let Some(first) = scs.first() else {
@@ -56,7 +58,11 @@ pub fn simulate_many(scs: &[Scenario], progress: Option<&mut dyn FnMut(f64)>) ->
     let mut sims: Vec<Option<Sim>> = scs
         .iter()
         .map(|sc| {
-            let own = matches!(sc.trigger, Trigger::Runs(r) if r.first.is_none());
+            // A point whose batches are large reads a stream of its own: lock-step holds a
+            // shared chunk until every point has passed it, so one point's large batch would
+            // keep all of its events in memory (its own stream is taken chunk by chunk).
+            let own = matches!(sc.trigger, Trigger::Runs(r) if r.first.is_none())
+                || sc.expected_batch_rows() > OWN_STREAM_BATCH_ROWS;
             let feed = if own {
                 streams += 1;
                 Feed::Own(Box::new(EventStream::new(sc.workload.clone(), sc.seed)))
@@ -174,6 +180,12 @@ struct Sim<'a> {
     span: Option<RowSpan>,
     /// The bound of the take that `rows` were taken ahead for (`pretake`).
     pretaken: Option<Micros>,
+    /// Most rows of a chunkable batch held at once ([`CHUNK_ROWS`]; tests set less).
+    chunk_rows: u64,
+    /// Scratch: the fates of the chunk in `rows`.
+    fates: Vec<Fate>,
+    /// Scratch: the rows a chunked batch makes visible at its commit.
+    batch_visible: VisibleList,
     cols: BatchColumns,
     sum: Summary,
     first_arrival: Option<Micros>,
@@ -210,6 +222,15 @@ enum Visibility {
 /// read 2026-11).
 const CONTINUOUS_LATENCY: Micros = 1_000;
 
+/// Most rows of a batch held at once when the query runs a batch in chunks
+/// (`MicroBatchQuery::chunkable`): 262,144 rows of 40 bytes, about 10 MiB, whatever the
+/// batch's size (a day's job at 1,000 events/s is 86.4 M rows).
+pub const CHUNK_ROWS: u64 = 1 << 18;
+
+/// A sweep point whose expected batch exceeds this many rows reads its own stream (see
+/// [`simulate_many`]): at most ~40 MiB of a shared stream held for it.
+pub const OWN_STREAM_BATCH_ROWS: f64 = (1u64 << 20) as f64;
+
 /// Progress is reported at least every this many events.
 const PROGRESS_EVERY: u64 = 1 << 16;
 
@@ -245,6 +266,12 @@ impl<'a> Sim<'a> {
                 total as f64 / n as f64
             }
         };
+        let stride = ((sc.workload.expected_events() / sc.detail_events.max(1) as f64)
+            .ceil()
+            .max(1.0) as u64)
+            .next_power_of_two();
+        let mut query = MicroBatchQuery::new(&sc.query, sc.engine);
+        query.set_sample_mask(stride - 1);
         Self {
             sc,
             events,
@@ -252,10 +279,13 @@ impl<'a> Sim<'a> {
             drained: false,
             taken: 0,
             pending_backlog: std::collections::VecDeque::new(),
-            query: MicroBatchQuery::new(&sc.query, sc.engine),
+            query,
             rows: Vec::new(),
             span: None,
             pretaken: None,
+            chunk_rows: CHUNK_ROWS,
+            fates: Vec::new(),
+            batch_visible: VisibleList::default(),
             cols: BatchColumns::default(),
             sum: Summary::default(),
             first_arrival: None,
@@ -264,10 +294,7 @@ impl<'a> Sim<'a> {
             counted: 0,
             detail: EventColumns {
                 // A power of two, so that "is this id sampled" is a mask, not a division.
-                stride: ((sc.workload.expected_events() / sc.detail_events.max(1) as f64)
-                    .ceil()
-                    .max(1.0) as u64)
-                    .next_power_of_two(),
+                stride,
                 ..EventColumns::default()
             },
             cost,
@@ -489,7 +516,7 @@ impl<'a> Sim<'a> {
             self.span = None;
         }
         self.pretaken = Some(bound);
-        self.take_more(bound, limit, false);
+        self.take_more(bound, self.row_limit(limit), false);
     }
 
     /// Appends to `self.rows` (up to `limit` in all) the events that arrived by `bound`;
@@ -552,21 +579,70 @@ impl<'a> Sim<'a> {
         }
     }
 
-    /// Runs the batch in `self.rows` starting at `start`; returns its end.
-    fn batch(&mut self, start: Micros, interval: Option<Micros>) -> Micros {
-        let run = self.query.run_batch_with(&self.rows, self.span);
-        let n = self.rows.len() as u64;
+    /// The row limit of a take: a chunkable query's batch is taken (and run) in chunks of
+    /// at most `chunk_rows`.
+    fn row_limit(&self, limit: Option<u64>) -> Option<u64> {
+        if self.query.chunkable() {
+            Some(limit.map_or(self.chunk_rows, |l| l.min(self.chunk_rows)))
+        } else {
+            limit
+        }
+    }
+
+    /// Runs the batch starting at `start` whose (first) rows are in `self.rows`: the rows
+    /// that arrived by `bound`, at most `limit`. A chunkable query takes and feeds the rest
+    /// chunk by chunk; its commit (and so every latency) is known once all are counted.
+    /// Returns the batch's end.
+    fn batch(
+        &mut self,
+        start: Micros,
+        interval: Option<Micros>,
+        bound: Micros,
+        limit: Option<u64>,
+    ) -> Micros {
+        let batch_id = self.cols.id.len() as i64;
+        let mut visible = std::mem::take(&mut self.batch_visible);
+        visible.clear();
+        let (run, n) = if self.query.chunkable() {
+            let wm = self.query.batch_watermarks();
+            let limit = limit.unwrap_or(u64::MAX);
+            let mut fates = std::mem::take(&mut self.fates);
+            let mut n = 0u64;
+            let mut max_event_time: Option<Micros> = None;
+            loop {
+                fates.clear();
+                self.query
+                    .feed(wm, &self.rows, self.span, &mut fates, &mut visible);
+                self.record_fates(&fates, batch_id, wm.late);
+                n += self.rows.len() as u64;
+                if let Some(s) = self.span {
+                    max_event_time =
+                        Some(max_event_time.map_or(s.max_event_time, |m| m.max(s.max_event_time)));
+                }
+                if n >= limit || (self.rows.len() as u64) < self.chunk_rows {
+                    break; // the limit, or the take stopped at the bound
+                }
+                self.rows.clear();
+                self.span = None;
+                self.take_more(bound, Some(self.chunk_rows.min(limit - n)), true);
+                if self.rows.is_empty() {
+                    break;
+                }
+            }
+            self.fates = fates;
+            (self.query.finish(wm, max_event_time), n)
+        } else {
+            let run = self.query.run_batch_with(&self.rows, self.span);
+            self.record_fates(&run.outcome.fates, batch_id, run.late_watermark);
+            (run, self.rows.len() as u64)
+        };
         let duration = self.sc.overhead + (n as f64 * self.sc.per_row_us).round() as i64;
         let end = start + duration;
         self.pending_backlog
             .push_back((self.cols.id.len(), end, self.taken));
-        let batch_id = self.cols.id.len() as i64;
-        self.record_events(
-            &run.outcome,
-            batch_id,
-            Visibility::AtCommit(end),
-            run.late_watermark,
-        );
+        self.record_visible(&visible, Visibility::AtCommit(end));
+        self.record_visible(&run.outcome.visible, Visibility::AtCommit(end));
+        self.batch_visible = visible;
         let out = &run.outcome;
         self.cols.push(start, end, n, run.watermark, out); // backlog settled when the stream passes `end`
         self.write_files(start, end, out);
@@ -712,19 +788,12 @@ impl<'a> Sim<'a> {
         }
     }
 
-    /// Folds one batch's fates and visible events into the summary, the latency histogram
-    /// and the sampled per-event columns.
-    fn record_events(
-        &mut self,
-        out: &crate::operator::BatchOutcome,
-        batch: i64,
-        visibility: Visibility,
-        late_wm: Option<Micros>,
-    ) {
+    /// Folds the fates of the rows in `self.rows` (a batch or one of its chunks) into the
+    /// summary and the sampled per-event columns.
+    fn record_fates(&mut self, fates: &[Fate], batch: i64, late_wm: Option<Micros>) {
         let mask = self.detail.stride - 1;
-        let shift = self.detail.stride.trailing_zeros();
         let mut by_fate = [0u64; 4];
-        for (r, fate) in self.rows.iter().zip(&out.fates) {
+        for (r, fate) in self.rows.iter().zip(fates) {
             by_fate[*fate as usize] += 1;
             if r.id & mask != 0 {
                 continue; // not in the sample
@@ -742,20 +811,30 @@ impl<'a> Sim<'a> {
         f.dropped_late += by_fate[Fate::DroppedLate as usize];
         f.duplicate += by_fate[Fate::Duplicate as usize];
         self.counted += by_fate[Fate::OnTime as usize] + by_fate[Fate::LateCounted as usize];
-        for v in &out.visible {
-            let at = match visibility {
-                Visibility::AtCommit(end) => end,
-                Visibility::OnArrival => v.arrival + CONTINUOUS_LATENCY,
-            };
-            self.latency.record(at - v.arrival);
-            self.newest_visible = self.newest_visible.max(v.arrival);
+    }
+
+    /// Folds events made visible into the latency histogram and the sample's columns.
+    fn record_visible(&mut self, list: &VisibleList, visibility: Visibility) {
+        let at = |arrival: Micros| match visibility {
+            Visibility::AtCommit(end) => end,
+            Visibility::OnArrival => arrival + CONTINUOUS_LATENCY,
+        };
+        for a in list.arrivals() {
+            self.latency.record(at(a) - a);
+        }
+        if let Some(m) = list.max_arrival() {
+            self.newest_visible = self.newest_visible.max(m);
+        }
+        let mask = self.detail.stride - 1;
+        let shift = self.detail.stride.trailing_zeros();
+        for v in list.sampled() {
             if v.id & mask == 0 {
                 if let Some(slot) = self.detail.visible_us.get_mut((v.id >> shift) as usize) {
-                    *slot = at;
+                    *slot = at(v.arrival);
                 }
             }
         }
-        self.visible += out.visible.len() as u64;
+        self.visible += list.len();
     }
 
     /// `Default` and `ProcessingTime`, a long-running query: one batch at `now`, or a wait
@@ -766,7 +845,7 @@ impl<'a> Sim<'a> {
             Trigger::ProcessingTime(iv) => Some(iv),
             _ => None,
         };
-        self.take(now, self.sc.max_rows_per_batch);
+        self.take(now, self.row_limit(self.sc.max_rows_per_batch));
         if self.rows.is_empty() && !self.query.wants_no_data_batch() {
             // Nothing to do until the next event arrives.
             let Some(next) = self.events.peek() else {
@@ -781,7 +860,7 @@ impl<'a> Sim<'a> {
             }
             return Phase::Streaming { now };
         }
-        let end = self.batch(now, interval);
+        let end = self.batch(now, interval, now, self.sc.max_rows_per_batch);
         if !self.within_budget(end) {
             return Phase::Done;
         }
@@ -798,23 +877,23 @@ impl<'a> Sim<'a> {
         let mut now = query_start;
         self.cost.query_started(query_start);
         if runs.once {
-            self.take(query_start, None);
+            self.take(query_start, self.row_limit(None));
             if !self.rows.is_empty() {
-                now = self.batch(now, None);
+                now = self.batch(now, None, query_start, None);
             }
         } else {
             loop {
-                self.take(query_start, self.sc.max_rows_per_batch);
+                self.take(query_start, self.row_limit(self.sc.max_rows_per_batch));
                 if self.rows.is_empty() {
                     break;
                 }
-                now = self.batch(now, None);
+                now = self.batch(now, None, query_start, self.sc.max_rows_per_batch);
                 if !self.within_budget(now) {
                     return Phase::Done;
                 }
             }
             if self.query.wants_no_data_batch() {
-                now = self.batch(now, None);
+                now = self.batch(now, None, query_start, None);
             }
         }
         self.sum.runs += 1;
@@ -855,7 +934,8 @@ impl<'a> Sim<'a> {
         let n = self.rows.len() as u64;
         let out = run.outcome;
         let batch_id = self.cols.id.len() as i64;
-        self.record_events(&out, batch_id, Visibility::OnArrival, None);
+        self.record_fates(&out.fates, batch_id, None);
+        self.record_visible(&out.visible, Visibility::OnArrival);
         self.cols.push(epoch_start, epoch_end, n, run.watermark, &out);
         if let Some(c) = self.cols.newest_visible_us.last_mut() {
             *c = self.newest_visible;
@@ -1325,7 +1405,10 @@ mod tests {
         // One stream for all, except a run at the last arrival (available_now, once).
         let own = scs
             .iter()
-            .filter(|sc| matches!(sc.trigger, Trigger::Runs(r) if r.first.is_none()))
+            .filter(|sc| {
+                matches!(sc.trigger, Trigger::Runs(r) if r.first.is_none())
+                    || sc.expected_batch_rows() > OWN_STREAM_BATCH_ROWS
+            })
             .count() as u32;
         assert_eq!(many.streams, 1 + own);
         assert_eq!(many.shared_events, generated_sc(&scs[0]));
@@ -1340,6 +1423,89 @@ mod tests {
                     a.is_ok(),
                     b.is_ok()
                 ),
+            }
+        }
+    }
+
+    /// `sc` simulated with batches fed in chunks of at most `chunk` rows.
+    fn run_in_chunks(sc: &Scenario, chunk: u64) -> Report {
+        let mut sim = Sim::new(
+            sc,
+            Feed::Own(Box::new(EventStream::new(sc.workload.clone(), sc.seed))),
+        );
+        sim.chunk_rows = chunk;
+        while sim.step() {}
+        sim.drain(true);
+        sim.result().unwrap()
+    }
+
+    #[test]
+    fn a_batch_fed_in_chunks_equals_the_batch_at_once() {
+        // Batches of ~3,000 rows in chunks of 50 and 1,000 rows (and at once): every output
+        // mode, tumbling and sliding, the dense and the hashed partial step, a rate limit,
+        // a scheduled job with a no-data batch, late and dropped rows.
+        let base = r#""workload": {"duration_s": 600, "rate_per_s": 100, "keys": KEYS,
+                "lateness": {"kind": "exponential", "mean_s": 20},
+                "offline": {"fraction": 0.1, "min_s": 30, "max_s": 400}}"#;
+        let cases = [
+            (
+                r#""trigger": {"kind": "processing_time", "interval_s": 30}"#,
+                "tumbling",
+                "append",
+                "5",
+            ),
+            (
+                r#""trigger": {"kind": "processing_time", "interval_s": 30}"#,
+                "sliding",
+                "update",
+                "5",
+            ),
+            (
+                r#""trigger": {"kind": "processing_time", "interval_s": 60}"#,
+                "tumbling",
+                "complete",
+                "100000",
+            ),
+            (
+                r#""trigger": {"kind": "scheduled", "every_s": 120}"#,
+                "sliding",
+                "append",
+                "100000",
+            ),
+            (
+                r#""trigger": {"kind": "scheduled", "every_s": 300}, "source": {"max_rows_per_trigger": 2500}"#,
+                "tumbling",
+                "append",
+                "7",
+            ),
+            (r#""trigger": {"kind": "once"}"#, "tumbling", "update", "3"),
+        ];
+        for (trigger, window, mode, keys) in cases {
+            let window = match window {
+                "tumbling" => r#"{"kind": "tumbling", "size_s": 60}"#,
+                _ => r#"{"kind": "sliding", "size_s": 60, "slide_s": 20}"#,
+            };
+            let json = format!(
+                r#"{{"seed": 5, {}, {trigger},
+                    "query": {{"window": {window}, "watermark_delay_s": 30, "output_mode": "{mode}"}},
+                    "sink": {sink}, "report": {{"detail_events": 100000}}}}"#,
+                base.replace("KEYS", keys),
+                sink = if mode == "append" {
+                    r#"{"format": "parquet"}"#
+                } else {
+                    "null"
+                }
+            );
+            let sc = ScenarioSpec::from_json(&json).unwrap();
+            let whole = simulate(&sc).unwrap();
+            let one_batch = trigger.contains("once");
+            assert!(
+                whole.summary.fates.dropped_late > 0 || mode == "complete" || one_batch,
+                "{json}"
+            );
+            assert!(whole.batches.input_rows.iter().any(|&n| n > 1000), "{json}");
+            for chunk in [50, 1000] {
+                assert_eq!(run_in_chunks(&sc, chunk), whole, "chunks of {chunk}: {json}");
             }
         }
     }

@@ -38,6 +38,7 @@ pub mod sweep;
 pub mod table_format;
 pub mod time;
 pub mod trigger;
+pub mod visible_list;
 pub mod watermark;
 pub mod window;
 pub mod workload;

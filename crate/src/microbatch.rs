@@ -3,9 +3,10 @@
 //! Shared by the scenario engine (batches cut by a trigger on a virtual clock) and the
 //! conformance runner (batches given explicitly).
 
-use crate::operator::{BatchOutcome, BatchWatermarks, Operator, Row, RowSpan, evicts_on_watermark};
+use crate::operator::{BatchOutcome, BatchWatermarks, Fate, Operator, Row, RowSpan, evicts_on_watermark};
 use crate::query::{EngineConf, Query};
 use crate::time::Micros;
+use crate::visible_list::VisibleList;
 use crate::watermark::WatermarkTracker;
 
 #[derive(Debug, Clone)]
@@ -64,26 +65,80 @@ impl MicroBatchQuery {
 
     /// [`MicroBatchQuery::run_batch`] with the rows' span known (`RowSpan::of(rows)`).
     pub fn run_batch_with(&mut self, rows: &[Row], span: Option<RowSpan>) -> BatchRun {
+        debug_assert_eq!(span, RowSpan::of(rows));
+        let wm = self.batch_watermarks();
+        let outcome = self.op.process(rows, wm, span);
+        self.close(wm, span.map(|s| s.max_event_time), outcome)
+    }
+
+    /// Keeps the ids of visible events only for `id & mask == 0` (the report's per-event
+    /// sample); 0, the default, keeps every id.
+    pub fn set_sample_mask(&mut self, mask: u64) {
+        self.op.set_sample_mask(mask);
+    }
+
+    /// Whether a batch may be fed in chunks ([`MicroBatchQuery::feed`]): the fixed-window
+    /// aggregation (a session merges a key's rows of the whole batch; the others keep
+    /// every row's output).
+    pub fn chunkable(&self) -> bool {
+        matches!(self.op, Operator::Window(_))
+    }
+
+    /// The watermarks the next batch runs under: with `allowMultiple` late rows are
+    /// filtered against the previous batch's eviction watermark, else against this one's.
+    pub fn batch_watermarks(&self) -> BatchWatermarks {
         let evict = self.watermark();
         let late = if self.conf.allow_multiple {
             self.prev_evict
         } else {
             evict
         };
-        let outcome = self.op.process(rows, BatchWatermarks { late, evict }, span);
+        BatchWatermarks { late, evict }
+    }
+
+    /// Feeds one chunk of the batch in progress (`wm` from
+    /// [`MicroBatchQuery::batch_watermarks`], unchanged for the whole batch); each row's
+    /// fate goes to `fates`, rows visible at the batch's commit to `visible`.
+    pub fn feed(
+        &mut self,
+        wm: BatchWatermarks,
+        rows: &[Row],
+        span: Option<RowSpan>,
+        fates: &mut Vec<Fate>,
+        visible: &mut VisibleList,
+    ) {
+        match &mut self.op {
+            Operator::Window(op) => op.feed(rows, wm, span, fates, visible),
+            _ => unreachable!("only a chunkable query is fed in chunks"),
+        }
+    }
+
+    /// Ends the batch fed in chunks; `max_event_time` is the latest of all its rows.
+    pub fn finish(&mut self, wm: BatchWatermarks, max_event_time: Option<Micros>) -> BatchRun {
+        let outcome = match &mut self.op {
+            Operator::Window(op) => op.finish(wm),
+            _ => unreachable!("only a chunkable query is fed in chunks"),
+        };
+        self.close(wm, max_event_time, outcome)
+    }
+
+    fn close(
+        &mut self,
+        wm: BatchWatermarks,
+        max_event_time: Option<Micros>,
+        outcome: BatchOutcome,
+    ) -> BatchRun {
         // Every input row counts toward the watermark, late ones included
         // (EventTimeWatermarkExec sits before the stateful operator).
-        debug_assert_eq!(span, RowSpan::of(rows));
-        let max_event_time = span.map(|s| s.max_event_time);
         let moved = self
             .watermark
             .as_mut()
             .is_some_and(|w| w.observe_batch(max_event_time));
-        self.prev_evict = evict;
+        self.prev_evict = wm.evict;
         self.pending_no_data = moved && self.evicts && self.conf.no_data_micro_batches;
         BatchRun {
-            watermark: evict,
-            late_watermark: late,
+            watermark: wm.evict,
+            late_watermark: wm.late,
             outcome,
         }
     }

@@ -7,6 +7,7 @@ use crate::query::{Operator as OperatorKind, OutputMode, Query};
 use crate::session::SessionCount;
 use crate::state::StateMetrics;
 use crate::time::Micros;
+use crate::visible_list::VisibleList;
 use crate::window::WindowKind;
 
 /// One input row of the query.
@@ -154,7 +155,7 @@ pub struct BatchOutcome {
     /// Events (of this or earlier batches) whose result this batch's commit made visible:
     /// counted rows at once in update and complete mode, a window's rows when append mode
     /// emits it. An event in several windows is visible with the first one emitted.
-    pub visible: Vec<Visible>,
+    pub visible: VisibleList,
 }
 
 /// The fate of a row that was counted, given the late-row watermark.
@@ -181,7 +182,10 @@ pub enum Operator {
     Session(SessionCount),
     Dedup(Dedup),
     /// Stateless: every row is output.
-    Select,
+    Select {
+        /// Ids kept in `visible` for the events with `id & sample_mask == 0`.
+        sample_mask: u64,
+    },
 }
 
 impl Operator {
@@ -194,7 +198,7 @@ impl Operator {
                 Operator::Session(SessionCount::new(gap, q.output_mode))
             }
             OperatorKind::Dedup(cols) => Operator::Dedup(Dedup::new(cols, DedupKind::DropDuplicates)),
-            OperatorKind::Select => Operator::Select,
+            OperatorKind::Select => Operator::Select { sample_mask: 0 },
             OperatorKind::DedupWithinWatermark(cols) => {
                 let delay = q.watermark_delay.expect("validation requires a watermark here");
                 Operator::Dedup(Dedup::new(cols, DedupKind::WithinWatermark { delay }))
@@ -208,16 +212,22 @@ impl Operator {
             Operator::Window(op) => op.process_with(rows, wm, span),
             Operator::Session(op) => op.process(rows, wm),
             Operator::Dedup(op) => op.process(rows, wm),
-            Operator::Select => BatchOutcome {
+            Operator::Select { sample_mask } => BatchOutcome {
                 output: rows.iter().map(|r| OutRow::Dedup(*r)).collect(),
                 fates: vec![Fate::OnTime; rows.len()],
-                visible: rows
-                    .iter()
-                    .map(|r| Visible {
-                        id: r.id,
-                        arrival: r.arrival,
-                    })
-                    .collect(),
+                visible: {
+                    let mut v = VisibleList::default();
+                    for r in rows {
+                        v.push(
+                            Visible {
+                                id: r.id,
+                                arrival: r.arrival,
+                            },
+                            r.id & *sample_mask == 0,
+                        );
+                    }
+                    v
+                },
                 ..BatchOutcome::default()
             },
         }
@@ -228,7 +238,18 @@ impl Operator {
             Operator::Window(op) => op.state_rows(),
             Operator::Session(op) => op.state_rows(),
             Operator::Dedup(op) => op.state_rows(),
-            Operator::Select => 0,
+            Operator::Select { .. } => 0,
+        }
+    }
+
+    /// Keeps the ids of visible events only for `id & mask == 0` (the report's per-event
+    /// sample); 0, the default, keeps every id.
+    pub fn set_sample_mask(&mut self, mask: u64) {
+        match self {
+            Operator::Window(op) => op.sample_mask = mask,
+            Operator::Session(op) => op.sample_mask = mask,
+            Operator::Dedup(op) => op.sample_mask = mask,
+            Operator::Select { sample_mask } => *sample_mask = mask,
         }
     }
 }

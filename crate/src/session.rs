@@ -12,6 +12,7 @@ use crate::operator::{Agg, BatchOutcome, BatchWatermarks, Fate, OutRow, Row, Vis
 use crate::query::OutputMode;
 use crate::state::StateStore;
 use crate::time::Micros;
+use crate::visible_list::VisibleList;
 
 #[derive(Debug, Clone)]
 pub struct SessionCount {
@@ -19,6 +20,8 @@ pub struct SessionCount {
     mode: OutputMode,
     /// (key, session start) → session.
     state: StateStore<(u32, Micros), Session>,
+    /// Ids kept in `visible` for `id & sample_mask == 0` (0: all).
+    pub sample_mask: u64,
 }
 
 /// A session's state: its end, count, and in append mode the events waiting for it to be
@@ -27,7 +30,7 @@ pub struct SessionCount {
 struct Session {
     end: Micros,
     agg: Agg,
-    pending: Vec<Visible>,
+    pending: VisibleList,
 }
 
 impl SessionCount {
@@ -36,6 +39,7 @@ impl SessionCount {
             gap,
             mode,
             state: StateStore::default(),
+            sample_mask: 0,
         }
     }
 
@@ -64,7 +68,7 @@ impl SessionCount {
                     arrival: r.arrival,
                 };
                 if !append {
-                    out.visible.push(v);
+                    out.visible.push(v, r.id & self.sample_mask == 0);
                 }
                 fresh.push((r.key, r.event_time, v, r.value));
             }
@@ -99,7 +103,7 @@ impl SessionCount {
                     for ((key, start), s) in self.state.remove_where(|_, s| s.end <= w) {
                         if append {
                             out.output.push(row(key, start, &s));
-                            out.visible.extend(s.pending);
+                            out.visible.append(s.pending);
                         }
                     }
                 }
@@ -118,7 +122,10 @@ impl SessionCount {
         let old_starts: Vec<Micros> = stored.iter().map(|((_, s), _)| *s).collect();
         let mut items: Vec<(Micros, Session)> = stored.into_iter().map(|((_, s), sess)| (s, sess)).collect();
         items.extend(rows.iter().map(|&(_, t, v, value)| {
-            let pending = if append { vec![v] } else { Vec::new() };
+            let mut pending = VisibleList::default();
+            if append {
+                pending.push(v, v.id & self.sample_mask == 0);
+            }
             let mut agg = Agg::default();
             agg.add(value);
             (
@@ -137,7 +144,7 @@ impl SessionCount {
                 Some((_, cur)) if s <= cur.end => {
                     cur.end = cur.end.max(sess.end);
                     cur.agg.merge(&sess.agg);
-                    cur.pending.extend(sess.pending);
+                    cur.pending.append(sess.pending);
                 }
                 _ => merged.push((s, sess)),
             }

@@ -1,0 +1,189 @@
+//! Events waiting to become visible (or made visible by a batch's commit), kept compactly:
+//! the engine needs, per event, only its arrival (latency = commit − arrival) and, for the
+//! events in the report's per-event sample, its id.
+//!
+//! Encoding: arrivals as zigzag LEB128 deltas from the previous entry (the first from 0).
+//! A window's list grows in arrival order (batches take rows in arrival order), so a delta
+//! is the gap between two arrivals of the same window: one or two bytes at ordinary rates,
+//! against 16 bytes for an (id, arrival) pair. Ids are kept, with their arrival, only for
+//! the entries the pusher marks as sampled.
+//!
+//! Invariants: `arrivals()` yields exactly the pushed arrivals in push order (any order,
+//! any i64: deltas wrap); `sampled()` the marked entries in push order; `append` equals
+//! pushing the other list's entries one by one.
+
+use crate::operator::Visible;
+use crate::time::Micros;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VisibleList {
+    bytes: Vec<u8>,
+    len: u64,
+    /// Arrival of the last entry (the base of the next delta); 0 when empty.
+    last: Micros,
+    /// Latest arrival of all entries (`Micros::MIN` when empty).
+    max: Micros,
+    sampled: Vec<Visible>,
+}
+
+#[inline]
+fn put_varint(bytes: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        bytes.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    bytes.push(v as u8);
+}
+
+/// The varint at `bytes[*at..]`; advances `at`.
+#[inline]
+fn get_varint(bytes: &[u8], at: &mut usize) -> u64 {
+    let mut v = 0u64;
+    let mut shift = 0;
+    loop {
+        let b = bytes[*at];
+        *at += 1;
+        v |= u64::from(b & 0x7f) << shift;
+        if b < 0x80 {
+            return v;
+        }
+        shift += 7;
+    }
+}
+
+#[inline]
+fn zigzag(d: i64) -> u64 {
+    ((d << 1) ^ (d >> 63)) as u64
+}
+
+#[inline]
+fn unzigzag(z: u64) -> i64 {
+    ((z >> 1) as i64) ^ -((z & 1) as i64)
+}
+
+impl VisibleList {
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Latest arrival of the entries; None when empty.
+    pub fn max_arrival(&self) -> Option<Micros> {
+        (self.len > 0).then_some(self.max)
+    }
+
+    /// Adds an event; its id is kept when `sampled`.
+    #[inline]
+    pub fn push(&mut self, v: Visible, sampled: bool) {
+        if self.len == 0 {
+            self.max = Micros::MIN;
+        }
+        put_varint(&mut self.bytes, zigzag(v.arrival.wrapping_sub(self.last)));
+        self.last = v.arrival;
+        self.max = self.max.max(v.arrival);
+        self.len += 1;
+        if sampled {
+            self.sampled.push(v);
+        }
+    }
+
+    /// Moves `other`'s entries to the end of this list (its first delta is re-based, the
+    /// rest copied as they are).
+    pub fn append(&mut self, mut other: VisibleList) {
+        if other.len == 0 {
+            return;
+        }
+        if self.len == 0 {
+            *self = other;
+            return;
+        }
+        let mut at = 0;
+        let first = unzigzag(get_varint(&other.bytes, &mut at)); // relative to 0
+        put_varint(&mut self.bytes, zigzag(first.wrapping_sub(self.last)));
+        self.bytes.extend_from_slice(&other.bytes[at..]);
+        self.last = other.last;
+        self.max = self.max.max(other.max);
+        self.len += other.len;
+        self.sampled.append(&mut other.sampled);
+    }
+
+    /// The arrivals, in push order.
+    pub fn arrivals(&self) -> impl Iterator<Item = Micros> + '_ {
+        let mut at = 0;
+        let mut prev: Micros = 0;
+        (0..self.len).map(move |_| {
+            prev = prev.wrapping_add(unzigzag(get_varint(&self.bytes, &mut at)));
+            prev
+        })
+    }
+
+    /// The entries pushed as sampled, in push order.
+    pub fn sampled(&self) -> &[Visible] {
+        &self.sampled
+    }
+
+    /// Bytes held (encoding and sample), for the memory budget's accounting.
+    pub fn heap_bytes(&self) -> usize {
+        self.bytes.capacity() + self.sampled.capacity() * std::mem::size_of::<Visible>()
+    }
+
+    pub fn clear(&mut self) {
+        self.bytes.clear();
+        self.sampled.clear();
+        self.len = 0;
+        self.last = 0;
+        self.max = Micros::MIN;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn v(id: u64, arrival: Micros) -> Visible {
+        Visible { id, arrival }
+    }
+
+    #[test]
+    fn ordinary_gaps_take_one_or_two_bytes() {
+        let mut l = VisibleList::default();
+        for i in 0..1000 {
+            l.push(v(i, 1_000_000_000 + i as i64 * 1000), i % 100 == 0);
+        }
+        // The first delta is the absolute arrival (5 bytes), then 999 gaps of 1 ms.
+        assert_eq!(l.bytes.len(), 5 + 999 * 2);
+        assert_eq!(l.sampled().len(), 10);
+        assert_eq!(l.max_arrival(), Some(1_000_000_000 + 999_000));
+    }
+
+    proptest! {
+        #[test]
+        fn entries_come_back_exactly(
+            a in proptest::collection::vec((any::<i64>(), any::<bool>()), 0..50),
+            b in proptest::collection::vec((any::<i64>(), any::<bool>()), 0..50),
+        ) {
+            let build = |xs: &[(i64, bool)], from: u64| {
+                let mut l = VisibleList::default();
+                for (i, &(t, s)) in xs.iter().enumerate() {
+                    l.push(v(from + i as u64, t), s);
+                }
+                l
+            };
+            let mut joined = build(&a, 0);
+            joined.append(build(&b, a.len() as u64));
+            let all: Vec<(i64, bool)> = a.iter().chain(&b).copied().collect();
+            let one = build(&all, 0);
+            prop_assert_eq!(&joined, &one);
+            let back: Vec<i64> = joined.arrivals().collect();
+            prop_assert_eq!(back, all.iter().map(|x| x.0).collect::<Vec<_>>());
+            prop_assert_eq!(joined.max_arrival(), all.iter().map(|x| x.0).max());
+            let ids: Vec<u64> = joined.sampled().iter().map(|s| s.id).collect();
+            let want: Vec<u64> = all.iter().enumerate().filter(|(_, x)| x.1).map(|(i, _)| i as u64).collect();
+            prop_assert_eq!(ids, want);
+        }
+    }
+}
