@@ -1,7 +1,7 @@
 //! The resource budget: what one run may cost, checked before any work starts, so that no
 //! input — a scenario, a link, a lesson, a sweep point — can make the core hang, trap or
 //! run out of memory. The same limits hold natively and in wasm (the browser adds one of
-//! its own: the largest batch, `Scenario::check_batch_memory`).
+//! its own: the largest batch and a deduplication's state, `Scenario::check_memory`).
 //!
 //! The rule: every loop of the simulation is bounded by a number this budget checked.
 //! - Events: the generator's expected count (`workload::MAX_EVENTS`), or the explicit /

@@ -184,8 +184,9 @@ struct Sim<'a> {
     chunk_rows: u64,
     /// Scratch: the fates of the chunk in `rows`.
     fates: Vec<Fate>,
-    /// Scratch: the rows a chunked batch makes visible at its commit.
-    batch_visible: VisibleList,
+    /// Scratch: the rows a chunked batch makes visible at its commit, a list per chunk
+    /// (no single list of the whole batch to grow and copy).
+    batch_visible: Vec<VisibleList>,
     cols: BatchColumns,
     sum: Summary,
     first_arrival: Option<Micros>,
@@ -285,7 +286,7 @@ impl<'a> Sim<'a> {
             pretaken: None,
             chunk_rows: CHUNK_ROWS,
             fates: Vec::new(),
-            batch_visible: VisibleList::default(),
+            batch_visible: Vec::new(),
             cols: BatchColumns::default(),
             sum: Summary::default(),
             first_arrival: None,
@@ -611,8 +612,12 @@ impl<'a> Sim<'a> {
             let mut max_event_time: Option<Micros> = None;
             loop {
                 fates.clear();
+                let mut chunk_visible = VisibleList::default();
                 self.query
-                    .feed(wm, &self.rows, self.span, &mut fates, &mut visible);
+                    .feed(wm, &self.rows, self.span, &mut fates, &mut chunk_visible);
+                if !chunk_visible.is_empty() {
+                    visible.push(chunk_visible);
+                }
                 self.record_fates(&fates, batch_id, wm.late);
                 n += self.rows.len() as u64;
                 if let Some(s) = self.span {
@@ -640,7 +645,9 @@ impl<'a> Sim<'a> {
         let end = start + duration;
         self.pending_backlog
             .push_back((self.cols.id.len(), end, self.taken));
-        self.record_visible(&visible, Visibility::AtCommit(end));
+        for list in &visible {
+            self.record_visible(list, Visibility::AtCommit(end));
+        }
         self.record_visible(&run.outcome.visible, Visibility::AtCommit(end));
         self.batch_visible = visible;
         let out = &run.outcome;

@@ -5,7 +5,9 @@ use crate::cost::{Cost, CostSpec};
 use crate::error::{InputError, Unit, duration, non_negative};
 use crate::query::{EngineConf, Operator, Query, QuerySpec};
 use crate::sink::{Sink, SinkSpec};
+use crate::time::Micros;
 use crate::trigger::{Trigger, TriggerSpec};
+use crate::window::WindowKind;
 use crate::workload::{Workload, WorkloadSpec};
 use serde::{Deserialize, Serialize};
 
@@ -306,25 +308,120 @@ impl Scenario {
         self.max_rows_per_batch.map_or(rows, |m| rows.min(m as f64))
     }
 
-    /// Refuses a scenario whose largest batch would hold more than `max_rows` rows (the
-    /// browser's wasm memory is 4 GiB: a batch costs about 80 bytes a row).
-    pub fn check_batch_memory(&self, max_rows: f64) -> Result<(), InputError> {
+    /// Bytes one row of a batch holds while the batch runs. Measured as native peak RSS
+    /// over rows of the largest batch (a day at 1,000 events/s, 2026-11-28): a windowed
+    /// aggregation takes its batch in chunks and keeps ~2 bytes an event (its compact
+    /// visible lists: a gap between arrivals under 16 ms takes 2 bytes; 196 MB for 86.4 M
+    /// rows measured, 2.5 assumed, 3.5 below 100 events/s where gaps take 3); select and
+    /// dedup keep every row with its output (113 measured, 120 assumed); session windows
+    /// also their per-session lists (194 measured, 200 assumed).
+    pub fn batch_bytes_per_row(&self) -> f64 {
+        let w = &self.workload;
+        let rate = w.expected_events() / ((w.end - w.start).max(1) as f64 / 1e6);
+        match self.query.operator {
+            Operator::WindowCount(WindowKind::Fixed(_)) => {
+                if rate >= 100.0 {
+                    2.5
+                } else {
+                    3.5
+                }
+            }
+            Operator::WindowCount(WindowKind::Session { .. }) => 200.0,
+            Operator::Select | Operator::Dedup(_) | Operator::DedupWithinWatermark(_) => 120.0,
+        }
+    }
+
+    /// About how many rows a deduplication keeps in state at its peak: every distinct
+    /// value of its columns while nothing evicts them (no watermark, or `dropDuplicates`
+    /// without `event_time` among them), else those of a watermark's span of events
+    /// (delay + lateness + a trigger period, twice the delay within the watermark). None
+    /// for the other operators (their state is windows × keys).
+    pub fn expected_dedup_state_rows(&self) -> Option<f64> {
+        let (cols, span_us) = match self.query.operator {
+            Operator::Dedup(c) => (
+                c,
+                (c.event_time && self.query.watermark_delay.is_some()).then_some(0),
+            ),
+            Operator::DedupWithinWatermark(c) => (c, self.query.watermark_delay),
+            _ => return None,
+        };
+        let w = &self.workload;
+        let total = w.expected_events();
+        let per_event = cols.id || cols.event_time;
+        let distinct = if per_event {
+            total
+        } else {
+            f64::from(w.keys.max(1)).min(total)
+        };
+        let rows = match span_us {
+            None => distinct,
+            Some(extra) => {
+                let delay = self.query.watermark_delay.unwrap_or(0);
+                let span = delay
+                    .saturating_add(extra)
+                    .saturating_add(w.lateness_bound_us())
+                    .saturating_add(self.expected_batch_span_us());
+                let rate = total / (w.end - w.start).max(1) as f64;
+                (rate * span as f64).min(distinct)
+            }
+        };
+        Some(rows)
+    }
+
+    /// The clock span of one batch's arrivals, µs (a trigger period, or a job's interval).
+    fn expected_batch_span_us(&self) -> Micros {
+        let data = (self.workload.end - self.workload.start).max(1);
+        match self.trigger {
+            Trigger::Runs(r) => r.every.unwrap_or(data),
+            Trigger::ProcessingTime(iv) | Trigger::Continuous(iv) => iv,
+            Trigger::Default => 1_000_000,
+        }
+    }
+
+    /// Refuses a scenario whose largest batch, or whose deduplication state, would need
+    /// more than `max_bytes` (the browser's budget: wasm memory is never given back, and a
+    /// page should stay within a few hundred MB). Names the field to change.
+    pub fn check_memory(&self, max_bytes: f64) -> Result<(), InputError> {
         let rows = self.expected_batch_rows();
-        if rows > max_rows {
+        let bytes = rows * self.batch_bytes_per_row();
+        if bytes > max_bytes {
             return Err(InputError::new(
                 "trigger",
                 format!(
-                    "one micro-batch would take about {:.0} million rows, more than the {:.0} million \
-                     this simulator holds in browser memory: set source.max_rows_per_trigger (Spark's \
-                     maxOffsetsPerTrigger), a shorter interval, or fewer events (or use the CLI)",
+                    "one micro-batch would take about {:.1} million rows, about {:.0} MB while it runs, \
+                     more than the {:.0} MB this simulator gives a batch in the browser: set \
+                     source.max_rows_per_trigger (Spark's maxOffsetsPerTrigger), a shorter interval, \
+                     or fewer events (or use the CLI)",
                     rows / 1e6,
-                    max_rows / 1e6
+                    bytes / 1e6,
+                    max_bytes / 1e6
                 ),
             ));
+        }
+        if let Some(state) = self.expected_dedup_state_rows() {
+            let bytes = state * DEDUP_STATE_BYTES_PER_ROW;
+            if bytes > max_bytes {
+                return Err(InputError::new(
+                    "query.dedup_columns",
+                    format!(
+                        "the deduplication would keep about {:.1} million rows in state (about {:.0} MB), \
+                         more than the {:.0} MB this simulator gives state in the browser: deduplicate on \
+                         event_time with a watermark (so that state is evicted), or on fewer distinct \
+                         values, or simulate fewer events (or use the CLI)",
+                        state / 1e6,
+                        bytes / 1e6,
+                        max_bytes / 1e6
+                    ),
+                ));
+            }
         }
         Ok(())
     }
 }
+
+/// Bytes a deduplication's state row takes: 68 measured (native peak RSS over 86.4 M
+/// rows of `dropDuplicates("id")`, 2026-11-28), 70 assumed.
+pub const DEDUP_STATE_BYTES_PER_ROW: f64 = 70.0;
 
 #[cfg(test)]
 mod tests {
@@ -338,15 +435,38 @@ mod tests {
         )
         .unwrap();
         assert!((day_job.expected_batch_rows() - 86.4e6).abs() < 1e3);
-        let e = day_job.check_batch_memory(25e6).unwrap_err();
+        // A windowed count takes the day's batch in chunks: ~216 MB of compact lists.
+        assert!(day_job.check_memory(230e6).is_ok());
+        let e = day_job.check_memory(200e6).unwrap_err();
         assert_eq!(e.field, "trigger");
-        assert!(e.message.contains("about 86 million rows"), "{e}");
+        assert!(e.message.contains("about 86.4 million rows, about 216 MB"), "{e}");
+        let select = ScenarioSpec::from_json(
+            r#"{"seed": 1, "workload": {"duration_s": 86400, "rate_per_s": 1000},
+                "trigger": {"kind": "scheduled", "every_s": 3600}, "query": {"operator": "select"}}"#,
+        )
+        .unwrap();
+        let e = select.check_memory(230e6).unwrap_err();
+        assert!(e.message.contains("about 3.6 million rows, about 432 MB"), "{e}");
+        let dedup = ScenarioSpec::from_json(
+            r#"{"seed": 1, "workload": {"duration_s": 86400, "rate_per_s": 1000},
+                "query": {"operator": "dedup", "dedup_columns": ["id"]}}"#,
+        )
+        .unwrap();
+        let e = dedup.check_memory(230e6).unwrap_err();
+        assert_eq!(e.field, "query.dedup_columns");
+        assert!(e.message.contains("about 86.4 million rows in state"), "{e}");
+        let evicting = ScenarioSpec::from_json(
+            r#"{"seed": 1, "workload": {"duration_s": 86400, "rate_per_s": 1000},
+                "query": {"operator": "dedup", "dedup_columns": ["id", "event_time"], "watermark_delay_s": 60}}"#,
+        )
+        .unwrap();
+        assert!(evicting.check_memory(230e6).is_ok());
         let limited = ScenarioSpec::from_json(
             r#"{"seed": 1, "workload": {"duration_s": 86400, "rate_per_s": 1000},
                 "trigger": {"kind": "scheduled", "every_s": 86400}, "source": {"max_rows_per_trigger": 1000000}}"#,
         )
         .unwrap();
-        assert!(limited.check_batch_memory(25e6).is_ok());
+        assert!(limited.check_memory(2e6).is_ok());
         let stream =
             ScenarioSpec::from_json(r#"{"seed": 1, "workload": {"duration_s": 86400, "rate_per_s": 1000}}"#)
                 .unwrap();

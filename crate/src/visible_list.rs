@@ -17,7 +17,11 @@ use crate::time::Micros;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct VisibleList {
-    bytes: Vec<u8>,
+    /// The encoding, in blocks: a list's first block grows as a `Vec` does up to
+    /// [`BLOCK`], later blocks are allocated at [`BLOCK`] bytes each. Equal blocks are what
+    /// wasm's allocator reuses without fragmenting (its memory never shrinks); growing one
+    /// large `Vec` per window took 2.7× the bytes held. A varint may span two blocks.
+    blocks: Vec<Vec<u8>>,
     len: u64,
     /// Arrival of the last entry (the base of the next delta); 0 when empty.
     last: Micros,
@@ -26,26 +30,32 @@ pub struct VisibleList {
     sampled: Vec<Visible>,
 }
 
+/// Bytes of a full block.
+const BLOCK: usize = 32 << 10;
+
+/// `v` as a LEB128 varint into `buf`; returns its length.
 #[inline]
-fn put_varint(bytes: &mut Vec<u8>, mut v: u64) {
+fn varint(mut v: u64, buf: &mut [u8; 10]) -> usize {
+    let mut n = 0;
     while v >= 0x80 {
-        bytes.push((v as u8) | 0x80);
+        buf[n] = (v as u8) | 0x80;
         v >>= 7;
+        n += 1;
     }
-    bytes.push(v as u8);
+    buf[n] = v as u8;
+    n + 1
 }
 
-/// The varint at `bytes[*at..]`; advances `at`.
+/// Reads one varint from a byte iterator (None at its end).
 #[inline]
-fn get_varint(bytes: &[u8], at: &mut usize) -> u64 {
+fn read_varint(bytes: &mut impl Iterator<Item = u8>) -> Option<u64> {
     let mut v = 0u64;
     let mut shift = 0;
     loop {
-        let b = bytes[*at];
-        *at += 1;
+        let b = bytes.next()?;
         v |= u64::from(b & 0x7f) << shift;
         if b < 0x80 {
-            return v;
+            return Some(v);
         }
         shift += 7;
     }
@@ -75,13 +85,37 @@ impl VisibleList {
         (self.len > 0).then_some(self.max)
     }
 
+    /// Appends bytes to the encoding, filling the last block first.
+    fn put(&mut self, mut bytes: &[u8]) {
+        while !bytes.is_empty() {
+            let room = match self.blocks.last() {
+                Some(b) if b.len() < BLOCK => BLOCK - b.len(),
+                _ => {
+                    let first = self.blocks.is_empty();
+                    self.blocks
+                        .push(Vec::with_capacity(if first { 16 } else { BLOCK }));
+                    BLOCK
+                }
+            };
+            let block = self.blocks.last_mut().expect("a block was just ensured");
+            let n = room.min(bytes.len());
+            block.extend_from_slice(&bytes[..n]);
+            bytes = &bytes[n..];
+        }
+    }
+
     /// Adds an event; its id is kept when `sampled`.
     #[inline]
     pub fn push(&mut self, v: Visible, sampled: bool) {
         if self.len == 0 {
             self.max = Micros::MIN;
         }
-        put_varint(&mut self.bytes, zigzag(v.arrival.wrapping_sub(self.last)));
+        let mut buf = [0u8; 10];
+        let n = varint(zigzag(v.arrival.wrapping_sub(self.last)), &mut buf);
+        match self.blocks.last_mut() {
+            Some(b) if b.len() + n <= BLOCK => b.extend_from_slice(&buf[..n]),
+            _ => self.put(&buf[..n]),
+        }
         self.last = v.arrival;
         self.max = self.max.max(v.arrival);
         self.len += 1;
@@ -100,10 +134,18 @@ impl VisibleList {
             *self = other;
             return;
         }
-        let mut at = 0;
-        let first = unzigzag(get_varint(&other.bytes, &mut at)); // relative to 0
-        put_varint(&mut self.bytes, zigzag(first.wrapping_sub(self.last)));
-        self.bytes.extend_from_slice(&other.bytes[at..]);
+        let mut bytes = other.blocks.iter().flatten().copied();
+        let first = unzigzag(read_varint(&mut bytes).expect("a non-empty list has a first entry"));
+        let mut buf = [0u8; 10];
+        let n = varint(zigzag(first.wrapping_sub(self.last)), &mut buf);
+        self.put(&buf[..n]);
+        // The rest as they are: skip the first varint's bytes (it was encoded from 0).
+        let mut skip = varint(zigzag(first), &mut buf);
+        for block in &other.blocks {
+            let from = skip.min(block.len());
+            skip -= from;
+            self.put(&block[from..]);
+        }
         self.last = other.last;
         self.max = self.max.max(other.max);
         self.len += other.len;
@@ -112,10 +154,11 @@ impl VisibleList {
 
     /// The arrivals, in push order.
     pub fn arrivals(&self) -> impl Iterator<Item = Micros> + '_ {
-        let mut at = 0;
+        let mut bytes = self.blocks.iter().flatten().copied();
         let mut prev: Micros = 0;
         (0..self.len).map(move |_| {
-            prev = prev.wrapping_add(unzigzag(get_varint(&self.bytes, &mut at)));
+            let z = read_varint(&mut bytes).expect("one varint an entry");
+            prev = prev.wrapping_add(unzigzag(z));
             prev
         })
     }
@@ -125,17 +168,18 @@ impl VisibleList {
         &self.sampled
     }
 
-    /// Bytes held (encoding and sample), for the memory budget's accounting.
-    pub fn heap_bytes(&self) -> usize {
-        self.bytes.capacity() + self.sampled.capacity() * std::mem::size_of::<Visible>()
-    }
-
     pub fn clear(&mut self) {
-        self.bytes.clear();
+        self.blocks.clear();
         self.sampled.clear();
         self.len = 0;
         self.last = 0;
         self.max = Micros::MIN;
+    }
+
+    /// Bytes of the encoding.
+    #[cfg(test)]
+    fn encoded_len(&self) -> usize {
+        self.blocks.iter().map(Vec::len).sum()
     }
 }
 
@@ -155,9 +199,26 @@ mod tests {
             l.push(v(i, 1_000_000_000 + i as i64 * 1000), i % 100 == 0);
         }
         // The first delta is the absolute arrival (5 bytes), then 999 gaps of 1 ms.
-        assert_eq!(l.bytes.len(), 5 + 999 * 2);
+        assert_eq!(l.encoded_len(), 5 + 999 * 2);
         assert_eq!(l.sampled().len(), 10);
         assert_eq!(l.max_arrival(), Some(1_000_000_000 + 999_000));
+    }
+
+    #[test]
+    fn long_lists_span_blocks() {
+        let mut a = VisibleList::default();
+        let mut b = VisibleList::default();
+        let mut want = Vec::new();
+        for i in 0..100_000i64 {
+            // Gaps of 1 µs … ~2 s: varints of 1 to 3 bytes, some across a block's end.
+            let t = i * i % 1_999_993;
+            want.push(t);
+            if i < 60_000 { &mut a } else { &mut b }.push(v(i as u64, t), false);
+        }
+        assert!(a.blocks.len() > 2 && a.blocks.iter().all(|x| x.len() <= BLOCK));
+        a.append(b);
+        assert_eq!(a.arrivals().collect::<Vec<_>>(), want);
+        assert_eq!(a.len(), 100_000);
     }
 
     proptest! {

@@ -91,8 +91,10 @@ pub fn validate_scenario(scenario_json: &str) -> Result<(), JsError> {
     validated(scenario_json, None).map(|_| ())
 }
 
-/// Rows one batch may hold in wasm's 4 GiB (about 80 B a row, with room to spare).
-const WASM_MAX_BATCH_ROWS: f64 = 25e6;
+/// Bytes a run's largest batch, or a deduplication's state, may take in the browser
+/// (`Scenario::check_memory`): with the rest of a run (~25–60 MB) wasm memory stays under
+/// 256 MiB.
+const WASM_MAX_BATCH_BYTES: f64 = 230e6;
 
 /// The scenario, validated, and refused if one batch would not fit in wasm memory.
 fn validated(scenario_json: &str, data: Option<&Data>) -> Result<crate::Scenario, JsError> {
@@ -100,7 +102,7 @@ fn validated(scenario_json: &str, data: Option<&Data>) -> Result<crate::Scenario
     let sc = spec
         .validate_with(data.map(|d| &d.loaded))
         .map_err(|e| JsError::new(&e.to_string()))?;
-    sc.check_batch_memory(WASM_MAX_BATCH_ROWS)
+    sc.check_memory(WASM_MAX_BATCH_BYTES)
         .map_err(|e| JsError::new(&e.to_string()))?;
     Ok(sc)
 }
@@ -194,7 +196,7 @@ fn run_many(
     let labels: Vec<String> = (0..specs.len()).map(|i| i.to_string()).collect();
     let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
     let scs = crate::sweep::validate_points(&specs, &labels, data.map(|d| &d.loaded), |sc| {
-        sc.check_batch_memory(WASM_MAX_BATCH_ROWS)
+        sc.check_memory(WASM_MAX_BATCH_BYTES)
     })
     .map_err(err)?;
     let many =
