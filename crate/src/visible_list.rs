@@ -46,21 +46,6 @@ fn varint(mut v: u64, buf: &mut [u8; 10]) -> usize {
     n + 1
 }
 
-/// Reads one varint from a byte iterator (None at its end).
-#[inline]
-fn read_varint(bytes: &mut impl Iterator<Item = u8>) -> Option<u64> {
-    let mut v = 0u64;
-    let mut shift = 0;
-    loop {
-        let b = bytes.next()?;
-        v |= u64::from(b & 0x7f) << shift;
-        if b < 0x80 {
-            return Some(v);
-        }
-        shift += 7;
-    }
-}
-
 #[inline]
 fn zigzag(d: i64) -> u64 {
     ((d << 1) ^ (d >> 63)) as u64
@@ -134,8 +119,10 @@ impl VisibleList {
             *self = other;
             return;
         }
-        let mut bytes = other.blocks.iter().flatten().copied();
-        let first = unzigzag(read_varint(&mut bytes).expect("a non-empty list has a first entry"));
+        let first = other
+            .arrivals()
+            .next()
+            .expect("a non-empty list has a first entry");
         let mut buf = [0u8; 10];
         let n = varint(zigzag(first.wrapping_sub(self.last)), &mut buf);
         self.put(&buf[..n]);
@@ -153,14 +140,14 @@ impl VisibleList {
     }
 
     /// The arrivals, in push order.
-    pub fn arrivals(&self) -> impl Iterator<Item = Micros> + '_ {
-        let mut bytes = self.blocks.iter().flatten().copied();
-        let mut prev: Micros = 0;
-        (0..self.len).map(move |_| {
-            let z = read_varint(&mut bytes).expect("one varint an entry");
-            prev = prev.wrapping_add(unzigzag(z));
-            prev
-        })
+    pub fn arrivals(&self) -> Arrivals<'_> {
+        Arrivals {
+            blocks: &self.blocks,
+            block: 0,
+            at: 0,
+            left: self.len,
+            prev: 0,
+        }
     }
 
     /// The entries pushed as sampled, in push order.
@@ -180,6 +167,51 @@ impl VisibleList {
     #[cfg(test)]
     fn encoded_len(&self) -> usize {
         self.blocks.iter().map(Vec::len).sum()
+    }
+}
+
+/// The arrivals of a [`VisibleList`], decoded in order.
+pub struct Arrivals<'a> {
+    blocks: &'a [Vec<u8>],
+    block: usize,
+    at: usize,
+    left: u64,
+    prev: Micros,
+}
+
+impl Iterator for Arrivals<'_> {
+    type Item = Micros;
+
+    #[inline]
+    fn next(&mut self) -> Option<Micros> {
+        if self.left == 0 {
+            return None;
+        }
+        self.left -= 1;
+        let mut v = 0u64;
+        let mut shift = 0;
+        loop {
+            let mut block = &self.blocks[self.block];
+            if self.at == block.len() {
+                self.block += 1;
+                self.at = 0;
+                block = &self.blocks[self.block];
+            }
+            let b = block[self.at];
+            self.at += 1;
+            v |= u64::from(b & 0x7f) << shift;
+            if b < 0x80 {
+                break;
+            }
+            shift += 7;
+        }
+        self.prev = self.prev.wrapping_add(unzigzag(v));
+        Some(self.prev)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = usize::try_from(self.left).unwrap_or(usize::MAX);
+        (n, Some(n))
     }
 }
 
