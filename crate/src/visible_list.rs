@@ -171,6 +171,7 @@ impl VisibleList {
 }
 
 /// The arrivals of a [`VisibleList`], decoded in order.
+#[derive(Debug)]
 pub struct Arrivals<'a> {
     blocks: &'a [Vec<u8>],
     block: usize,
