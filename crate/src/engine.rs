@@ -46,10 +46,19 @@ fn run<'a>(sc: &'a Scenario, progress: Option<&'a mut dyn FnMut(f64)>) -> Result
 /// chunks every simulation has passed are dropped. Each result equals [`simulate`] of its
 /// scenario, bit for bit. Scenarios whose workload or seed differ from the first's are
 /// refused (`workload`, `seed`); a scheduled trigger without a first run (it starts at the
-/// last arrival, which needs the whole stream) and a trigger whose batches are large
-/// ([`OWN_STREAM_BATCH_ROWS`]) run on a stream of their own.
+/// last arrival, which needs the whole stream) runs on a stream of its own. A large batch
+/// does not hold the shared stream back: its full chunks are fed ahead (`pretake`).
 /// `progress` gets the fraction of the expected events generated.
 pub fn simulate_many(scs: &[Scenario], progress: Option<&mut dyn FnMut(f64)>) -> ManyRuns {
+    simulate_many_in_chunks(scs, progress, CHUNK_ROWS)
+}
+
+/// [`simulate_many`] with batches fed in chunks of at most `chunk_rows` rows.
+fn simulate_many_in_chunks(
+    scs: &[Scenario],
+    progress: Option<&mut dyn FnMut(f64)>,
+    chunk_rows: u64,
+) -> ManyRuns {
     let Some(first) = scs.first() else {
         return ManyRuns::default();
     };
@@ -58,20 +67,19 @@ pub fn simulate_many(scs: &[Scenario], progress: Option<&mut dyn FnMut(f64)>) ->
     let mut sims: Vec<Option<Sim>> = scs
         .iter()
         .map(|sc| {
-            // A point whose batches are large reads a stream of its own: lock-step holds a
-            // shared chunk until every point has passed it, so one point's large batch would
-            // keep all of its events in memory (its own stream is taken chunk by chunk).
-            let own = matches!(sc.trigger, Trigger::Runs(r) if r.first.is_none())
-                || sc.expected_batch_rows() > OWN_STREAM_BATCH_ROWS;
+            let own = matches!(sc.trigger, Trigger::Runs(r) if r.first.is_none());
             let feed = if own {
                 streams += 1;
                 Feed::Own(Box::new(EventStream::new(sc.workload.clone(), sc.seed)))
             } else {
                 shared.reader()
             };
-            Some(Sim::new(sc, feed))
+            let mut sim = Sim::new(sc, feed);
+            sim.chunk_rows = chunk_rows;
+            Some(sim)
         })
         .collect();
+    let mut peak_held_rows = 0;
     let mut results: Vec<Option<Result<Report, InputError>>> = scs.iter().map(|_| None).collect();
     let expected = first.workload.expected_events().max(1.0);
     let mut progress = progress;
@@ -104,6 +112,8 @@ pub fn simulate_many(scs: &[Scenario], progress: Option<&mut dyn FnMut(f64)>) ->
             break;
         }
         shared.trim();
+        let taken_ahead: usize = sims.iter().flatten().map(|s| s.rows.len()).sum();
+        peak_held_rows = peak_held_rows.max(shared.stats().1 * crate::shared_stream::CHUNK + taken_ahead);
         if !shared.advance() && exhausted {
             // Nothing more to make and every simulation saw the end: finish them.
             for (slot, out) in sims.iter_mut().zip(results.iter_mut()) {
@@ -133,6 +143,7 @@ pub fn simulate_many(scs: &[Scenario], progress: Option<&mut dyn FnMut(f64)>) ->
             .collect(),
         streams,
         shared_events: shared.stats().0,
+        peak_held_rows,
     }
 }
 
@@ -144,6 +155,9 @@ pub struct ManyRuns {
     pub streams: u32,
     /// Events the shared stream generated (once, whatever the number of scenarios).
     pub shared_events: u64,
+    /// Most events held at once after a round: the shared stream's chunks (whole) and the
+    /// rows the simulations took ahead.
+    pub peak_held_rows: usize,
 }
 
 /// What the simulation does next.
@@ -184,9 +198,9 @@ struct Sim<'a> {
     chunk_rows: u64,
     /// Scratch: the fates of the chunk in `rows`.
     fates: Vec<Fate>,
-    /// Scratch: the rows a chunked batch makes visible at its commit, a list per chunk
-    /// (no single list of the whole batch to grow and copy).
-    batch_visible: Vec<VisibleList>,
+    /// The chunkable batch of the next step, begun ahead (`pretake`) when a full chunk of
+    /// it was ready: fed chunks let a shared stream drop theirs.
+    open: Option<OpenBatch>,
     cols: BatchColumns,
     sum: Summary,
     first_arrival: Option<Micros>,
@@ -209,6 +223,19 @@ struct Sim<'a> {
     stopped: Option<InputError>,
 }
 
+/// A chunkable batch in progress: the chunks fed so far.
+#[derive(Debug)]
+struct OpenBatch {
+    /// The watermarks of the batch (fixed when it begins: the previous batch set them).
+    wm: crate::operator::BatchWatermarks,
+    /// Rows fed.
+    n: u64,
+    max_event_time: Option<Micros>,
+    /// The rows visible at the batch's commit, a list per chunk (no single list of the
+    /// whole batch to grow and copy).
+    visible: Vec<VisibleList>,
+}
+
 /// When the events a batch makes visible can be read downstream.
 #[derive(Debug, Clone, Copy)]
 enum Visibility {
@@ -227,10 +254,6 @@ const CONTINUOUS_LATENCY: Micros = 1_000;
 /// (`MicroBatchQuery::chunkable`): 262,144 rows of 40 bytes, about 10 MiB, whatever the
 /// batch's size (a day's job at 1,000 events/s is 86.4 M rows).
 pub const CHUNK_ROWS: u64 = 1 << 18;
-
-/// A sweep point whose expected batch exceeds this many rows reads its own stream (see
-/// [`simulate_many`]): at most ~40 MiB of a shared stream held for it.
-pub const OWN_STREAM_BATCH_ROWS: f64 = (1u64 << 20) as f64;
 
 /// Progress is reported at least every this many events.
 const PROGRESS_EVERY: u64 = 1 << 16;
@@ -286,7 +309,7 @@ impl<'a> Sim<'a> {
             pretaken: None,
             chunk_rows: CHUNK_ROWS,
             fates: Vec::new(),
-            batch_visible: Vec::new(),
+            open: None,
             cols: BatchColumns::default(),
             sum: Summary::default(),
             first_arrival: None,
@@ -513,11 +536,22 @@ impl<'a> Sim<'a> {
             Phase::Start | Phase::Done => return,
         };
         if self.pretaken != Some(bound) {
+            debug_assert!(self.open.is_none(), "a batch begun ahead is for this bound");
             self.rows.clear();
             self.span = None;
         }
         self.pretaken = Some(bound);
-        self.take_more(bound, self.row_limit(limit), false);
+        loop {
+            self.take_more(bound, self.row_limit(limit), false);
+            if !self.query.chunkable() || (self.rows.len() as u64) < self.chunk_rows {
+                break;
+            }
+            // A full chunk of the next batch: feed it now (its watermarks are set), so that
+            // the shared stream need not hold the batch's rows until the step.
+            self.feed_chunk();
+            self.rows.clear();
+            self.span = None;
+        }
     }
 
     /// Appends to `self.rows` (up to `limit` in all) the events that arrived by `bound`;
@@ -581,13 +615,48 @@ impl<'a> Sim<'a> {
     }
 
     /// The row limit of a take: a chunkable query's batch is taken (and run) in chunks of
-    /// at most `chunk_rows`.
+    /// at most `chunk_rows`, and its rows already fed count toward `limit`.
     fn row_limit(&self, limit: Option<u64>) -> Option<u64> {
         if self.query.chunkable() {
-            Some(limit.map_or(self.chunk_rows, |l| l.min(self.chunk_rows)))
+            let fed = self.open.as_ref().map_or(0, |o| o.n);
+            Some(self.chunk_rows.min(limit.unwrap_or(u64::MAX) - fed))
         } else {
             limit
         }
+    }
+
+    /// Feeds the chunk in `self.rows` to the batch in progress (begun here if none is).
+    fn feed_chunk(&mut self) {
+        let mut open = self.open.take().unwrap_or_else(|| OpenBatch {
+            wm: self.query.batch_watermarks(),
+            n: 0,
+            max_event_time: None,
+            visible: Vec::new(),
+        });
+        let batch_id = self.cols.id.len() as i64;
+        let mut fates = std::mem::take(&mut self.fates);
+        fates.clear();
+        let mut visible = VisibleList::default();
+        self.query
+            .feed(open.wm, &self.rows, self.span, &mut fates, &mut visible);
+        if !visible.is_empty() {
+            open.visible.push(visible);
+        }
+        self.record_fates(&fates, batch_id, open.wm.late);
+        self.fates = fates;
+        open.n += self.rows.len() as u64;
+        if let Some(s) = self.span {
+            open.max_event_time = Some(
+                open.max_event_time
+                    .map_or(s.max_event_time, |m| m.max(s.max_event_time)),
+            );
+        }
+        self.open = Some(open);
+    }
+
+    /// Whether the next step has a batch to run: rows taken, or chunks fed ahead.
+    fn has_rows(&self) -> bool {
+        !self.rows.is_empty() || self.open.is_some()
     }
 
     /// Runs the batch starting at `start` whose (first) rows are in `self.rows`: the rows
@@ -601,45 +670,32 @@ impl<'a> Sim<'a> {
         bound: Micros,
         limit: Option<u64>,
     ) -> Micros {
-        let batch_id = self.cols.id.len() as i64;
-        let mut visible = std::mem::take(&mut self.batch_visible);
-        visible.clear();
-        let (run, n) = if self.query.chunkable() {
-            let wm = self.query.batch_watermarks();
+        let (run, n, visible) = if self.query.chunkable() {
             let limit = limit.unwrap_or(u64::MAX);
-            let mut fates = std::mem::take(&mut self.fates);
-            let mut n = 0u64;
-            let mut max_event_time: Option<Micros> = None;
             loop {
-                fates.clear();
-                let mut chunk_visible = VisibleList::default();
-                self.query
-                    .feed(wm, &self.rows, self.span, &mut fates, &mut chunk_visible);
-                if !chunk_visible.is_empty() {
-                    visible.push(chunk_visible);
-                }
-                self.record_fates(&fates, batch_id, wm.late);
-                n += self.rows.len() as u64;
-                if let Some(s) = self.span {
-                    max_event_time =
-                        Some(max_event_time.map_or(s.max_event_time, |m| m.max(s.max_event_time)));
-                }
-                if n >= limit || (self.rows.len() as u64) < self.chunk_rows {
+                self.feed_chunk();
+                let fed = self.open.as_ref().map_or(0, |o| o.n);
+                if fed >= limit || (self.rows.len() as u64) < self.chunk_rows {
                     break; // the limit, or the take stopped at the bound
                 }
                 self.rows.clear();
                 self.span = None;
-                self.take_more(bound, Some(self.chunk_rows.min(limit - n)), true);
+                self.take_more(bound, Some(self.chunk_rows.min(limit - fed)), true);
                 if self.rows.is_empty() {
                     break;
                 }
             }
-            self.fates = fates;
-            (self.query.finish(wm, max_event_time), n)
+            let open = self.open.take().expect("a chunk was just fed");
+            (
+                self.query.finish(open.wm, open.max_event_time),
+                open.n,
+                open.visible,
+            )
         } else {
+            let batch_id = self.cols.id.len() as i64;
             let run = self.query.run_batch_with(&self.rows, self.span);
             self.record_fates(&run.outcome.fates, batch_id, run.late_watermark);
-            (run, self.rows.len() as u64)
+            (run, self.rows.len() as u64, Vec::new())
         };
         let duration = self.sc.overhead + (n as f64 * self.sc.per_row_us).round() as i64;
         let end = start + duration;
@@ -649,7 +705,6 @@ impl<'a> Sim<'a> {
             self.record_visible(list, Visibility::AtCommit(end));
         }
         self.record_visible(&run.outcome.visible, Visibility::AtCommit(end));
-        self.batch_visible = visible;
         let out = &run.outcome;
         self.cols.push(start, end, n, run.watermark, out); // backlog settled when the stream passes `end`
         self.write_files(start, end, out);
@@ -853,7 +908,7 @@ impl<'a> Sim<'a> {
             _ => None,
         };
         self.take(now, self.row_limit(self.sc.max_rows_per_batch));
-        if self.rows.is_empty() && !self.query.wants_no_data_batch() {
+        if !self.has_rows() && !self.query.wants_no_data_batch() {
             // Nothing to do until the next event arrives.
             let Some(next) = self.events.peek() else {
                 return Phase::Done;
@@ -885,13 +940,13 @@ impl<'a> Sim<'a> {
         self.cost.query_started(query_start);
         if runs.once {
             self.take(query_start, self.row_limit(None));
-            if !self.rows.is_empty() {
+            if self.has_rows() {
                 now = self.batch(now, None, query_start, None);
             }
         } else {
             loop {
                 self.take(query_start, self.row_limit(self.sc.max_rows_per_batch));
-                if self.rows.is_empty() {
+                if !self.has_rows() {
                     break;
                 }
                 now = self.batch(now, None, query_start, self.sc.max_rows_per_batch);
@@ -1405,25 +1460,36 @@ mod tests {
         };
         check_shared(&scenarios(base, &triggers));
         check_shared(&scenarios(stateless, &more));
+        // Batches fed ahead in chunks of 500 rows: the same reports, and the day's job (one
+        // batch of all 216,000 events) does not hold the shared stream back.
+        let many = check_shared_in_chunks(&scenarios(base, &triggers), 500);
+        let whole = check_shared_in_chunks(&scenarios(base, &triggers), CHUNK_ROWS);
+        assert!(
+            many.peak_held_rows <= 4 * crate::shared_stream::CHUNK && whole.peak_held_rows > 200_000,
+            "held {} rows (whole batches: {})",
+            many.peak_held_rows,
+            whole.peak_held_rows
+        );
     }
 
     fn check_shared(scs: &[Scenario]) {
-        let many = simulate_many(scs, None);
+        check_shared_in_chunks(scs, CHUNK_ROWS);
+    }
+
+    fn check_shared_in_chunks(scs: &[Scenario], chunk_rows: u64) -> ManyRuns {
+        let many = simulate_many_in_chunks(scs, None, chunk_rows);
         // One stream for all, except a run at the last arrival (available_now, once).
         let own = scs
             .iter()
-            .filter(|sc| {
-                matches!(sc.trigger, Trigger::Runs(r) if r.first.is_none())
-                    || sc.expected_batch_rows() > OWN_STREAM_BATCH_ROWS
-            })
+            .filter(|sc| matches!(sc.trigger, Trigger::Runs(r) if r.first.is_none()))
             .count() as u32;
         assert_eq!(many.streams, 1 + own);
         assert_eq!(many.shared_events, generated_sc(&scs[0]));
-        for (sc, got) in scs.iter().zip(many.reports) {
+        for (sc, got) in scs.iter().zip(&many.reports) {
             let alone = simulate(sc);
             match (got, alone) {
-                (Ok(a), Ok(b)) => assert_eq!(a, b, "{:?}", sc.trigger),
-                (Err(a), Err(b)) => assert_eq!(a, b),
+                (Ok(a), Ok(b)) => assert_eq!(a, &b, "{:?}", sc.trigger),
+                (Err(a), Err(b)) => assert_eq!(a, &b),
                 (a, b) => panic!(
                     "{:?}: shared {:?} vs alone {:?}",
                     sc.trigger,
@@ -1432,6 +1498,7 @@ mod tests {
                 ),
             }
         }
+        many
     }
 
     /// `sc` simulated with batches fed in chunks of at most `chunk` rows.

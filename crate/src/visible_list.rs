@@ -46,6 +46,16 @@ fn varint(mut v: u64, buf: &mut [u8; 10]) -> usize {
     n + 1
 }
 
+/// `v` as a LEB128 varint at the end of `bytes`.
+#[inline]
+fn push_varint(bytes: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        bytes.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    bytes.push(v as u8);
+}
+
 #[inline]
 fn zigzag(d: i64) -> u64 {
     ((d << 1) ^ (d >> 63)) as u64
@@ -71,6 +81,8 @@ impl VisibleList {
     }
 
     /// Appends bytes to the encoding, filling the last block first.
+    #[cold]
+    #[inline(never)]
     fn put(&mut self, mut bytes: &[u8]) {
         while !bytes.is_empty() {
             let room = match self.blocks.last() {
@@ -90,16 +102,21 @@ impl VisibleList {
     }
 
     /// Adds an event; its id is kept when `sampled`.
-    #[inline]
+    #[inline(always)]
     pub fn push(&mut self, v: Visible, sampled: bool) {
         if self.len == 0 {
             self.max = Micros::MIN;
         }
-        let mut buf = [0u8; 10];
-        let n = varint(zigzag(v.arrival.wrapping_sub(self.last)), &mut buf);
+        let z = zigzag(v.arrival.wrapping_sub(self.last));
         match self.blocks.last_mut() {
-            Some(b) if b.len() + n <= BLOCK => b.extend_from_slice(&buf[..n]),
-            _ => self.put(&buf[..n]),
+            // Byte by byte: a 1–3 byte `extend_from_slice` is a call to memcpy (9 % of a
+            // day's run at a 1 s trigger, measured).
+            Some(b) if b.len() + 10 <= BLOCK => push_varint(b, z),
+            _ => {
+                let mut buf = [0u8; 10];
+                let n = varint(z, &mut buf);
+                self.put(&buf[..n]);
+            }
         }
         self.last = v.arrival;
         self.max = self.max.max(v.arrival);
