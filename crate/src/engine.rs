@@ -881,12 +881,21 @@ impl<'a> Sim<'a> {
             Visibility::AtCommit(end) => end,
             Visibility::OnArrival => arrival + CONTINUOUS_LATENCY,
         };
-        for a in list.arrivals() {
-            self.latency.record(at(a) - a);
+        let (Some(first), Some(last)) = (list.min_arrival(), list.max_arrival()) else {
+            return;
+        };
+        match visibility {
+            Visibility::AtCommit(end) => {
+                self.latency
+                    .record_all(list.arrivals().map(|a| end - a), end - last, end - first)
+            }
+            Visibility::OnArrival => self.latency.record_all(
+                list.arrivals().map(|_| CONTINUOUS_LATENCY),
+                CONTINUOUS_LATENCY,
+                CONTINUOUS_LATENCY,
+            ),
         }
-        if let Some(m) = list.max_arrival() {
-            self.newest_visible = self.newest_visible.max(m);
-        }
+        self.newest_visible = self.newest_visible.max(last);
         let mask = self.detail.stride - 1;
         let shift = self.detail.stride.trailing_zeros();
         for v in list.sampled() {

@@ -27,6 +27,8 @@ pub struct VisibleList {
     last: Micros,
     /// Latest arrival of all entries (`Micros::MIN` when empty).
     max: Micros,
+    /// Earliest arrival of all entries (`Micros::MAX` when empty).
+    min: Micros,
     sampled: Vec<Visible>,
 }
 
@@ -80,6 +82,11 @@ impl VisibleList {
         (self.len > 0).then_some(self.max)
     }
 
+    /// Earliest arrival of the entries; None when empty.
+    pub fn min_arrival(&self) -> Option<Micros> {
+        (self.len > 0).then_some(self.min)
+    }
+
     /// Appends bytes to the encoding, filling the last block first.
     #[cold]
     #[inline(never)]
@@ -106,6 +113,7 @@ impl VisibleList {
     pub fn push(&mut self, v: Visible, sampled: bool) {
         if self.len == 0 {
             self.max = Micros::MIN;
+            self.min = Micros::MAX;
         }
         let z = zigzag(v.arrival.wrapping_sub(self.last));
         match self.blocks.last_mut() {
@@ -120,6 +128,7 @@ impl VisibleList {
         }
         self.last = v.arrival;
         self.max = self.max.max(v.arrival);
+        self.min = self.min.min(v.arrival);
         self.len += 1;
         if sampled {
             self.sampled.push(v);
@@ -152,6 +161,7 @@ impl VisibleList {
         }
         self.last = other.last;
         self.max = self.max.max(other.max);
+        self.min = self.min.min(other.min);
         self.len += other.len;
         self.sampled.append(&mut other.sampled);
     }
@@ -178,6 +188,7 @@ impl VisibleList {
         self.len = 0;
         self.last = 0;
         self.max = Micros::MIN;
+        self.min = Micros::MAX;
     }
 
     /// Bytes of the encoding.
@@ -197,15 +208,10 @@ pub struct Arrivals<'a> {
     prev: Micros,
 }
 
-impl Iterator for Arrivals<'_> {
-    type Item = Micros;
-
-    #[inline]
-    fn next(&mut self) -> Option<Micros> {
-        if self.left == 0 {
-            return None;
-        }
-        self.left -= 1;
+impl Arrivals<'_> {
+    /// The next varint, byte by byte (it may span two blocks).
+    #[cold]
+    fn next_varint_slow(&mut self) -> u64 {
         let mut v = 0u64;
         let mut shift = 0;
         loop {
@@ -219,11 +225,42 @@ impl Iterator for Arrivals<'_> {
             self.at += 1;
             v |= u64::from(b & 0x7f) << shift;
             if b < 0x80 {
-                break;
+                return v;
             }
             shift += 7;
         }
-        self.prev = self.prev.wrapping_add(unzigzag(v));
+    }
+}
+
+impl Iterator for Arrivals<'_> {
+    type Item = Micros;
+
+    #[inline]
+    fn next(&mut self) -> Option<Micros> {
+        if self.left == 0 {
+            return None;
+        }
+        self.left -= 1;
+        let block = &self.blocks[self.block];
+        let z = if self.at + 10 <= block.len() {
+            // The whole varint is in this block (all but the last few bytes of a block).
+            let bytes = &block[self.at..self.at + 10];
+            let mut v = 0u64;
+            let mut i = 0;
+            loop {
+                let b = bytes[i];
+                v |= u64::from(b & 0x7f) << (7 * i);
+                i += 1;
+                if b < 0x80 {
+                    break;
+                }
+            }
+            self.at += i;
+            v
+        } else {
+            self.next_varint_slow()
+        };
+        self.prev = self.prev.wrapping_add(unzigzag(z));
         Some(self.prev)
     }
 
@@ -292,6 +329,7 @@ mod tests {
             let back: Vec<i64> = joined.arrivals().collect();
             prop_assert_eq!(back, all.iter().map(|x| x.0).collect::<Vec<_>>());
             prop_assert_eq!(joined.max_arrival(), all.iter().map(|x| x.0).max());
+            prop_assert_eq!(joined.min_arrival(), all.iter().map(|x| x.0).min());
             let ids: Vec<u64> = joined.sampled().iter().map(|s| s.id).collect();
             let want: Vec<u64> = all.iter().enumerate().filter(|(_, x)| x.1).map(|(i, _)| i as u64).collect();
             prop_assert_eq!(ids, want);
