@@ -66,6 +66,7 @@ impl Histogram {
     /// Records every value of `values`, whose least and greatest are `lo` and `hi`
     /// (µs; negative values count as 0): [`Histogram::record`] each, with the bounds
     /// known once.
+    #[inline]
     pub fn record_all(&mut self, values: impl Iterator<Item = i64>, lo: i64, hi: i64) {
         let mut n = 0;
         for v in values {

@@ -235,7 +235,7 @@ impl Arrivals<'_> {
 impl Iterator for Arrivals<'_> {
     type Item = Micros;
 
-    #[inline]
+    #[inline(always)]
     fn next(&mut self) -> Option<Micros> {
         if self.left == 0 {
             return None;
