@@ -30,10 +30,20 @@ pub fn simulate_with_progress(sc: &Scenario, progress: &mut dyn FnMut(f64)) -> R
 }
 
 fn run<'a>(sc: &'a Scenario, progress: Option<&'a mut dyn FnMut(f64)>) -> Result<Report, InputError> {
+    run_in_chunks(sc, progress, CHUNK_ROWS)
+}
+
+/// [`simulate_with_progress`] with batches fed in chunks of at most `chunk_rows` rows.
+fn run_in_chunks<'a>(
+    sc: &'a Scenario,
+    progress: Option<&'a mut dyn FnMut(f64)>,
+    chunk_rows: u64,
+) -> Result<Report, InputError> {
     let mut sim = Sim::new(
         sc,
         Feed::Own(Box::new(EventStream::new(sc.workload.clone(), sc.seed))),
     );
+    sim.chunk_rows = chunk_rows;
     sim.progress = progress;
     while sim.step() {}
     sim.drain(true);
@@ -1510,18 +1520,6 @@ mod tests {
         many
     }
 
-    /// `sc` simulated with batches fed in chunks of at most `chunk` rows.
-    fn run_in_chunks(sc: &Scenario, chunk: u64) -> Report {
-        let mut sim = Sim::new(
-            sc,
-            Feed::Own(Box::new(EventStream::new(sc.workload.clone(), sc.seed))),
-        );
-        sim.chunk_rows = chunk;
-        while sim.step() {}
-        sim.drain(true);
-        sim.result().unwrap()
-    }
-
     #[test]
     fn a_batch_fed_in_chunks_equals_the_batch_at_once() {
         // Batches of ~3,000 rows in chunks of 50 and 1,000 rows (and at once): every output
@@ -1530,37 +1528,13 @@ mod tests {
         let base = r#""workload": {"duration_s": 600, "rate_per_s": 100, "keys": KEYS,
                 "lateness": {"kind": "exponential", "mean_s": 20},
                 "offline": {"fraction": 0.1, "min_s": 30, "max_s": 400}}"#;
+        #[rustfmt::skip]
         let cases = [
-            (
-                r#""trigger": {"kind": "processing_time", "interval_s": 30}"#,
-                "tumbling",
-                "append",
-                "5",
-            ),
-            (
-                r#""trigger": {"kind": "processing_time", "interval_s": 30}"#,
-                "sliding",
-                "update",
-                "5",
-            ),
-            (
-                r#""trigger": {"kind": "processing_time", "interval_s": 60}"#,
-                "tumbling",
-                "complete",
-                "100000",
-            ),
-            (
-                r#""trigger": {"kind": "scheduled", "every_s": 120}"#,
-                "sliding",
-                "append",
-                "100000",
-            ),
-            (
-                r#""trigger": {"kind": "scheduled", "every_s": 300}, "source": {"max_rows_per_trigger": 2500}"#,
-                "tumbling",
-                "append",
-                "7",
-            ),
+            (r#""trigger": {"kind": "processing_time", "interval_s": 30}"#, "tumbling", "append", "5"),
+            (r#""trigger": {"kind": "processing_time", "interval_s": 30}"#, "sliding", "update", "5"),
+            (r#""trigger": {"kind": "processing_time", "interval_s": 60}"#, "tumbling", "complete", "100000"),
+            (r#""trigger": {"kind": "scheduled", "every_s": 120}"#, "sliding", "append", "100000"),
+            (r#""trigger": {"kind": "scheduled", "every_s": 300}, "source": {"max_rows_per_trigger": 2500}"#, "tumbling", "append", "7"),
             (r#""trigger": {"kind": "once"}"#, "tumbling", "update", "3"),
         ];
         for (trigger, window, mode, keys) in cases {
@@ -1588,7 +1562,11 @@ mod tests {
             );
             assert!(whole.batches.input_rows.iter().any(|&n| n > 1000), "{json}");
             for chunk in [50, 1000] {
-                assert_eq!(run_in_chunks(&sc, chunk), whole, "chunks of {chunk}: {json}");
+                assert_eq!(
+                    run_in_chunks(&sc, None, chunk).unwrap(),
+                    whole,
+                    "chunks of {chunk}: {json}"
+                );
             }
         }
     }
