@@ -1,7 +1,7 @@
 // Same scenario ⇒ byte-identical report, native and wasm: the report digest computed by the
 // wasm core in Chromium equals the native CLI's, for scenarios that exercise every random
 // draw (Poisson gaps, Zipf keys, log-normal and exponential lateness, offline tail, diurnal
-// rate) and every operator.
+// rate), every operator, and batches run in chunks.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -37,6 +37,14 @@ const SCENARIOS = {
     query: { operator: 'dedup', dedup_columns: ['key', 'event_time'], watermark_delay_s: 30 },
     trigger: { kind: 'scheduled', every_s: 300, startup_s: 120 },
     source: { max_rows_per_trigger: 5000 },
+  },
+  // Batches of ~1.8 M rows, run in chunks of 262,144 (engine.rs CHUNK_ROWS), with late and
+  // dropped rows: the chunked path agrees too.
+  chunked_half_hourly_job: {
+    seed: 9,
+    workload: { duration_s: 3600, rate_per_s: 1000, offline: { fraction: 0.05, min_s: 60, max_s: 1800 } },
+    query: { window: { kind: 'tumbling', size_s: 600 }, watermark_delay_s: 120 },
+    trigger: { kind: 'scheduled', every_s: 1800, startup_s: 60 },
   },
   sliding_update_small_sample: {
     seed: 5,
