@@ -5,7 +5,6 @@ use crate::cost::{Cost, CostSpec};
 use crate::error::{InputError, Unit, duration, non_negative};
 use crate::query::{EngineConf, Operator, Query, QuerySpec};
 use crate::sink::{Sink, SinkSpec};
-use crate::time::Micros;
 use crate::trigger::{Trigger, TriggerSpec};
 use crate::window::WindowKind;
 use crate::workload::{Workload, WorkloadSpec};
@@ -334,7 +333,7 @@ impl Scenario {
     /// About how many rows a deduplication keeps in state at its peak: every distinct
     /// value of its columns while nothing evicts them (no watermark, or `dropDuplicates`
     /// without `event_time` among them), else those of a watermark's span of events
-    /// (delay + lateness + a trigger period, twice the delay within the watermark). None
+    /// (delay + lateness, twice the delay within the watermark) and one batch. None
     /// for the other operators (their state is windows × keys).
     pub fn expected_dedup_state_rows(&self) -> Option<f64> {
         let (cols, span_us) = match self.query.operator {
@@ -356,26 +355,15 @@ impl Scenario {
         let rows = match span_us {
             None => distinct,
             Some(extra) => {
+                // A watermark's span of arrivals, and one batch's rows (the rows of a batch
+                // enter state before its watermark evicts any).
                 let delay = self.query.watermark_delay.unwrap_or(0);
-                let span = delay
-                    .saturating_add(extra)
-                    .saturating_add(w.lateness_bound_us())
-                    .saturating_add(self.expected_batch_span_us());
+                let span = delay.saturating_add(extra).saturating_add(w.lateness_bound_us());
                 let rate = total / (w.end - w.start).max(1) as f64;
-                (rate * span as f64).min(distinct)
+                (rate * span as f64 + self.expected_batch_rows()).min(distinct)
             }
         };
         Some(rows)
-    }
-
-    /// The clock span of one batch's arrivals, µs (a trigger period, or a job's interval).
-    fn expected_batch_span_us(&self) -> Micros {
-        let data = (self.workload.end - self.workload.start).max(1);
-        match self.trigger {
-            Trigger::Runs(r) => r.every.unwrap_or(data),
-            Trigger::ProcessingTime(iv) | Trigger::Continuous(iv) => iv,
-            Trigger::Default => 1_000_000,
-        }
     }
 
     /// Refuses a scenario whose largest batch, or whose deduplication state, would need

@@ -105,23 +105,17 @@ pub fn validate_points(
     for (i, spec) in specs.iter().enumerate() {
         let label = labels.get(i).copied().unwrap_or("?");
         if let Some(first) = specs.first() {
-            if spec.workload != first.workload {
-                return Err(named(
-                    label,
-                    InputError::new(
-                        "workload",
-                        "every point must have the first point's workload (one event stream is shared)",
-                    ),
-                ));
-            }
-            if spec.seed != first.seed {
-                return Err(named(
-                    label,
-                    InputError::new(
-                        "seed",
-                        "every point must have the first point's seed (one event stream is shared)",
-                    ),
-                ));
+            // One event stream is shared: every point needs the first point's stream.
+            for (field, differs) in [
+                ("workload", spec.workload != first.workload),
+                ("seed", spec.seed != first.seed),
+            ] {
+                if differs {
+                    let msg = format!(
+                        "every point must have the first point's {field} (one event stream is shared)"
+                    );
+                    return Err(named(label, InputError::new(field, msg)));
+                }
             }
         }
         let sc = spec.validate_with(data).map_err(|e| named(label, e))?;
