@@ -3,13 +3,15 @@
 //! scaled to a 30-day month. Driven batch by batch by the engine, so that it needs no
 //! per-file memory: a day of one-second batches is fine.
 //!
-//! Monthly figures = horizon figures × 30 days ÷ horizon: a month that looks like the
-//! simulated horizon, the table starting empty. Every formula is in docs/model.md.
+//! Monthly figures are the steady month of `month.rs` (rates measured between two
+//! trigger-period starts after the warm-up), so they do not depend on the horizon.
+//! Every formula is in docs/model.md.
 
 use crate::checkpoint::{Checkpoint, CheckpointSpec, Rename};
 use crate::compute::{Compute, ComputeKind, ComputeSpec};
 use crate::error::{InputError, Unit, duration, non_negative};
 use crate::freshness::{SlaClass, sla_class, staleness_before_commits};
+use crate::month::{MonthBasis, MonthInput, SteadyMonth, TableFacts, Tally};
 use crate::reader::ReaderSpec;
 use crate::sink::Sink;
 use crate::storage::{COMPONENTS, Component, Ledger, MONTH_US, Ops, StoragePreset, StoragePrices};
@@ -114,21 +116,6 @@ pub struct Dollars {
     pub total: f64,
 }
 
-impl Dollars {
-    fn scaled(&self, f: f64) -> Dollars {
-        Dollars {
-            sink_requests: self.sink_requests * f,
-            checkpoint_requests: self.checkpoint_requests * f,
-            maintenance_requests: self.maintenance_requests * f,
-            reader_requests: self.reader_requests * f,
-            at_rest: self.at_rest * f,
-            compute: self.compute * f,
-            maintenance_compute: self.maintenance_compute * f,
-            total: self.total * f,
-        }
-    }
-}
-
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
 pub struct RequestCounts {
     pub sink: Ops,
@@ -206,18 +193,22 @@ pub struct SizeHistogram {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct CostReport {
     pub horizon_s: f64,
-    /// 30 days ÷ horizon.
+    /// 30 days ÷ horizon (what `usd` would be scaled by for a month like the horizon).
     pub month_factor: f64,
+    /// How `usd_per_month` and the per-day figures were made (the steady month).
+    pub month: MonthBasis,
     pub compute_kind: ComputeKind,
     /// $ per node-hour of the cluster.
     pub node_hour_usd: f64,
     /// Cluster seconds billed (query) and maintenance seconds.
     pub billed_compute_s: f64,
     pub maintenance_compute_s: f64,
+    /// Over the simulated horizon.
     pub usd: Dollars,
+    /// A steady 30-day month (`month.rs`).
     pub usd_per_month: Dollars,
     pub requests: RequestCounts,
-    /// Counts per day = over the horizon × 86 400 s / horizon.
+    /// Counts per day in the steady month.
     pub requests_per_day: f64,
     pub data_files_per_day: f64,
     pub small_data_files_per_day: f64,
@@ -260,6 +251,21 @@ pub struct CostModel {
     series: SeriesColumns,
     storage: StorageSummary,
     sizes: [u64; 64],
+    start: Micros,
+    /// Trigger periods starting at or after this count for the steady window, up to
+    /// `workload_end`.
+    steady_from: Micros,
+    workload_end: Micros,
+    warm_up: Micros,
+    /// The steady window spans whole cycles of this (`month::cycle`).
+    cycle: Micros,
+    /// Counters at the steady window's first period start, and at the last one so far
+    /// (any, and a whole number of cycles after the first).
+    first: Option<Tally>,
+    last: Option<Tally>,
+    last_whole: Option<Tally>,
+    reads_done: u64,
+    reader_log: Ops,
 }
 
 impl CostModel {
@@ -271,6 +277,7 @@ impl CostModel {
         state_partitions: u64,
         start: Micros,
         expected_end: Micros,
+        (warm_up, cycle): (Micros, Micros),
     ) -> Self {
         let table = sink.map(|s| Table::new(s.format, s.delta, s.iceberg, 1, start));
         let read_every = cost
@@ -297,7 +304,69 @@ impl CostModel {
             storage: StorageSummary::default(),
             sizes: [0; 64],
             cost,
+            start,
+            steady_from: start.saturating_add(warm_up),
+            workload_end: expected_end,
+            warm_up,
+            cycle,
+            first: None,
+            last: None,
+            last_whole: None,
+            reads_done: 0,
+            reader_log: Ops::default(),
         }
+    }
+
+    /// A trigger period (a batch, a scheduled run's tick, an epoch) starts at `t`: the
+    /// steady window's bounds are taken here.
+    pub fn period(&mut self, t: Micros) {
+        if t < self.steady_from || t > self.workload_end {
+            return;
+        }
+        let now = self.tally(t);
+        let first = *self.first.get_or_insert(now);
+        if self.cycle > 0 && (t - first.t) % self.cycle == 0 {
+            self.last_whole = Some(now);
+        }
+        self.last = Some(now);
+    }
+
+    /// The counters now, stamped `t`.
+    fn tally(&self, t: Micros) -> Tally {
+        let p = &self.cost.prices;
+        let l = &self.ledger;
+        let mut k = Tally {
+            t,
+            ops: l.ops,
+            reads: self.reads_done,
+            reader_log: self.reader_log,
+            objects: l.live_objects,
+            stored: if p.min_object_128k {
+                l.live_bytes_min_object
+            } else {
+                l.live_bytes
+            },
+            early: l.early_charges(p.min_object_128k, p.min_storage_days),
+            data_files: self.storage.data_files_written,
+            small_data_files: self.storage.small_data_files_written,
+            ..Tally::default()
+        };
+        if let Some(tb) = &self.table {
+            k.maintenance_read = tb.work.bytes_read;
+            k.maintenance_written = tb.work.bytes_written;
+            k.optimize = tb.optimize;
+            k.vacuum = tb.vacuum;
+            k.pending = if p.min_object_128k {
+                tb.pending_removed_bytes_min_object
+            } else {
+                tb.pending_removed_bytes
+            };
+            k.removed_bytes = tb.removed_bytes;
+            k.removed_files = tb.removed_files;
+            k.live_files = tb.live_files;
+            k.live_bytes = tb.live_bytes;
+        }
+        k
     }
 
     /// Runs readers, table and state maintenance, and samples due by `t`, in time order.
@@ -333,7 +402,11 @@ impl CostModel {
         let Some(tb) = self.table.as_ref() else { return };
         let since = at - secs_to_micros(self.cost.reader.lookback_h * 3600.0);
         let (files, bytes) = tb.files_since(since);
+        let before = self.ledger.ops[Component::Readers as usize];
         tb.read_metadata(&mut self.ledger);
+        self.reader_log
+            .add(&self.ledger.ops[Component::Readers as usize].since(&before));
+        self.reads_done += 1;
         self.cost.reader.read(&mut self.ledger, files, bytes);
         self.reads
             .push((files, self.cost.reader.query_seconds(files, bytes)));
@@ -518,6 +591,8 @@ impl CostModel {
             query_s_max: self.reads.iter().map(|r| r.1).fold(0.0, f64::max),
         };
 
+        let month = self.steady_month(tl, end, &intervals, billed_s);
+
         let stale = staleness_before_commits(tl.batch_end, tl.newest_visible);
         let stale: Vec<f64> = stale
             .iter()
@@ -554,10 +629,11 @@ impl CostModel {
             billed_compute_s: billed_s,
             maintenance_compute_s: maintenance_s,
             usd,
-            usd_per_month: usd.scaled(month_factor),
-            requests_per_day: requests.total as f64 * 86_400e6 / horizon_us,
-            data_files_per_day: storage.data_files_written as f64 * 86_400e6 / horizon_us,
-            small_data_files_per_day: storage.small_data_files_written as f64 * 86_400e6 / horizon_us,
+            usd_per_month: month.usd,
+            month: month.basis,
+            requests_per_day: month.requests_per_day,
+            data_files_per_day: month.data_files_per_day,
+            small_data_files_per_day: month.small_data_files_per_day,
             requests,
             storage,
             maintenance: work,
@@ -566,6 +642,72 @@ impl CostModel {
             series: self.series,
             file_sizes,
         }
+    }
+}
+
+impl CostModel {
+    /// The steady month (`month.rs`) from the window's tallies, or from the whole run when
+    /// it holds no steady window. `intervals`: the billed (from, to, seconds) of the run.
+    fn steady_month(
+        &self,
+        tl: &Timeline,
+        end: Micros,
+        intervals: &[(i64, i64, f64)],
+        billed_s: f64,
+    ) -> SteadyMonth {
+        let window = self.first.and_then(|a| {
+            let b = self.last_whole.filter(|b| b.t > a.t).or(self.last)?;
+            (b.t > a.t).then_some((a, b))
+        });
+        let steady = window.is_some();
+        let (a, b) = window.unwrap_or_else(|| {
+            (
+                Tally {
+                    t: tl.start,
+                    ..Tally::default()
+                },
+                self.tally(end),
+            )
+        });
+        let c = &self.cost.compute;
+        let window_billed = if !steady {
+            billed_s
+        } else if c.kind == ComputeKind::AlwaysOn || (c.kind == ComputeKind::Job && tl.long_running) {
+            // One span: the part of it inside the window.
+            intervals
+                .iter()
+                .map(|&(from, to, _)| (to.min(b.t) - from.max(a.t)).max(0) as f64 / 1e6)
+                .sum()
+        } else {
+            // Runs or batches: those that start in the window.
+            intervals
+                .iter()
+                .filter(|&&(from, _, _)| a.t <= from && from < b.t)
+                .map(|i| i.2)
+                .sum()
+        };
+        let table = self.table.as_ref().map(|tb| {
+            let (optimize_every, vacuum_every) = tb.job_periods();
+            let mut scratch = Ledger::default();
+            tb.read_metadata(&mut scratch);
+            TableFacts {
+                optimize_every,
+                vacuum_every,
+                retention: tb.retention(),
+                optimize_target: tb.optimize_target(),
+                reader_log_now: scratch.ops[Component::Readers as usize],
+            }
+        });
+        crate::month::steady_month(&MonthInput {
+            cost: &self.cost,
+            start: self.start,
+            warm_up: self.warm_up,
+            steady,
+            a: &a,
+            b: &b,
+            billed_s: window_billed,
+            table,
+        })
     }
 }
 

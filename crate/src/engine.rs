@@ -281,6 +281,7 @@ impl<'a> Sim<'a> {
             stateful * u64::from(sc.engine.shuffle_partitions),
             sc.workload.start,
             sc.workload.end,
+            (crate::month::warm_up(sc), crate::month::cycle(sc)),
         );
         let key_len = match &sc.workload.key_names {
             Some(n) if !n.is_empty() => n.iter().map(|k| k.len() as f64).sum::<f64>() / n.len() as f64,
@@ -941,6 +942,7 @@ impl<'a> Sim<'a> {
             }
             return Phase::Streaming { now };
         }
+        self.cost.period(now);
         let end = self.batch(now, interval, now, self.sc.max_rows_per_batch);
         if !self.within_budget(end) {
             return Phase::Done;
@@ -956,6 +958,7 @@ impl<'a> Sim<'a> {
     fn step_scheduled(&mut self, runs: Runs, tick: Micros) -> Phase {
         let query_start = tick + runs.startup;
         let mut now = query_start;
+        self.cost.period(tick);
         self.cost.query_started(query_start);
         if runs.once {
             self.take(query_start, self.row_limit(None));
@@ -1010,6 +1013,7 @@ impl<'a> Sim<'a> {
             return Phase::Done;
         }
         let epoch_end = epoch_start + epoch;
+        self.cost.period(epoch_start);
         self.take(epoch_end - 1, None);
         let run = self.query.run_batch_with(&self.rows, self.span);
         let n = self.rows.len() as u64;

@@ -21,6 +21,7 @@ pub mod input;
 pub mod latency;
 pub mod loader;
 pub mod microbatch;
+pub mod month;
 pub mod murmur3;
 pub mod operator;
 pub mod pyspark;

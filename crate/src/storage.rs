@@ -58,6 +58,20 @@ impl Ops {
     pub fn requests(&self) -> u64 {
         self.put + self.get + self.list + self.delete
     }
+
+    /// What was done between `earlier` (a copy of these counters taken before) and now.
+    pub fn since(&self, earlier: &Ops) -> Ops {
+        Ops {
+            put: self.put.saturating_sub(earlier.put),
+            put_units: self.put_units.saturating_sub(earlier.put_units),
+            get: self.get.saturating_sub(earlier.get),
+            get_units: self.get_units.saturating_sub(earlier.get_units),
+            list: self.list.saturating_sub(earlier.list),
+            delete: self.delete.saturating_sub(earlier.delete),
+            bytes_written: self.bytes_written.saturating_sub(earlier.bytes_written),
+            bytes_read: self.bytes_read.saturating_sub(earlier.bytes_read),
+        }
+    }
 }
 
 /// Bytes of a billing unit for per-size operations (ADLS Gen2: 4 MiB).
@@ -91,7 +105,13 @@ pub struct Ledger {
     /// Live objects and bytes now.
     pub live_objects: u64,
     pub live_bytes: u64,
+    /// Live bytes with every object counted as at least 128 KiB (S3 Standard-IA's bill).
+    pub live_bytes_min_object: u64,
     pub peak_live_bytes: u64,
+    /// Σ bytes × write time of the live cohorts (both byte counts), so that the byte·time
+    /// of everything live is `live bytes × t − Σ`, exact and without a walk.
+    live_written: i128,
+    live_written_min_object: i128,
     /// Integrated over time (byte·µs), for deleted cohorts; live ones are added at close.
     byte_us: f64,
     byte_us_min_object: f64,
@@ -140,6 +160,9 @@ impl Ledger {
         });
         self.live_objects += objects;
         self.live_bytes += bytes;
+        self.live_bytes_min_object += bytes_min_object;
+        self.live_written += i128::from(bytes) * i128::from(t);
+        self.live_written_min_object += i128::from(bytes_min_object) * i128::from(t);
         self.peak_live_bytes = self.peak_live_bytes.max(self.live_bytes);
         self.cohorts.len() - 1
     }
@@ -182,6 +205,9 @@ impl Ledger {
         self.ops[c as usize].delete += k.objects;
         self.live_objects -= k.objects;
         self.live_bytes -= k.bytes;
+        self.live_bytes_min_object -= k.bytes_min_object;
+        self.live_written -= i128::from(k.bytes) * i128::from(k.written);
+        self.live_written_min_object -= i128::from(k.bytes_min_object) * i128::from(k.written);
         let age = (t - k.written).max(0) as f64;
         self.byte_us += k.bytes as f64 * age;
         self.byte_us_min_object += k.bytes_min_object as f64 * age;
@@ -192,6 +218,11 @@ impl Ledger {
         }
     }
 
+    /// Bytes of a cohort with every object counted as at least 128 KiB.
+    pub fn cohort_min_object_bytes(&self, id: CohortId) -> u64 {
+        self.cohorts.get(id).map_or(0, |k| k.bytes_min_object)
+    }
+
     /// Objects and bytes of a cohort.
     pub fn cohort(&self, id: CohortId) -> (u64, u64) {
         self.cohorts.get(id).map_or((0, 0), |k| (k.objects, k.bytes))
@@ -200,23 +231,29 @@ impl Ledger {
     /// Byte·µs stored up to `t` (live cohorts counted up to `t`), with and without the
     /// 128 KiB minimum, plus early-deletion charges for a minimum duration of `min_days`.
     pub fn byte_time(&self, t: Micros, min_object: bool, min_days: f64) -> f64 {
-        let mut total = if min_object {
-            self.byte_us_min_object
+        let (done, live, written) = if min_object {
+            (
+                self.byte_us_min_object,
+                self.live_bytes_min_object,
+                self.live_written_min_object,
+            )
         } else {
-            self.byte_us
+            (self.byte_us, self.live_bytes, self.live_written)
         };
-        for k in self.cohorts.iter().filter(|k| k.alive) {
-            let b = if min_object { k.bytes_min_object } else { k.bytes };
-            total += b as f64 * (t - k.written).max(0) as f64;
-        }
-        if let Some(i) = MIN_DURATIONS_DAYS.iter().position(|&d| d == min_days) {
-            total += if min_object {
-                self.early_min_object[i]
-            } else {
-                self.early[i]
-            };
-        }
+        // Every live cohort counted up to t (none is written after t: the model writes in
+        // time order, so the sum is Σ bytes × (t − written), each term ≥ 0).
+        let mut total = done + (i128::from(live) * i128::from(t) - written) as f64;
+        total += self.early_charges(min_object, min_days);
         total
+    }
+
+    /// Byte·µs charged so far for objects deleted before `min_days` (30 or 90; 0 otherwise).
+    pub fn early_charges(&self, min_object: bool, min_days: f64) -> f64 {
+        match MIN_DURATIONS_DAYS.iter().position(|&d| d == min_days) {
+            Some(i) if min_object => self.early_min_object[i],
+            Some(i) => self.early[i],
+            None => 0.0,
+        }
     }
 }
 

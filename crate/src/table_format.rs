@@ -14,7 +14,7 @@
 
 use crate::error::{InputError, Unit, duration, positive};
 use crate::sink::MIB;
-use crate::storage::{CohortId, Component, Ledger};
+use crate::storage::{CohortId, Component, Ledger, Ops};
 use crate::time::{Micros, secs_to_micros};
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
@@ -246,6 +246,28 @@ pub struct Table {
     /// (the budget's meter: `budget::MAX_TABLE_STEPS`).
     pub scan_steps: std::cell::Cell<u64>,
     pub compact_steps: u64,
+    /// Bytes removed from the table so far, and those of them not deleted yet (waiting
+    /// for VACUUM / expiry): the steady month's at-rest figures (`month.rs`).
+    pub removed_bytes: u64,
+    pub removed_files: u64,
+    pub pending_removed_bytes: u64,
+    /// The same with every object counted as at least 128 KiB (S3 Standard-IA).
+    pub pending_removed_bytes_min_object: u64,
+    /// Scheduled jobs so far: OPTIMIZE / rewrite, and VACUUM / expiry.
+    pub optimize: JobTally,
+    pub vacuum: JobTally,
+}
+
+/// What a scheduled maintenance job has done so far.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct JobTally {
+    pub runs: u64,
+    /// Its maintenance requests (and bytes).
+    pub ops: Ops,
+    /// Bytes it read and wrote (its cluster time), files it wrote.
+    pub bytes_read: u64,
+    pub bytes_written: u64,
+    pub files_written: u64,
 }
 
 impl Table {
@@ -281,6 +303,39 @@ impl Table {
             work: MaintenanceWork::default(),
             live_files: 0,
             live_bytes: 0,
+            removed_bytes: 0,
+            removed_files: 0,
+            pending_removed_bytes: 0,
+            pending_removed_bytes_min_object: 0,
+            optimize: JobTally::default(),
+            vacuum: JobTally::default(),
+        }
+    }
+
+    /// The scheduled jobs' periods, µs: (OPTIMIZE / rewrite, VACUUM / expiry).
+    pub fn job_periods(&self) -> (Option<Micros>, Option<Micros>) {
+        let us = |h: Option<f64>| h.map(|h| secs_to_micros(h * 3600.0).max(1));
+        match self.format {
+            TableFormat::Parquet => (None, None),
+            TableFormat::Delta => (us(self.delta.optimize_every_h), us(self.delta.vacuum_every_h)),
+            TableFormat::Iceberg => (us(self.iceberg.rewrite_every_h), us(self.iceberg.expire_every_h)),
+        }
+    }
+
+    /// How long removed files wait for VACUUM / expiry before they are deleted, µs.
+    pub fn retention(&self) -> Micros {
+        let h = match self.format {
+            TableFormat::Delta => self.delta.vacuum_retention_h,
+            _ => self.iceberg.max_snapshot_age_h,
+        };
+        secs_to_micros(h * 3600.0)
+    }
+
+    /// The rewrite target of the scheduled OPTIMIZE / rewrite, bytes.
+    pub fn optimize_target(&self) -> u64 {
+        match self.format {
+            TableFormat::Delta => (self.delta.optimize_max_file_mib * MIB) as u64,
+            _ => (self.iceberg.target_file_mib * MIB) as u64,
         }
     }
 
@@ -462,7 +517,11 @@ impl Table {
         let id = ledger.write(Component::Maintenance, t, &out);
         for l in &small {
             self.removed.push_back((t, l.id));
+            self.pending_removed_bytes_min_object += ledger.cohort_min_object_bytes(l.id);
         }
+        self.removed_bytes += bytes;
+        self.removed_files += files;
+        self.pending_removed_bytes += bytes;
         self.live = keep.into_iter().collect();
         self.live.push_back(Live {
             at: t,
@@ -514,7 +573,15 @@ impl Table {
             for l in self.live.iter_mut() {
                 l.small = l.bytes / l.files.max(1) < limit;
             }
+            let (ops, work) = (ledger.ops[Component::Maintenance as usize], self.work);
             self.compact(ledger, at, limit, target);
+            let o = &mut self.optimize;
+            o.runs += 1;
+            o.ops
+                .add(&ledger.ops[Component::Maintenance as usize].since(&ops));
+            o.bytes_read += self.work.bytes_read - work.bytes_read;
+            o.bytes_written += self.work.bytes_written - work.bytes_written;
+            o.files_written += self.work.files_written - work.files_written;
             self.next_optimize = every.map(|h| at + secs_to_micros(h * 3600.0).max(1));
         }
         while let Some(at) = self.next_vacuum.filter(|&a| a <= t) {
@@ -522,6 +589,7 @@ impl Table {
                 TableFormat::Delta => (self.delta.vacuum_retention_h, self.delta.vacuum_every_h),
                 _ => (self.iceberg.max_snapshot_age_h, self.iceberg.expire_every_h),
             };
+            let ops = ledger.ops[Component::Maintenance as usize];
             // VACUUM lists the whole table.
             ledger.list(Component::Maintenance, ledger.live_objects);
             let horizon = at - secs_to_micros(retention * 3600.0);
@@ -530,10 +598,17 @@ impl Table {
                 if removed_at > horizon {
                     break;
                 }
-                self.work.files_deleted += ledger.cohort(id).0;
+                let (files, bytes) = ledger.cohort(id);
+                self.work.files_deleted += files;
+                self.pending_removed_bytes -= bytes;
+                self.pending_removed_bytes_min_object -= ledger.cohort_min_object_bytes(id);
                 ledger.delete(Component::Maintenance, at, id);
                 self.removed.pop_front();
             }
+            let v = &mut self.vacuum;
+            v.runs += 1;
+            v.ops
+                .add(&ledger.ops[Component::Maintenance as usize].since(&ops));
             self.next_vacuum = every.map(|h| at + secs_to_micros(h * 3600.0).max(1));
         }
     }
