@@ -2,7 +2,7 @@
 // class, as the core's cost model computed them (formulas in docs/model.md).
 import { t } from './i18n.js';
 import { renderMetricList } from './metric-list.js';
-import { int } from './format.js';
+import { int, duration } from './format.js';
 
 /**
  * @typedef {object} CostReport
@@ -10,8 +10,21 @@ import { int } from './format.js';
  *   checkpoint_requests: number, maintenance_requests: number, reader_requests: number,
  *   at_rest: number}} usd_per_month
  * @property {number} requests_per_day
+ * @property {number} data_files_per_day
+ * @property {MonthBasis} month
  * @property {{data_files_written: number}} storage
  * @property {{sla_class: string}} freshness
+ */
+
+/**
+ * How the core made the monthly figures (`cost.month`, docs/model.md §9).
+ * @typedef {object} MonthBasis
+ * @property {boolean} steady
+ * @property {number} warm_up_s
+ * @property {number} from_s
+ * @property {number} to_s
+ * @property {{component: string, reason: string}[]} extrapolated
+ * @property {number} at_rest_growth_usd_per_month
  */
 
 /** Dollars with two decimals. @param {number} v @param {string} lang */
@@ -35,9 +48,28 @@ export function renderCost(lang, c) {
     ['usdRequests', usd(requests, lang)],
     ['usdAtRest', usd(m.at_rest, lang)],
     ['requestsPerDay', int(c.requests_per_day, lang)],
+    ['dataFilesPerDay', int(c.data_files_per_day, lang)],
     ['dataFiles', int(c.storage.data_files_written, lang)],
     ['slaClass', t(lang, `sla_${c.freshness.sla_class}`)],
   ];
   renderMetricList('cost-list', lang, items);
+  /** @type {HTMLElement} */ (document.getElementById('cost-basis')).textContent = monthBasis(lang, c.month);
   /** @type {HTMLElement} */ (document.getElementById('cost')).hidden = false;
+}
+
+/**
+ * One sentence on what "per month" rests on: the steady window, or the whole (too short)
+ * run; then each estimated component with its reason.
+ * @param {import('./i18n.js').Lang} lang @param {MonthBasis} m @returns {string}
+ */
+export function monthBasis(lang, m) {
+  if (!m) return '';
+  const parts = [m.steady
+    ? t(lang, 'monthSteady', { from: duration(m.from_s, lang), to: duration(m.to_s, lang), warm: duration(m.warm_up_s, lang) })
+    : t(lang, 'monthShort', { warm: duration(m.warm_up_s, lang) })];
+  for (const e of m.extrapolated) {
+    if (e.reason === 'short_run') continue;
+    parts.push(t(lang, `month_${e.reason}`, { growth: usd(m.at_rest_growth_usd_per_month, lang) }));
+  }
+  return parts.join(' ');
 }
