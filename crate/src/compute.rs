@@ -50,6 +50,65 @@ pub const DBU_SERVERLESS_JOBS: f64 = 0.37;
 /// pricing page).
 pub const EMR_M6I_XLARGE_PER_H: f64 = 0.048;
 
+/// `compute.nodes`: a number of nodes (driver included), or `"auto"`: the smallest
+/// cluster that keeps up with the load (`cluster.rs`). `"auto"` is the default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Nodes {
+    #[default]
+    Auto,
+    Count(u32),
+}
+
+impl Serialize for Nodes {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Nodes::Auto => s.serialize_str("auto"),
+            Nodes::Count(n) => s.serialize_u32(*n),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Nodes {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Nodes;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a whole number of nodes (1 or more), or \"auto\"")
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Nodes, E> {
+                u32::try_from(v)
+                    .map(Nodes::Count)
+                    .map_err(|_| E::custom(format!("{v} nodes is more than any cluster has")))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Nodes, E> {
+                u64::try_from(v)
+                    .map_err(|_| E::custom("the number of nodes must be 1 or more, or \"auto\""))
+                    .and_then(|v| self.visit_u64(v))
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Nodes, E> {
+                if v.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&v) {
+                    Ok(Nodes::Count(v as u32))
+                } else {
+                    Err(E::custom(format!(
+                        "{v} is not a whole number of nodes (or \"auto\")"
+                    )))
+                }
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Nodes, E> {
+                if v == "auto" {
+                    Ok(Nodes::Auto)
+                } else {
+                    Err(E::custom(format!(
+                        "\"{v}\" is not a number of nodes: use a number, or \"auto\""
+                    )))
+                }
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ComputeSpec {
@@ -57,8 +116,8 @@ pub struct ComputeSpec {
     /// run-and-stop trigger on a job cluster; the serverless preset means serverless.
     pub kind: Option<ComputeKind>,
     pub preset: ComputePreset,
-    /// Nodes (driver included). Default 2.
-    pub nodes: u32,
+    /// Nodes (driver included), or "auto" (the default): sized to the load.
+    pub nodes: Nodes,
     /// Overrides of the preset's numbers; `null` = the preset's.
     pub vm_per_h: Option<f64>,
     pub dbu_per_node_h: Option<f64>,
@@ -75,7 +134,7 @@ impl Default for ComputeSpec {
         Self {
             kind: None,
             preset: ComputePreset::default(),
-            nodes: 2,
+            nodes: Nodes::Auto,
             vm_per_h: None,
             dbu_per_node_h: None,
             dbu_price: None,
@@ -90,7 +149,11 @@ impl Default for ComputeSpec {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Compute {
     pub kind: ComputeKind,
+    /// The cluster's nodes: given, or chosen by the sizing rule once the scenario's load is
+    /// known (`ScenarioSpec::validate`; 2 until then).
     pub nodes: u32,
+    /// Whether `nodes` is to be (or was) chosen by the sizing rule.
+    pub auto: bool,
     pub vm_per_h: f64,
     pub dbu_per_node_h: f64,
     pub dbu_price: f64,
@@ -104,9 +167,20 @@ impl ComputeSpec {
     /// continuous).
     pub fn validate(&self, field: &str, long_running: bool) -> Result<Compute, InputError> {
         let f = |n: &str| format!("{field}.{n}");
-        if self.nodes == 0 {
-            return Err(InputError::new(f("nodes"), "must be at least 1"));
-        }
+        let (nodes, auto) = match self.nodes {
+            Nodes::Count(0) => return Err(InputError::new(f("nodes"), "must be at least 1, or \"auto\"")),
+            Nodes::Count(n) if n > crate::cluster::MAX_AUTO_NODES => {
+                return Err(InputError::new(
+                    f("nodes"),
+                    format!(
+                        "must be at most {} (or \"auto\"), got {n}",
+                        crate::cluster::MAX_AUTO_NODES
+                    ),
+                ));
+            }
+            Nodes::Count(n) => (n, false),
+            Nodes::Auto => (2, true),
+        };
         let (vm, dbu_h, dbu_p, sur) = match self.preset {
             ComputePreset::DatabricksJobsAws => (M6I_XLARGE_PER_H, M6I_XLARGE_DBU_PER_H, DBU_JOBS, 0.0),
             ComputePreset::DatabricksAllPurposeAws => {
@@ -128,7 +202,8 @@ impl ComputeSpec {
         });
         Ok(Compute {
             kind,
-            nodes: self.nodes,
+            nodes,
+            auto,
             vm_per_h: pick("vm_per_h", self.vm_per_h, vm)?,
             dbu_per_node_h: pick("dbu_per_node_h", self.dbu_per_node_h, dbu_h)?,
             dbu_price: pick("dbu_price", self.dbu_price, dbu_p)?,
@@ -191,7 +266,7 @@ mod tests {
         .unwrap();
         assert!((emr.node_hour() - 0.24).abs() < 1e-12);
         let e = ComputeSpec {
-            nodes: 0,
+            nodes: Nodes::Count(0),
             ..ComputeSpec::default()
         }
         .validate("cost.compute", true)

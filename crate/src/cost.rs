@@ -198,6 +198,8 @@ pub struct CostReport {
     /// How `usd_per_month` and the per-day figures were made (the steady month).
     pub month: MonthBasis,
     pub compute_kind: ComputeKind,
+    /// The cluster: its nodes (chosen or given) and how busy the peak keeps it.
+    pub cluster: crate::cluster::Sizing,
     /// $ per node-hour of the cluster.
     pub node_hour_usd: f64,
     /// Cluster seconds billed (query) and maintenance seconds.
@@ -625,6 +627,7 @@ impl CostModel {
             horizon_s: horizon_us / 1e6,
             month_factor,
             compute_kind: c.kind,
+            cluster: crate::cluster::Sizing::default(),
             node_hour_usd: c.node_hour(),
             billed_compute_s: billed_s,
             maintenance_compute_s: maintenance_s,

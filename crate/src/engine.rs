@@ -1123,7 +1123,8 @@ impl<'a> Sim<'a> {
             long_running,
             p95_latency_us: self.sum.latency.p95_s.map(|s| (s * 1e6).round() as i64),
         };
-        let cost = self.cost.finish(&tl, self.query.state_rows());
+        let mut cost = self.cost.finish(&tl, self.query.state_rows());
+        cost.cluster = self.sc.sizing;
         if let Some(p) = self.progress.as_mut() {
             p(1.0);
         }

@@ -7,6 +7,7 @@ pub mod arrival_order;
 pub mod arrival_process;
 pub mod budget;
 pub mod checkpoint;
+pub mod cluster;
 pub mod compute;
 pub mod conform;
 pub mod cost;

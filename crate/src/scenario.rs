@@ -23,14 +23,15 @@ pub const SCENARIO_VERSION: u32 = 1;
 /// How long a micro-batch takes, in processing time.
 ///
 /// Defaults are an assumption, not a measurement: 0.5 s of fixed cost per micro-batch
-/// (planning, offset log, state store commit) and 2 µs per input row. They are placeholders
-/// until the cost-model work calibrates them; change them in the scenario.
+/// (planning, offset log, state store commit) and 8 µs of one executor core per input row
+/// (2 µs a row on the default 2-node cluster's 4 executor cores; `cluster.rs`). They are
+/// placeholders until calibrated; change them in the scenario.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct BatchCostSpec {
     /// Fixed cost per micro-batch, s. Default 0.5.
     pub overhead_s: f64,
-    /// Cost per input row, µs. Default 2.
+    /// One executor core's time per input row, µs. Default 8.
     pub per_row_us: f64,
 }
 
@@ -38,7 +39,7 @@ impl Default for BatchCostSpec {
     fn default() -> Self {
         Self {
             overhead_s: 0.5,
-            per_row_us: 2.0,
+            per_row_us: 8.0,
         }
     }
 }
@@ -144,8 +145,11 @@ pub struct Scenario {
     pub data: Option<std::sync::Arc<crate::loader::LoadStats>>,
     /// µs per batch.
     pub overhead: i64,
-    /// µs per row (fractional).
+    /// µs of batch time per row on this cluster (fractional): one core's µs per row ÷ the
+    /// cluster's executor cores.
     pub per_row_us: f64,
+    /// The cluster and how busy the load keeps it.
+    pub sizing: crate::cluster::Sizing,
     /// The simulated clock's bounds, from the budget ([`crate::budget::check`]).
     pub horizon: crate::budget::Horizon,
 }
@@ -261,20 +265,28 @@ impl ScenarioSpec {
                  deduplication): use a micro-batch trigger, or the select operator",
             ));
         }
+        let workload = self.workload.validate("workload", data)?;
+        let mut cost = self.cost.validate("cost", long_running)?;
+        let load = crate::cluster::Load::of(&workload, trigger, overhead, per_row_us);
+        if cost.compute.auto {
+            cost.compute.nodes = load.auto_nodes();
+        }
+        let sizing = load.sizing(cost.compute.nodes, cost.compute.auto);
         let mut sc = Scenario {
             seed,
-            workload: self.workload.validate("workload", data)?,
+            workload,
             data: data.map(|d| std::sync::Arc::new(d.stats.clone())),
             trigger,
             query,
             engine: self.engine,
             max_rows_per_batch: self.source.max_rows_per_trigger,
             sink,
-            cost: self.cost.validate("cost", long_running)?,
+            cost,
             source: self.source,
             detail_events: self.report.detail_events.max(1),
             overhead,
-            per_row_us,
+            per_row_us: per_row_us / f64::from(sizing.executor_cores),
+            sizing,
             horizon: crate::budget::Horizon {
                 start: 0,
                 expected_end: 0,
