@@ -8,43 +8,48 @@ import { duration } from './format.js';
 /**
  * @typedef {object} ControlSpec
  * @property {string} path dotted path in the scenario (or 'trigger.mode' / 'trigger.every')
- * @property {'log' | 'linear' | 'select' | 'check' | 'number'} kind  'number': a typed price
- *   override; empty = the preset's (null in the scenario)
+ * @property {'log' | 'linear' | 'select' | 'check' | 'number' | 'nodes'} kind  'number': a typed
+ *   price override; empty = the preset's (null in the scenario). 'nodes': a typed count or
+ *   "auto" (empty = auto)
  * @property {number} [min] @property {number} [max] @property {number} [step]
  * @property {(string | number)[]} [options]
- * @property {'s' | 'min' | 'count' | 'rate' | 'usd' | 'share'} [unit]
+ * @property {'s' | 'min' | 'count' | 'rate' | 'usd' | 'share' | 'bytes'} [unit]
+ * @property {boolean} [typed] a text box beside the slider or list for any value (with
+ *   its unit: "50k", "2 h", "30 d"); the core checks it and names the field
  * @property {string} group
  */
 
 /** @type {ControlSpec[]} */
 export const CONTROLS = [
-  { path: 'trigger.every', kind: 'log', min: 1, max: 86400, unit: 's', group: 'trigger' },
+  { path: 'trigger.every', kind: 'log', min: 1, max: 86400, unit: 's', typed: true, group: 'trigger' },
   { path: 'trigger.mode', kind: 'select', options: ['stream', 'job'], group: 'trigger' },
-  { path: 'workload.rate_per_s', kind: 'log', min: 1, max: 5000, unit: 'rate', group: 'workload' },
-  { path: 'workload.duration_s', kind: 'select', options: [600, 3600, 21600, 86400], group: 'workload' },
-  { path: 'workload.keys', kind: 'log', min: 1, max: 10000, unit: 'count', group: 'workload' },
+  { path: 'workload.rate_per_s', kind: 'log', min: 1, max: 1_000_000, unit: 'rate', typed: true, group: 'workload' },
+  { path: 'workload.duration_s', kind: 'select', options: [600, 3600, 21600, 86400], unit: 's', typed: true, group: 'workload' },
+  { path: 'workload.keys', kind: 'log', min: 1, max: 10000, unit: 'count', typed: true, group: 'workload' },
+  { path: 'workload.row_bytes', kind: 'log', min: 10, max: 100_000, unit: 'bytes', typed: true, group: 'workload' },
   { path: 'workload.key_skew', kind: 'linear', min: 0, max: 2, step: 0.1, unit: 'count', group: 'workload' },
   { path: 'workload.lateness.kind', kind: 'select', options: ['none', 'fixed', 'uniform', 'exponential', 'log_normal'], group: 'workload' },
-  { path: 'workload.lateness.mean_s', kind: 'log', min: 0.1, max: 3600, unit: 's', group: 'workload' },
+  { path: 'workload.lateness.mean_s', kind: 'log', min: 0.1, max: 3600, unit: 's', typed: true, group: 'workload' },
   { path: 'workload.offline.fraction', kind: 'linear', min: 0, max: 0.2, step: 0.005, unit: 'share', group: 'workload' },
+  { path: 'source.kafka_partitions', kind: 'log', min: 1, max: 1000, unit: 'count', typed: true, group: 'workload' },
   { path: 'query.operator', kind: 'select', options: ['window_count', 'dedup', 'dedup_within_watermark', 'select'], group: 'query' },
   { path: 'query.window.kind', kind: 'select', options: ['tumbling', 'sliding', 'session'], group: 'query' },
   { path: 'query.window.size_s', kind: 'select', options: [10, 60, 300, 600, 900, 3600], group: 'query' },
-  { path: 'query.watermark_delay_s', kind: 'log', min: 1, max: 7200, unit: 's', group: 'query' },
-  { path: 'engine.shuffle_partitions', kind: 'log', min: 1, max: 400, unit: 'count', group: 'query' },
+  { path: 'query.watermark_delay_s', kind: 'log', min: 1, max: 7200, unit: 's', typed: true, group: 'query' },
+  { path: 'engine.shuffle_partitions', kind: 'log', min: 1, max: 400, unit: 'count', typed: true, group: 'query' },
   { path: 'sink.format', kind: 'select', options: ['parquet', 'delta', 'iceberg'], group: 'sink' },
   { path: 'sink.partition_by', kind: 'check', group: 'sink' },
   { path: 'sink.delta.optimize_write', kind: 'check', group: 'sink' },
   { path: 'sink.delta.auto_compact', kind: 'check', group: 'sink' },
   { path: 'cost.storage.preset', kind: 'select', options: ['s3_standard', 's3_standard_ia', 'adls_hot', 'adls_cool', 'gcs_standard'], group: 'prices' },
   { path: 'cost.compute.preset', kind: 'select', options: ['databricks_jobs_aws', 'databricks_all_purpose_aws', 'databricks_serverless_aws', 'emr_aws', 'ec2_aws'], group: 'prices' },
-  { path: 'cost.compute.nodes', kind: 'log', min: 1, max: 64, unit: 'count', group: 'prices' },
+  { path: 'cost.compute.nodes', kind: 'nodes', unit: 'count', group: 'prices' },
   { path: 'cost.storage.write_per_1k', kind: 'number', min: 0, step: 0.0001, unit: 'usd', group: 'prices' },
   { path: 'cost.storage.read_per_1k', kind: 'number', min: 0, step: 0.0001, unit: 'usd', group: 'prices' },
   { path: 'cost.storage.per_gb_month', kind: 'number', min: 0, step: 0.001, unit: 'usd', group: 'prices' },
   { path: 'cost.compute.vm_per_h', kind: 'number', min: 0, step: 0.001, unit: 'usd', group: 'prices' },
   { path: 'cost.compute.dbu_price', kind: 'number', min: 0, step: 0.01, unit: 'usd', group: 'prices' },
-  { path: 'cost.reader.every_min', kind: 'log', min: 1, max: 1440, unit: 'min', group: 'prices' },
+  { path: 'cost.reader.every_min', kind: 'log', min: 1, max: 1440, unit: 'min', typed: true, group: 'prices' },
   { path: 'cost.reader.lookback_h', kind: 'select', options: [1, 6, 24, 168], group: 'prices' },
   { path: 'seed', kind: 'linear', min: 0, max: 999, step: 1, unit: 'count', group: 'workload' },
 ];
@@ -98,6 +103,40 @@ export function latenessOf(kind, m) {
   }
 }
 
+/** Unit words a typed duration may carry, in seconds (English and Korean). */
+const DURATION_UNITS = /** @type {Record<string, number>} */ ({
+  ms: 0.001, s: 1, sec: 1, secs: 1, second: 1, seconds: 1, '초': 1,
+  m: 60, min: 60, mins: 60, minute: 60, minutes: 60, '분': 60,
+  h: 3600, hr: 3600, hrs: 3600, hour: 3600, hours: 3600, '시간': 3600,
+  d: 86400, day: 86400, days: 86400, '일': 86400,
+});
+/** Multipliers a typed count may carry: 50k, 2.5M, 1G (and 만 = 10⁴, 억 = 10⁸). */
+const COUNT_SUFFIXES = /** @type {Record<string, number>} */ ({
+  '': 1, k: 1e3, K: 1e3, m: 1e6, M: 1e6, g: 1e9, G: 1e9, b: 1e9, B: 1e9, '만': 1e4, '억': 1e8,
+});
+
+/**
+ * A typed value in a control's unit, or null when it does not read as one: durations
+ * ("90", "15 min", "2 h", "1.5d", "30일") in the control's unit (s, or min), counts and rates
+ * ("50000", "50,000", "50k", "10M"), bytes ("400", "1k").
+ * @param {ControlSpec} c @param {string} text @returns {number | null}
+ */
+export function parseTyped(c, text) {
+  const s = text.trim().replace(/[,_\s]+(?=\d)/g, '').replace(/\/s$/, '');
+  const m = /^(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)\s*([^\d\s.]*)$/i.exec(s);
+  if (!m) return null;
+  const v = Number(m[1]);
+  const u = m[2];
+  if (!Number.isFinite(v)) return null;
+  if (c.unit === 's' || c.unit === 'min') {
+    const per = u === '' ? (c.unit === 'min' ? 60 : 1) : DURATION_UNITS[u.toLowerCase()] ?? DURATION_UNITS[u];
+    if (per === undefined) return null;
+    return c.unit === 'min' ? (v * per) / 60 : v * per;
+  }
+  const k = COUNT_SUFFIXES[u];
+  return k === undefined ? null : v * k;
+}
+
 /** The value a control shows for the scenario. @param {any} sc @param {string} path */
 export function controlValue(sc, path) {
   if (path === 'trigger.mode') return sc.trigger.kind === 'scheduled' ? 'job' : 'stream';
@@ -109,6 +148,9 @@ export function controlValue(sc, path) {
   if (path === 'cost.reader.every_min') return sc.cost.reader?.every_min ?? 5;
   if (path === 'cost.reader.lookback_h') return sc.cost.reader?.lookback_h ?? 24;
   if (path === 'sink.partition_by') return (sc.sink?.partition_by ?? []).length > 0;
+  if (path === 'workload.row_bytes') return sc.workload.row_bytes ?? 200;
+  if (path === 'source.kafka_partitions') return sc.source?.kafka_partitions ?? 1;
+  if (path === 'cost.compute.nodes') return sc.cost.compute?.nodes ?? 'auto';
   return getPath(sc, path);
 }
 
@@ -155,11 +197,25 @@ function shown(c, v, lang) {
   if (c.kind === 'check') return '';
   if (c.kind === 'select') return '';
   if (c.kind === 'number') return v == null ? t(lang, 'preset') : `$${Number(v)}`;
+  if (c.kind === 'nodes') return v === 'auto' ? t(lang, 'auto') : Number(v).toLocaleString(lang);
+  if (c.unit === 'bytes') return `${Number(v).toLocaleString(lang)} B`;
   if (c.unit === 's') return duration(Number(v), lang);
   if (c.unit === 'min') return duration(Number(v) * 60, lang);
   if (c.unit === 'rate') return `${Number(v).toLocaleString(lang)}/s`;
   if (c.unit === 'share') return Number(v).toLocaleString(lang, { style: 'percent', maximumFractionDigits: 1 });
   return Number(v).toLocaleString(lang);
+}
+
+/**
+ * A value as its typed box shows it: a plain number in the control's unit (s, min, events/s,
+ * count, bytes). @param {ControlSpec} c @param {any} v @param {import('./i18n.js').Lang} lang
+ */
+function typedText(c, v, lang) {
+  const n = Number(v);
+  if (!Number.isFinite(n)) return '';
+  if (c.unit === 's') return duration(n, lang).replace(/\s+/g, ' ');
+  if (c.unit === 'min') return duration(n * 60, lang).replace(/\s+/g, ' ');
+  return String(n);
 }
 
 /**
@@ -203,6 +259,13 @@ export function renderControls(root, lang, sc, onChange) {
           : c.path.endsWith('_h') ? duration(o * 3600, lang) : duration(o, lang);
         sel.append(opt);
       }
+      if (!(c.options ?? []).some((o) => String(o) === String(v))) {
+        // A typed value outside the list: shown as an entry of its own.
+        const opt = document.createElement('option');
+        opt.value = String(v);
+        opt.textContent = typeof v === 'number' ? duration(v, lang) : String(v);
+        sel.append(opt);
+      }
       sel.value = String(v);
       input = sel;
     } else if (c.kind === 'number') {
@@ -213,6 +276,13 @@ export function renderControls(root, lang, sc, onChange) {
       n.step = String(c.step ?? 'any');
       n.placeholder = t(lang, 'preset');
       n.value = v == null ? '' : String(v);
+      input = n;
+    } else if (c.kind === 'nodes') {
+      const n = document.createElement('input');
+      n.type = 'text';
+      n.inputMode = 'numeric';
+      n.placeholder = t(lang, 'auto');
+      n.value = v === 'auto' ? '' : String(v);
       input = n;
     } else if (c.kind === 'check') {
       const cb = document.createElement('input');
@@ -252,17 +322,62 @@ export function renderControls(root, lang, sc, onChange) {
       }
       // An emptied price override falls back to the preset's price.
       if (c.kind === 'number') return input.value.trim() === '' ? null : Number(input.value);
+      // Nodes: empty or "auto" is auto; anything else goes to the core as typed (a number,
+      // or the text itself, which the core refuses at the field).
+      if (c.kind === 'nodes') {
+        const text = input.value.trim();
+        if (text === '' || text.toLowerCase() === 'auto' || text === t(lang, 'auto')) return 'auto';
+        const n = parseTyped(c, text);
+        return n ?? text;
+      }
       return c.kind === 'log' ? fromPos(c, Number(input.value)) : Number(input.value);
     };
-    input.addEventListener('input', () => {
+    // Typed boxes and the nodes box commit on Enter or leaving the box, not per keystroke.
+    input.addEventListener(c.kind === 'nodes' ? 'change' : 'input', () => {
       const nv = read();
       value.textContent = shown(c, nv, lang);
+      if (typed) typed.value = typedText(c, nv, lang);
       onChange(c.path, nv);
     });
     const head = document.createElement('div');
     head.className = 'control-head';
     head.append(label, value);
-    wrap.append(head, input, help, err);
+    /** @type {HTMLInputElement | null} */
+    let typed = null;
+    if (c.typed) {
+      const box = document.createElement('input');
+      box.type = 'text';
+      box.id = `${id}-typed`;
+      box.className = 'typed';
+      box.inputMode = c.unit === 's' || c.unit === 'min' ? 'text' : 'decimal';
+      box.value = typedText(c, v, lang);
+      box.setAttribute('aria-label', t(lang, 'typedLabel', { field: t(lang, `f_${c.path}`) }));
+      box.setAttribute('aria-describedby', `${id}-help ${id}-error`);
+      box.addEventListener('change', () => {
+        const nv = parseTyped(c, box.value);
+        if (nv === null) {
+          err.textContent = t(lang, c.unit === 's' || c.unit === 'min' ? 'typedBadDuration' : 'typedBadNumber', { text: box.value });
+          wrap.classList.add('invalid');
+          return;
+        }
+        err.textContent = '';
+        wrap.classList.remove('invalid');
+        value.textContent = shown(c, nv, lang);
+        if (c.kind === 'log') input.value = String(toPos(c, nv));
+        if (input instanceof HTMLSelectElement) {
+          if (![...input.options].some((o) => o.value === String(nv))) {
+            const opt = document.createElement('option');
+            opt.value = String(nv);
+            opt.textContent = duration(nv, lang);
+            input.append(opt);
+          }
+          input.value = String(nv);
+        }
+        onChange(c.path, nv);
+      });
+      typed = box;
+    }
+    wrap.append(head, ...(typed ? [input, typed] : [input]), help, err);
     g.append(wrap);
   }
 }

@@ -12,6 +12,7 @@ import { int, duration } from './format.js';
  * @property {number} requests_per_day
  * @property {number} data_files_per_day
  * @property {MonthBasis} month
+ * @property {{auto: boolean, nodes: number, utilization: number}} cluster
  * @property {{data_files_written: number}} storage
  * @property {{sla_class: string}} freshness
  */
@@ -51,6 +52,7 @@ export function renderCost(lang, c) {
     ['dataFilesPerDay', int(c.data_files_per_day, lang)],
     ['dataFiles', int(c.storage.data_files_written, lang)],
     ['slaClass', t(lang, `sla_${c.freshness.sla_class}`)],
+    ['cluster', clusterLine(lang, c.cluster)],
   ];
   renderMetricList('cost-list', lang, items);
   /** @type {HTMLElement} */ (document.getElementById('cost-basis')).textContent = monthBasis(lang, c.month);
@@ -72,4 +74,15 @@ export function monthBasis(lang, m) {
     parts.push(t(lang, `month_${e.reason}`, { growth: usd(m.at_rest_growth_usd_per_month, lang) }));
   }
   return parts.join(' ');
+}
+
+/**
+ * The cluster in words: nodes (chosen or given) and how busy the peak keeps it.
+ * @param {import('./i18n.js').Lang} lang @param {{auto: boolean, nodes: number, utilization: number}} k
+ */
+export function clusterLine(lang, k) {
+  if (!k) return '–';
+  const busy = k.utilization.toLocaleString(lang, { style: 'percent', maximumFractionDigits: 0 });
+  const key = k.utilization > 1 ? 'clusterBehind' : k.auto ? 'clusterAuto' : 'clusterFixed';
+  return t(lang, key, { nodes: k.nodes.toLocaleString(lang), busy });
 }

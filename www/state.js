@@ -46,12 +46,15 @@ export const DEFAULT_SIZE = Object.freeze({ duration_s: 86_400, rate_per_s: 1_00
  * A day of it: about 0.26 % of the events are late but still counted (behind the
  * watermark, in a window still open) and about 4.6 % are dropped (their window closed
  * before they came); at a day's scale the dropped ones are a cloud under the diagonal.
+ * The cluster is sized to the load (`nodes: 'auto'`, the core's default; BASE keeps 2 so
+ * that links keep their meaning).
  * (A log-normal body, as plausible, is the engine's slow path: ~2.6 M events/s in wasm
  * against ~10 M/s with this one, measured on six hours after the engine speed-up.)
  */
 export const PAGE_DEFAULT = Object.freeze(merge(BASE, {
   workload: { ...DEFAULT_SIZE, offline: { fraction: 0.05, min_s: 60, max_s: 7200 } },
   query: { window: { kind: 'tumbling', size_s: 600 }, watermark_delay_s: 120 },
+  cost: { compute: { nodes: 'auto' } },
 }));
 
 /** How much of a longer workload the quick preview run simulates, s (its first hour). */
@@ -152,6 +155,9 @@ const EXTRA = {
   'cost.compute.dbu_price': ['number', 'null'],
 };
 
+/** BASE fields that may also hold another JSON type: nodes may be "auto". */
+const ALSO = /** @type {Record<string, string[]>} */ ({ 'cost.compute.nodes': ['string'] });
+
 /** A value's JSON type: object, array, string, number (finite), boolean, null, or 'bad'. @param {unknown} v */
 function jsonType(v) {
   if (v === null) return 'null';
@@ -238,6 +244,8 @@ function checkObject(base, obj, prefix, bad) {
     }
     const b = base && Object.hasOwn(base, k) ? base[k] : undefined;
     if (v === null && NULLABLE.has(path)) {
+      out[k] = v;
+    } else if (ALSO[path]?.includes(ty) && (ty !== 'string' || /** @type {string} */ (v).length <= MAX_KEY_CHARS)) {
       out[k] = v;
     } else if (b !== undefined) {
       const want = jsonType(b);
