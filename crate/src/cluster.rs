@@ -21,8 +21,10 @@
 //! report says so.
 //!
 //! **Utilization** (`cost.cluster.utilization`): at the peak, the share of the trigger
-//! interval a batch takes (or of the schedule's period a run takes; or the executors' busy
-//! share for back-to-back batches). Above 1 the stream falls behind.
+//! interval a batch takes, its fixed overhead included (or of the schedule's period a run
+//! takes, start-up included; or the executors' busy share for back-to-back batches). Above
+//! 1 the stream falls behind. Auto's rule is exactly utilization ≤ [`HEADROOM`] where the
+//! period has room for the fixed time.
 
 use crate::time::Micros;
 use crate::trigger::Trigger;
@@ -138,20 +140,40 @@ impl Load {
     /// The sizing report of a cluster of `nodes`.
     pub fn sizing(&self, nodes: u32, auto: bool) -> Sizing {
         let capacity = self.capacity(nodes);
-        // needed(1) is the rows/s that just fill the period: utilization = that ÷ capacity
-        // where the period has room beyond the fixed time; else the busy share.
-        let utilization = if capacity.is_finite() {
-            self.needed(1.0) / capacity
-        } else {
-            0.0
-        };
         Sizing {
             auto,
             nodes,
             executor_cores: executor_cores(nodes),
             peak_rate_per_s: self.peak_rate_per_s,
             capacity_rows_per_s: if capacity.is_finite() { capacity } else { 0.0 },
-            utilization,
+            utilization: self.utilization(capacity),
+        }
+    }
+
+    /// The share of its period a peak batch (or a run) takes on `capacity` rows/s, fixed
+    /// time included; for back-to-back batches, the executors' busy share at the peak.
+    fn utilization(&self, capacity: f64) -> f64 {
+        let overhead_s = self.overhead as f64 / 1e6;
+        let work = |rows: f64| {
+            if capacity.is_finite() {
+                rows / capacity
+            } else {
+                0.0
+            }
+        };
+        match self.trigger {
+            Trigger::ProcessingTime(i) => {
+                let i = i as f64 / 1e6;
+                (overhead_s + work(self.peak_rate_per_s * i)) / i
+            }
+            Trigger::Runs(r) => match r.every {
+                Some(e) => {
+                    let e = e as f64 / 1e6;
+                    (r.startup as f64 / 1e6 + overhead_s + work(self.mean_rate_per_s * e)) / e
+                }
+                None => 0.0,
+            },
+            Trigger::Default | Trigger::Continuous(_) => work(self.peak_rate_per_s),
         }
     }
 }

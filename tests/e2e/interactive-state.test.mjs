@@ -14,8 +14,10 @@ test('the page default is BASE at DEFAULT_SIZE (one constant), with late and off
   assert.equal(PAGE_DEFAULT.seed, BASE.seed);
   assert.ok(PAGE_DEFAULT.workload.offline.fraction > 0);
   assert.ok(PAGE_DEFAULT.query.watermark_delay_s > 0);
-  // Nothing else of BASE changes: the trigger, the sink, the prices.
-  assert.deepEqual(Object.keys(diff(BASE, PAGE_DEFAULT)).sort(), ['query', 'workload']);
+  // Nothing else of BASE changes but the cluster, sized to the load: the trigger, the sink,
+  // the prices stay.
+  assert.deepEqual(Object.keys(diff(BASE, PAGE_DEFAULT)).sort(), ['cost', 'query', 'workload']);
+  assert.deepEqual(diff(BASE, PAGE_DEFAULT).cost, { compute: { nodes: 'auto' } });
 });
 
 test('a link without a scenario opens the page default; links with one keep their meaning', () => {
