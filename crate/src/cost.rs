@@ -116,6 +116,19 @@ pub struct Dollars {
     pub total: f64,
 }
 
+impl Dollars {
+    /// Every component added up (what `total` holds).
+    pub fn components_sum(&self) -> f64 {
+        self.sink_requests
+            + self.checkpoint_requests
+            + self.maintenance_requests
+            + self.reader_requests
+            + self.at_rest
+            + self.compute
+            + self.maintenance_compute
+    }
+}
+
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
 pub struct RequestCounts {
     pub sink: Ops,
@@ -546,13 +559,7 @@ impl CostModel {
             maintenance_compute: c.cost_of(maintenance_s),
             total: 0.0,
         };
-        usd.total = usd.sink_requests
-            + usd.checkpoint_requests
-            + usd.maintenance_requests
-            + usd.reader_requests
-            + usd.at_rest
-            + usd.compute
-            + usd.maintenance_compute;
+        usd.total = usd.components_sum();
         let requests = RequestCounts {
             sink: ops[Component::Sink as usize],
             checkpoint: ops[Component::Checkpoint as usize],

@@ -18,7 +18,8 @@
 //! end (no new events) is left out. The
 //! warm-up is the trigger period plus, for an event-time query, the time the first
 //! window or watermark takes to start emitting (`window + watermark delay`, or the
-//! session gap + delay, or the dedup delay). When the run
+//! session gap + delay, or the dedup delay) and, for a stream, one more period (a batch's
+//! watermark comes from the batch before). When the run
 //! holds no whole period after the warm-up, the whole run is used and `steady` is false.
 //!
 //! **Formulas** (each component, `M` = 30 days, `T = b − a`, `Δx` = the counter's growth over
@@ -360,13 +361,7 @@ pub fn steady_month(m: &MonthInput) -> SteadyMonth {
         maintenance_compute,
         total: 0.0,
     };
-    usd.total = usd.sink_requests
-        + usd.checkpoint_requests
-        + usd.maintenance_requests
-        + usd.reader_requests
-        + usd.at_rest
-        + usd.compute
-        + usd.maintenance_compute;
+    usd.total = usd.components_sum();
     notes.dedup();
     basis.extrapolated = notes;
     SteadyMonth {
@@ -420,9 +415,10 @@ fn trigger_period(sc: &crate::scenario::Scenario) -> Micros {
     }
 }
 
-/// The warm-up of a scenario: a trigger period plus the time its event-time operator
-/// takes to emit its first results (window + watermark delay; session gap + delay; the
-/// dedup delay).
+/// The warm-up of a scenario: the time its event-time operator takes to emit its first
+/// results (window + watermark delay; session gap + delay; the dedup delay) plus a trigger
+/// period, and for a stream with such an operator one more (the watermark a batch uses
+/// comes from the batch before).
 pub fn warm_up(sc: &crate::scenario::Scenario) -> Micros {
     use crate::query::Operator;
     use crate::window::WindowKind;
@@ -434,7 +430,15 @@ pub fn warm_up(sc: &crate::scenario::Scenario) -> Micros {
         Operator::Dedup(_) | Operator::DedupWithinWatermark(_) => delay,
         Operator::Select => 0,
     };
-    period.saturating_add(lag)
+    // A stream's watermark reaches a batch one batch late (Spark computes batch N's
+    // watermark from batch N−1's events): one more period before windows close. A
+    // run-and-stop job closes them within its run (its final no-data batch).
+    let periods = match sc.trigger {
+        crate::trigger::Trigger::Runs(_) => 1,
+        _ if lag > 0 => 2,
+        _ => 1,
+    };
+    period.saturating_mul(periods).saturating_add(lag)
 }
 
 #[cfg(test)]
@@ -545,7 +549,7 @@ mod tests {
         let r = run(10, 600, PARQUET, PROCESSING_60S, DEFAULT_COST);
         assert!(!r.month.steady);
         assert_eq!(r.month.extrapolated[0].reason, super::Reason::ShortRun);
-        assert_eq!(r.month.warm_up_s, 60.0 + 600.0 + 120.0);
+        assert_eq!(r.month.warm_up_s, 2.0 * 60.0 + 600.0 + 120.0);
     }
 
     #[test]

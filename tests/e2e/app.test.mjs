@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { ROOT, SHOTS, HOUR, startServer, openBrowser, change, shown } from './harness.mjs';
+import { ROOT, SHOTS, HOUR, startServer, openBrowser, change, shown, cli, ready } from './harness.mjs';
 import { MAX_ROWS } from '../../www/batch-table.js';
 
 /** @type {Awaited<ReturnType<typeof startServer>>} */ let server;
@@ -15,23 +15,6 @@ import { MAX_ROWS } from '../../www/batch-table.js';
 
 before(async () => { server = await startServer(); browser = await openBrowser(); });
 after(async () => { await browser?.close(); server?.stop(); });
-
-/** The native CLI's report for a scenario. @param {any} scenario */
-function cli(scenario) {
-  const out = execFileSync(path.join(ROOT, 'target/release/pipeline-sim'), ['run', '-'], {
-    input: JSON.stringify(scenario), maxBuffer: 1 << 30,
-  });
-  return JSON.parse(out.toString());
-}
-
-/** @param {import('playwright-core').Page} page */
-async function ready(page) {
-  await page.waitForFunction(() => {
-    const app = document.getElementById('app');
-    return app?.getAttribute('aria-busy') === 'false' && ['ready', 'invalid'].includes(app.dataset.state ?? '');
-  }, null, { timeout: 60_000 });
-}
-
 
 /** @param {import('playwright-core').Page} page @param {string} key */
 async function metric(page, key) {

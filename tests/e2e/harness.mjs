@@ -2,7 +2,7 @@
 // (python3 -m http.server) on a free loopback port, and launches Debian's Chromium
 // through playwright-core with a fresh profile. Collects console errors, uncaught
 // exceptions and failed requests so that every test can assert there were none.
-import { spawn } from 'node:child_process';
+import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -106,4 +106,20 @@ export async function shown(page) {
     return app?.getAttribute('aria-busy') === 'false' && d.ran === d.scenario
       && ['ready', 'invalid'].includes(d.state ?? '');
   }, null, { timeout: 120_000 });
+}
+
+/** The native CLI's report for a scenario (the oracle the page is checked against). @param {any} scenario */
+export function cli(scenario) {
+  const out = execFileSync(path.join(ROOT, 'target/release/pipeline-sim'), ['run', '-'], {
+    input: JSON.stringify(scenario), maxBuffer: 1 << 30,
+  });
+  return JSON.parse(out.toString());
+}
+
+/** Waits until the page is idle with a result or an error. @param {import('playwright-core').Page} page */
+export async function ready(page) {
+  await page.waitForFunction(() => {
+    const app = document.getElementById('app');
+    return app?.getAttribute('aria-busy') === 'false' && ['ready', 'invalid'].includes(app.dataset.state ?? '');
+  }, null, { timeout: 60_000 });
 }

@@ -3,31 +3,14 @@
 // the cost panel says how its month was made and which cluster it chose.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { ROOT, SHOTS, HOUR, startServer, openBrowser, change } from './harness.mjs';
+import { SHOTS, HOUR, startServer, openBrowser, change, cli, ready } from './harness.mjs';
 
 /** @type {Awaited<ReturnType<typeof startServer>>} */ let server;
 /** @type {Awaited<ReturnType<typeof openBrowser>>} */ let browser;
 
 before(async () => { server = await startServer(); browser = await openBrowser(); });
 after(async () => { await browser?.close(); server?.stop(); });
-
-/** The native CLI's report for a scenario. @param {any} scenario */
-function cli(scenario) {
-  const out = execFileSync(path.join(ROOT, 'target/release/pipeline-sim'), ['run', '-'], {
-    input: JSON.stringify(scenario), maxBuffer: 1 << 30,
-  });
-  return JSON.parse(out.toString());
-}
-
-/** @param {import('playwright-core').Page} page */
-async function ready(page) {
-  await page.waitForFunction(() => {
-    const app = document.getElementById('app');
-    return app?.getAttribute('aria-busy') === 'false' && ['ready', 'invalid'].includes(app.dataset.state ?? '');
-  }, null, { timeout: 60_000 });
-}
 
 /** Types `text` into a box and commits it (Enter). @param {import('playwright-core').Page} page @param {string} sel @param {string} text */
 async function type(page, sel, text) {
