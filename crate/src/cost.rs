@@ -274,10 +274,9 @@ pub struct CostModel {
     warm_up: Micros,
     /// The steady window spans whole cycles of this (`month::cycle`).
     cycle: Micros,
-    /// Counters at the steady window's first period start, and at the last one so far
-    /// (any, and a whole number of cycles after the first).
+    /// Counters at the steady window's first period start, and at the last one so far a
+    /// whole number of cycles after it.
     first: Option<Tally>,
-    last: Option<Tally>,
     last_whole: Option<Tally>,
     reads_done: u64,
     reader_log: Ops,
@@ -325,7 +324,6 @@ impl CostModel {
             warm_up,
             cycle,
             first: None,
-            last: None,
             last_whole: None,
             reads_done: 0,
             reader_log: Ops::default(),
@@ -340,10 +338,9 @@ impl CostModel {
         }
         let now = self.tally(t);
         let first = *self.first.get_or_insert(now);
-        if self.cycle > 0 && (t - first.t) % self.cycle == 0 {
+        if self.cycle <= 0 || (t - first.t) % self.cycle == 0 {
             self.last_whole = Some(now);
         }
-        self.last = Some(now);
     }
 
     /// The counters now, stamped `t`.
@@ -665,10 +662,9 @@ impl CostModel {
         intervals: &[(i64, i64, f64)],
         billed_s: f64,
     ) -> SteadyMonth {
-        let window = self.first.and_then(|a| {
-            let b = self.last_whole.filter(|b| b.t > a.t).or(self.last)?;
-            (b.t > a.t).then_some((a, b))
-        });
+        // A window that is not a whole number of cycles would catch a wave of files (a
+        // window closing) more or less often than the month does: none is a short run.
+        let window = self.first.zip(self.last_whole).filter(|(a, b)| b.t > a.t);
         let steady = window.is_some();
         let (a, b) = window.unwrap_or_else(|| {
             (
