@@ -274,9 +274,10 @@ pub struct CostModel {
     warm_up: Micros,
     /// The steady window spans whole cycles of this (`month::cycle`).
     cycle: Micros,
-    /// Counters at the steady window's first period start, and at the last one so far a
-    /// whole number of cycles after it.
+    /// Counters at the steady window's first period start, and at the last one so far
+    /// (any, and a whole number of cycles after the first).
     first: Option<Tally>,
+    last: Option<Tally>,
     last_whole: Option<Tally>,
     reads_done: u64,
     reader_log: Ops,
@@ -324,6 +325,7 @@ impl CostModel {
             warm_up,
             cycle,
             first: None,
+            last: None,
             last_whole: None,
             reads_done: 0,
             reader_log: Ops::default(),
@@ -338,9 +340,10 @@ impl CostModel {
         }
         let now = self.tally(t);
         let first = *self.first.get_or_insert(now);
-        if self.cycle <= 0 || (t - first.t) % self.cycle == 0 {
+        if self.cycle > 0 && (t - first.t) % self.cycle == 0 {
             self.last_whole = Some(now);
         }
+        self.last = Some(now);
     }
 
     /// The counters now, stamped `t`.
@@ -662,9 +665,10 @@ impl CostModel {
         intervals: &[(i64, i64, f64)],
         billed_s: f64,
     ) -> SteadyMonth {
-        // A window that is not a whole number of cycles would catch a wave of files (a
-        // window closing) more or less often than the month does: none is a short run.
-        let window = self.first.zip(self.last_whole).filter(|(a, b)| b.t > a.t);
+        let window = self.first.and_then(|a| {
+            let b = self.last_whole.filter(|b| b.t > a.t).or(self.last)?;
+            (b.t > a.t).then_some((a, b))
+        });
         let steady = window.is_some();
         let (a, b) = window.unwrap_or_else(|| {
             (

@@ -13,13 +13,14 @@
 //! scheduled run's tick) at or after `start + warm-up`; `b` = the start of the last
 //! period at or before the workload's end that is a whole number of **cycles** after `a`
 //! (the cycle: the least common multiple of the trigger period and a fixed window's
-//! slide, as files come in a wave each time a window closes). So a rate is never cut
-//! mid-cycle; the drain after the workload's end (no new events) is left out. The
+//! slide, as files come in a wave each time a window closes; the last period start when
+//! no whole cycle fits). So a rate is never cut mid-cycle; the drain after the workload's
+//! end (no new events) is left out. The
 //! warm-up is the trigger period plus, for an event-time query, the time the first
 //! window or watermark takes to start emitting (`window + watermark delay`, or the
 //! session gap + delay, or the dedup delay) and, for a stream, one more period (a batch's
-//! watermark comes from the batch before). When the run holds no whole cycle after the
-//! warm-up, the whole run is used and `steady` is false.
+//! watermark comes from the batch before). When the run
+//! holds no whole period after the warm-up, the whole run is used and `steady` is false.
 //!
 //! **Formulas** (each component, `M` = 30 days, `T = b − a`, `Δx` = the counter's growth over
 //! the window):
@@ -89,7 +90,7 @@ pub struct Tally {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Reason {
-    /// The run holds no whole cycle after the warm-up: every rate is the whole
+    /// The run holds no whole trigger period after the warm-up: every rate is the whole
     /// run's, warm-up and drain included.
     ShortRun,
     /// The steady window is shorter than the reader's lookback: files per query are the

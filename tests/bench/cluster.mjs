@@ -22,5 +22,5 @@ for (const rate of rates) {
   const k = r.cost.cluster;
   console.log([rate, `${k.nodes}${k.auto ? ' (auto)' : ''}`, `${(k.utilization * 100).toFixed(1)} %`,
     r.cost.usd_per_month.total.toFixed(2), r.cost.usd_per_month.compute.toFixed(2),
-    r.summary.latency.p95_s == null ? '–' : r.summary.latency.p95_s.toFixed(0), r.summary.falling_behind_batches].join('\t'));
+    r.summary.latency.p95_s.toFixed(0), r.summary.falling_behind_batches].join('\t'));
 }
