@@ -236,11 +236,10 @@ impl Compute {
         seconds.max(self.min_billed_s)
     }
 
-    /// Seconds a maintenance job takes to read and write `bytes` (each) on the cluster.
-    pub fn maintenance_seconds(&self, bytes_read: u64, bytes_written: u64) -> f64 {
-        (bytes_read + bytes_written) as f64
-            / 1e6
-            / (self.maintenance_mb_per_s_per_node * f64::from(self.nodes))
+    /// Seconds a maintenance job takes to read and write `bytes` (each) on the cluster
+    /// (bytes as f64: the steady month's are rates scaled to a month).
+    pub fn maintenance_seconds(&self, bytes_read: f64, bytes_written: f64) -> f64 {
+        (bytes_read + bytes_written) / 1e6 / (self.maintenance_mb_per_s_per_node * f64::from(self.nodes))
     }
 }
 
@@ -273,6 +272,6 @@ mod tests {
         .unwrap_err();
         assert_eq!(e.field, "cost.compute.nodes");
         // 100 MB read + 100 MB written at 50 MB/s on 2 nodes: 2 s.
-        assert!((c.maintenance_seconds(100_000_000, 100_000_000) - 2.0).abs() < 1e-12);
+        assert!((c.maintenance_seconds(1e8, 1e8) - 2.0).abs() < 1e-12);
     }
 }

@@ -546,7 +546,7 @@ impl CostModel {
         }
 
         let work = self.table.as_ref().map(|t| t.work).unwrap_or_default();
-        let maintenance_s = c.maintenance_seconds(work.bytes_read, work.bytes_written);
+        let maintenance_s = c.maintenance_seconds(work.bytes_read as f64, work.bytes_written as f64);
         let p = &self.cost.prices;
         let ops = &self.ledger.ops;
         let mut usd = Dollars {

@@ -49,7 +49,6 @@
 //! measured parts, the scheduled jobs' periods), a longer run gives the same month within
 //! the sampling noise of its events (tested: 1 h … 3 d within 2 %).
 
-use crate::compute::Compute;
 use crate::cost::{Cost, Dollars};
 use crate::storage::{COMPONENTS, Component, GB, MONTH_US, Ops};
 use crate::table_format::JobTally;
@@ -274,7 +273,9 @@ pub fn steady_month(m: &MonthInput) -> SteadyMonth {
             at_rest_pending = removed_rate * MONTH_US / 2.0;
         }
     }
-    let maintenance_compute = c.compute.cost_of(maintenance_seconds(&c.compute, maint_bytes));
+    let maintenance_compute = c
+        .compute
+        .cost_of(c.compute.maintenance_seconds(maint_bytes.0, maint_bytes.1));
 
     // Readers.
     let mut readers = 0.0;
@@ -376,10 +377,6 @@ pub fn steady_month(m: &MonthInput) -> SteadyMonth {
 /// Billing units of a request moving `bytes` under a per-4-MiB price list.
 fn units(bytes: f64) -> f64 {
     (bytes / crate::storage::OP_UNIT_BYTES as f64).ceil().max(1.0)
-}
-
-fn maintenance_seconds(c: &Compute, (read, written): (f64, f64)) -> f64 {
-    (read + written) / 1e6 / (c.maintenance_mb_per_s_per_node * f64::from(c.nodes))
 }
 
 /// The cycle a steady window spans a whole number of: the trigger period and, for fixed
