@@ -274,6 +274,12 @@ pub struct CostModel {
     warm_up: Micros,
     /// The steady window spans whole cycles of this (`month::cycle`).
     cycle: Micros,
+    /// The trigger period, and whether every period start so far fell on its grid from
+    /// the first (a stream that keeps up). On the grid the window must span whole cycles,
+    /// or the run is short; off it (batches back to back, runs that overlap or fall
+    /// behind) the cycle cannot be kept and the last period start closes the window.
+    period: Micros,
+    on_grid: bool,
     /// Counters at the steady window's first period start, and at the last one so far
     /// (any, and a whole number of cycles after the first).
     first: Option<Tally>,
@@ -292,8 +298,13 @@ impl CostModel {
         state_partitions: u64,
         start: Micros,
         expected_end: Micros,
-        (warm_up, cycle): (Micros, Micros),
+        rhythm: crate::month::Rhythm,
     ) -> Self {
+        let crate::month::Rhythm {
+            warm_up,
+            cycle,
+            period,
+        } = rhythm;
         let table = sink.map(|s| Table::new(s.format, s.delta, s.iceberg, 1, start));
         let read_every = cost
             .reader
@@ -324,6 +335,8 @@ impl CostModel {
             workload_end: expected_end,
             warm_up,
             cycle,
+            period,
+            on_grid: period > 0,
             first: None,
             last: None,
             last_whole: None,
@@ -340,6 +353,9 @@ impl CostModel {
         }
         let now = self.tally(t);
         let first = *self.first.get_or_insert(now);
+        if self.period <= 0 || (t - first.t) % self.period != 0 {
+            self.on_grid = false;
+        }
         if self.cycle > 0 && (t - first.t) % self.cycle == 0 {
             self.last_whole = Some(now);
         }
@@ -568,6 +584,9 @@ impl CostModel {
             total: ops.iter().take(COMPONENTS).map(Ops::requests).sum(),
         };
 
+        // Before the storage counters move into the report: the month's tallies read them.
+        let month = self.steady_month(tl, end, &intervals, billed_s);
+
         let mut storage = std::mem::take(&mut self.storage);
         if let Some(t) = &self.table {
             storage.live_data_files = t.live_files;
@@ -599,8 +618,6 @@ impl CostModel {
             },
             query_s_max: self.reads.iter().map(|r| r.1).fold(0.0, f64::max),
         };
-
-        let month = self.steady_month(tl, end, &intervals, billed_s);
 
         let stale = staleness_before_commits(tl.batch_end, tl.newest_visible);
         let stale: Vec<f64> = stale
@@ -665,8 +682,12 @@ impl CostModel {
         intervals: &[(i64, i64, f64)],
         billed_s: f64,
     ) -> SteadyMonth {
+        // On the trigger grid a window that is not a whole number of cycles would catch a
+        // wave of files (a window closing) more or less often than the month does: none is
+        // a short run. Off the grid the last period start closes it.
         let window = self.first.and_then(|a| {
-            let b = self.last_whole.filter(|b| b.t > a.t).or(self.last)?;
+            let whole = self.last_whole.filter(|b| b.t > a.t);
+            let b = if self.on_grid { whole? } else { whole.or(self.last)? };
             (b.t > a.t).then_some((a, b))
         });
         let steady = window.is_some();

@@ -281,7 +281,7 @@ impl<'a> Sim<'a> {
             stateful * u64::from(sc.engine.shuffle_partitions),
             sc.workload.start,
             sc.workload.end,
-            (crate::month::warm_up(sc), crate::month::cycle(sc)),
+            crate::month::Rhythm::of(sc),
         );
         let key_len = match &sc.workload.key_names {
             Some(n) if !n.is_empty() => n.iter().map(|k| k.len() as f64).sum::<f64>() / n.len() as f64,

@@ -379,6 +379,27 @@ fn units(bytes: f64) -> f64 {
     (bytes / crate::storage::OP_UNIT_BYTES as f64).ceil().max(1.0)
 }
 
+/// What the steady window is cut on: the warm-up it waits out, the cycle it spans whole
+/// numbers of, and the trigger period whose grid period starts fall on while the stream
+/// keeps up.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Rhythm {
+    pub warm_up: Micros,
+    pub cycle: Micros,
+    /// 0 for back-to-back batches and single runs (no grid).
+    pub period: Micros,
+}
+
+impl Rhythm {
+    pub fn of(sc: &crate::scenario::Scenario) -> Self {
+        Self {
+            warm_up: warm_up(sc),
+            cycle: cycle(sc),
+            period: trigger_period(sc),
+        }
+    }
+}
+
 /// The cycle a steady window spans a whole number of: the trigger period and, for fixed
 /// windows, their slide (a window closes every slide, so files come in waves); their
 /// least common multiple, or the trigger period when that would exceed a day.
@@ -547,6 +568,21 @@ mod tests {
         assert!(!r.month.steady);
         assert_eq!(r.month.extrapolated[0].reason, super::Reason::ShortRun);
         assert_eq!(r.month.warm_up_s, 2.0 * 60.0 + 600.0 + 120.0);
+        // 20 min: after the 14-minute warm-up, 6 minutes of a 10-minute cycle (windows
+        // close every 10 min). On the trigger grid that part-cycle is no steady window: it
+        // would catch a wave of files in 6 minutes and scale it to the month.
+        let r = run(10, 1_200, PARQUET, PROCESSING_60S, DEFAULT_COST);
+        assert!(!r.month.steady, "{:?}", r.month);
+        // A short run still counts the files it wrote, over the whole run.
+        assert!(r.data_files_per_day > 0.0);
+        let long = run(10, 86_400, PARQUET, PROCESSING_60S, DEFAULT_COST);
+        assert!(long.month.steady);
+        // 25 min holds one whole cycle (14..24 min): steady, and its files per day are
+        // the day's.
+        let r = run(10, 1_500, PARQUET, PROCESSING_60S, DEFAULT_COST);
+        assert!(r.month.steady, "{:?}", r.month);
+        let f = long.data_files_per_day;
+        assert!((r.data_files_per_day - f).abs() < 0.05 * f, "{} vs {f}", r.data_files_per_day);
     }
 
     #[test]
