@@ -30,7 +30,14 @@ pub fn simulate_with_progress(sc: &Scenario, progress: &mut dyn FnMut(f64)) -> R
 }
 
 fn run<'a>(sc: &'a Scenario, progress: Option<&'a mut dyn FnMut(f64)>) -> Result<Report, InputError> {
-    run_in_chunks(sc, progress, CHUNK_ROWS)
+    let mut report = run_in_chunks(sc, progress, CHUNK_ROWS)?;
+    // A scaled run's timeline shows exact events: those of an exact run of its first slice.
+    if let (Some(slice), Some(scaled)) = (&sc.timeline_slice, report.scaled.as_mut()) {
+        let exact = run_in_chunks(slice, None, CHUNK_ROWS)?;
+        scaled.timeline_slice_s = (slice.workload.end - slice.workload.start) as f64 / 1e6;
+        report.events = exact.events;
+    }
+    Ok(report)
 }
 
 /// [`simulate_with_progress`] with batches fed in chunks of at most `chunk_rows` rows.
@@ -732,13 +739,22 @@ impl<'a> Sim<'a> {
     /// The batch's files: with a sink its data files (and their sizes), always its
     /// checkpoint; all to the cost model.
     fn write_files(&mut self, start: Micros, end: Micros, out: &crate::operator::BatchOutcome) {
-        let state_rows = self.query.state_rows();
+        // A scaled deduplication's kept id stands for k ids (`scale.rs`).
+        let w = if crate::scale::row_preserving(&self.sc.query.operator) {
+            self.sc.scale
+        } else {
+            1
+        };
+        let state_rows = self.query.state_rows() * w;
+        let mut out_state = out.state;
+        out_state.updated *= w;
+        out_state.removed *= w;
         if let Some(c) = self.cols.newest_visible_us.last_mut() {
             *c = self.newest_visible;
         }
         let Some(sink) = &self.sc.sink else {
             self.cost
-                .batch(start, end, None, out.state.updated, out.state.removed, state_rows);
+                .batch(start, end, None, out_state.updated, out_state.removed, state_rows);
             return;
         };
         let names = self.sc.workload.key_names.clone();
@@ -748,20 +764,36 @@ impl<'a> Sim<'a> {
         };
         let p = self.sc.engine.shuffle_partitions;
         let grouping = crate::sink::grouping(&self.sc.query);
+        // A scaled run's output row of a row-preserving query stands for k rows; a group's
+        // row stands for itself.
+        let weight = if crate::scale::row_preserving(&self.sc.query.operator) {
+            self.sc.scale
+        } else {
+            1
+        };
         let files = if grouping == crate::sink::Grouping::Source {
             let tasks = self.source_tasks(&name);
-            crate::sink::files_by_task(
+            crate::sink::files_by_task_weighted(
                 tasks
                     .iter()
                     .zip(&out.output)
-                    .map(|(&t, r)| Some((t, crate::sink::key_of(r)))),
+                    .map(|(&t, r)| Some((t, crate::sink::key_of(r), weight))),
                 sink.partition_by_key,
                 sink.max_records_per_file,
             )
         } else {
-            crate::sink::files_by_task(
-                out.output.iter().map(|r| {
-                    crate::sink::task_of(r, grouping, &name, p).map(|t| (t, crate::sink::key_of(r)))
+            // A deduplicated row's k real rows have k ids, hashed to tasks of their own:
+            // in a sparse batch spread over `copies` of them (`scale::copies`).
+            let copies = crate::scale::copies(weight, out.output.len() as u64, p);
+            crate::sink::files_by_task_weighted(
+                out.output.iter().flat_map(|r| {
+                    let name = &name;
+                    (0..copies).map(move |j| {
+                        let row = crate::scale::copy_of(r, j, weight);
+                        crate::sink::task_of(&row, grouping, name, p).map(|t| {
+                            (t, crate::sink::key_of(r), crate::scale::copy_weight(weight, copies, j))
+                        })
+                    })
                 }),
                 sink.partition_by_key,
                 sink.max_records_per_file,
@@ -844,16 +876,20 @@ impl<'a> Sim<'a> {
                     .collect()
             }
             Some(per_file) => {
+                // Scaled: the input files of the real rows; each thinned row stands for
+                // k of them, so a split of `bytes` takes bytes ÷ (row bytes × k) rows.
+                let k = self.sc.scale;
+                let real = n * k;
                 let rb = u64::from(self.sc.workload.row_bytes);
-                let mut file_bytes = vec![per_file * rb; (n / per_file) as usize];
-                if n % per_file != 0 {
-                    file_bytes.push((n % per_file) * rb);
+                let mut file_bytes = vec![per_file * rb; (real / per_file) as usize];
+                if real % per_file != 0 {
+                    file_bytes.push((real % per_file) * rb);
                 }
                 // spark.sql.files.maxPartitionBytes 128 MiB, openCostInBytes 4 MiB (defaults).
                 let splits = crate::sink::file_splits(&file_bytes, 128 << 20, 4 << 20, self.sc.engine.cores);
                 let mut tasks = Vec::with_capacity(n as usize);
                 for (t, bytes) in splits.iter().enumerate() {
-                    tasks.extend(std::iter::repeat_n(t as u32, (bytes / rb.max(1)) as usize));
+                    tasks.extend(std::iter::repeat_n(t as u32, (bytes / (rb.max(1) * k)) as usize));
                 }
                 tasks.resize(n as usize, splits.len().saturating_sub(1) as u32);
                 tasks
@@ -1128,14 +1164,19 @@ impl<'a> Sim<'a> {
         if let Some(p) = self.progress.as_mut() {
             p(1.0);
         }
-        Report {
+        let mut report = Report {
             cost,
             summary: self.sum,
             batches: self.cols,
             events: self.detail,
             latency_histogram: hist,
             data: self.sc.data.as_deref().cloned(),
+            scaled: None,
+        };
+        if self.sc.scale > 1 {
+            report.scaled = Some(crate::scale::weigh(&mut report, self.sc));
         }
+        report
     }
 }
 

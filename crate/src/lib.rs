@@ -30,6 +30,7 @@ pub mod query;
 pub mod reader;
 pub mod report;
 pub mod sampler;
+pub mod scale;
 pub mod scenario;
 pub mod session;
 pub mod shared_stream;

@@ -162,6 +162,9 @@ pub struct Report {
     /// With `workload.data`: what the load read, dropped and made.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<crate::loader::LoadStats>,
+    /// A scaled run (`scale.rs`): its factor and which figures are estimates.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scaled: Option<crate::scale::Scaled>,
 }
 
 impl Report {

@@ -150,6 +150,11 @@ pub struct Scenario {
     pub per_row_us: f64,
     /// The cluster and how busy the load keeps it.
     pub sizing: crate::cluster::Sizing,
+    /// Real events per simulated one (`scale.rs`; 1 = exact). `workload` is the thinned
+    /// stream and `per_row_us` is per simulated row.
+    pub scale: u64,
+    /// A scaled run's timeline slice: the workload's first part, exact (`scale.rs`).
+    pub timeline_slice: Option<std::sync::Arc<Scenario>>,
     /// The simulated clock's bounds, from the budget ([`crate::budget::check`]).
     pub horizon: crate::budget::Horizon,
 }
@@ -176,7 +181,25 @@ impl ScenarioSpec {
     }
 }
 
+/// Most events of a scaled run's exact timeline slice.
+const SLICE_EVENTS: f64 = 5_000_000.0;
+
 impl ScenarioSpec {
+    /// The exact run of a scaled scenario's first part, for its timeline: three trigger
+    /// periods (at least 2 M events' worth), at most [`SLICE_EVENTS`] events.
+    fn timeline_slice(&self, sc: &Scenario) -> Result<Scenario, InputError> {
+        let rate = self.workload.rate_per_s;
+        let period_s = crate::month::Rhythm::of(sc).period as f64 / 1e6;
+        let slice_s = (2e6 / rate)
+            .max(3.0 * period_s)
+            .min(SLICE_EVENTS / rate)
+            .min(self.workload.duration_s);
+        let mut spec = self.clone();
+        spec.workload.duration_s = slice_s;
+        spec.workload.scale = crate::scale::ScaleSpec::Factor(1);
+        spec.validate_with(None)
+    }
+
     pub fn validate(&self) -> Result<Scenario, InputError> {
         self.validate_with(None)
     }
@@ -265,13 +288,34 @@ impl ScenarioSpec {
                  deduplication): use a micro-batch trigger, or the select operator",
             ));
         }
-        let workload = self.workload.validate("workload", data)?;
+        let mut workload = self.workload.validate("workload", data)?;
         let mut cost = self.cost.validate("cost", long_running)?;
+        // The cluster is sized on the real rate, before any thinning.
         let load = crate::cluster::Load::of(&workload, trigger, overhead, per_row_us);
         if cost.compute.auto {
             cost.compute.nodes = load.auto_nodes();
         }
         let sizing = load.sizing(cost.compute.nodes, cost.compute.auto);
+        let scale = crate::scale::choose(
+            self.workload.scale,
+            workload.expected_events(),
+            workload.is_given(),
+            &query.operator,
+        )?;
+        if scale > 1 {
+            if let Some(per_file) = self.source.file_rows.filter(|&r| r < scale) {
+                // A thinned batch's input files are those of k× its rows: at most one per
+                // thinned row keeps them within the batch's budget.
+                return Err(InputError::new(
+                    "source.file_rows",
+                    format!(
+                        "{per_file} rows a file is fewer than the scaled run's {scale} events per \
+                         simulated event: use files of at least {scale} rows, or workload.scale 1"
+                    ),
+                ));
+            }
+            workload.thin(scale);
+        }
         let mut sc = Scenario {
             seed,
             workload,
@@ -279,14 +323,19 @@ impl ScenarioSpec {
             trigger,
             query,
             engine: self.engine,
-            max_rows_per_batch: self.source.max_rows_per_trigger,
+            max_rows_per_batch: self
+                .source
+                .max_rows_per_trigger
+                .map(|n| crate::scale::thinned_limit(n, scale)),
             sink,
             cost,
             source: self.source,
             detail_events: self.report.detail_events.max(1),
             overhead,
-            per_row_us: per_row_us / f64::from(sizing.executor_cores),
+            per_row_us: per_row_us / f64::from(sizing.executor_cores) * scale as f64,
             sizing,
+            scale,
+            timeline_slice: None,
             horizon: crate::budget::Horizon {
                 start: 0,
                 expected_end: 0,
@@ -295,6 +344,9 @@ impl ScenarioSpec {
         };
         // Last: the budget needs the whole scenario, and no work has started yet.
         sc.horizon = crate::budget::check(&sc)?;
+        if scale > 1 {
+            sc.timeline_slice = Some(std::sync::Arc::new(self.timeline_slice(&sc)?));
+        }
         Ok(sc)
     }
 }
@@ -430,25 +482,33 @@ mod tests {
     #[test]
     fn batch_memory_guard() {
         let day_job = ScenarioSpec::from_json(
-            r#"{"seed": 1, "workload": {"duration_s": 86400, "rate_per_s": 1000},
+            r#"{"seed": 1, "workload": {"duration_s": 86400, "rate_per_s": 1000, "scale": 1},
                 "trigger": {"kind": "scheduled", "every_s": 86400}}"#,
         )
         .unwrap();
         assert!((day_job.expected_batch_rows() - 86.4e6).abs() < 1e3);
+        // Scaled (auto: 86.4 M events is past the exact budget) the batch holds 1 in 8.
+        let scaled = ScenarioSpec::from_json(
+            r#"{"seed": 1, "workload": {"duration_s": 86400, "rate_per_s": 1000},
+                "trigger": {"kind": "scheduled", "every_s": 86400}}"#,
+        )
+        .unwrap();
+        assert_eq!(scaled.scale, 8);
+        assert!((scaled.expected_batch_rows() - 10.8e6).abs() < 1e3);
         // A windowed count takes the day's batch in chunks: ~216 MB of compact lists.
         assert!(day_job.check_memory(230e6).is_ok());
         let e = day_job.check_memory(200e6).unwrap_err();
         assert_eq!(e.field, "trigger");
         assert!(e.message.contains("about 86.4 million rows, about 216 MB"), "{e}");
         let select = ScenarioSpec::from_json(
-            r#"{"seed": 1, "workload": {"duration_s": 86400, "rate_per_s": 1000},
+            r#"{"seed": 1, "workload": {"duration_s": 86400, "rate_per_s": 1000, "scale": 1},
                 "trigger": {"kind": "scheduled", "every_s": 3600}, "query": {"operator": "select"}}"#,
         )
         .unwrap();
         let e = select.check_memory(230e6).unwrap_err();
         assert!(e.message.contains("about 3.6 million rows, about 432 MB"), "{e}");
         let dedup = ScenarioSpec::from_json(
-            r#"{"seed": 1, "workload": {"duration_s": 86400, "rate_per_s": 1000},
+            r#"{"seed": 1, "workload": {"duration_s": 86400, "rate_per_s": 1000, "scale": 1},
                 "query": {"operator": "dedup", "dedup_columns": ["id"]}}"#,
         )
         .unwrap();
@@ -456,19 +516,19 @@ mod tests {
         assert_eq!(e.field, "query.dedup_columns");
         assert!(e.message.contains("about 86.4 million rows in state"), "{e}");
         let evicting = ScenarioSpec::from_json(
-            r#"{"seed": 1, "workload": {"duration_s": 86400, "rate_per_s": 1000},
+            r#"{"seed": 1, "workload": {"duration_s": 86400, "rate_per_s": 1000, "scale": 1},
                 "query": {"operator": "dedup", "dedup_columns": ["id", "event_time"], "watermark_delay_s": 60}}"#,
         )
         .unwrap();
         assert!(evicting.check_memory(230e6).is_ok());
         let limited = ScenarioSpec::from_json(
-            r#"{"seed": 1, "workload": {"duration_s": 86400, "rate_per_s": 1000},
+            r#"{"seed": 1, "workload": {"duration_s": 86400, "rate_per_s": 1000, "scale": 1},
                 "trigger": {"kind": "scheduled", "every_s": 86400}, "source": {"max_rows_per_trigger": 1000000}}"#,
         )
         .unwrap();
         assert!(limited.check_memory(2e6).is_ok());
         let stream =
-            ScenarioSpec::from_json(r#"{"seed": 1, "workload": {"duration_s": 86400, "rate_per_s": 1000}}"#)
+            ScenarioSpec::from_json(r#"{"seed": 1, "workload": {"duration_s": 86400, "rate_per_s": 1000, "scale": 1}}"#)
                 .unwrap();
         assert!((stream.expected_batch_rows() - 60_000.0).abs() < 1.0);
     }

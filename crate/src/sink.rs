@@ -276,13 +276,27 @@ pub fn files_by_task(
     partition_by_key: bool,
     max_records_per_file: u64,
 ) -> Option<BatchFiles> {
+    files_by_task_weighted(
+        rows.map(|r| r.map(|(t, k)| (t, k, 1))),
+        partition_by_key,
+        max_records_per_file,
+    )
+}
+
+/// [`files_by_task`] where each row (task, key, weight) stands for `weight` rows (a scaled
+/// run, `scale.rs`): files are split, and their rows counted, in real rows.
+pub fn files_by_task_weighted(
+    rows: impl Iterator<Item = Option<(u32, u32, u64)>>,
+    partition_by_key: bool,
+    max_records_per_file: u64,
+) -> Option<BatchFiles> {
     // (task, partition value) → rows; BTreeMap for a deterministic file order.
     let mut groups: BTreeMap<(u32, u32), u64> = BTreeMap::new();
     let mut dirs = std::collections::BTreeSet::new();
     for r in rows {
-        let (t, key) = r?;
+        let (t, key, weight) = r?;
         let part = if partition_by_key { key } else { 0 };
-        *groups.entry((t, part)).or_default() += 1;
+        *groups.entry((t, part)).or_default() += weight;
         if partition_by_key {
             dirs.insert(key);
         }

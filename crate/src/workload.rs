@@ -162,6 +162,9 @@ pub struct WorkloadSpec {
     pub offline: Option<OfflineTail>,
     /// The `value` column of generated events. Default: constant 1.
     pub value: ValueSpec,
+    /// Real events per simulated one (`scale.rs`): `"auto"` (default) or a whole number.
+    #[serde(skip_serializing_if = "crate::scale::ScaleSpec::is_auto")]
+    pub scale: crate::scale::ScaleSpec,
 }
 
 impl Default for WorkloadSpec {
@@ -181,12 +184,15 @@ impl Default for WorkloadSpec {
             lateness: Lateness::default(),
             offline: None,
             value: ValueSpec::default(),
+            scale: crate::scale::ScaleSpec::Auto,
         }
     }
 }
 
 /// Largest event count one scenario may generate (a day at 1 000 events/s is 86.4 M).
 pub const MAX_EVENTS: f64 = 200_000_000.0;
+/// Highest mean rate, events/s (beyond the exact budget a run is scaled, `scale.rs`).
+pub const MAX_RATE_PER_S: f64 = 10_000_000.0;
 /// Lowest mean rate, events/s: below it the mean gap between events exceeds any horizon.
 pub const MIN_RATE_PER_S: f64 = 1e-6;
 /// Most idle periods a workload lists.
@@ -264,6 +270,15 @@ impl WorkloadSpec {
                 f("rate_per_s"),
                 format!(
                     "must be at least 0.000001 events/s (one event in 11.6 days), got {}",
+                    crate::error::show(rate)
+                ),
+            ));
+        }
+        if rate > MAX_RATE_PER_S {
+            return Err(InputError::new(
+                f("rate_per_s"),
+                format!(
+                    "must be at most {MAX_RATE_PER_S:.0} events/s, got {}",
                     crate::error::show(rate)
                 ),
             ));
@@ -595,6 +610,25 @@ impl Workload {
             Some(e) => e.len() as f64,
             None => (self.end - self.start) as f64 / self.gap_us,
         }
+    }
+
+    /// Thins the generated stream to one event in `k` (`scale.rs`): the mean gap × k.
+    pub(crate) fn thin(&mut self, k: u64) {
+        debug_assert!(self.explicit.is_none(), "given events are never thinned");
+        self.gap_us *= k as f64;
+    }
+
+    /// The probability of each key of the generator, in key order.
+    pub(crate) fn key_probabilities(&self) -> impl Iterator<Item = f64> + '_ {
+        let n = self.keys.max(1);
+        (0..n).map(move |i| match &self.zipf_cdf {
+            Some(cdf) => {
+                let total = cdf[cdf.len() - 1];
+                let below = if i == 0 { 0.0 } else { cdf[i as usize - 1] };
+                (cdf[i as usize] - below) / total
+            }
+            None => 1.0 / f64::from(n),
+        })
     }
 
     /// Whether event times are a Poisson process (not evenly spaced).
@@ -1249,12 +1283,24 @@ mod tests {
             }),
             "workload.key_skew"
         );
-        // The event limit is the budget's (checked with the whole scenario).
         let e = crate::scenario::ScenarioSpec::from_json(
             r#"{"seed": 1, "workload": {"rate_per_s": 1e9, "duration_s": 86400}}"#,
         )
         .unwrap_err();
         assert_eq!(e.field, "workload.rate_per_s");
+        assert!(e.message.contains("at most 10000000"), "{e}");
+        // The exact engine's event limit is the budget's (checked with the whole
+        // scenario); `auto` scales beyond it, an exact run is refused.
+        let e = crate::scenario::ScenarioSpec::from_json(
+            r#"{"seed": 1, "workload": {"rate_per_s": 1e4, "duration_s": 86400, "scale": 1}}"#,
+        )
+        .unwrap_err();
+        assert_eq!(e.field, "workload.rate_per_s");
         assert!(e.message.contains("at most 200000000"), "{e}");
+        let sc = crate::scenario::ScenarioSpec::from_json(
+            r#"{"seed": 1, "workload": {"rate_per_s": 1e7, "duration_s": 86400}}"#,
+        )
+        .unwrap();
+        assert_eq!(sc.scale, 72_000);
     }
 }
