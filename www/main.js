@@ -1,7 +1,7 @@
 // Entry point: the app's state (in the URL), the controls, and the views. Every run goes to
 // the simulation worker (the wasm core); the page only draws.
 import { initialLang, applyStatic, t } from './i18n.js';
-import { renderSummary } from './summary.js';
+import { renderSummary, renderScaledNote } from './summary.js';
 import { renderBatchTable, MAX_ROWS, ROWS_PER_PART } from './batch-table.js';
 import { renderCost, usd } from './cost-summary.js';
 import { renderCostBars } from './cost-bars.js';
@@ -320,6 +320,7 @@ async function drawSteps() {
     headings();
     dataPanel.showStats(r.data, r.loadMs);
     renderSummary(lang, sc, r.summary, r.ms);
+    renderScaledNote($('scaled-note'), lang, r.scaled, r.summary.events);
     renderCost(lang, r.cost);
     tagPreview('cost-list', ['usdTotal']);
     renderCostBars($('cost-bars'), lang, r.cost.usd_per_month);

@@ -7,6 +7,7 @@
  * @property {any} cost the cost report without its bulk columns (docs/model.md)
  * @property {number} ms wasm run time
  * @property {any} data with `workload.data`: what the load read and dropped (`LoadStats`); else null
+ * @property {any} scaled a scaled run (`scale.rs` `Scaled`): its factor and estimates; else null
  * @property {number | null} loadMs ms the data's load took in the worker (once)
  * @property {string} digest
  * @property {Float64Array} batchStartUs
@@ -56,10 +57,13 @@
 export function extract(run, ms, loadMs = null) {
   const f = (/** @type {number[] | Float64Array} */ a) => Float64Array.from(a);
   const dataJson = run.dataJson();
+  const scaledJson = run.scaledJson();
   const r = {
     summary: JSON.parse(run.summaryJson()),
     /** What `workload.data`'s load read and dropped (`loader::LoadStats`), or null. @type {any} */
     data: dataJson ? JSON.parse(dataJson) : null,
+    /** A scaled run's factor and estimates (`scale.rs` `Scaled`), or null when exact. @type {any} */
+    scaled: scaledJson ? JSON.parse(scaledJson) : null,
     loadMs,
     cost: JSON.parse(run.costJson()),
     ms,

@@ -57,6 +57,9 @@ export const PAGE_DEFAULT = Object.freeze(merge(BASE, {
   cost: { compute: { nodes: 'auto' } },
 }));
 
+/** Expected events past which `workload.scale: "auto"` scales a run (crate/src/scale.rs EXACT_EVENTS). */
+export const EXACT_EVENTS = 100_000_000;
+
 /** How much of a longer workload the quick preview run simulates, s (its first hour). */
 export const PREVIEW_S = 3600;
 
@@ -69,6 +72,9 @@ export const PREVIEW_S = 3600;
 export function previewOf(sc) {
   const w = sc?.workload;
   if (!w || w.data || w.events || !(Number(w.duration_s) > PREVIEW_S)) return null;
+  // A run the core scales (crate/src/scale.rs, `auto` past EXACT_EVENTS) is as quick as
+  // its preview would be.
+  if ((w.scale ?? 'auto') === 'auto' && Number(w.rate_per_s) * Number(w.duration_s) > EXACT_EVENTS) return null;
   const p = clone(sc);
   p.workload.duration_s = PREVIEW_S;
   return p;
@@ -140,6 +146,7 @@ const NULLABLE = new Set(['query.watermark_delay_s', 'sink']);
  */
 const EXTRA = {
   'workload.key_skew': ['number'],
+  'workload.scale': ['number', 'string'],
   'workload.offline': ['object'],
   'workload.offline.fraction': ['number'],
   'workload.data': ['object'],

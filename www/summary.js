@@ -1,7 +1,8 @@
 // The summary panel: the scenario in one sentence and the few numbers that matter.
 import { t } from './i18n.js';
 import { renderMetricList } from './metric-list.js';
-import { int, seconds } from './format.js';
+import { int, seconds, duration } from './format.js';
+import { EXACT_EVENTS } from './state.js';
 
 /**
  * @typedef {object} Summary
@@ -71,4 +72,28 @@ export function renderSummary(lang, sc, s, ms) {
   /** @type {HTMLElement} */ (document.getElementById('ran-in')).textContent = t(lang, 'ranIn', { ms: ms.toFixed(1) });
   /** @type {HTMLElement} */ (document.getElementById('scenario')).hidden = false;
   /** @type {HTMLElement} */ (document.getElementById('summary')).hidden = false;
+}
+
+
+/**
+ * Says that a run is scaled, by how much, and which figures are estimates; hidden for an
+ * exact run.
+ * @param {HTMLElement} el
+ * @param {import('./i18n.js').Lang} lang
+ * @param {{factor: number, simulated_events: number, group_coverage: number, estimates: string[], timeline_slice_s: number} | null} scaled
+ * @param {number} events the real events (the summary's)
+ */
+export function renderScaledNote(el, lang, scaled, events) {
+  el.hidden = !scaled;
+  if (!scaled) {
+    el.textContent = '';
+    return;
+  }
+  const groups = scaled.estimates.includes('summary.output_rows')
+    ? t(lang, 'scaledGroups', { cov: scaled.group_coverage.toLocaleString(lang, { style: 'percent', maximumFractionDigits: 1 }) })
+    : '';
+  el.textContent = t(lang, 'scaledNote', {
+    real: int(events, lang), budget: int(EXACT_EVENTS, lang), k: int(scaled.factor, lang),
+    sim: int(scaled.simulated_events, lang), groups, slice: duration(scaled.timeline_slice_s, lang),
+  });
 }

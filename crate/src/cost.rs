@@ -687,7 +687,11 @@ impl CostModel {
         // a short run. Off the grid the last period start closes it.
         let window = self.first.and_then(|a| {
             let whole = self.last_whole.filter(|b| b.t > a.t);
-            let b = if self.on_grid { whole? } else { whole.or(self.last)? };
+            let b = if self.on_grid {
+                whole?
+            } else {
+                whole.or(self.last)?
+            };
             (b.t > a.t).then_some((a, b))
         });
         let steady = window.is_some();

@@ -791,7 +791,11 @@ impl<'a> Sim<'a> {
                     (0..copies).map(move |j| {
                         let row = crate::scale::copy_of(r, j, weight);
                         crate::sink::task_of(&row, grouping, name, p).map(|t| {
-                            (t, crate::sink::key_of(r), crate::scale::copy_weight(weight, copies, j))
+                            (
+                                t,
+                                crate::sink::key_of(r),
+                                crate::scale::copy_weight(weight, copies, j),
+                            )
                         })
                     })
                 }),

@@ -582,7 +582,11 @@ mod tests {
         let r = run(10, 1_500, PARQUET, PROCESSING_60S, DEFAULT_COST);
         assert!(r.month.steady, "{:?}", r.month);
         let f = long.data_files_per_day;
-        assert!((r.data_files_per_day - f).abs() < 0.05 * f, "{} vs {f}", r.data_files_per_day);
+        assert!(
+            (r.data_files_per_day - f).abs() < 0.05 * f,
+            "{} vs {f}",
+            r.data_files_per_day
+        );
     }
 
     #[test]

@@ -182,16 +182,16 @@ impl ScenarioSpec {
 }
 
 /// Most events of a scaled run's exact timeline slice.
-const SLICE_EVENTS: f64 = 5_000_000.0;
+const SLICE_EVENTS: f64 = 2_000_000.0;
 
 impl ScenarioSpec {
     /// The exact run of a scaled scenario's first part, for its timeline: three trigger
-    /// periods (at least 2 M events' worth), at most [`SLICE_EVENTS`] events.
+    /// periods, at most [`SLICE_EVENTS`] events.
     fn timeline_slice(&self, sc: &Scenario) -> Result<Scenario, InputError> {
         let rate = self.workload.rate_per_s;
         let period_s = crate::month::Rhythm::of(sc).period as f64 / 1e6;
-        let slice_s = (2e6 / rate)
-            .max(3.0 * period_s)
+        let slice_s = (3.0 * period_s)
+            .max(1.0)
             .min(SLICE_EVENTS / rate)
             .min(self.workload.duration_s);
         let mut spec = self.clone();
@@ -487,14 +487,14 @@ mod tests {
         )
         .unwrap();
         assert!((day_job.expected_batch_rows() - 86.4e6).abs() < 1e3);
-        // Scaled (auto: 86.4 M events is past the exact budget) the batch holds 1 in 8.
+        // Scaled (auto: 172.8 M events is past the exact budget) the batch holds 1 in 15.
         let scaled = ScenarioSpec::from_json(
-            r#"{"seed": 1, "workload": {"duration_s": 86400, "rate_per_s": 1000},
+            r#"{"seed": 1, "workload": {"duration_s": 86400, "rate_per_s": 2000},
                 "trigger": {"kind": "scheduled", "every_s": 86400}}"#,
         )
         .unwrap();
-        assert_eq!(scaled.scale, 8);
-        assert!((scaled.expected_batch_rows() - 10.8e6).abs() < 1e3);
+        assert_eq!(scaled.scale, 15);
+        assert!((scaled.expected_batch_rows() - 11.52e6).abs() < 1e3);
         // A windowed count takes the day's batch in chunks: ~216 MB of compact lists.
         assert!(day_job.check_memory(230e6).is_ok());
         let e = day_job.check_memory(200e6).unwrap_err();
@@ -527,9 +527,10 @@ mod tests {
         )
         .unwrap();
         assert!(limited.check_memory(2e6).is_ok());
-        let stream =
-            ScenarioSpec::from_json(r#"{"seed": 1, "workload": {"duration_s": 86400, "rate_per_s": 1000, "scale": 1}}"#)
-                .unwrap();
+        let stream = ScenarioSpec::from_json(
+            r#"{"seed": 1, "workload": {"duration_s": 86400, "rate_per_s": 1000, "scale": 1}}"#,
+        )
+        .unwrap();
         assert!((stream.expected_batch_rows() - 60_000.0).abs() < 1.0);
     }
 

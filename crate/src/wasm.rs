@@ -250,6 +250,16 @@ impl Run {
             .map(|d| serde_json::to_string(d).expect("stats always serialize"))
     }
 
+    /// A scaled run (`scale.rs`): its factor and estimated figures as JSON; undefined for
+    /// an exact run.
+    #[wasm_bindgen(js_name = scaledJson)]
+    pub fn scaled_json(&self) -> Option<String> {
+        self.report
+            .scaled
+            .as_ref()
+            .map(|d| serde_json::to_string(d).expect("a scaled note always serializes"))
+    }
+
     /// A report table (`batches` or `events`) as an Arrow IPC file.
     #[wasm_bindgen(js_name = tableArrow)]
     pub fn table_arrow(&self, table: &str) -> Result<Vec<u8>, JsError> {

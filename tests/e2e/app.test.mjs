@@ -176,9 +176,9 @@ test('an invalid scenario shows the core\'s message next to its field', async ()
   const err = await page.textContent('.control[data-path="workload.lateness.mean_s"] .field-error');
   assert.match(err ?? '', /^workload\.lateness\.mean_s: /);
   await page.screenshot({ path: path.join(SHOTS, 'app-invalid.png') });
-  // A day at 2,000 events/s in one batch would not fit the browser's memory budget
+  // A day at 2,000 events/s run exact in one batch would not fit the browser's memory budget
   // (~430 MB of the batch's compact lists): refused up front, at the trigger.
-  const day = Buffer.from(JSON.stringify({ workload: { duration_s: 86400, rate_per_s: 2000 },
+  const day = Buffer.from(JSON.stringify({ workload: { duration_s: 86400, rate_per_s: 2000, scale: 1 },
     trigger: { kind: 'scheduled', every_s: 86400, startup_s: 270 } })).toString('base64url');
   await page.goto('about:blank');
   await page.goto(new URL(`?lang=en#v=1&s=${day}`, server.base).href);

@@ -32,10 +32,10 @@ const b64 = (v) => Buffer.from(JSON.stringify(v)).toString('base64url');
 
 /**
  * An hour at 50 000 events/s (180 M events, near the core's 200 M limit; no preview: it is
- * an hour): 10–60 s in wasm, so a result well before it could have ended means it was
+ * an hour; exact, not scaled): 10–60 s in wasm, so a result well before it could have ended means it was
  * stopped, not queued behind.
  */
-const LONG = { workload: { duration_s: 3600, rate_per_s: 50_000 } };
+const LONG = { workload: { duration_s: 3600, rate_per_s: 50_000, scale: 1 } };
 
 /** @typedef {{shown: string, previewOf?: string, current: string, at: number}} Shown */
 
