@@ -46,6 +46,19 @@ const SCENARIOS = {
     query: { window: { kind: 'tumbling', size_s: 600 }, watermark_delay_s: 120 },
     trigger: { kind: 'scheduled', every_s: 1800, startup_s: 60 },
   },
+  // Scaled (crate/src/scale.rs): a thinned stream weighed back, its timeline slice exact;
+  // a deduplication on the id spreads sparse batches over copies.
+  scaled_dedup_offline: {
+    seed: 13,
+    workload: { duration_s: 1800, rate_per_s: 2000, scale: 25, offline: { fraction: 0.05, min_s: 60, max_s: 1800 } },
+    query: { operator: 'dedup_within_watermark', dedup_columns: ['id'], watermark_delay_s: 60 },
+    sink: { format: 'parquet' },
+  },
+  scaled_tumbling_auto: {
+    seed: 17,
+    workload: { duration_s: 86_400, rate_per_s: 2000, keys: 1000 },
+    sink: { format: 'delta' },
+  },
   sliding_update_small_sample: {
     seed: 5,
     query: { window: { kind: 'sliding', size_s: 60, slide_s: 15 }, output_mode: 'update' },
