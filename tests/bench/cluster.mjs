@@ -8,7 +8,7 @@ import { PAGE_DEFAULT, merge } from '../../www/state.js';
 
 const [bin = 'target/release/pipeline-sim', duration = '3600', ...rs] = process.argv.slice(2);
 const rates = rs.length ? rs.map(Number) : [200, 2000, 20_000, 50_000];
-console.log(['events/s', 'nodes', 'utilization', '$/month', 'cluster $/month', 'p95 s', 'batches behind'].join('\t'));
+console.log(['events/s', 'nodes', 'utilization', '$/month', 'cluster $/month', 'p95 s', 'batches behind', 'scale k'].join('\t'));
 for (const rate of rates) {
   const sc = merge(PAGE_DEFAULT, { workload: { rate_per_s: rate, duration_s: Number(duration) }, report: { detail_events: 10 } });
   let out;
@@ -22,5 +22,5 @@ for (const rate of rates) {
   const k = r.cost.cluster;
   console.log([rate, `${k.nodes}${k.auto ? ' (auto)' : ''}`, `${(k.utilization * 100).toFixed(1)} %`,
     r.cost.usd_per_month.total.toFixed(2), r.cost.usd_per_month.compute.toFixed(2),
-    r.summary.latency.p95_s.toFixed(0), r.summary.falling_behind_batches].join('\t'));
+    r.summary.latency.p95_s == null ? '–' : r.summary.latency.p95_s.toFixed(0), r.summary.falling_behind_batches, r.scaled?.factor ?? 1].join('\t'));
 }
