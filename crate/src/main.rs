@@ -455,10 +455,20 @@ fn table(r: &Report) -> String {
         ("latency max (s)", secs(s.latency.max_s)),
         ("processing span (s)", format!("{:.3}", s.processing_span_s)),
     ];
-    rows.iter()
+    let mut text = rows
+        .iter()
         .map(|(k, v)| format!("{k:<24}{v:>14}"))
         .collect::<Vec<_>>()
-        .join("\n")
+        .join("\n");
+    if let Some(sc) = &r.scaled {
+        text.push_str(&format!(
+            "\nscaled: each simulated event stands for {} ({} simulated); estimates: {}",
+            sc.factor,
+            sc.simulated_events,
+            sc.estimates.join(", ")
+        ));
+    }
+    text
 }
 
 /// The sweep as a Markdown table: counts per day, dollars per 30-day month.
