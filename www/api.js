@@ -197,6 +197,7 @@ export async function sweep(scenario, triggers, opts = {}) {
       dataFilesPerDay: NaN,
       requestsPerDay: NaN,
       sla: '',
+      scale: NaN,
     }));
   } catch (err) {
     if (opts.signal?.aborted) throw abortError();

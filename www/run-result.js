@@ -46,6 +46,7 @@
  * @property {number} dataFilesPerDay
  * @property {number} requestsPerDay
  * @property {string} sla
+ * @property {number} scale real events per simulated one (1: exact; crate/src/scale.rs)
  */
 
 /**
@@ -115,5 +116,6 @@ export function sweepRow(label, trigger, run) {
     dataFilesPerDay: c.data_files_per_day,
     requestsPerDay: c.requests_per_day,
     sla: c.freshness.sla_class,
+    scale: JSON.parse(run.scaledJson() ?? '{"factor": 1}').factor,
   };
 }

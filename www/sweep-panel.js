@@ -164,10 +164,13 @@ export function renderSweep(lang, view, slaMin) {
   const text = best
     ? t(lang, 'sweepAnswer', { sla, label: duration(best.every, lang), usd: usd(best.usdPerMonth, lang), p95: duration(best.p95s, lang) })
     : t(lang, 'sweepNone', { sla });
+  // A scaled workload (crate/src/scale.rs): every point is, by the same factor.
+  const k = Math.max(1, ...rows.map((r) => r.scale ?? 1));
+  const scaled = k > 1 ? ` ${t(lang, 'sweepScaled', { k: k.toLocaleString(lang) })}` : '';
   // Until every point is back, the answer is of the points so far.
-  answer.textContent = rows.length === view.points.length
+  answer.textContent = (rows.length === view.points.length
     ? text
-    : `${t(lang, view.state === 'running' ? 'sweepSoFar' : 'sweepOfRan', { done: rows.length, total: view.points.length })} ${text}`;
+    : `${t(lang, view.state === 'running' ? 'sweepSoFar' : 'sweepOfRan', { done: rows.length, total: view.points.length })} ${text}`) + scaled;
   const table = /** @type {HTMLTableElement} */ (document.getElementById('sweep-table'));
   const head = ['thTrigger', 'thUsd', 'thP95', 'thFiles', 'thRequests', 'thPareto'].map((k) => {
     const th = document.createElement('th');

@@ -33,7 +33,7 @@
 //!
 //! Choosing k (`auto`): exact up to [`EXACT_EVENTS`] expected events (the page's default
 //! day, which it shows behind a preview of its first hour); beyond, `k = ceil(events ÷
-//! SCALED_EVENTS)`, 12 M thinned events (about 2–3 s in Chromium on a 2-core machine,
+//! SCALED_EVENTS)`, 8 M thinned events (about 2–3 s in Chromium on a 2-core machine,
 //! `tests/e2e/scaled.test.mjs` prints it). Given events and a loaded data file are
 //! always simulated one by one.
 //!
@@ -52,7 +52,7 @@ use serde::{Deserialize, Serialize};
 /// exact; beyond, a run is scaled.
 pub const EXACT_EVENTS: f64 = 100_000_000.0;
 /// Thinned events `auto` aims for when it scales.
-pub const SCALED_EVENTS: f64 = 12_000_000.0;
+pub const SCALED_EVENTS: f64 = 8_000_000.0;
 /// Largest factor (a month at 10 M events/s is 2.6·10¹³ events; ÷ 10⁷ leaves 2.6 M).
 pub const MAX_FACTOR: u64 = 10_000_000;
 
@@ -330,8 +330,8 @@ mod tests {
         let op = tumbling();
         assert_eq!(choose(ScaleSpec::Auto, 1e6, false, &op).unwrap(), 1);
         assert_eq!(choose(ScaleSpec::Auto, EXACT_EVENTS, false, &op).unwrap(), 1);
-        // A day at 100 000 events/s: 8.64 G events, 720 real per simulated one.
-        assert_eq!(choose(ScaleSpec::Auto, 8.64e9, false, &op).unwrap(), 720);
+        // A day at 100 000 events/s: 8.64 G events, 1,080 real per simulated one.
+        assert_eq!(choose(ScaleSpec::Auto, 8.64e9, false, &op).unwrap(), 1080);
         // Given events never scale.
         assert_eq!(choose(ScaleSpec::Auto, 8.64e9, true, &op).unwrap(), 1);
         let e = choose(ScaleSpec::Factor(4), 1e6, true, &op).unwrap_err();

@@ -487,14 +487,14 @@ mod tests {
         )
         .unwrap();
         assert!((day_job.expected_batch_rows() - 86.4e6).abs() < 1e3);
-        // Scaled (auto: 172.8 M events is past the exact budget) the batch holds 1 in 15.
+        // Scaled (auto: 172.8 M events is past the exact budget) the batch holds 1 in 22.
         let scaled = ScenarioSpec::from_json(
             r#"{"seed": 1, "workload": {"duration_s": 86400, "rate_per_s": 2000},
                 "trigger": {"kind": "scheduled", "every_s": 86400}}"#,
         )
         .unwrap();
-        assert_eq!(scaled.scale, 15);
-        assert!((scaled.expected_batch_rows() - 11.52e6).abs() < 1e3);
+        assert_eq!(scaled.scale, 22);
+        assert!((scaled.expected_batch_rows() - 172.8e6 / 22.0).abs() < 1e3);
         // A windowed count takes the day's batch in chunks: ~216 MB of compact lists.
         assert!(day_job.check_memory(230e6).is_ok());
         let e = day_job.check_memory(200e6).unwrap_err();

@@ -1301,6 +1301,6 @@ mod tests {
             r#"{"seed": 1, "workload": {"rate_per_s": 1e7, "duration_s": 86400}}"#,
         )
         .unwrap();
-        assert_eq!(sc.scale, 72_000);
+        assert_eq!(sc.scale, 108_000);
     }
 }

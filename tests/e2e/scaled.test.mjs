@@ -87,14 +87,22 @@ test('a day at 100,000 events/s typed in runs scaled, and the page says so and b
   assert.equal(sc.workload.rate_per_s, 100_000);
   assert.equal(sc.workload.duration_s, 86_400);
   const note = await page.textContent('#scaled-note') ?? '';
-  assert.match(note, /^Scaled run: the workload is 8,6\d\d,\d{3},\d{3} events, .* each simulated event stands for 720 real ones/);
+  assert.match(note, /^Scaled run: the workload is 8,6\d\d,\d{3},\d{3} events, .* each simulated event stands for 1,080 real ones/);
   assert.match(note, /The timeline shows an exact run of the first 20 s\.$/);
   // The page's figures are the CLI's scaled report's.
   const r = cli(sc);
-  assert.equal(r.scaled.factor, 720);
+  assert.equal(r.scaled.factor, 1080);
   assert.equal(Number((await page.textContent('[data-metric="events"] dd'))?.replace(/[^0-9]/g, '')), r.summary.events);
   console.log(`a day at 100,000 events/s, 10,000 keys: scaled result shown ${ms} ms after the change`);
   await page.screenshot({ path: path.join(SHOTS, 'scaled-day.png'), fullPage: false });
+  // The JS API's sweep says its rows are scaled, by the same factor as the CLI's run.
+  const rows = await page.evaluate(async () => {
+    const api = await import('./api.js');
+    return api.sweep({ seed: 1, workload: { duration_s: 86_400, rate_per_s: 5000 } },
+      [{ kind: 'processing_time', interval_s: 60 }, { kind: 'scheduled', every_s: 3600 }]);
+  });
+  assert.deepEqual(rows.map((/** @type {any} */ r) => r.scale), [54, 54]);
+  assert.equal(cli({ seed: 1, workload: { duration_s: 86_400, rate_per_s: 5000 } }).scaled.factor, 54);
   // Back to an hour at 200/s: exact again, the note hidden.
   await change(page, () => page.fill('#c-workload-rate_per_s-typed', '200').then(() => page.press('#c-workload-rate_per_s-typed', 'Enter')));
   await ready(page);
