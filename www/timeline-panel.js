@@ -1,7 +1,7 @@
 // The timeline view: the dual-clock chart with play / pause / step / scrub, a legend of
 // fates, and the rule that decided the fate of the event under the pointer.
 import { t } from './i18n.js';
-import { clock, int } from './format.js';
+import { clock, duration, int } from './format.js';
 import { FATES, timelineChart } from './charts/timeline.js';
 
 /** @type {{plot: any, timer: number, nowUs: number, batch: number} | null} */
@@ -43,7 +43,17 @@ export function renderTimeline(lang, r, scenario, opts = {}) {
   if (previous) clearInterval(previous.timer);
   const w = scenario.query?.window;
   const windowUs = scenario.query?.operator === 'window_count' && w?.kind === 'tumbling' ? w.size_s * 1e6 : null;
-  const n = r.batchStartUs.length;
+  let n = r.batchStartUs.length;
+  if (r.scaled) {
+    // A scaled run's events are an exact run of its first slice (crate/src/scale.rs):
+    // the timeline shows the batches up to the one that took the slice's last arrival.
+    let last = -Infinity;
+    for (const a of r.eventArrivalUs) if (a > last) last = a;
+    let k = 0;
+    while (k < n && r.batchStartUs[k] <= last) k++;
+    n = Math.min(n, k + 1);
+  }
+  const cut = (/** @type {Float64Array} */ a) => (a.length > n ? a.subarray(0, n) : a);
   const scrub = /** @type {HTMLInputElement} */ (document.getElementById('tl-scrub'));
   const play = /** @type {HTMLButtonElement} */ (document.getElementById('tl-play'));
   const info = /** @type {HTMLElement} */ (document.getElementById('tl-info'));
@@ -70,7 +80,7 @@ export function renderTimeline(lang, r, scenario, opts = {}) {
     frame,
     {
       arrival: r.eventArrivalUs, eventTime: r.eventTimeUs, fate: r.eventFate,
-      batchStart: r.batchStartUs, batchEnd: r.batchEndUs, watermark: r.batchWatermarkUs, windowUs,
+      batchStart: cut(r.batchStartUs), batchEnd: cut(r.batchEndUs), watermark: cut(r.batchWatermarkUs), windowUs,
     },
     () => state.nowUs,
     (i) => { hover.textContent = i == null ? '' : fateRule(lang, r, i, windowUs); },
@@ -118,9 +128,10 @@ export function renderTimeline(lang, r, scenario, opts = {}) {
     return li;
   }));
   const note = /** @type {HTMLElement} */ (document.getElementById('tl-note'));
-  note.textContent = r.eventStride > 1
-    ? t(lang, 'tlSampled', { shown: int(r.eventFate.length, lang), stride: int(r.eventStride, lang) })
-    : '';
+  note.textContent = [
+    r.scaled ? t(lang, 'tlScaled', { slice: duration(r.scaled.timeline_slice_s, lang) }) : '',
+    r.eventStride > 1 ? t(lang, 'tlSampled', { shown: int(r.eventFate.length, lang), stride: int(r.eventStride, lang) }) : '',
+  ].filter(Boolean).join(' ');
   if (!opts.inSteps) {
     finish();
     return Promise.resolve();
