@@ -43,7 +43,8 @@ try {
   const r = await sim.run(state.scenario);
   const c = r.cost;
   const sc = state.scenario;
-  $('scenario-text').textContent = describeScenario(lang, sc, r.summary.events);
+  $('scenario-text').textContent = describeScenario(lang, sc, r.summary.events)
+    + (r.scaled ? ` ${t(lang, 'embedScaled', { k: int(r.scaled.factor, lang) })}` : '');
   renderMetricList('strip-list', lang, [
     ['stripUsd', usd(c.usd_per_month.total, lang)],
     ['stripP95', c.freshness.p95_latency_s >= 0 ? duration(c.freshness.p95_latency_s, lang) : '–'],

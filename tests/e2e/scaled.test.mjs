@@ -107,5 +107,11 @@ test('a day at 100,000 events/s typed in runs scaled, and the page says so and b
   await change(page, () => page.fill('#c-workload-rate_per_s-typed', '200').then(() => page.press('#c-workload-rate_per_s-typed', 'Enter')));
   await ready(page);
   assert.equal(await page.isHidden('#scaled-note'), true);
+  // An embed of the scaled day says so too.
+  const s = Buffer.from(JSON.stringify({ workload: { rate_per_s: 100_000, duration_s: 86_400, keys: 10_000 } })).toString('base64url');
+  await page.goto('about:blank');
+  await page.goto(new URL(`embed.html?lang=en#v=1&s=${s}`, server.base).href);
+  await page.waitForSelector('#app[data-state="ready"]', { timeout: 60_000 });
+  assert.match(await page.textContent('#scenario-text') ?? '', /Scaled run: each simulated event stands for 1,080 real ones/);
   assert.deepEqual(problems, []);
 });
