@@ -8,7 +8,7 @@ export function renderCostBars(el, lang, m) {
   /** @type {[string, number][]} */
   const parts = [
     ['c_compute', m.compute],
-    ['c_requests', m.sink_requests + m.checkpoint_requests],
+    ['c_requests', m.sink_requests + m.checkpoint_requests + (m.source_requests ?? 0)],
     ['c_readers', m.reader_requests],
     ['c_maintenance', m.maintenance_requests + m.maintenance_compute],
     ['c_at_rest', m.at_rest],

@@ -7,7 +7,7 @@ import { int, duration } from './format.js';
 /**
  * @typedef {object} CostReport
  * @property {{total: number, compute: number, maintenance_compute: number, sink_requests: number,
- *   checkpoint_requests: number, maintenance_requests: number, reader_requests: number,
+ *   checkpoint_requests: number, maintenance_requests: number, reader_requests: number, source_requests?: number,
  *   at_rest: number}} usd_per_month
  * @property {number} requests_per_day
  * @property {number} data_files_per_day
@@ -41,7 +41,7 @@ export function usd(v, lang) {
  */
 export function renderCost(lang, c) {
   const m = c.usd_per_month;
-  const requests = m.sink_requests + m.checkpoint_requests + m.maintenance_requests + m.reader_requests;
+  const requests = m.sink_requests + m.checkpoint_requests + m.maintenance_requests + m.reader_requests + (m.source_requests ?? 0);
   /** @type {[string, string][]} */
   const items = [
     ['usdTotal', usd(m.total, lang)],

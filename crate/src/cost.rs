@@ -107,6 +107,8 @@ pub struct Dollars {
     pub maintenance_requests: f64,
     /// Requests of the downstream readers (and retrieval fees).
     pub reader_requests: f64,
+    /// LIST requests of a file source (none for Kafka).
+    pub source_requests: f64,
     /// Bytes at rest (every object: data, logs, checkpoint, removed-not-vacuumed files).
     pub at_rest: f64,
     /// The cluster running the query.
@@ -123,6 +125,7 @@ impl Dollars {
             + self.checkpoint_requests
             + self.maintenance_requests
             + self.reader_requests
+            + self.source_requests
             + self.at_rest
             + self.compute
             + self.maintenance_compute
@@ -135,6 +138,7 @@ pub struct RequestCounts {
     pub checkpoint: Ops,
     pub maintenance: Ops,
     pub readers: Ops,
+    pub source: Ops,
     /// All requests (PUT + GET + LIST + DELETE) of all components.
     pub total: u64,
 }
@@ -287,6 +291,10 @@ pub struct CostModel {
     last_whole: Option<Tally>,
     reads_done: u64,
     reader_log: Ops,
+    /// A file source's listings so far, and the input files its directory held at the
+    /// last one.
+    listings: u64,
+    source_files: u64,
 }
 
 impl CostModel {
@@ -342,6 +350,8 @@ impl CostModel {
             last_whole: None,
             reads_done: 0,
             reader_log: Ops::default(),
+            listings: 0,
+            source_files: 0,
         }
     }
 
@@ -362,6 +372,16 @@ impl CostModel {
         self.last = Some(now);
     }
 
+    /// A file source lists its input directory, holding `files` files, for a micro-batch
+    /// (Spark's `FileStreamSource` lists the whole path every batch; S3's ListObjectsV2
+    /// returns 1,000 keys a request). The processed files stay (`cleanSource` off, the
+    /// default), so the directory only grows.
+    pub fn source_listing(&mut self, files: u64) {
+        self.ledger.list(Component::Source, files);
+        self.listings += 1;
+        self.source_files = files;
+    }
+
     /// The counters now, stamped `t`.
     fn tally(&self, t: Micros) -> Tally {
         let p = &self.cost.prices;
@@ -380,6 +400,8 @@ impl CostModel {
             early: l.early_charges(p.min_object_128k, p.min_storage_days),
             data_files: self.storage.data_files_written,
             small_data_files: self.storage.small_data_files_written,
+            listings: self.listings,
+            source_files: self.source_files,
             ..Tally::default()
         };
         if let Some(tb) = &self.table {
@@ -570,6 +592,7 @@ impl CostModel {
             checkpoint_requests: p.request_cost(&ops[Component::Checkpoint as usize]),
             maintenance_requests: p.request_cost(&ops[Component::Maintenance as usize]),
             reader_requests: p.request_cost(&ops[Component::Readers as usize]),
+            source_requests: p.request_cost(&ops[Component::Source as usize]),
             at_rest: p.at_rest_cost(&self.ledger, end),
             compute: c.cost_of(billed_s),
             maintenance_compute: c.cost_of(maintenance_s),
@@ -581,6 +604,7 @@ impl CostModel {
             checkpoint: ops[Component::Checkpoint as usize],
             maintenance: ops[Component::Maintenance as usize],
             readers: ops[Component::Readers as usize],
+            source: ops[Component::Source as usize],
             total: ops.iter().take(COMPONENTS).map(Ops::requests).sum(),
         };
 

@@ -213,6 +213,8 @@ struct Sim<'a> {
     pretaken: Option<Micros>,
     /// Most rows of a chunkable batch held at once ([`CHUNK_ROWS`]; tests set less).
     chunk_rows: u64,
+    /// Rows a file source's batches took so far (real rows): its directory's files.
+    source_rows: u64,
     /// Scratch: the fates of the chunk in `rows`.
     fates: Vec<Fate>,
     /// The chunkable batch of the next step, begun ahead (`pretake`) when a full chunk of
@@ -326,6 +328,7 @@ impl<'a> Sim<'a> {
             span: None,
             pretaken: None,
             chunk_rows: CHUNK_ROWS,
+            source_rows: 0,
             fates: Vec::new(),
             open: None,
             cols: BatchColumns::default(),
@@ -717,6 +720,11 @@ impl<'a> Sim<'a> {
         };
         let duration = self.sc.overhead + (n as f64 * self.sc.per_row_us).round() as i64;
         let end = start + duration;
+        if let Some(per_file) = self.sc.source.file_rows {
+            // The input files that arrived so far (real rows in a scaled run), all listed.
+            self.source_rows = self.source_rows.saturating_add(n.saturating_mul(self.sc.scale));
+            self.cost.source_listing(self.source_rows.div_ceil(per_file));
+        }
         self.pending_backlog
             .push_back((self.cols.id.len(), end, self.taken));
         for list in &visible {

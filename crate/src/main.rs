@@ -475,8 +475,8 @@ fn table(r: &Report) -> String {
 fn sweep_table(rows: &[pipeline_sim::sweep::SweepRow]) -> String {
     let mut out = String::from(
         "| trigger | data files/day | all files/day | requests/day | $ sink req | $ checkpoint req | \
-         $ maintenance | $ readers | $ at rest | $ compute | $ total/month | p95 latency | class |\n\
-         |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n",
+         $ maintenance | $ readers | $ source req | $ at rest | $ compute | $ total/month | p95 latency | class |\n\
+         |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n",
     );
     for r in rows {
         let d = &r.usd_per_month;
@@ -494,7 +494,7 @@ fn sweep_table(rows: &[pipeline_sim::sweep::SweepRow]) -> String {
             .and_then(|v| v.as_str().map(str::to_string))
             .unwrap_or_default();
         out.push_str(&format!(
-            "| {} | {:.0} | {:.0} | {:.0} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {} | {} |\n",
+            "| {} | {:.0} | {:.0} | {:.0} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {} | {} |\n",
             r.label,
             r.data_files_per_day,
             r.files_written_per_day,
@@ -503,6 +503,7 @@ fn sweep_table(rows: &[pipeline_sim::sweep::SweepRow]) -> String {
             d.checkpoint_requests,
             d.maintenance_requests + d.maintenance_compute,
             d.reader_requests,
+            d.source_requests,
             d.at_rest,
             d.compute,
             d.total,

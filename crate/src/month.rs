@@ -83,6 +83,9 @@ pub struct Tally {
     pub live_bytes: u64,
     pub data_files: u64,
     pub small_data_files: u64,
+    /// A file source's listings, and the files its directory held at the last.
+    pub listings: u64,
+    pub source_files: u64,
 }
 
 /// Why a component's monthly figure is a formula rather than a measurement.
@@ -107,6 +110,9 @@ pub enum Reason {
     /// size limit), so its work and the removed bytes it leaves grow with the table: the
     /// month takes the rate at the run's end, and a longer run gives more.
     RewritesGrow,
+    /// A file source's directory keeps growing (its processed files stay), so each
+    /// listing takes more LIST requests: the month's mean directory is taken.
+    SourceListing,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -196,6 +202,24 @@ pub fn steady_month(m: &MonthInput) -> SteadyMonth {
     };
 
     let sink = flow(&delta(Component::Sink), per_month, &mut requests);
+
+    // A file source's listings: L per µs, each of ⌈D ÷ 1,000⌉ LIST requests for a
+    // directory of D files that grows at f files/µs from empty. Over the month the mean
+    // listing takes about D̄ ÷ 1,000 + ½ requests, D̄ = f · month ÷ 2.
+    let listings = (b.listings - a.listings) as f64 / span;
+    let file_rate = (b.source_files as f64 - a.source_files as f64).max(0.0) / span;
+    let source = if listings > 0.0 && file_rate > 0.0 {
+        note("source_requests", Reason::SourceListing);
+        let pages = (file_rate * MONTH_US / 2.0 / 1000.0 + 0.5).max(1.0);
+        let lists = (listings * MONTH_US * pages).round() as u64;
+        let o = Ops {
+            list: lists,
+            ..Ops::default()
+        };
+        flow(&o, 1.0, &mut requests)
+    } else {
+        flow(&delta(Component::Source), per_month, &mut requests)
+    };
     let checkpoint = flow(&delta(Component::Checkpoint), per_month, &mut requests);
 
     // Maintenance: per-commit compaction at its window rate, scheduled jobs per run.
@@ -357,6 +381,7 @@ pub fn steady_month(m: &MonthInput) -> SteadyMonth {
         checkpoint_requests: checkpoint,
         maintenance_requests: maintenance,
         reader_requests: readers,
+        source_requests: source,
         at_rest,
         compute,
         maintenance_compute,
@@ -586,6 +611,44 @@ mod tests {
             (r.data_files_per_day - f).abs() < 0.05 * f,
             "{} vs {f}",
             r.data_files_per_day
+        );
+    }
+
+    #[test]
+    fn a_file_source_lists_its_growing_directory_every_batch() {
+        // 10 events/s in files of 10 rows: a file a second, listed every minute.
+        let run = |d: u32| {
+            let json = format!(
+                r#"{{"seed": 3, "workload": {{"duration_s": {d}, "rate_per_s": 10, "keys": 10}},
+                "source": {{"file_rows": 10}},
+                "trigger": {{"kind": "processing_time", "interval_s": 60}},
+                "query": {{"operator": "select"}}, "sink": {{"format": "parquet"}},
+                "cost": {DEFAULT_COST}, "report": {{"detail_events": 10}}}}"#
+            );
+            simulate(&ScenarioSpec::from_json(&json).unwrap()).unwrap()
+        };
+        let day = run(86_400);
+        // Each listing takes ⌈files ÷ 1,000⌉ pages: after a day about 86,400 files, so
+        // the last listings take 87 pages and the day about Σ ≈ 1,440 × 44.
+        let lists = day.cost.requests.source.list;
+        assert!((60_000..66_000).contains(&lists), "{lists}");
+        assert!(day.cost.usd.source_requests > 0.0);
+        let three = run(259_200);
+        let (a, b) = (
+            day.cost.usd_per_month.source_requests,
+            three.cost.usd_per_month.source_requests,
+        );
+        // The month's mean directory (15 days of files, 1.3 M) from either horizon.
+        assert!((a - b).abs() < 0.02 * b, "{a} vs {b}");
+        let want = 43_200.0 * (1_296_000.0 / 1000.0 + 0.5) * 0.005 / 1000.0;
+        assert!((b - want).abs() < 0.02 * want, "{b} vs {want}");
+        assert!(
+            three
+                .cost
+                .month
+                .extrapolated
+                .iter()
+                .any(|e| e.reason == super::Reason::SourceListing)
         );
     }
 

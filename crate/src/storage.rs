@@ -21,9 +21,11 @@ pub enum Component {
     Maintenance = 2,
     /// Downstream readers (the dashboard).
     Readers = 3,
+    /// The source: a file source's listing of its input directory every micro-batch.
+    Source = 4,
 }
 
-pub const COMPONENTS: usize = 4;
+pub const COMPONENTS: usize = 5;
 
 /// Requests and bytes. `*_units` count operations as a per-size biller does: one per
 /// started 4 MiB (ADLS Gen2 bills writes and reads "per 4 MiB").

@@ -12,7 +12,7 @@ const durations = ds.length ? ds.map(Number) : [600, 3600, 21_600, 86_400, 259_2
 const p = JSON.parse(patch);
 const base = merge(merge(PAGE_DEFAULT, p), { workload: { rate_per_s: Number(rate) }, report: { detail_events: 100 } });
 if (p.trigger) base.trigger = p.trigger;
-const cols = ['sink_requests', 'checkpoint_requests', 'maintenance_requests', 'reader_requests', 'at_rest', 'compute', 'maintenance_compute', 'total'];
+const cols = ['sink_requests', 'checkpoint_requests', 'maintenance_requests', 'reader_requests', 'source_requests', 'at_rest', 'compute', 'maintenance_compute', 'total'];
 console.log(['horizon', ...cols, 'files/day', 'basis'].join('\t'));
 for (const d of durations) {
   const sc = merge(base, { workload: { duration_s: d } });
