@@ -718,8 +718,13 @@ impl<'a> Sim<'a> {
             self.record_fates(&run.outcome.fates, batch_id, run.late_watermark);
             (run, self.rows.len() as u64, Vec::new())
         };
-        let duration = self.sc.overhead + (n as f64 * self.sc.per_row_us).round() as i64;
-        let end = start + duration;
+        // Saturating: a scaled row's cost (per-row µs × k) can make a batch outlast any
+        // clock; the budget then stops the run at its horizon (`within_budget`).
+        let duration = self
+            .sc
+            .overhead
+            .saturating_add((n as f64 * self.sc.per_row_us).round() as i64);
+        let end = start.saturating_add(duration);
         if let Some(per_file) = self.sc.source.file_rows {
             // The input files that arrived so far (real rows in a scaled run), all listed.
             self.source_rows = self.source_rows.saturating_add(n.saturating_mul(self.sc.scale));

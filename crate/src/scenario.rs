@@ -302,6 +302,19 @@ impl ScenarioSpec {
             workload.is_given(),
             &query.operator,
         )?;
+        // The batches' work of the whole (real) workload on this cluster: past the longest
+        // clock no run can finish, and a scaled row's cost (× k) could overflow the clock.
+        let busy_us = per_row_us / f64::from(sizing.executor_cores) * workload.expected_events();
+        if busy_us > crate::budget::MAX_SPAN_US as f64 {
+            return Err(InputError::new(
+                "batch_cost.per_row_us",
+                format!(
+                    "the workload's rows would keep the cluster busy for about {:.0} years, longer than \
+                     the 20 years one run may simulate: lower the per-row cost, the rate or the duration",
+                    busy_us / 31_557_600e6
+                ),
+            ));
+        }
         if scale > 1 {
             if let Some(per_file) = self.source.file_rows.filter(|&r| r < scale) {
                 // A thinned batch's input files are those of k× its rows: at most one per
@@ -478,6 +491,19 @@ pub const DEDUP_STATE_BYTES_PER_ROW: f64 = 70.0;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_workload_no_cluster_could_finish_is_refused_at_the_row_cost() {
+        // 10 M events/s for 3 years at a second a row: scaled it would run, and its
+        // batches (k × a second a row) would outlast any clock.
+        let e = ScenarioSpec::from_json(
+            r#"{"seed": 1, "workload": {"rate_per_s": 1e7, "duration_s": 1e8},
+                "batch_cost": {"per_row_us": 1e6}}"#,
+        )
+        .unwrap_err();
+        assert_eq!(e.field, "batch_cost.per_row_us");
+        assert!(e.message.contains("years"), "{e}");
+    }
 
     #[test]
     fn batch_memory_guard() {
