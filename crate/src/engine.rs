@@ -752,16 +752,17 @@ impl<'a> Sim<'a> {
     /// The batch's files: with a sink its data files (and their sizes), always its
     /// checkpoint; all to the cost model.
     fn write_files(&mut self, start: Micros, end: Micros, out: &crate::operator::BatchOutcome) {
-        // A scaled deduplication's kept id stands for k ids (`scale.rs`).
-        let w = if crate::scale::row_preserving(&self.sc.query.operator) {
+        // A scaled run's row of a row-preserving query (a select's, a deduplication's kept
+        // id) stands for k rows; a group's row stands for itself (`scale.rs`).
+        let weight = if crate::scale::row_preserving(&self.sc.query.operator) {
             self.sc.scale
         } else {
             1
         };
-        let state_rows = self.query.state_rows() * w;
+        let state_rows = self.query.state_rows() * weight;
         let mut out_state = out.state;
-        out_state.updated *= w;
-        out_state.removed *= w;
+        out_state.updated *= weight;
+        out_state.removed *= weight;
         if let Some(c) = self.cols.newest_visible_us.last_mut() {
             *c = self.newest_visible;
         }
@@ -777,13 +778,6 @@ impl<'a> Sim<'a> {
         };
         let p = self.sc.engine.shuffle_partitions;
         let grouping = crate::sink::grouping(&self.sc.query);
-        // A scaled run's output row of a row-preserving query stands for k rows; a group's
-        // row stands for itself.
-        let weight = if crate::scale::row_preserving(&self.sc.query.operator) {
-            self.sc.scale
-        } else {
-            1
-        };
         let files = if grouping == crate::sink::Grouping::Source {
             let tasks = self.source_tasks(&name);
             crate::sink::files_by_task_weighted(
