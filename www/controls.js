@@ -44,6 +44,7 @@ export const CONTROLS = [
   { path: 'cost.storage.preset', kind: 'select', options: ['s3_standard', 's3_standard_ia', 'adls_hot', 'adls_cool', 'gcs_standard'], group: 'prices' },
   { path: 'cost.compute.preset', kind: 'select', options: ['databricks_jobs_aws', 'databricks_all_purpose_aws', 'databricks_serverless_aws', 'emr_aws', 'ec2_aws'], group: 'prices' },
   { path: 'cost.compute.nodes', kind: 'nodes', unit: 'count', group: 'prices' },
+  { path: 'cost.brokers.preset', kind: 'select', options: ['none', 'gcp_managed_kafka'], group: 'prices' },
   { path: 'cost.storage.write_per_1k', kind: 'number', min: 0, step: 0.0001, unit: 'usd', group: 'prices' },
   { path: 'cost.storage.read_per_1k', kind: 'number', min: 0, step: 0.0001, unit: 'usd', group: 'prices' },
   { path: 'cost.storage.per_gb_month', kind: 'number', min: 0, step: 0.001, unit: 'usd', group: 'prices' },
@@ -151,6 +152,7 @@ export function controlValue(sc, path) {
   if (path === 'workload.row_bytes') return sc.workload.row_bytes ?? 200;
   if (path === 'source.kafka_partitions') return sc.source?.kafka_partitions ?? 1;
   if (path === 'cost.compute.nodes') return sc.cost.compute?.nodes ?? 'auto';
+  if (path === 'cost.brokers.preset') return sc.cost.brokers?.preset ?? 'none';
   return getPath(sc, path);
 }
 

@@ -13,6 +13,8 @@ export function renderCostBars(el, lang, m) {
     ['c_maintenance', m.maintenance_requests + m.maintenance_compute],
     ['c_at_rest', m.at_rest],
   ];
+  // A Kafka source's brokers, when a preset prices them (crate/src/broker.rs).
+  if (m.source_brokers > 0) parts.push(['c_brokers', m.source_brokers]);
   const total = parts.reduce((a, [, v]) => a + v, 0);
   const bar = document.createElement('div');
   bar.className = 'stack';

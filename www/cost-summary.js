@@ -8,6 +8,7 @@ import { int, duration } from './format.js';
  * @typedef {object} CostReport
  * @property {{total: number, compute: number, maintenance_compute: number, sink_requests: number,
  *   checkpoint_requests: number, maintenance_requests: number, reader_requests: number, source_requests?: number,
+ *   source_brokers?: number,
  *   at_rest: number}} usd_per_month
  * @property {number} requests_per_day
  * @property {number} data_files_per_day
@@ -48,6 +49,7 @@ export function renderCost(lang, c) {
     ['usdCompute', usd(m.compute + m.maintenance_compute, lang)],
     ['usdRequests', usd(requests, lang)],
     ['usdAtRest', usd(m.at_rest, lang)],
+    ...(/** @type {[string, string][]} */ ((m.source_brokers ?? 0) > 0 ? [['usdBrokers', usd(m.source_brokers ?? 0, lang)]] : [])),
     ['requestsPerDay', int(c.requests_per_day, lang)],
     ['dataFilesPerDay', int(c.data_files_per_day, lang)],
     ['dataFiles', int(c.storage.data_files_written, lang)],

@@ -160,6 +160,8 @@ const EXTRA = {
   'cost.storage.per_gb_month': ['number', 'null'],
   'cost.compute.vm_per_h': ['number', 'null'],
   'cost.compute.dbu_price': ['number', 'null'],
+  'cost.brokers': ['object'],
+  'cost.brokers.preset': ['string'],
 };
 
 /** BASE fields that may also hold another JSON type: nodes may be "auto". */

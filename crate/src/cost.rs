@@ -7,6 +7,7 @@
 //! trigger-period starts after the warm-up), so they do not depend on the horizon.
 //! Every formula is in docs/model.md.
 
+use crate::broker::{BrokerPrice, BrokerSpec, BrokerSummary};
 use crate::checkpoint::{Checkpoint, CheckpointSpec, Rename};
 use crate::compute::{Compute, ComputeKind, ComputeSpec};
 use crate::error::{InputError, Unit, duration, non_negative};
@@ -42,6 +43,8 @@ pub struct CostSpec {
     pub compute: ComputeSpec,
     pub reader: ReaderSpec,
     pub checkpoint: CheckpointSpec,
+    /// The Kafka brokers of a Kafka source (`broker.rs`); preset `none` by default.
+    pub brokers: BrokerSpec,
     /// Step of the report's time series, s; `null` = the horizon ÷ 240, rounded up to a
     /// whole minute.
     pub series_step_s: Option<f64>,
@@ -57,6 +60,9 @@ pub struct Cost {
     pub reader: ReaderSpec,
     pub checkpoint: CheckpointSpec,
     pub series_step: Option<Micros>,
+    pub brokers: BrokerPrice,
+    /// The brokers at the workload's mean bandwidth (set by the scenario, which knows it).
+    pub broker: BrokerSummary,
 }
 
 impl CostSpec {
@@ -92,6 +98,8 @@ impl CostSpec {
             reader: self.reader.validate(&format!("{field}.reader"))?,
             checkpoint: self.checkpoint.validate(&format!("{field}.checkpoint"))?,
             series_step,
+            brokers: self.brokers.validate(&format!("{field}.brokers"))?,
+            broker: BrokerSummary::default(),
         })
     }
 }
@@ -109,6 +117,8 @@ pub struct Dollars {
     pub reader_requests: f64,
     /// LIST requests of a file source (none for Kafka).
     pub source_requests: f64,
+    /// A Kafka source's brokers (`broker.rs`; 0 under preset `none`).
+    pub source_brokers: f64,
     /// Bytes at rest (every object: data, logs, checkpoint, removed-not-vacuumed files).
     pub at_rest: f64,
     /// The cluster running the query.
@@ -126,6 +136,7 @@ impl Dollars {
             + self.maintenance_requests
             + self.reader_requests
             + self.source_requests
+            + self.source_brokers
             + self.at_rest
             + self.compute
             + self.maintenance_compute
@@ -235,6 +246,8 @@ pub struct CostReport {
     pub maintenance: MaintenanceWork,
     pub readers: ReaderSummary,
     pub freshness: FreshnessSummary,
+    /// A Kafka source's brokers and their price.
+    pub brokers: BrokerSummary,
     pub series: SeriesColumns,
     pub file_sizes: SizeHistogram,
 }
@@ -593,6 +606,7 @@ impl CostModel {
             maintenance_requests: p.request_cost(&ops[Component::Maintenance as usize]),
             reader_requests: p.request_cost(&ops[Component::Readers as usize]),
             source_requests: p.request_cost(&ops[Component::Source as usize]),
+            source_brokers: self.cost.broker.usd_per_hour * horizon_us / 3.6e9,
             at_rest: p.at_rest_cost(&self.ledger, end),
             compute: c.cost_of(billed_s),
             maintenance_compute: c.cost_of(maintenance_s),
@@ -690,6 +704,7 @@ impl CostModel {
             maintenance: work,
             readers,
             freshness,
+            brokers: self.cost.broker,
             series: self.series,
             file_sizes,
         }

@@ -5,6 +5,7 @@
 pub mod aggregate;
 pub mod arrival_order;
 pub mod arrival_process;
+pub mod broker;
 pub mod budget;
 pub mod checkpoint;
 pub mod cluster;

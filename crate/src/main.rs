@@ -511,5 +511,15 @@ fn sweep_table(rows: &[pipeline_sim::sweep::SweepRow]) -> String {
             class
         ));
     }
+    if let Some(b) = rows
+        .iter()
+        .map(|r| r.usd_per_month.source_brokers)
+        .find(|&b| b > 0.0)
+    {
+        out.push_str(&format!(
+            "\n$ total includes the Kafka brokers, ${b:.2}/month for every trigger: an estimate from the \
+             topic's mean ingest (docs/model.md §5).\n"
+        ));
+    }
     out
 }

@@ -44,6 +44,8 @@
 //!   `R` the retention; `ρ × M/2` without VACUUM), plus the early-deletion charges of a
 //!   tier's minimum duration at their window rate; `g` is the growth of the rest.
 //!   The growth per month is `g × M` bytes.
+//! - a Kafka source's brokers: their hourly price at the mean ingest (`broker.rs`) × `M`
+//!   (always an estimate, flagged `broker_throughput`).
 //!
 //! Invariant: once the run covers the warm-up and a few trigger periods (and, for the
 //! measured parts, the scheduled jobs' periods), a longer run gives the same month within
@@ -113,6 +115,9 @@ pub enum Reason {
     /// A file source's directory keeps growing (its processed files stay), so each
     /// listing takes more LIST requests: the month's mean directory is taken.
     SourceListing,
+    /// A Kafka source's brokers are not simulated: their price is the mean ingest
+    /// bandwidth × a throughput price, with the smallest cluster's floor (`broker.rs`).
+    BrokerThroughput,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -376,12 +381,18 @@ pub fn steady_month(m: &MonthInput) -> SteadyMonth {
     }
 
     let compute = c.compute.cost_of(m.billed_s * per_month);
+    // A Kafka source's brokers: never measured, priced from the mean ingest (`broker.rs`).
+    let source_brokers = c.broker.usd_per_hour * MONTH_US / 3.6e9;
+    if source_brokers > 0.0 {
+        note("source_brokers", Reason::BrokerThroughput);
+    }
     let mut usd = Dollars {
         sink_requests: sink,
         checkpoint_requests: checkpoint,
         maintenance_requests: maintenance,
         reader_requests: readers,
         source_requests: source,
+        source_brokers,
         at_rest,
         compute,
         maintenance_compute,
@@ -650,6 +661,44 @@ mod tests {
                 .iter()
                 .any(|e| e.reason == super::Reason::SourceListing)
         );
+    }
+
+    #[test]
+    fn kafka_brokers_cost_the_same_for_every_trigger_and_horizon() {
+        // 20,000 events/s of 500 bytes: 9.54 MiB/s, over the preset's floor.
+        let run = |d: u32, trigger: &str, brokers: &str| {
+            let json = format!(
+                r#"{{"seed": 4, "workload": {{"duration_s": {d}, "rate_per_s": 20000, "keys": 10, "row_bytes": 500,
+                "scale": 20}},
+                "trigger": {trigger}, "query": {{"operator": "select"}}, "sink": {{"format": "parquet"}},
+                "cost": {{"brokers": {brokers}}}, "report": {{"detail_events": 10}}}}"#
+            );
+            simulate(&ScenarioSpec::from_json(&json).expect("a valid scenario")).expect("it runs")
+        };
+        let gcp = r#"{"preset": "gcp_managed_kafka"}"#;
+        let want = 20_000.0 * 500.0 / 1_048_576.0 * 110.0 / 730.0 * 720.0;
+        let minute = run(3_600, PROCESSING_60S, gcp);
+        let hourly = run(21_600, r#"{"kind": "scheduled", "every_s": 3600}"#, gcp);
+        for r in [&minute, &hourly] {
+            let m = r.cost.usd_per_month.source_brokers;
+            assert!((m - want).abs() < 1e-6 * want, "{m} vs {want}");
+            assert!(!r.cost.brokers.at_minimum);
+            assert!(
+                r.cost
+                    .month
+                    .extrapolated
+                    .iter()
+                    .any(|e| e.reason == super::Reason::BrokerThroughput)
+            );
+        }
+        // Over the horizon: the hourly price × the horizon; in the total.
+        let h = minute.cost.horizon_s / 3600.0;
+        let usd = minute.cost.usd.source_brokers;
+        assert!((usd - minute.cost.brokers.usd_per_hour * h).abs() < 1e-9, "{usd}");
+        let none = run(3_600, PROCESSING_60S, "{}");
+        assert_eq!(none.cost.usd_per_month.source_brokers, 0.0);
+        let total = minute.cost.usd_per_month.total - none.cost.usd_per_month.total;
+        assert!((total - want).abs() < 1e-6 * want, "{total} vs {want}");
     }
 
     #[test]

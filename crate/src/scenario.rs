@@ -290,6 +290,17 @@ impl ScenarioSpec {
         }
         let mut workload = self.workload.validate("workload", data)?;
         let mut cost = self.cost.validate("cost", long_running)?;
+        if cost.brokers.priced() && self.source.file_rows.is_some() {
+            return Err(InputError::new(
+                "cost.brokers.preset",
+                "a file source reads no Kafka brokers: set the brokers' preset to none (and no \
+                 price overrides), or source.file_rows to null for a Kafka source",
+            ));
+        }
+        // The brokers carry the producers' mean bandwidth (the real rate, before thinning).
+        let span_s = ((workload.end - workload.start) as f64 / 1e6).max(1e-6);
+        let ingest = workload.expected_events() / span_s * f64::from(workload.row_bytes);
+        cost.broker = crate::broker::BrokerSummary::of(self.cost.brokers.preset, &cost.brokers, ingest);
         // The cluster is sized on the real rate, before any thinning.
         let load = crate::cluster::Load::of(&workload, trigger, overhead, per_row_us);
         if cost.compute.auto {
@@ -503,6 +514,29 @@ mod tests {
         .unwrap_err();
         assert_eq!(e.field, "batch_cost.per_row_us");
         assert!(e.message.contains("years"), "{e}");
+    }
+
+    #[test]
+    fn kafka_brokers_are_refused_with_a_file_source() {
+        let e = ScenarioSpec::from_json(
+            r#"{"seed": 1, "source": {"file_rows": 100}, "cost": {"brokers": {"preset": "gcp_managed_kafka"}}}"#,
+        )
+        .unwrap_err();
+        assert_eq!(e.field, "cost.brokers.preset");
+        // A price override alone prices them too.
+        let e = ScenarioSpec::from_json(
+            r#"{"seed": 1, "source": {"file_rows": 100}, "cost": {"brokers": {"min_usd_per_hour": 1}}}"#,
+        )
+        .unwrap_err();
+        assert_eq!(e.field, "cost.brokers.preset");
+        // The mean ingest is the real rate's, before a scaled run's thinning.
+        let sc = ScenarioSpec::from_json(
+            r#"{"seed": 1, "workload": {"rate_per_s": 2000, "duration_s": 3600, "row_bytes": 100, "scale": 10},
+                "cost": {"brokers": {"preset": "gcp_managed_kafka"}}}"#,
+        )
+        .expect("a Kafka source with brokers is valid");
+        let mib = sc.cost.broker.ingest_mib_per_s;
+        assert!((mib - 2000.0 * 100.0 / 1_048_576.0).abs() < 1e-3, "{mib}");
     }
 
     #[test]

@@ -94,3 +94,34 @@ test('auto nodes: the chosen cluster and how busy it is; a fixed small one falls
   await page.screenshot({ path: path.join(SHOTS, 'typed-cluster.png'), fullPage: true });
   assert.deepEqual(problems, []);
 });
+
+test('Kafka brokers: the preset adds the same dollars for every trigger, in the bar, the panel and the month', async () => {
+  const { page, problems } = browser;
+  await page.goto('about:blank');
+  await page.goto(new URL(`?lang=en${HOUR}`, server.base).href);
+  await ready(page);
+  assert.equal(await page.inputValue('#c-cost-brokers-preset'), 'none');
+  assert.equal(await page.$('[data-metric="usdBrokers"]'), null, 'no broker line while not priced');
+  let sc = await change(page, () => page.selectOption('#c-cost-brokers-preset', 'gcp_managed_kafka'));
+  assert.equal(sc.cost.brokers.preset, 'gcp_managed_kafka');
+  const r = cli(sc);
+  const m = r.cost.usd_per_month.source_brokers;
+  // The page's hour at 1,000 events/s of 200 bytes is under the smallest cluster: $0.27 × 720 h.
+  assert.ok(r.cost.brokers.at_minimum);
+  assert.ok(Math.abs(m - 194.4) < 1e-6, String(m));
+  const money = `$${m.toLocaleString('en', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+  assert.equal(await page.textContent('[data-metric="usdBrokers"] dd'), money);
+  assert.equal(await page.textContent('.stack-legend li[data-part="c_brokers"]'), `Kafka brokers: ${money}`);
+  assert.match(await page.textContent('#cost-basis') ?? '', /Kafka brokers: not simulated; estimated from the topic’s mean ingest/);
+  // Another trigger: the brokers cost the same.
+  sc = await change(page, () => page.selectOption('#c-trigger-mode', 'job'));
+  assert.equal(cli(sc).cost.usd_per_month.source_brokers, m);
+  assert.equal(await page.textContent('[data-metric="usdBrokers"] dd'), money);
+  // In Korean, the line and its option are translated.
+  await page.goto('about:blank');
+  await page.goto(new URL(`?lang=ko#v=1&s=${Buffer.from(JSON.stringify(sc)).toString('base64url')}`, server.base).href);
+  await ready(page);
+  assert.equal(await page.textContent('[data-metric="usdBrokers"] dt'), 'Kafka 브로커');
+  await page.screenshot({ path: path.join(SHOTS, 'typed-brokers-ko.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+});
