@@ -1,5 +1,5 @@
 # The two commands of README.md. Each installs what it needs first (.ci/setup.sh).
-#   make run    build native + wasm (release) and serve www/ at http://127.0.0.1:$(PORT)/
+#   make run    build native + wasm (release) and serve www/ at http://127.0.0.1:$(PORT)/ (gzip)
 #   make test   every test; ends with one line "N passed, N failed"
 #   make export-check  only the PySpark export on real Spark vs the simulator (part of make test)
 #   make fuzz   a long fuzz run of every parser (20,000 inputs a target, release build; the
@@ -11,9 +11,11 @@ HOST ?= 127.0.0.1
 
 .PHONY: run test build setup serve clean oracle export-check fuzz
 
+# `serve` (npm, package-lock.json) compresses every response (gzip) and sends the wasm MIME
+# type; .ci/serve.json keeps URLs as they are on any static host. No update check (offline).
 run: build
 	@echo "Serving the demo at http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
-	@python3 -m http.server --bind $(HOST) --directory www $(PORT)
+	@NO_UPDATE_CHECK=1 node_modules/.bin/serve www --listen tcp://$(HOST):$(PORT) --no-clipboard --config ../.ci/serve.json
 
 build: setup
 	cargo build --quiet --release

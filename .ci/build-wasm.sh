@@ -7,10 +7,21 @@ rm -rf www/pkg
 .tools/bin/wasm-bindgen target/wasm32-unknown-unknown/release/pipeline_sim.wasm \
   --target web --out-dir www/pkg --remove-name-section
 # binaryen from npm (v132). Debian's binaryen (v108) writes modules Chromium rejects.
-node_modules/.bin/wasm-opt -O3 \
-  --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-  --enable-mutable-globals --enable-reference-types --enable-multivalue \
-  www/pkg/pipeline_sim_bg.wasm -o www/pkg/pipeline_sim_bg.wasm
+# wasm-opt takes a minute or more; its output is kept by the hash of its input and flags,
+# so a build whose module did not change (`make run` on a built tree) skips it.
+OPT_FLAGS="-O3 --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
+  --enable-mutable-globals --enable-reference-types --enable-multivalue"
+cache=target/wasm-opt-cache
+key=$( (sha256sum www/pkg/pipeline_sim_bg.wasm | cut -d' ' -f1; echo $OPT_FLAGS; \
+  node_modules/.bin/wasm-opt --version) | sha256sum | cut -d' ' -f1)
+if [ -f "$cache/$key.wasm" ]; then
+  cp "$cache/$key.wasm" www/pkg/pipeline_sim_bg.wasm
+  echo "[build] wasm-opt skipped: the module is unchanged since the last build"
+else
+  # shellcheck disable=SC2086
+  node_modules/.bin/wasm-opt $OPT_FLAGS www/pkg/pipeline_sim_bg.wasm -o www/pkg/pipeline_sim_bg.wasm
+  rm -rf "$cache" && mkdir -p "$cache" && cp www/pkg/pipeline_sim_bg.wasm "$cache/$key.wasm"
+fi
 raw=$(stat -c %s www/pkg/pipeline_sim_bg.wasm)
 gz=$(gzip -9c www/pkg/pipeline_sim_bg.wasm | wc -c)
 echo "[build] www/pkg/pipeline_sim_bg.wasm: $raw bytes, $gz gzipped"
@@ -23,3 +34,6 @@ mkdir -p www/datasets/vega www/datasets/weblog www/datasets/scenarios
 cp node_modules/vega-datasets/data/earthquakes.json node_modules/vega-datasets/data/flights-200k.arrow www/datasets/vega/
 cp datasets/weblog/access.log datasets/weblog/status_codes.csv www/datasets/weblog/
 cp datasets/scenarios/*.json www/datasets/scenarios/
+# docs/model.md beside the page that shows it (www/docs/model.html; the copy is git-ignored):
+# the app links to it, and the site serves www/ only.
+cp docs/model.md www/docs/model.md
