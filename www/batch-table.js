@@ -1,6 +1,16 @@
 // The per-micro-batch table, read from the report's typed-array columns.
 import { t } from './i18n.js';
-import { int, fixed, clock } from './format.js';
+import { int, fixed, dateTime } from './format.js';
+
+/**
+ * A batch's watermark, every row in one format (date and time, UTC); Spark's initial
+ * watermark, the epoch (no data seen yet), says so; – without a watermark.
+ * @param {import('./i18n.js').Lang} lang @param {number} us
+ */
+export function watermarkCell(lang, us) {
+  if (!Number.isFinite(us)) return '–';
+  return us <= 0 ? t(lang, 'wmNone') : dateTime(us);
+}
 
 /**
  * Rows drawn at most: the first ones (all of them are in the Arrow and CSV downloads).
@@ -47,7 +57,7 @@ export function renderBatchTable(lang, run, from = 0, to = MAX_ROWS) {
       fixed((start[i] - t0) / 1e6, 1, lang),
       fixed((end[i] - start[i]) / 1e6, 3, lang),
       int(input[i], lang),
-      clock(wm[i], start[i]),
+      watermarkCell(lang, wm[i]),
       int(dropped[i], lang),
       int(state[i], lang),
       int(output[i], lang),

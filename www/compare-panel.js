@@ -3,7 +3,7 @@
 // state rows, backlog and written file sizes.
 import { t } from './i18n.js';
 import { duration, int, bytes } from './format.js';
-import { usd } from './cost-summary.js';
+import { usd, costParts } from './cost-summary.js';
 import { renderCostBars } from './cost-bars.js';
 import { timeChart } from './charts/time-chart.js';
 import { histogramChart } from './charts/histogram-chart.js';
@@ -32,6 +32,8 @@ export function renderCompare(lang, pins, onRemove) {
   const charts = /** @type {HTMLElement} */ (document.getElementById('compare-charts'));
   empty.hidden = pins.length > 0;
   charts.hidden = pins.length === 0;
+  // Every bar on one scale: the largest total is a full bar.
+  const largest = Math.max(0, ...pins.map((p) => costParts(p.result.cost.usd_per_month).reduce((a, [, v]) => a + v, 0)));
   cards.replaceChildren(...pins.map((p, i) => {
     const c = p.result.cost;
     const lat = p.result.summary.latency;
@@ -60,7 +62,7 @@ export function renderCompare(lang, pins, onRemove) {
     ];
     dl.append(...metricItems(lang, items));
     const bars = document.createElement('div');
-    renderCostBars(bars, lang, c.usd_per_month);
+    renderCostBars(bars, lang, c.usd_per_month, largest);
     card.append(h, dl, bars);
     return card;
   }));

@@ -17,11 +17,17 @@ import { duration } from './format.js';
  * @property {boolean} [typed] a text box beside the slider or list for any value (with
  *   its unit: "50k", "2 h", "30 d"); the core checks it and names the field
  * @property {string} group
+ * @property {number[]} [stops] a log slider's readable values, ascending: the arrow keys,
+ *   Page Up/Down (three at a time), Home and End go from one to the next (a drag still
+ *   moves freely)
  */
+
+/** The trigger interval's stops by keyboard, s: 1, 2, 5, 10, 15, 30 s, 1 … 30 min, 1, 2, 6, 12 h, 1 d. */
+export const TRIGGER_STOPS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 21600, 43200, 86400];
 
 /** @type {ControlSpec[]} */
 export const CONTROLS = [
-  { path: 'trigger.every', kind: 'log', min: 1, max: 86400, unit: 's', typed: true, group: 'trigger' },
+  { path: 'trigger.every', kind: 'log', min: 1, max: 86400, unit: 's', typed: true, group: 'trigger', stops: TRIGGER_STOPS },
   { path: 'trigger.mode', kind: 'select', options: ['stream', 'job'], group: 'trigger' },
   { path: 'workload.rate_per_s', kind: 'log', min: 1, max: 1_000_000, unit: 'rate', typed: true, group: 'workload' },
   { path: 'workload.duration_s', kind: 'select', options: [600, 3600, 21600, 86400], unit: 's', typed: true, group: 'workload' },
@@ -136,6 +142,24 @@ export function parseTyped(c, text) {
   }
   const k = COUNT_SUFFIXES[u];
   return k === undefined ? null : v * k;
+}
+
+/**
+ * The stop a key moves a slider with stops to from `v` (which may lie between stops), or
+ * null for a key that is none of them. @param {number[]} stops @param {number} v @param {string} key
+ */
+export function stopFor(stops, v, key) {
+  if (key === 'Home') return stops[0];
+  if (key === 'End') return stops[stops.length - 1];
+  const move = /** @type {Record<string, number>} */ ({
+    ArrowRight: 1, ArrowUp: 1, ArrowLeft: -1, ArrowDown: -1, PageUp: 3, PageDown: -3,
+  })[key];
+  if (move === undefined) return null;
+  // The stop at v; between two stops, half a stop above the lower: one up or down from there.
+  let at = stops.findIndex((s) => Math.abs(s - v) <= 1e-9 * s);
+  if (at < 0) at = stops.filter((s) => s < v).length - 0.5;
+  const to = move > 0 ? Math.floor(at) + move : Math.ceil(at) + move;
+  return stops[Math.max(0, Math.min(stops.length - 1, to))];
 }
 
 /** The value a control shows for the scenario. @param {any} sc @param {string} path */
@@ -316,6 +340,11 @@ export function renderControls(root, lang, sc, onChange) {
     err.id = `${id}-error`;
     err.setAttribute('role', 'alert');
     value.textContent = shown(c, v, lang);
+    // A slider's position (0…1000 on a log scale) means nothing read out: its value does.
+    const valueText = (/** @type {any} */ nv) => {
+      if (input instanceof HTMLInputElement && input.type === 'range') input.setAttribute('aria-valuetext', shown(c, nv, lang));
+    };
+    valueText(v);
     const read = () => {
       if (input instanceof HTMLInputElement && input.type === 'checkbox') return input.checked;
       if (c.kind === 'select') {
@@ -337,10 +366,31 @@ export function renderControls(root, lang, sc, onChange) {
     // Typed boxes and the nodes box commit on Enter or leaving the box, not per keystroke.
     input.addEventListener(c.kind === 'nodes' ? 'change' : 'input', () => {
       const nv = read();
+      current = nv;
       value.textContent = shown(c, nv, lang);
+      valueText(nv);
       if (typed) typed.value = typedText(c, nv, lang);
       onChange(c.path, nv);
     });
+    /** The control's value (a slider with stops moves from it by keyboard). */
+    let current = v;
+    const stops = c.stops;
+    if (stops) {
+      input.addEventListener('keydown', (ev) => {
+        const e = /** @type {KeyboardEvent} */ (ev);
+        if (e.altKey || e.ctrlKey || e.metaKey) return;
+        const nv = stopFor(stops, Number(current), e.key);
+        if (nv === null) return;
+        e.preventDefault();
+        if (nv === current) return;
+        current = nv;
+        input.value = String(toPos(c, nv));
+        value.textContent = shown(c, nv, lang);
+        valueText(nv);
+        if (typed) typed.value = typedText(c, nv, lang);
+        onChange(c.path, nv);
+      });
+    }
     const head = document.createElement('div');
     head.className = 'control-head';
     head.append(label, value);
@@ -364,7 +414,9 @@ export function renderControls(root, lang, sc, onChange) {
         }
         err.textContent = '';
         wrap.classList.remove('invalid');
+        current = nv;
         value.textContent = shown(c, nv, lang);
+        valueText(nv);
         if (c.kind === 'log') input.value = String(toPos(c, nv));
         if (input instanceof HTMLSelectElement) {
           if (![...input.options].some((o) => o.value === String(nv))) {

@@ -1,23 +1,20 @@
 // Monthly cost as one stacked bar by component, with the amounts as a legend.
 import { t } from './i18n.js';
 import { PALETTE } from './charts/palette.js';
-import { usd } from './cost-summary.js';
+import { usd, costParts } from './cost-summary.js';
 
-/** @param {HTMLElement} el @param {import('./i18n.js').Lang} lang @param {any} m usd_per_month */
-export function renderCostBars(el, lang, m) {
-  /** @type {[string, number][]} */
-  const parts = [
-    ['c_compute', m.compute],
-    ['c_requests', m.sink_requests + m.checkpoint_requests + (m.source_requests ?? 0)],
-    ['c_readers', m.reader_requests],
-    ['c_maintenance', m.maintenance_requests + m.maintenance_compute],
-    ['c_at_rest', m.at_rest],
-  ];
-  // A Kafka source's brokers, when a preset prices them (crate/src/broker.rs).
-  if (m.source_brokers > 0) parts.push(['c_brokers', m.source_brokers]);
+/**
+ * @param {HTMLElement} el @param {import('./i18n.js').Lang} lang @param {any} m usd_per_month
+ * @param {number} [scaleTo] the total a full-width bar stands for (compare-panel.js: the
+ *   largest pinned run's, so that bars compare); default: this bar's own total
+ */
+export function renderCostBars(el, lang, m, scaleTo) {
+  const parts = costParts(m);
   const total = parts.reduce((a, [, v]) => a + v, 0);
   const bar = document.createElement('div');
   bar.className = 'stack';
+  if (scaleTo != null && scaleTo > 0) bar.style.width = `${(100 * Math.min(1, total / scaleTo)).toFixed(2)}%`;
+  bar.dataset.total = String(total);
   bar.setAttribute('role', 'img');
   bar.setAttribute('aria-label', parts.map(([k, v]) => `${t(lang, k)} ${usd(v, lang)}`).join(', '));
   const legend = document.createElement('ul');

@@ -29,6 +29,31 @@ import { int, duration } from './format.js';
  * @property {number} at_rest_growth_usd_per_month
  */
 
+/**
+ * The monthly cost by component, as the cost bar (cost-bars.js) and the cost card both
+ * show it: one label, one sum. [i18n key of the bar's legend, $/month].
+ * @param {CostReport['usd_per_month']} m @returns {[string, number][]}
+ */
+export function costParts(m) {
+  /** @type {[string, number][]} */
+  const parts = [
+    ['c_compute', m.compute],
+    ['c_requests', m.sink_requests + m.checkpoint_requests + (m.source_requests ?? 0)],
+    ['c_readers', m.reader_requests],
+    ['c_maintenance', m.maintenance_requests + m.maintenance_compute],
+    ['c_at_rest', m.at_rest],
+  ];
+  // A Kafka source's brokers, when a preset prices them (crate/src/broker.rs).
+  if ((m.source_brokers ?? 0) > 0) parts.push(['c_brokers', m.source_brokers ?? 0]);
+  return parts;
+}
+
+/** The cost card's key of each part (its label is the bar's). */
+const CARD_KEYS = /** @type {Record<string, string>} */ ({
+  c_compute: 'usdCompute', c_requests: 'usdRequests', c_readers: 'usdReaders',
+  c_maintenance: 'usdMaintenance', c_at_rest: 'usdAtRest', c_brokers: 'usdBrokers',
+});
+
 /** Dollars with two decimals. @param {number} v @param {string} lang */
 export function usd(v, lang) {
   return Number.isFinite(v)
@@ -42,14 +67,10 @@ export function usd(v, lang) {
  */
 export function renderCost(lang, c) {
   const m = c.usd_per_month;
-  const requests = m.sink_requests + m.checkpoint_requests + m.maintenance_requests + m.reader_requests + (m.source_requests ?? 0);
   /** @type {[string, string][]} */
   const items = [
     ['usdTotal', usd(m.total, lang)],
-    ['usdCompute', usd(m.compute + m.maintenance_compute, lang)],
-    ['usdRequests', usd(requests, lang)],
-    ['usdAtRest', usd(m.at_rest, lang)],
-    ...(/** @type {[string, string][]} */ ((m.source_brokers ?? 0) > 0 ? [['usdBrokers', usd(m.source_brokers ?? 0, lang)]] : [])),
+    ...costParts(m).map(([k, v]) => /** @type {[string, string]} */ ([CARD_KEYS[k], usd(v, lang)])),
     ['requestsPerDay', int(c.requests_per_day, lang)],
     ['dataFilesPerDay', int(c.data_files_per_day, lang)],
     ['dataFiles', int(c.storage.data_files_written, lang)],

@@ -3,7 +3,7 @@
 // to a server). A column mapping (`workload.data`, docs/scenario.md) turns rows into
 // events; the load's counts, first bad rows and lateness are shown after each run.
 import { t } from './i18n.js';
-import { duration, int } from './format.js';
+import { duration, int, fixed, millis } from './format.js';
 import { metricItems } from './metric-list.js';
 
 /** @typedef {import('./i18n.js').Lang} Lang */
@@ -149,7 +149,7 @@ export function initDataPanel({ lang, scenario, addFile, changed }) {
   const take = async (file) => {
     problem.textContent = '';
     if (file.size > MAX_FILE_BYTES) {
-      problem.textContent = t(lang(), 'dataTooLarge', { name: file.name, mib: (file.size / 1048576).toFixed(1), max: MAX_FILE_BYTES / 1048576 });
+      problem.textContent = t(lang(), 'dataTooLarge', { name: file.name, mib: fixed(file.size / 1048576, 1, lang()), max: int(MAX_FILE_BYTES / 1048576, lang()) });
       return;
     }
     const format = formatOf(file.name);
@@ -304,7 +304,7 @@ export function initDataPanel({ lang, scenario, addFile, changed }) {
     } else {
       rows.push(['dLateModel', t(L, 'dLateModelV')]);
     }
-    if (loadMs != null) rows.push(['dLoadMs', `${loadMs.toFixed(0)} ms`]);
+    if (loadMs != null) rows.push(['dLoadMs', millis(loadMs, L)]);
     dl.replaceChildren(...metricItems(L, rows));
     for (const b of stats.bad_examples) {
       const li = document.createElement('li');

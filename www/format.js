@@ -37,6 +37,18 @@ export function clock(us, refUs) {
   return sameDay ? iso.slice(11, 23) : `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
 }
 
+/** An instant in µs since the epoch as YYYY-MM-DD HH:MM:SS.mmm, UTC (– when absent). @param {number} us */
+export function dateTime(us) {
+  if (!Number.isFinite(us)) return '–';
+  const iso = new Date(us / 1000).toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
+}
+
+/** Milliseconds, grouped (27,642 ms; one decimal below 10 ms). @param {number} ms @param {string} lang */
+export function millis(ms, lang) {
+  return Number.isFinite(ms) ? `${fixed(ms, ms < 10 ? 1 : 0, lang)} ms` : '–';
+}
+
 /** A duration in seconds, or – when absent. @param {number | null} s @param {string} lang */
 export function seconds(s, lang) {
   if (s === null || !Number.isFinite(s)) return '–';

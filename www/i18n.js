@@ -7,14 +7,32 @@
 export const STRINGS = {
   en: {
     title: 'Pipeline Simulator',
+    // Keyboard and first-visit help (issue #15): the skip link, the view tabs, each view's
+    // one-line introduction, the links to the lessons and docs, the timeline by keyboard.
+    skipResults: 'Skip to results',
+    viewsLabel: 'Views',
+    introRun: 'What this configuration costs per month, how fresh its results are and how many files it writes. Try: move the Trigger interval control and watch the cost and the files follow.',
+    learnLabel: 'Learn more',
+    learnIntro: 'New here?',
+    learnLessons: 'Start with a lesson',
+    learnEmbed: 'Put the simulator in your page',
+    learnModel: 'How every number is computed (docs/model.md)',
+    introTimeline: 'Every drawn event, placed by when it arrived and when it happened, and what each micro-batch did with it. Try: press Play or Step, then point at an event (or focus the chart and press ← →) to read why it was counted or dropped.',
+    introCompare: 'Up to 4 pinned configurations side by side: cost, freshness and files. Try: pin this configuration, change the trigger interval, and pin again.',
+    sweepQuestion: 'Which trigger interval is cheapest within your freshness target?',
+    introSweep: 'The sweep runs this configuration at trigger intervals from 1 s (5 min for a job) to 1 day and marks the cheapest whose p95 latency meets the target. Set the target, then run it.',
+    tlPlayStep: 'Play one batch',
+    tlPlayStepNote: 'Reduced motion is on: Play moves one micro-batch per press.',
+    tlChartLabel: 'Timeline chart. Left and Right arrow keys: the events of the current micro-batch, each with the rule that decided its fate. Page Up and Page Down: the next or previous batch.',
+    tlKeyNone: 'No drawn event was taken by batch {b} or an earlier one.',
     tagline: 'A Spark Structured Streaming query, simulated event by event in your browser.',
     language: 'Language',
     loading: 'Loading the simulator…',
     scenario: 'Scenario',
     result: 'Result',
     batches: 'Micro-batches',
-    scenarioText: '{rate} events/s for {minutes} min, {keys} keys, {query}, watermark {delay} s, trigger every {interval} s, {mode} mode, seed {seed}.',
-    scenarioTextData: '{events} events from {file}, {query}, watermark {delay} s, trigger every {interval} s, {mode} mode.',
+    scenarioText: '{rate} events/s for {duration}, {keys} keys, {query}, watermark {delay}, trigger every {interval}, {mode} mode, seed {seed}.',
+    scenarioTextData: '{events} events from {file}, {query}, watermark {delay}, trigger every {interval}, {mode} mode.',
     events: 'Events',
     microBatches: 'Micro-batches',
     noDataBatches: 'No-data batches',
@@ -30,6 +48,8 @@ export const STRINGS = {
     usdCompute: 'Cluster',
     usdRequests: 'Storage requests',
     usdAtRest: 'Storage at rest',
+    usdReaders: 'Readers',
+    usdMaintenance: 'Maintenance',
     requestsPerDay: 'Requests per day',
     dataFiles: 'Data files written',
     dataFilesPerDay: 'Data files per day',
@@ -53,7 +73,7 @@ export const STRINGS = {
     sla_near_real_time: 'near-real-time (p95 < 5 min)',
     sla_batch: 'batch (p95 ≥ 5 min)',
     sla_none: 'nothing visible',
-    ranIn: 'Simulated in {ms} ms',
+    ranIn: 'Simulated in {ms}',
     "group_trigger": "Trigger",
     "group_workload": "Workload",
     "group_query": "Query",
@@ -238,7 +258,8 @@ export const STRINGS = {
     sweepWaiting: 'waiting…',
     sweepNotRun: 'not run',
     "sUsd": "$/month",
-    "sP95": "p95 latency (s)",
+    "sP95": "p95 latency",
+    "sX": "Trigger interval",
     "sPareto": "Pareto front",
     "thTrigger": "Trigger",
     "thUsd": "$/month",
@@ -262,7 +283,9 @@ export const STRINGS = {
     "tlBack": "◀ Back",
     "tlScrub": "Micro-batch",
     "tlAt": "after batch {b} of {n}",
-    "tlSampled": "Showing {shown} events: every {stride}th (a systematic sample); counts and percentiles use every event.",
+    "tlSampled": "Showing {shown} events: every {stride}th (a systematic sample). The legend counts these; the summary’s counts and percentiles use every event.",
+    "tlLegendAll": "Events by fate (every event of the run):",
+    "tlLegendDrawn": "Events drawn, by fate (the {shown} drawn, not the whole run):",
     "tlHelp": "Each point is an event: left to right when it arrived, bottom to top when it happened. The red step line is the watermark; green boxes are windows, filled once emitted.",
     "fate_on_time": "on time",
     "fate_late_counted": "late but counted",
@@ -309,9 +332,9 @@ export const STRINGS = {
     "o_dedup": "dropDuplicates",
     "o_dedup_within_watermark": "dropDuplicatesWithinWatermark",
     "o_select": "select (stateless)",
-    "qTumbling": "{size} s tumbling count",
-    "qSliding": "{size} s sliding count (every {slide} s)",
-    "qSession": "session count (gap {gap} s)",
+    "qTumbling": "{size} tumbling count",
+    "qSliding": "{size} sliding count (every {slide})",
+    "qSession": "session count (gap {gap})",
     "runCancelled": "Run cancelled: the results shown are from the previous scenario. Change a control to run again.",
     // Interactive runs (main.js: preview then full, cancel on change; issue #13 part 3).
     previewNote: 'Preview: first hour — full {span} running…',
@@ -332,6 +355,7 @@ export const STRINGS = {
     "tlDetail": "Events drawn (at most)",
     "linkProblem": "The link could not be used ({problem}); showing the defaults.",
     colBatch: 'Batch', colStart: 'Start (s)', colDuration: 'Duration (s)', colInput: 'Input rows',
+    wmNone: 'none yet',
     colWatermark: 'Watermark', colDropped: 'Late groups', colState: 'State rows', colOutput: 'Output rows',
     error: 'The simulation could not run: {message}',
     runInvalid: 'This scenario cannot run. {message}. The results shown, greyed, are from the last scenario that ran.',
@@ -349,14 +373,30 @@ export const STRINGS = {
   },
   ko: {
     title: '파이프라인 시뮬레이터',
+    skipResults: '결과로 건너뛰기',
+    viewsLabel: '보기',
+    introRun: '이 구성의 월 비용, 결과의 신선도, 쓰는 파일 수를 보여 줍니다. 트리거 간격 컨트롤을 움직여 비용과 파일 수가 어떻게 따라 바뀌는지 보세요.',
+    learnLabel: '더 알아보기',
+    learnIntro: '처음이신가요?',
+    learnLessons: '레슨으로 시작하기',
+    learnEmbed: '내 페이지에 시뮬레이터 넣기',
+    learnModel: '모든 숫자의 계산 방법 (docs/model.md, 영어)',
+    introTimeline: '그려진 이벤트를 도착 시각과 발생 시각에 따라 놓고, 마이크로 배치마다 그 이벤트를 어떻게 처리했는지 보여 줍니다. 재생이나 한 배치 ▶를 누른 뒤 이벤트를 가리키면(또는 차트에 초점을 두고 ← →를 누르면) 집계되거나 버려진 이유를 읽을 수 있습니다.',
+    introCompare: '고정한 구성을 최대 4개까지 나란히 놓고 비용, 신선도, 파일 수를 비교합니다. 이 구성을 고정하고 트리거 간격을 바꾼 뒤 다시 고정해 보세요.',
+    sweepQuestion: '신선도 목표 안에서 가장 저렴한 트리거 간격은 무엇일까요?',
+    introSweep: '스윕은 이 구성을 1초(작업은 5분)부터 1일까지의 트리거 간격으로 실행하고, p95 지연이 목표를 지키는 간격 중 가장 저렴한 것을 표시합니다. 목표를 정한 뒤 실행하세요.',
+    tlPlayStep: '한 배치 재생',
+    tlPlayStepNote: '동작 줄이기 설정이 켜져 있어 재생을 누를 때마다 마이크로 배치가 하나씩 넘어갑니다.',
+    tlChartLabel: '타임라인 차트. 왼쪽·오른쪽 화살표: 현재 마이크로 배치의 이벤트와 그 운명을 정한 규칙. Page Up·Page Down: 다음·이전 배치.',
+    tlKeyNone: '그려진 이벤트 중 배치 {b} 이하가 처리한 것이 없습니다.',
     tagline: 'Spark Structured Streaming 쿼리를 브라우저에서 이벤트 단위로 시뮬레이션합니다.',
     language: '언어',
     loading: '시뮬레이터를 불러오는 중…',
     scenario: '시나리오',
     result: '결과',
     batches: '마이크로 배치',
-    scenarioText: '초당 {rate}개 이벤트, {minutes}분, 키 {keys}개, {query}, 워터마크 {delay}초, 트리거 {interval}초마다, {mode} 모드, 시드 {seed}.',
-    scenarioTextData: '{file}의 이벤트 {events}개, {query}, 워터마크 {delay}초, 트리거 {interval}초마다, {mode} 모드.',
+    scenarioText: '초당 이벤트 {rate}개, {duration}, 키 {keys}개, {query}, 워터마크 {delay}, 트리거 {interval}마다, {mode} 모드, 시드 {seed}.',
+    scenarioTextData: '{file}의 이벤트 {events}개, {query}, 워터마크 {delay}, 트리거 {interval}마다, {mode} 모드.',
     events: '이벤트',
     microBatches: '마이크로 배치',
     noDataBatches: '데이터 없는 배치',
@@ -372,6 +412,8 @@ export const STRINGS = {
     usdCompute: '클러스터',
     usdRequests: '스토리지 요청',
     usdAtRest: '스토리지 보관',
+    usdReaders: '읽기',
+    usdMaintenance: '유지 관리',
     requestsPerDay: '하루 요청 수',
     dataFiles: '기록한 데이터 파일',
     dataFilesPerDay: '하루 데이터 파일 수',
@@ -395,7 +437,7 @@ export const STRINGS = {
     sla_near_real_time: '준실시간 (p95 < 5분)',
     sla_batch: '배치 (p95 ≥ 5분)',
     sla_none: '보이는 데이터 없음',
-    ranIn: '시뮬레이션 {ms} ms',
+    ranIn: '시뮬레이션 {ms}',
     "group_trigger": "트리거",
     "group_workload": "워크로드",
     "group_query": "쿼리",
@@ -580,7 +622,8 @@ export const STRINGS = {
     sweepWaiting: '대기 중…',
     sweepNotRun: '실행 안 함',
     "sUsd": "월 $",
-    "sP95": "p95 지연 (초)",
+    "sP95": "p95 지연",
+    "sX": "트리거 간격",
     "sPareto": "파레토 경계",
     "thTrigger": "트리거",
     "thUsd": "월 $",
@@ -604,7 +647,9 @@ export const STRINGS = {
     "tlBack": "◀ 이전",
     "tlScrub": "마이크로 배치",
     "tlAt": "배치 {n}개 중 {b}번 이후",
-    "tlSampled": "이벤트 {shown}개 표시: {stride}개마다 하나 (계통 표본). 개수와 백분위수는 모든 이벤트를 씁니다.",
+    "tlSampled": "이벤트 {shown}개 표시: {stride}개마다 하나 (계통 표본). 범례는 이 표본을 세고, 요약의 개수와 백분위수는 모든 이벤트를 씁니다.",
+    "tlLegendAll": "결과별 이벤트 수 (실행의 모든 이벤트):",
+    "tlLegendDrawn": "그린 이벤트의 결과별 개수 (실행 전체가 아니라 그린 {shown}개):",
     "tlHelp": "점 하나가 이벤트입니다. 왼쪽→오른쪽은 도착 시각, 아래→위는 발생 시각. 빨간 계단선이 워터마크, 초록 상자가 윈도우이며 출력되면 채워집니다.",
     "fate_on_time": "정시",
     "fate_late_counted": "늦었지만 집계",
@@ -651,9 +696,9 @@ export const STRINGS = {
     "o_dedup": "dropDuplicates",
     "o_dedup_within_watermark": "dropDuplicatesWithinWatermark",
     "o_select": "select (상태 없음)",
-    "qTumbling": "{size}초 텀블링 카운트",
-    "qSliding": "{size}초 슬라이딩 카운트 ({slide}초마다)",
-    "qSession": "세션 카운트 (간격 {gap}초)",
+    "qTumbling": "{size} 텀블링 카운트",
+    "qSliding": "{size} 슬라이딩 카운트 ({slide}마다)",
+    "qSession": "세션 카운트 (간격 {gap})",
     "runCancelled": "실행을 취소했습니다. 보이는 결과는 이전 시나리오의 것입니다. 컨트롤을 바꾸면 다시 실행합니다.",
     // Interactive runs (main.js: preview then full, cancel on change; issue #13 part 3).
     previewNote: '미리보기: 첫 1시간 — 전체 {span} 실행 중…',
@@ -674,6 +719,7 @@ export const STRINGS = {
     "tlDetail": "그릴 이벤트 수 (최대)",
     "linkProblem": "링크를 쓸 수 없어({problem}) 기본값을 보여 줍니다.",
     colBatch: '배치', colStart: '시작 (초)', colDuration: '소요 (초)', colInput: '입력 행',
+    wmNone: '아직 없음',
     colWatermark: '워터마크', colDropped: '늦은 그룹', colState: 'State 행', colOutput: '출력 행',
     error: '시뮬레이션을 실행할 수 없습니다: {message}',
     runInvalid: '이 시나리오는 실행할 수 없습니다. {message}. 흐리게 보이는 결과는 마지막으로 실행된 시나리오의 것입니다.',
@@ -705,7 +751,44 @@ export function initialLang() {
  */
 export function t(lang, key, vars = {}) {
   const s = STRINGS[lang][key] ?? STRINGS.en[key] ?? key;
-  return s.replace(/\{(\w+)\}/g, (_, k) => String(vars[k] ?? `{${k}}`));
+  if (lang !== 'ko') return s.replace(/\{(\w+)\}/g, (_, k) => String(vars[k] ?? `{${k}}`));
+  // Korean: a particle right after a value (not the start of a word, nor "은(는)") follows
+  // the value's last sound: "15분을", "30초를".
+  return s.replace(/\{(\w+)\}((?:으로|로|을|를|이|가|은|는|과|와)(?![가-힣(]))?/g, (_, k, p) => {
+    const v = String(vars[k] ?? `{${k}}`);
+    return p ? v + particle(v, p) : v;
+  });
+}
+
+/** Korean particles: [after a final consonant, after a vowel]. */
+const PARTICLES = [['을', '를'], ['이', '가'], ['은', '는'], ['과', '와'], ['으로', '로']];
+
+/**
+ * The final consonant (받침) `text` ends with, read aloud: 0 none, 8 ㄹ, another number
+ * another consonant; -1 when it cannot tell (a Latin letter, a sign). A number ends as its
+ * last digit reads in Sino-Korean (0 영/십/백, 1 일, 2 이, 3 삼, …).
+ * @param {string} text
+ */
+export function finalConsonant(text) {
+  const c = text.trimEnd().slice(-1);
+  const code = c.charCodeAt(0);
+  if (code >= 0xac00 && code <= 0xd7a3) return (code - 0xac00) % 28;
+  const digit = '0123456789'.indexOf(c);
+  // 영(ㅇ 21) 일(ㄹ 8) 이 삼(ㅁ 16) 사 오 육(ㄱ 1) 칠(ㄹ) 팔(ㄹ) 구
+  return digit < 0 ? -1 : [21, 8, 0, 16, 0, 0, 1, 8, 8, 0][digit];
+}
+
+/**
+ * The form of the particle `p` (either form as written) that follows `text`; `p` as
+ * written when the text's last sound is unknown.
+ * @param {string} text @param {string} p
+ */
+export function particle(text, p) {
+  const pair = PARTICLES.find((q) => q.includes(p));
+  const f = finalConsonant(text);
+  if (!pair || f < 0) return p;
+  if (pair[1] === '로') return f === 0 || f === 8 ? '로' : '으로';
+  return f > 0 ? pair[0] : pair[1];
 }
 
 /** Fills every element carrying data-i18n. @param {Lang} lang */
@@ -714,5 +797,9 @@ export function applyStatic(lang) {
   for (const el of document.querySelectorAll('[data-i18n]')) {
     const key = /** @type {HTMLElement} */ (el).dataset.i18n ?? '';
     el.textContent = t(lang, key);
+  }
+  // Names without text of their own (a tab list's, a navigation's): data-i18n-label.
+  for (const el of document.querySelectorAll('[data-i18n-label]')) {
+    el.setAttribute('aria-label', t(lang, /** @type {HTMLElement} */ (el).dataset.i18nLabel ?? ''));
   }
 }

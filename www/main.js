@@ -16,10 +16,11 @@ import { sweepPoints, renderSweep, newSweepView, renderRefusals, sweepOutcome } 
 import { SweepPool, SweepRefused } from './sweep-pool.js';
 import { renderTimeline } from './timeline-panel.js';
 import { renderCompare, MAX_PINS } from './compare-panel.js';
-import { duration, int } from './format.js';
+import { duration, int, millis } from './format.js';
 import { initDataPanel } from './data-panel.js';
 import { initExport } from './export-panel.js';
 import { failureText, isFailure } from './run-failure.js';
+import { selectTab, tabKeys, skipLink } from './tabs.js';
 
 /** @typedef {import('./i18n.js').Lang} Lang */
 
@@ -248,7 +249,7 @@ function drawStrip() {
     ['stripFiles', int(c.data_files_per_day, lang)],
     ['stripRequests', int(c.requests_per_day, lang)],
     ['stripClass', t(lang, `sla_${c.freshness.sla_class}`)],
-    ['stripRan', `${last.ms.toFixed(0)} ms`],
+    ['stripRan', millis(last.ms, lang)],
   ];
   renderMetricList('strip-list', lang, items);
   // Every figure of a preview is in a dashed box (style.css); the monthly one says so too.
@@ -368,10 +369,18 @@ function drawControls() {
 
 function showView() {
   $('pin-count').textContent = String(state.pins.length);
-  for (const v of ['run', 'timeline', 'compare', 'sweep']) {
-    $(`view-${v}`).hidden = state.view !== v;
-    $(`tab-${v}`).setAttribute('aria-pressed', String(state.view === v));
-  }
+  for (const v of ['run', 'timeline', 'compare', 'sweep']) $(`view-${v}`).hidden = state.view !== v;
+  selectTab(tabList, $(`tab-${state.view}`));
+}
+
+/** The view tabs (a WAI-ARIA tab list, tabs.js); the skip link takes the focus to the selected one. */
+const tabList = /** @type {HTMLElement} */ (document.querySelector('#views [role="tablist"]'));
+tabKeys(tabList, (tab) => setView(tab.id.replace(/^tab-/, '')));
+skipLink($('skip-link'), () => tabList.querySelector('[aria-selected="true"]'));
+
+/** The first visit's links, in the page's language (the lessons gallery takes it along). */
+function learnLinks() {
+  /** @type {HTMLAnchorElement} */ ($('learn-lessons')).href = `./gallery.html?lang=${lang}`;
 }
 
 /** Redraws the strip and the current view (after a view, language or size change). */
@@ -533,6 +542,7 @@ langSelect.addEventListener('change', () => {
   url.searchParams.set('lang', lang);
   history.replaceState(null, '', url);
   applyStatic(lang);
+  learnLinks();
   drawControls();
   dataPanel.render();
   drawLesson();
@@ -670,6 +680,7 @@ notices.push(...linkProblems(decoded));
 
 try {
   applyStatic(lang);
+  learnLinks();
   drawLesson();
   showLinkProblems(notices);
   drawControls();

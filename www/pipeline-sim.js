@@ -5,18 +5,33 @@
 //                 view="timeline" lang="ko"></pipeline-sim>
 //
 // Attributes: `scenario` (JSON; fields left out take the app's defaults), `view` (`run` or
-// `timeline`), `lang` (`en` or `ko`; default: the browser's), `height` (px before the first
-// result, default 420). Each element is an <iframe> of embed.html next to this script, so
-// several on one page run independently; the iframe reports its content height and the
-// element follows it. Relative URLs resolve against this script, so the site can live
-// under any path.
+// `timeline`), `lang` (`en` or `ko`; default: the browser's), `height` (px; default: the
+// view's height at the element's width, see RESERVED; `auto`: follow the content). Each
+// element is an <iframe> of embed.html next to this script, so several on one page run
+// independently. The element's height is fixed before the frame loads, so the reader's
+// page never jumps when the result arrives; content taller than it scrolls inside the
+// frame. Relative URLs resolve against this script, so the site can live under any path.
 import { encodeHash, BASE, merge, clone } from './state.js';
 
 const EMBED = new URL('./embed.html', import.meta.url);
 
+/**
+ * The height each view's result takes, px, by the element's width (under 600 px: a phone),
+ * measured in Chromium for the default scenarios in English and Korean (the tallest, and a
+ * little room): run 484 / 632, timeline 697 / 984 (tests/e2e/embed.test.mjs checks that the
+ * result fits).
+ */
+const RESERVED = { run: { wide: 500, narrow: 650 }, timeline: { wide: 710, narrow: 1000 } };
+
+/** @param {'run' | 'timeline'} view @param {number} width */
+export function reservedHeight(view, width) {
+  const r = RESERVED[view];
+  return width > 0 && width < 600 ? r.narrow : r.wide;
+}
+
 class PipelineSim extends HTMLElement {
   static get observedAttributes() {
-    return ['scenario', 'view', 'lang'];
+    return ['scenario', 'view', 'lang', 'height'];
   }
 
   constructor() {
@@ -26,7 +41,10 @@ class PipelineSim extends HTMLElement {
     this.onMessage = (/** @type {MessageEvent} */ e) => {
       if (!this.frame || e.source !== this.frame.contentWindow) return;
       if (e.data?.type === 'pipeline-sim:height' && Number.isFinite(e.data.height)) {
-        this.frame.style.height = `${Math.max(100, Math.min(e.data.height, 5000))}px`;
+        const h = Math.max(100, Math.min(e.data.height, 5000));
+        this.dataset.contentHeight = String(h);
+        // Only `height="auto"` follows the content (and may move the page under the reader).
+        if (this.getAttribute('height') === 'auto') this.frame.style.height = `${h}px`;
         this.dataset.ready = 'true';
       }
     };
@@ -71,9 +89,15 @@ class PipelineSim extends HTMLElement {
       this.frame.title = this.getAttribute('title') ?? 'Pipeline Simulator';
       this.frame.loading = 'lazy';
       this.frame.style.cssText = 'width: 100%; border: 0; display: block;';
-      this.frame.style.height = `${Number(this.getAttribute('height')) || 420}px`;
       this.replaceChildren(this.frame);
     }
+    // The height is reserved before the frame loads: given, or the view's at this width.
+    if (!this.style.display) this.style.display = 'block';
+    const given = Number(this.getAttribute('height'));
+    const view = this.getAttribute('view') === 'timeline' ? 'timeline' : 'run';
+    const width = this.getBoundingClientRect().width || window.innerWidth;
+    const h = given > 0 ? Math.min(given, 5000) : reservedHeight(view, width);
+    if (this.getAttribute('height') !== 'auto' || !this.dataset.contentHeight) this.frame.style.height = `${h}px`;
     if (this.frame.src !== src) this.frame.src = src;
   }
 }

@@ -1,7 +1,7 @@
 // The summary panel: the scenario in one sentence and the few numbers that matter.
 import { t } from './i18n.js';
 import { renderMetricList } from './metric-list.js';
-import { int, seconds, duration } from './format.js';
+import { int, seconds, duration, millis } from './format.js';
 import { EXACT_EVENTS } from './state.js';
 
 /**
@@ -20,9 +20,14 @@ import { EXACT_EVENTS } from './state.js';
 export function queryText(lang, q) {
   const w = q.window ?? {};
   if (q.operator && q.operator !== 'window_count') return t(lang, `o_${q.operator}`);
-  if (w.kind === 'session') return t(lang, 'qSession', { gap: w.gap_s });
-  if (w.kind === 'sliding') return t(lang, 'qSliding', { size: w.size_s, slide: w.slide_s });
-  return t(lang, 'qTumbling', { size: w.size_s });
+  if (w.kind === 'session') return t(lang, 'qSession', { gap: duration(w.gap_s, lang) });
+  if (w.kind === 'sliding') return t(lang, 'qSliding', { size: duration(w.size_s, lang), slide: duration(w.slide_s, lang) });
+  return t(lang, 'qTumbling', { size: duration(w.size_s, lang) });
+}
+
+/** A count as the reader's locale groups it (20,000; 2.5 stays 2.5); – when absent. @param {number} n @param {string} lang */
+function num(n, lang) {
+  return typeof n === 'number' && Number.isFinite(n) ? n.toLocaleString(lang, { maximumFractionDigits: 3 }) : '–';
 }
 
 /**
@@ -35,12 +40,12 @@ export function describeScenario(lang, sc, events) {
   return t(lang, data ? 'scenarioTextData' : 'scenarioText', {
     events: int(events, lang),
     file: data?.file ?? '',
-    rate: sc.workload.rate_per_s,
-    minutes: sc.workload.duration_s / 60,
-    keys: sc.workload.keys,
+    rate: num(sc.workload.rate_per_s, lang),
+    duration: duration(sc.workload.duration_s, lang),
+    keys: num(sc.workload.keys, lang),
     query: queryText(lang, sc.query),
-    delay: sc.query.watermark_delay_s ?? '–',
-    interval: sc.trigger.interval_s ?? sc.trigger.every_s ?? 0,
+    delay: sc.query.watermark_delay_s == null ? '–' : duration(sc.query.watermark_delay_s, lang),
+    interval: duration(sc.trigger.interval_s ?? sc.trigger.every_s ?? 0, lang),
     mode: sc.query.output_mode ?? 'append',
     seed: sc.seed,
   });
@@ -69,7 +74,7 @@ export function renderSummary(lang, sc, s, ms) {
     ['latencyP95', seconds(s.latency.p95_s, lang)],
   ];
   renderMetricList('summary-list', lang, items);
-  /** @type {HTMLElement} */ (document.getElementById('ran-in')).textContent = t(lang, 'ranIn', { ms: ms.toFixed(1) });
+  /** @type {HTMLElement} */ (document.getElementById('ran-in')).textContent = t(lang, 'ranIn', { ms: millis(ms, lang) });
   /** @type {HTMLElement} */ (document.getElementById('scenario')).hidden = false;
   /** @type {HTMLElement} */ (document.getElementById('summary')).hidden = false;
 }

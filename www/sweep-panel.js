@@ -154,7 +154,7 @@ export function renderSweep(lang, view, slaMin) {
       Array.from({ length: n }, (_, i) => at(i, (r) => r.usdPerMonth)),
       Array.from({ length: n }, (_, i) => at(i, (r) => r.p95s)),
       Array.from({ length: n }, (_, i) => onFront.has(i)),
-      { usd: t(lang, 'sUsd'), p95: t(lang, 'sP95'), pareto: t(lang, 'sPareto') });
+      { x: t(lang, 'sX'), usd: t(lang, 'sUsd'), p95: t(lang, 'sP95'), pareto: t(lang, 'sPareto') }, lang);
   } else {
     chart.replaceChildren();
   }

@@ -1,11 +1,22 @@
 // The timeline view: the dual-clock chart with play / pause / step / scrub, a legend of
-// fates, and the rule that decided the fate of the event under the pointer.
+// fates, and the rule that decided the fate of the event under the pointer (or, by keyboard,
+// of the event picked with the arrow keys on the focused chart). With reduced motion asked
+// for, Play does not animate: each press moves one batch.
 import { t } from './i18n.js';
 import { clock, duration, int } from './format.js';
 import { FATES, timelineChart } from './charts/timeline.js';
 
-/** @type {{plot: any, timer: number, nowUs: number, batch: number} | null} */
+/** @type {{plot: any, timer: number, nowUs: number, batch: number, sel: number | null, say: number} | null} */
 let current = null;
+
+/** The system's "reduce motion" setting (none outside a browser). */
+const motion = typeof matchMedia === 'function' ? matchMedia('(prefers-reduced-motion: reduce)') : null;
+/** Called when that setting changes: the timeline on show relabels its Play button. */
+let onMotion = () => {};
+motion?.addEventListener('change', () => onMotion());
+
+/** A live region's text at most every this many ms (a held arrow key would flood it). */
+const SAY_MS = 300;
 
 /**
  * The sentence for one event's fate. @param {import('./i18n.js').Lang} lang
@@ -30,6 +41,74 @@ export function fateRule(lang, r, i, windowUs) {
 }
 
 /**
+ * The chart by keyboard: focusable; Left/Right (Home/End) pick the events of the current
+ * batch (the nearest earlier batch that took any) in arrival order, ringed on the chart,
+ * each one's rule said in the live region `hover` (the text the pointer shows, at most
+ * every SAY_MS); Page Up/Down move to the next or previous batch.
+ * @param {import('./i18n.js').Lang} lang @param {import('./run-result.js').RunResult} r
+ * @param {HTMLElement} host @param {HTMLElement} hover
+ * @param {{plot: any, batch: number, sel: number | null, say: number}} state
+ * @param {number} n batches shown @param {number | null} windowUs @param {(b: number) => void} toBatch
+ */
+function keyboard(lang, r, host, hover, state, n, windowUs, toBatch) {
+  host.tabIndex = 0;
+  host.setAttribute('role', 'application');
+  host.setAttribute('aria-label', t(lang, 'tlChartLabel'));
+  /** The drawn events by the batch that took them, in arrival order (made at the first key). @type {Map<number, number[]> | null} */
+  let byBatch = null;
+  const groups = () => {
+    if (byBatch) return byBatch;
+    byBatch = new Map();
+    for (let i = 0; i < r.eventBatch.length; i++) {
+      // Events no batch took (and a scaled run's past the batches shown) are with the last.
+      const b = r.eventBatch[i] < 0 || r.eventBatch[i] > n - 1 ? n - 1 : r.eventBatch[i];
+      let g = byBatch.get(b);
+      if (!g) byBatch.set(b, (g = []));
+      g.push(i);
+    }
+    for (const g of byBatch.values()) g.sort((x, y) => r.eventArrivalUs[x] - r.eventArrivalUs[y]);
+    return byBatch;
+  };
+  let saidAt = -Infinity;
+  let pending = '';
+  const say = (/** @type {string} */ text) => {
+    pending = text;
+    if (state.say) return;
+    state.say = window.setTimeout(() => {
+      state.say = 0;
+      saidAt = performance.now();
+      hover.textContent = pending;
+    }, Math.max(0, saidAt + SAY_MS - performance.now()));
+  };
+  host.onkeydown = (e) => {
+    if (e.altKey || e.ctrlKey || e.metaKey) return;
+    if (e.key === 'PageUp' || e.key === 'PageDown') {
+      e.preventDefault();
+      toBatch(state.batch + (e.key === 'PageUp' ? 1 : -1));
+      return;
+    }
+    if (!['ArrowRight', 'ArrowLeft', 'Home', 'End'].includes(e.key)) return;
+    e.preventDefault();
+    let b = state.batch;
+    while (b >= 0 && !groups().get(b)?.length) b--;
+    if (b < 0) {
+      say(t(lang, 'tlKeyNone', { b: int(state.batch, lang) }));
+      return;
+    }
+    const list = /** @type {number[]} */ (groups().get(b));
+    let at = state.sel === null ? -1 : list.indexOf(state.sel);
+    const last = list.length - 1;
+    if (e.key === 'Home') at = 0;
+    else if (e.key === 'End') at = last;
+    else if (at < 0) at = e.key === 'ArrowRight' ? 0 : last;
+    else at = Math.max(0, Math.min(last, at + (e.key === 'ArrowRight' ? 1 : -1)));
+    state.sel = list[at];
+    state.plot?.redraw(false, false);
+    say(fateRule(lang, r, list[at], windowUs));
+  };
+}
+
+/**
  * Draws the timeline of a run. With `inSteps`, the chart is made in this task and its
  * points drawn in the next (each about half the work: the page's main thread never
  * stalls long while a result lands); the old chart stays on show until the new one is
@@ -40,7 +119,10 @@ export function fateRule(lang, r, i, windowUs) {
  */
 export function renderTimeline(lang, r, scenario, opts = {}) {
   const previous = current;
-  if (previous) clearInterval(previous.timer);
+  if (previous) {
+    clearInterval(previous.timer);
+    clearTimeout(previous.say);
+  }
   const w = scenario.query?.window;
   const windowUs = scenario.query?.operator === 'window_count' && w?.kind === 'tumbling' ? w.size_s * 1e6 : null;
   let n = r.batchStartUs.length;
@@ -60,7 +142,10 @@ export function renderTimeline(lang, r, scenario, opts = {}) {
   const hover = /** @type {HTMLElement} */ (document.getElementById('tl-hover'));
   scrub.max = String(Math.max(0, n - 1));
   // In steps: no marks at first ("now" before everything), then every mark.
-  const state = { plot: /** @type {any} */ (null), timer: 0, nowUs: opts.inSteps ? -Infinity : Infinity, batch: n - 1 };
+  const state = {
+    plot: /** @type {any} */ (null), timer: 0, nowUs: opts.inSteps ? -Infinity : Infinity, batch: n - 1,
+    sel: /** @type {number | null} */ (null), say: 0,
+  };
   current = state;
   const setBatch = (/** @type {number} */ b) => {
     state.batch = Math.max(0, Math.min(n - 1, b));
@@ -86,16 +171,26 @@ export function renderTimeline(lang, r, scenario, opts = {}) {
     (i) => { hover.textContent = i == null ? '' : fateRule(lang, r, i, windowUs); },
     { x: t(lang, 'tlX'), y: t(lang, 'tlY') },
     Math.max(280, host.clientWidth || 600),
+    () => state.sel,
   );
   scrub.oninput = () => { stop(); setBatch(Number(scrub.value)); };
   const stop = () => {
     clearInterval(state.timer);
     state.timer = 0;
-    play.textContent = t(lang, 'tlPlay');
-    play.setAttribute('aria-pressed', 'false');
+    // With reduced motion, Play is a plain button that moves one batch a press.
+    const still = motion?.matches ?? false;
+    play.textContent = t(lang, still ? 'tlPlayStep' : 'tlPlay');
+    play.title = still ? t(lang, 'tlPlayStepNote') : '';
+    if (still) play.removeAttribute('aria-pressed');
+    else play.setAttribute('aria-pressed', 'false');
   };
+  onMotion = () => { if (current === state) stop(); };
   play.onclick = () => {
     if (state.timer) { stop(); return; }
+    if (motion?.matches) {
+      setBatch(state.batch >= n - 1 ? 0 : state.batch + 1);
+      return;
+    }
     if (state.batch >= n - 1) setBatch(0);
     play.textContent = t(lang, 'tlPause');
     play.setAttribute('aria-pressed', 'true');
@@ -106,6 +201,7 @@ export function renderTimeline(lang, r, scenario, opts = {}) {
   };
   /** @type {HTMLButtonElement} */ (document.getElementById('tl-step')).onclick = () => { stop(); setBatch(state.batch + 1); };
   /** @type {HTMLButtonElement} */ (document.getElementById('tl-back')).onclick = () => { stop(); setBatch(state.batch - 1); };
+  keyboard(lang, r, host, hover, state, n, windowUs, (b) => { stop(); setBatch(b); });
   stop();
   /** "Now" at the end: every mark drawn; in steps, the chart then replaces the old one. */
   const finish = () => {
@@ -117,6 +213,14 @@ export function renderTimeline(lang, r, scenario, opts = {}) {
   const legend = /** @type {HTMLElement} */ (document.getElementById('tl-legend'));
   const counts = new Array(FATES.length).fill(0);
   for (const f of r.eventFate) counts[f]++;
+  // The legend counts the events drawn: every event of an exact, unsampled run; else a
+  // sample (or a scaled run's first slice), and its title says so (the summary has the run's).
+  const legendTitle = document.getElementById('tl-legend-title');
+  if (legendTitle) {
+    legendTitle.textContent = r.eventStride > 1 || r.scaled
+      ? t(lang, 'tlLegendDrawn', { shown: int(r.eventFate.length, lang) })
+      : t(lang, 'tlLegendAll');
+  }
   legend.replaceChildren(...FATES.map((f, i) => {
     const li = document.createElement('li');
     li.dataset.fate = String(i);

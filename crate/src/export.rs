@@ -1,7 +1,9 @@
 //! The report's tables out: per-batch and per-event columns as Arrow IPC (file format,
 //! `ARROW1`) or CSV, for pandas, DuckDB, Polars or a spreadsheet. Column names, order and
 //! values are the JSON report's (`docs/scenario.md`): times are Int64 µs since the epoch,
-//! and `i64::MIN` marks "none" (a batch without a watermark, nothing visible yet).
+//! and `i64::MIN` marks "none" (a batch without a watermark, nothing visible yet). One
+//! exception: the CSV writes an event's `fate` as its name (`on_time`, …; [`FATE_NAMES`]),
+//! where the Arrow file keeps the UInt8 code (its schema metadata names the codes).
 
 use crate::report::Report;
 use arrow_array::{ArrayRef, Int64Array, RecordBatch, UInt8Array, UInt64Array};
@@ -26,10 +28,21 @@ impl Table {
     }
 }
 
+/// An event's fate by code (`EventColumns::fate`), as the CSV writes it.
+pub const FATE_NAMES: [&str; 6] = [
+    "on_time",
+    "late_counted",
+    "dropped_late",
+    "duplicate",
+    "in_state",
+    "unprocessed",
+];
+
 enum Col<'a> {
     U64(&'a [u64]),
     I64(&'a [i64]),
-    U8(&'a [u8]),
+    /// Fate codes: UInt8 in Arrow, names ([`FATE_NAMES`]) in CSV.
+    Fate(&'a [u8]),
 }
 
 fn columns(r: &Report, t: Table) -> Vec<(&'static str, Col<'_>)> {
@@ -61,7 +74,7 @@ fn columns(r: &Report, t: Table) -> Vec<(&'static str, Col<'_>)> {
                 ("event_time_us", Col::I64(&e.event_time_us)),
                 ("arrival_us", Col::I64(&e.arrival_us)),
                 ("batch", Col::I64(&e.batch)),
-                ("fate", Col::U8(&e.fate)),
+                ("fate", Col::Fate(&e.fate)),
                 ("late_watermark_us", Col::I64(&e.late_watermark_us)),
                 ("visible_us", Col::I64(&e.visible_us)),
             ]
@@ -79,7 +92,7 @@ pub fn arrow_ipc(r: &Report, t: Table) -> Vec<u8> {
             let ty = match c {
                 Col::U64(_) => DataType::UInt64,
                 Col::I64(_) => DataType::Int64,
-                Col::U8(_) => DataType::UInt8,
+                Col::Fate(_) => DataType::UInt8,
             };
             Field::new(*n, ty, false)
         })
@@ -112,7 +125,7 @@ pub fn arrow_ipc(r: &Report, t: Table) -> Vec<u8> {
             match c {
                 Col::U64(v) => Arc::new(UInt64Array::from(v.to_vec())),
                 Col::I64(v) => Arc::new(Int64Array::from(v.to_vec())),
-                Col::U8(v) => Arc::new(UInt8Array::from(v.to_vec())),
+                Col::Fate(v) => Arc::new(UInt8Array::from(v.to_vec())),
             }
         })
         .collect();
@@ -134,7 +147,7 @@ pub fn csv(r: &Report, t: Table) -> String {
     let n = cols.first().map_or(0, |(_, c)| match c {
         Col::U64(v) => v.len(),
         Col::I64(v) => v.len(),
-        Col::U8(v) => v.len(),
+        Col::Fate(v) => v.len(),
     });
     let mut s = String::with_capacity(n * cols.len() * 8 + 256);
     let names: Vec<&str> = cols.iter().map(|(n, _)| *n).collect();
@@ -148,7 +161,10 @@ pub fn csv(r: &Report, t: Table) -> String {
             let _ = match c {
                 Col::U64(v) => write!(s, "{}", v[i]),
                 Col::I64(v) => write!(s, "{}", v[i]),
-                Col::U8(v) => write!(s, "{}", v[i]),
+                Col::Fate(v) => match FATE_NAMES.get(usize::from(v[i])) {
+                    Some(name) => write!(s, "{name}"),
+                    None => write!(s, "{}", v[i]),
+                },
             };
         }
         s.push('\n');
@@ -205,5 +221,31 @@ mod tests {
         let first: Vec<&str> = lines[1].split(',').collect();
         assert_eq!(first[3], r.batches.input_rows[0].to_string());
         assert_eq!(first.len(), 15);
+    }
+
+    #[test]
+    fn csv_names_each_fate_and_arrow_keeps_its_code() {
+        let r = report();
+        let c = csv(&r, Table::Events);
+        let lines: Vec<&str> = c.lines().collect();
+        assert_eq!(
+            lines[0],
+            "id,event_time_us,arrival_us,batch,fate,late_watermark_us,visible_us"
+        );
+        assert_eq!(lines.len(), r.events.id.len() + 1);
+        for (line, &code) in lines[1..].iter().zip(&r.events.fate) {
+            assert_eq!(
+                line.split(',').nth(4),
+                Some(FATE_NAMES[usize::from(code)]),
+                "{line}"
+            );
+        }
+        assert!(r.events.fate.contains(&0), "this run has events on time");
+        let bytes = arrow_ipc(&r, Table::Events);
+        let rd = arrow_ipc::reader::FileReader::try_new(std::io::Cursor::new(bytes), None).expect("readable");
+        let b = rd.into_iter().next().expect("one batch").expect("a batch");
+        let fate = b.column_by_name("fate").expect("a fate column");
+        let fate = fate.as_any().downcast_ref::<UInt8Array>().expect("u8 fates");
+        assert_eq!(fate.values().to_vec(), r.events.fate);
     }
 }

@@ -144,7 +144,7 @@ test('a long run shows its progress and can be cancelled', async () => {
   await page.waitForSelector('#app[data-state="cancelled"]');
   assert.match(await page.textContent('#run-note') ?? '', /^Full run cancelled: the results shown are the preview/);
   assert.equal(await page.textContent('#preview-label'), 'Preview: first hour only — the full day did not finish.');
-  assert.match(await page.textContent('#scenario-text') ?? '', /for 60 min/, 'the shown results keep their own scenario (the first hour)');
+  assert.match(await page.textContent('#scenario-text') ?? '', /for 1 h,/, 'the shown results keep their own scenario (the first hour)');
   assert.equal(await page.isHidden('#run-busy'), true);
   await page.screenshot({ path: path.join(SHOTS, 'app-cancelled.png') });
   // Back to an hour: it runs again.
@@ -371,7 +371,7 @@ test('the JS API runs a scenario and links to the app', async () => {
   assert.match(out.error, /trigger\.interval_s: must be greater than 0/);
   await page.goto(out.link);
   await ready(page);
-  assert.equal(await page.getAttribute('#tab-timeline', 'aria-pressed'), 'true');
+  assert.equal(await page.getAttribute('#tab-timeline', 'aria-selected'), 'true');
   assert.equal(JSON.parse(await page.getAttribute('#app', 'data-scenario') ?? '{}').workload.rate_per_s, 50);
   assert.deepEqual(problems, []);
 });

@@ -33,6 +33,17 @@ before(async () => {
   symlinkSync(path.join(ROOT, 'www'), path.join(root, 'sim'));
   mkdirSync(path.join(root, 'blog'));
   writeFileSync(path.join(root, 'blog', 'post.html'), POST);
+  for (const view of ['run', 'timeline']) {
+    for (const lang of ['en', 'ko']) {
+      writeFileSync(path.join(root, 'blog', `${view}-${lang}.html`), `<!doctype html><html><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>post</title><link rel="icon" href="data:,">
+<script type="module" src="/sim/pipeline-sim.js"></script></head><body><p>Before.</p>
+<pipeline-sim id="e" view="${view}" lang="${lang}" scenario='{"seed": 3, "workload": {"duration_s": 600, "rate_per_s": 50}}'></pipeline-sim>
+<p id="after">After.</p>
+<pipeline-sim id="auto" height="auto" view="${view}" lang="${lang}" scenario='{"seed": 3, "workload": {"duration_s": 600, "rate_per_s": 50}}'></pipeline-sim>
+</body></html>`);
+    }
+  }
   server = spawn('python3', ['-u', '-m', 'http.server', '--bind', '127.0.0.1', '--directory', root, '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
   base = await new Promise((resolve, reject) => {
     let out = '';
@@ -112,5 +123,44 @@ test('the embedding docs page: its two live examples run, its snippets are there
   assert.match(await page.textContent('#snippet-element') ?? '', /<pipeline-sim view="timeline"/);
   assert.match(await page.textContent('#snippet-iframe') ?? '', /embed\.html\?lang=ko#v=1&s=/);
   await page.screenshot({ path: path.join(SHOTS, 'embed-docs.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+});
+
+test('an embed keeps the height it reserved before loading (no layout shift), at 1200 and 375 px; the docs page fits 375 px', async () => {
+  const { page, problems } = browser;
+  for (const width of [1200, 375]) {
+    await page.setViewportSize({ width, height: 900 });
+    for (const view of ['run', 'timeline']) {
+      for (const lang of ['en', 'ko']) {
+        await page.goto(new URL(`blog/${view}-${lang}.html`, base).href);
+        await page.waitForSelector('#e iframe', { state: 'attached' });
+        const box = () => page.evaluate(() => ({
+          e: document.getElementById('e')?.getBoundingClientRect().height ?? -1,
+          after: document.getElementById('after')?.getBoundingClientRect().top ?? -1,
+        }));
+        const before = await box();
+        assert.equal(before.e, width < 600 ? (view === 'run' ? 650 : 1000) : (view === 'run' ? 500 : 710));
+        await page.waitForSelector('#e[data-ready="true"]', { timeout: 60_000 });
+        await page.waitForSelector('#auto[data-ready="true"]', { timeout: 60_000 });
+        await page.waitForTimeout(500);
+        const now = await box();
+        // Nothing below the embed moved, and the result fits the reserved box.
+        assert.deepEqual(now, before, `${width} ${view} ${lang}`);
+        const content = Number(await page.getAttribute('#e', 'data-content-height'));
+        assert.ok(content > 100 && content <= before.e, `${width} ${view} ${lang}: content ${content} > ${before.e}`);
+        // height="auto" follows its content instead.
+        const auto = await page.evaluate(() => document.getElementById('auto')?.getBoundingClientRect().height);
+        assert.equal(auto, Number(await page.getAttribute('#auto', 'data-content-height')));
+      }
+    }
+    if (width === 375) await page.screenshot({ path: path.join(SHOTS, 'embed-375-timeline-ko.png'), fullPage: true });
+  }
+  // The docs page fits a phone: no sideways scrolling.
+  await page.goto(new URL('sim/docs/embedding.html', base).href);
+  await page.waitForSelector('#demo-element[data-ready="true"]', { timeout: 60_000 });
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+  await page.screenshot({ path: path.join(SHOTS, 'embed-docs-375.png'), fullPage: true });
+  assert.ok(wide <= 375, `the docs page is ${wide} px wide at 375`);
+  await page.setViewportSize({ width: 1200, height: 900 });
   assert.deepEqual(problems, []);
 });

@@ -74,8 +74,9 @@ function mark(ctx, shape, x, y, r) {
  * @param {(i: number | null) => void} onHover
  * @param {{x: string, y: string}} labels
  * @param {number} [widthPx] the chart's width (default: `el`'s; give it for an `el` not on the page)
+ * @param {() => number | null} [selected] the event picked by keyboard (ringed), or null
  */
-export function timelineChart(el, d, now, onHover, labels, widthPx) {
+export function timelineChart(el, d, now, onHover, labels, widthPx, selected) {
   const { stroke, grid } = axisColors();
   const t0 = d.batchStart.length ? d.batchStart[0] : d.arrival[0] ?? 0;
   const toMin = (/** @type {number} */ us) => (us - t0) / 6e7;
@@ -207,6 +208,15 @@ export function timelineChart(el, d, now, onHover, labels, widthPx) {
       ctx.lineTo(x1, y);
     }
     ctx.stroke();
+    // The event picked by keyboard: a ring around it.
+    const sel = selected?.() ?? null;
+    if (sel !== null && d.arrival[sel] <= nowUs) {
+      ctx.beginPath();
+      ctx.strokeStyle = stroke;
+      ctx.lineWidth = 2 * dpr;
+      ctx.arc(X(d.arrival[sel]), Y(d.eventTime[sel]), 7 * dpr, 0, 2 * Math.PI);
+      ctx.stroke();
+    }
     // The cursor.
     const xn = X(nowUs);
     ctx.strokeStyle = stroke;
