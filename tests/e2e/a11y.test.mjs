@@ -335,3 +335,42 @@ test('a first visit: each view says what it shows and what to try, the sweep its
   }
   assert.deepEqual(problems, []);
 });
+
+test('at 375 px the results come first and the sticky summary is one line that covers nothing', async () => {
+  const { page, problems } = browser;
+  await page.setViewportSize({ width: 375, height: 812 });
+  try {
+    for (const lang of ['en', 'ko']) {
+      await page.goto('about:blank');
+      await page.goto(new URL(`?lang=${lang}${HOUR}`, server.base).href);
+      await ready(page);
+      const m = await page.evaluate(() => {
+        const r = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id)).getBoundingClientRect();
+        const line = /** @type {HTMLElement} */ (document.querySelector('#strip-list dd'));
+        return {
+          strip: r('strip').height,
+          lineHeight: parseFloat(getComputedStyle(line).lineHeight) || line.getBoundingClientRect().height,
+          views: r('views').top,
+          controls: r('controls').top,
+          cost: r('cost').top,
+          wide: document.documentElement.scrollWidth,
+        };
+      });
+      // One line: the strip is no taller than one value's line plus its padding and border.
+      assert.ok(m.strip <= m.lineHeight + 20, `${lang}: strip ${m.strip} px for a ${m.lineHeight} px line`);
+      assert.ok(m.views < 812 && m.cost < 812, `${lang}: the results start within the first screen (${m.views}, ${m.cost})`);
+      assert.ok(m.controls > m.cost, `${lang}: the controls come after the results`);
+      assert.equal(m.wide, 375, `${lang}: no sideways scrolling`);
+      // Scrolled down, the strip stays on top and is still one line; its buttons stay reachable.
+      await page.evaluate(() => window.scrollTo(0, 2000));
+      const top = await page.evaluate(() => /** @type {HTMLElement} */ (document.getElementById('strip')).getBoundingClientRect().top);
+      assert.equal(top, 0);
+      await page.focus('#copy-link');
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'copy-link');
+      if (lang === 'ko') await page.screenshot({ path: path.join(SHOTS, 'a11y-375-scrolled-ko.png') });
+    }
+  } finally {
+    await page.setViewportSize({ width: 1200, height: 900 });
+  }
+  assert.deepEqual(problems, []);
+});
