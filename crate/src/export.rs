@@ -4,12 +4,14 @@
 //! and `i64::MIN` marks "none" (a batch without a watermark, nothing visible yet). One
 //! exception: the CSV writes an event's `fate` as its name (`on_time`, …; [`FATE_NAMES`]),
 //! where the Arrow file keeps the UInt8 code (its schema metadata names the codes).
+//!
+//! The Arrow writer is large and needed rarely, so it is behind the `formats` feature: the
+//! page's core module hands a table over as [`table_bytes`] to the formats module, which
+//! writes it with [`arrow_ipc_from_table_bytes`].
 
+#[cfg(feature = "formats")]
+use crate::error::InputError;
 use crate::report::Report;
-use arrow_array::{ArrayRef, Int64Array, RecordBatch, UInt8Array, UInt64Array};
-use arrow_schema::{DataType, Field, Schema};
-use std::collections::HashMap;
-use std::sync::Arc;
 
 /// Which table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,6 +45,16 @@ enum Col<'a> {
     I64(&'a [i64]),
     /// Fate codes: UInt8 in Arrow, names ([`FATE_NAMES`]) in CSV.
     Fate(&'a [u8]),
+}
+
+impl Col<'_> {
+    fn len(&self) -> usize {
+        match self {
+            Col::U64(v) => v.len(),
+            Col::I64(v) => v.len(),
+            Col::Fate(v) => v.len(),
+        }
+    }
 }
 
 fn columns(r: &Report, t: Table) -> Vec<(&'static str, Col<'_>)> {
@@ -82,10 +94,161 @@ fn columns(r: &Report, t: Table) -> Vec<(&'static str, Col<'_>)> {
     }
 }
 
+const TABLE_MAGIC: &[u8; 4] = b"PSTB";
+/// [`table_bytes`]' version: a module pair from different builds refuses, by name.
+pub const TABLE_BYTES_VERSION: u32 = 1;
+
+/// A report table as bytes for the formats module ([`arrow_ipc_from_table_bytes`]),
+/// little-endian: `"PSTB"`, u32 version, u8 table (0 batches, 1 events), u64 stride, u64
+/// rows, u32 columns; then each column: u8 type (0 u64, 1 i64, 2 fate u8), u8 name length,
+/// the name, its values.
+pub fn table_bytes(r: &Report, t: Table) -> Vec<u8> {
+    let cols = columns(r, t);
+    let rows = cols.first().map_or(0, |(_, c)| c.len());
+    let mut out = Vec::with_capacity(32 + cols.len() * (rows * 8 + 24));
+    out.extend_from_slice(TABLE_MAGIC);
+    out.extend_from_slice(&TABLE_BYTES_VERSION.to_le_bytes());
+    out.push(match t {
+        Table::Batches => 0,
+        Table::Events => 1,
+    });
+    out.extend_from_slice(&r.events.stride.to_le_bytes());
+    out.extend_from_slice(&(rows as u64).to_le_bytes());
+    out.extend_from_slice(&(cols.len() as u32).to_le_bytes());
+    for (name, c) in &cols {
+        out.push(match c {
+            Col::U64(_) => 0,
+            Col::I64(_) => 1,
+            Col::Fate(_) => 2,
+        });
+        out.push(name.len() as u8);
+        out.extend_from_slice(name.as_bytes());
+        match c {
+            Col::U64(v) => v.iter().for_each(|x| out.extend_from_slice(&x.to_le_bytes())),
+            Col::I64(v) => v.iter().for_each(|x| out.extend_from_slice(&x.to_le_bytes())),
+            Col::Fate(v) => out.extend_from_slice(v),
+        }
+    }
+    out
+}
+
+/// A table read back from [`table_bytes`].
+#[cfg(feature = "formats")]
+struct OwnedTable {
+    table: Table,
+    stride: u64,
+    cols: Vec<(String, OwnedCol)>,
+}
+
+#[cfg(feature = "formats")]
+enum OwnedCol {
+    U64(Vec<u64>),
+    I64(Vec<i64>),
+    Fate(Vec<u8>),
+}
+
+/// Reads [`table_bytes`]; a refusal names the field `export`.
+#[cfg(feature = "formats")]
+fn read_table_bytes(b: &[u8]) -> Result<OwnedTable, InputError> {
+    let bad = |m: &str| InputError::new("export", format!("the table's bytes are not readable: {m}"));
+    let mut at = 0usize;
+    let mut take = |n: usize| -> Result<&[u8], InputError> {
+        let end = at
+            .checked_add(n)
+            .filter(|&e| e <= b.len())
+            .ok_or_else(|| bad("they end early"))?;
+        let s = &b[at..end];
+        at = end;
+        Ok(s)
+    };
+    let word8 = |s: &[u8]| -> [u8; 8] {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(s);
+        w
+    };
+    if take(4)? != TABLE_MAGIC {
+        return Err(bad("they do not start with PSTB (not made by the core module)"));
+    }
+    let mut w4 = [0u8; 4];
+    w4.copy_from_slice(take(4)?);
+    if u32::from_le_bytes(w4) != TABLE_BYTES_VERSION {
+        return Err(bad("another version (reload the page)"));
+    }
+    let table = match take(1)?[0] {
+        0 => Table::Batches,
+        1 => Table::Events,
+        _ => return Err(bad("no such table")),
+    };
+    let stride = u64::from_le_bytes(word8(take(8)?));
+    let rows = u64::from_le_bytes(word8(take(8)?));
+    let rows = usize::try_from(rows).map_err(|_| bad("too many rows"))?;
+    w4.copy_from_slice(take(4)?);
+    let ncols = u32::from_le_bytes(w4);
+    let mut cols = Vec::new();
+    for _ in 0..ncols {
+        let ty = take(1)?[0];
+        let len = usize::from(take(1)?[0]);
+        let name = std::str::from_utf8(take(len)?)
+            .map_err(|_| bad("a column name is not UTF-8"))?
+            .to_string();
+        let width = if ty == 2 { 1 } else { 8 };
+        let data = take(rows.checked_mul(width).ok_or_else(|| bad("too many rows"))?)?;
+        let col = match ty {
+            0 => OwnedCol::U64(
+                data.chunks_exact(8)
+                    .map(|c| u64::from_le_bytes(word8(c)))
+                    .collect(),
+            ),
+            1 => OwnedCol::I64(
+                data.chunks_exact(8)
+                    .map(|c| i64::from_le_bytes(word8(c)))
+                    .collect(),
+            ),
+            2 => OwnedCol::Fate(data.to_vec()),
+            _ => return Err(bad("a column of no known type")),
+        };
+        cols.push((name, col));
+    }
+    if at != b.len() {
+        return Err(bad("bytes after the last column"));
+    }
+    Ok(OwnedTable { table, stride, cols })
+}
+
 /// The table as an Arrow IPC file (one record batch). Schema metadata says what the
 /// table is and the units; the events table also records its sampling stride.
+#[cfg(feature = "formats")]
 pub fn arrow_ipc(r: &Report, t: Table) -> Vec<u8> {
-    let cols = columns(r, t);
+    write_arrow(t, r.events.stride, &columns(r, t))
+}
+
+/// [`table_bytes`] as an Arrow IPC file: what [`arrow_ipc`] gives for the same table.
+#[cfg(feature = "formats")]
+pub fn arrow_ipc_from_table_bytes(b: &[u8]) -> Result<Vec<u8>, InputError> {
+    let o = read_table_bytes(b)?;
+    let cols: Vec<(&str, Col<'_>)> = o
+        .cols
+        .iter()
+        .map(|(n, c)| {
+            (
+                n.as_str(),
+                match c {
+                    OwnedCol::U64(v) => Col::U64(v),
+                    OwnedCol::I64(v) => Col::I64(v),
+                    OwnedCol::Fate(v) => Col::Fate(v),
+                },
+            )
+        })
+        .collect();
+    Ok(write_arrow(o.table, o.stride, &cols))
+}
+
+#[cfg(feature = "formats")]
+fn write_arrow(t: Table, stride: u64, cols: &[(&str, Col<'_>)]) -> Vec<u8> {
+    use arrow_array::{ArrayRef, Int64Array, RecordBatch, UInt8Array, UInt64Array};
+    use arrow_schema::{DataType, Field, Schema};
+    use std::collections::HashMap;
+    use std::sync::Arc;
     let fields: Vec<Field> = cols
         .iter()
         .map(|(n, c)| {
@@ -111,7 +274,7 @@ pub fn arrow_ipc(r: &Report, t: Table) -> Vec<u8> {
         "*_us: microseconds since 1970-01-01T00:00:00Z; -9223372036854775808 = none".to_string(),
     );
     if t == Table::Events {
-        meta.insert("pipeline_sim.stride".to_string(), r.events.stride.to_string());
+        meta.insert("pipeline_sim.stride".to_string(), stride.to_string());
         meta.insert(
             "pipeline_sim.fate".to_string(),
             "0 on time, 1 late but counted, 2 dropped late, 3 duplicate, 4 in state at the end, 5 never processed"
@@ -129,7 +292,11 @@ pub fn arrow_ipc(r: &Report, t: Table) -> Vec<u8> {
             }
         })
         .collect();
-    let batch = RecordBatch::try_new(schema.clone(), arrays).expect("columns of one table have one length");
+    // Columns of one table have one length ([`table_bytes`] and [`columns`] make them so);
+    // an empty file rather than a panic if they ever did not.
+    let Ok(batch) = RecordBatch::try_new(schema.clone(), arrays) else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
     {
         let mut w = arrow_ipc::writer::FileWriter::try_new(&mut out, &schema)
@@ -144,11 +311,7 @@ pub fn arrow_ipc(r: &Report, t: Table) -> Vec<u8> {
 pub fn csv(r: &Report, t: Table) -> String {
     use std::fmt::Write;
     let cols = columns(r, t);
-    let n = cols.first().map_or(0, |(_, c)| match c {
-        Col::U64(v) => v.len(),
-        Col::I64(v) => v.len(),
-        Col::Fate(v) => v.len(),
-    });
+    let n = cols.first().map_or(0, |(_, c)| c.len());
     let mut s = String::with_capacity(n * cols.len() * 8 + 256);
     let names: Vec<&str> = cols.iter().map(|(n, _)| *n).collect();
     s.push_str(&names.join(","));
@@ -172,9 +335,10 @@ pub fn csv(r: &Report, t: Table) -> String {
     s
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "formats"))]
 mod tests {
     use super::*;
+    use arrow_array::{RecordBatch, UInt8Array, UInt64Array};
 
     fn report() -> Report {
         let sc = crate::ScenarioSpec::from_json(
@@ -247,5 +411,28 @@ mod tests {
         let fate = b.column_by_name("fate").expect("a fate column");
         let fate = fate.as_any().downcast_ref::<UInt8Array>().expect("u8 fates");
         assert_eq!(fate.values().to_vec(), r.events.fate);
+    }
+
+    #[test]
+    fn arrow_from_the_table_bytes_equals_the_direct_export() {
+        let r = report();
+        let read = |bytes: Vec<u8>| -> Vec<RecordBatch> {
+            arrow_ipc::reader::FileReader::try_new(std::io::Cursor::new(bytes), None)
+                .expect("readable")
+                .map(|b| b.expect("a batch"))
+                .collect()
+        };
+        for t in [Table::Batches, Table::Events] {
+            let via = arrow_ipc_from_table_bytes(&table_bytes(&r, t)).expect("its own bytes");
+            assert_eq!(read(via), read(arrow_ipc(&r, t)));
+        }
+        let good = table_bytes(&r, Table::Events);
+        for cut in [0, 3, 8, 9, 20, good.len() - 1] {
+            let e = arrow_ipc_from_table_bytes(&good[..cut]).expect_err("cut short");
+            assert_eq!(e.field, "export");
+        }
+        let mut longer = good.clone();
+        longer.push(0);
+        assert!(arrow_ipc_from_table_bytes(&longer).is_err());
     }
 }

@@ -1,6 +1,10 @@
 //! Pipeline Simulator core: a deterministic simulation of a Spark Structured Streaming
 //! query on a virtual clock. `Scenario -> Report`, pure: no wall clock, no OS randomness,
-//! no unordered iteration in results. The wasm boundary is [`wasm`] alone.
+//! no unordered iteration in results. The wasm boundary is `wasm.rs` alone (feature `wasm`).
+//!
+//! Feature `formats` (default) adds the file readers ([`loader::load`]) and the Arrow IPC
+//! export; without it the crate is the page's core module: a load arrives as
+//! [`loader::Loaded::from_bytes`] from the formats module (crate/formats).
 
 pub mod aggregate;
 pub mod arrival_order;
@@ -17,7 +21,7 @@ pub mod engine;
 pub mod error;
 pub mod export;
 pub mod freshness;
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(all(not(target_arch = "wasm32"), feature = "formats"))]
 pub mod fuzz;
 pub mod input;
 pub mod latency;
@@ -47,7 +51,7 @@ pub mod watermark;
 pub mod window;
 pub mod workload;
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "wasm"))]
 pub mod wasm;
 
 pub use error::InputError;

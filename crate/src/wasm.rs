@@ -1,6 +1,10 @@
 //! The wasm boundary: the only file that uses wasm-bindgen. Scenarios come in as JSON
 //! text (small); results go out as a small JSON summary plus per-batch columns as typed
 //! arrays (bulk data never crosses as JSON).
+//!
+//! This is the core module: it links no file reader. A data file is read by the formats
+//! module (crate/formats), whose bytes [`data_from_bytes`] takes; an Arrow export is
+//! written there from [`Run::table_bytes`].
 
 use crate::report::Report;
 use wasm_bindgen::prelude::*;
@@ -30,14 +34,11 @@ pub struct Data {
     loaded: crate::loader::Loaded,
 }
 
-/// Reads a file's bytes (and its join table's) with a `workload.data` spec (JSON). A
-/// file that cannot be read, or gives no event, throws an `Error` naming
-/// `workload.data`; bad rows are counted in `statsJson()`.
-#[wasm_bindgen(js_name = loadData)]
-pub fn load_data(bytes: &[u8], join_table: Option<Vec<u8>>, spec_json: &str) -> Result<Data, JsError> {
-    let spec = crate::loader::parse_spec(spec_json).map_err(|e| JsError::new(&e.to_string()))?;
-    let loaded =
-        crate::loader::load(bytes, join_table.as_deref(), &spec).map_err(|e| JsError::new(&e.to_string()))?;
+/// A loaded file as the formats module's `load` gives it (`Loaded::to_bytes`). Bytes
+/// that are not such a load throw an `Error` naming `workload.data`.
+#[wasm_bindgen(js_name = dataFromBytes)]
+pub fn data_from_bytes(bytes: &[u8]) -> Result<Data, JsError> {
+    let loaded = crate::loader::Loaded::from_bytes(bytes).map_err(|e| JsError::new(&e.to_string()))?;
     Ok(Data { loaded })
 }
 
@@ -260,10 +261,11 @@ impl Run {
             .map(|d| serde_json::to_string(d).expect("a scaled note always serializes"))
     }
 
-    /// A report table (`batches` or `events`) as an Arrow IPC file.
-    #[wasm_bindgen(js_name = tableArrow)]
-    pub fn table_arrow(&self, table: &str) -> Result<Vec<u8>, JsError> {
-        Ok(crate::export::arrow_ipc(&self.report, export_table(table)?))
+    /// A report table (`batches` or `events`) as bytes for the formats module's
+    /// `arrowIpc` (`export::table_bytes`), which writes the Arrow IPC file.
+    #[wasm_bindgen(js_name = tableBytes)]
+    pub fn table_bytes(&self, table: &str) -> Result<Vec<u8>, JsError> {
+        Ok(crate::export::table_bytes(&self.report, export_table(table)?))
     }
 
     /// A report table (`batches` or `events`) as CSV.

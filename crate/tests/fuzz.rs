@@ -3,6 +3,7 @@
 //! crashed, `tests/fuzz/corpus/`) must give a result or an error naming a field. The
 //! release build's larger pass is `pipeline-sim fuzz` (make test, make fuzz).
 //! `FUZZ_INPUTS` sets the inputs per target (default 300).
+#![cfg(feature = "formats")]
 
 use pipeline_sim::fuzz::{Config, TARGETS, run_target};
 use std::path::PathBuf;

@@ -7,20 +7,32 @@
 //! fetched or dropped file). A bad row never stops a load: it is counted, with its line and
 //! reason (the first [`MAX_EXAMPLES`] kept); a file that cannot be read at all, or that
 //! gives no event, is one [`InputError`] naming `workload.data`.
+//!
+//! The readers and the mapping are behind the `formats` feature; the spec, the stats and
+//! [`Loaded`] (with its byte encoding, `bytes.rs`) are always here, for the core module.
 
+#[cfg(feature = "formats")]
 mod access_log;
+#[cfg(feature = "formats")]
 mod arrow;
+mod bytes;
+#[cfg(feature = "formats")]
 mod csv;
+#[cfg(feature = "formats")]
 mod json;
+#[cfg(feature = "formats")]
 mod mapping;
+mod spec;
 
 use crate::error::InputError;
 use crate::time::Micros;
 use serde::{Deserialize, Serialize};
+#[cfg(feature = "formats")]
 use std::borrow::Cow;
 use std::sync::Arc;
 
-pub use mapping::{Arrival, DelayUnit, Filter, FilterOp, Join, JoinHow, JoinKeyType, TimeColumn, TimeUnit};
+pub use bytes::VERSION as BYTES_VERSION;
+pub use spec::{Arrival, DelayUnit, Filter, FilterOp, Join, JoinHow, JoinKeyType, TimeColumn, TimeUnit};
 
 /// Largest file a load takes, bytes (256 MiB). A browser tab holds the file, its parse and
 /// the events at once; beyond this, split the file or sample it first.
@@ -104,14 +116,14 @@ pub struct DataSpec {
 }
 
 /// One bad row: its line (1-based; the row number for Arrow and JSON arrays) and why.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BadRow {
     pub line: u64,
     pub reason: String,
 }
 
 /// What a load read, dropped and made.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LoadStats {
     pub file: String,
     pub format: Format,
@@ -134,7 +146,7 @@ pub struct LoadStats {
     /// Distinct keys.
     pub keys: u64,
     /// `column`, `delay` or `model` (drawn from the workload's lateness).
-    pub arrival_from: &'static str,
+    pub arrival_from: ArrivalFrom,
     /// Arrival − event time over the events, s (nearest rank; after clamping); null when
     /// the lateness model draws the arrivals.
     pub lateness_p50_s: Option<f64>,
@@ -145,6 +157,18 @@ pub struct LoadStats {
     pub last_event_us: Micros,
     /// Mean of the size column, bytes (`null` without one).
     pub mean_size_bytes: Option<f64>,
+}
+
+/// Where a load's arrivals come from (`LoadStats::arrival_from`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ArrivalFrom {
+    /// A time column of the file.
+    Column,
+    /// The event time plus a delay column.
+    Delay,
+    /// The workload's lateness model, with the seed.
+    Model,
 }
 
 /// A loaded file: events sorted by event time (ties in file order), ready for the workload.
@@ -158,6 +182,7 @@ pub struct Loaded {
     pub stats: LoadStats,
 }
 
+#[cfg(feature = "formats")]
 /// One cell of a row, as the file gave it.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Cell<'a> {
@@ -168,6 +193,7 @@ pub(crate) enum Cell<'a> {
     Str(Cow<'a, str>),
 }
 
+#[cfg(feature = "formats")]
 impl Cell<'_> {
     /// The cell as text (numbers in Rust's shortest round-trip form).
     pub(crate) fn text(&self) -> Option<Cow<'_, str>> {
@@ -201,10 +227,12 @@ impl Cell<'_> {
     }
 }
 
+#[cfg(feature = "formats")]
 /// What a format reader hands over for each row: its line, and its cells in the order of
 /// the columns asked for, or why the row cannot be read.
 pub(crate) type RowSink<'s> = dyn FnMut(u64, Result<&[Cell<'_>], String>) + 's;
 
+#[cfg(feature = "formats")]
 /// Reads `bytes` as the spec says: every row mapped to an event or counted as bad,
 /// filtered or unmatched. `join_table` is the bytes of `spec.join.file`.
 pub fn load(bytes: &[u8], join_table: Option<&[u8]>, spec: &DataSpec) -> Result<Loaded, InputError> {
@@ -249,5 +277,5 @@ pub fn load(bytes: &[u8], join_table: Option<&[u8]>, spec: &DataSpec) -> Result<
     mapper.finish(format)
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "formats"))]
 mod tests;

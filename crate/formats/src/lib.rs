@@ -1,0 +1,58 @@
+//! The formats module: what the page needs only when it reads a data file or exports
+//! Arrow, kept out of the core module's wasm. Pure like the core: bytes in, bytes out.
+//! A load is handed to the core as [`Loaded::to_bytes`]; an export gets the report table
+//! as the core's [`pipeline_sim::export::table_bytes`].
+
+use pipeline_sim::InputError;
+use pipeline_sim::loader;
+#[cfg(doc)]
+use pipeline_sim::loader::Loaded;
+
+/// Reads a data file (and its join table) with a `workload.data` spec (JSON) into the
+/// bytes the core module reads ([`Loaded::from_bytes`]).
+pub fn load(bytes: &[u8], join_table: Option<&[u8]>, spec_json: &str) -> Result<Vec<u8>, InputError> {
+    let spec = loader::parse_spec(spec_json)?;
+    Ok(loader::load(bytes, join_table, &spec)?.to_bytes())
+}
+
+/// A report table, as the core module encodes it, as an Arrow IPC file.
+pub fn arrow_ipc(table_bytes: &[u8]) -> Result<Vec<u8>, InputError> {
+    pipeline_sim::export::arrow_ipc_from_table_bytes(table_bytes)
+}
+
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pipeline_sim::loader::Loaded;
+
+    #[test]
+    fn a_load_reaches_the_core_as_bytes() {
+        let csv = b"t,k\n1000,a\n2000,b\n3000,a\n";
+        let spec = r#"{"file": "x.csv", "event_time": {"column": "t", "unit": "epoch_ms"}, "key": "k"}"#;
+        let bytes = load(csv, None, spec).expect("a good file loads");
+        let l = Loaded::from_bytes(&bytes).expect("the core reads it");
+        assert_eq!(l.events.len(), 3);
+        assert_eq!(&*l.key_names, ["a".to_string(), "b".to_string()]);
+        let e = load(b"", None, spec).expect_err("an empty file gives no events");
+        assert_eq!(e.field, "workload.data");
+        let e = load(csv, None, "{").expect_err("bad JSON");
+        assert!(e.field.starts_with("workload.data"), "{e}");
+    }
+
+    #[test]
+    fn arrow_export_of_the_core_table_bytes() {
+        let r = pipeline_sim::run_json(r#"{"seed": 1, "workload": {"duration_s": 60}}"#).expect("runs");
+        for t in [
+            pipeline_sim::export::Table::Batches,
+            pipeline_sim::export::Table::Events,
+        ] {
+            let via_bytes = arrow_ipc(&pipeline_sim::export::table_bytes(&r, t)).expect("encodes");
+            assert_eq!(&via_bytes[..6], b"ARROW1");
+        }
+        let e = arrow_ipc(b"nope").expect_err("not a table");
+        assert_eq!(e.field, "export");
+    }
+}
