@@ -1,30 +1,53 @@
 #!/usr/bin/env bash
-# Builds the wasm module into www/pkg/ (git-ignored): cargo → wasm-bindgen → wasm-opt.
+# Builds the two wasm modules (git-ignored): cargo → wasm-bindgen → wasm-opt.
+#   www/pkg/          the core (crate/, no `formats`): simulation, scenarios, CSV and PySpark
+#                     exports; every page loads it.
+#   www/pkg-formats/  the formats module (crate/formats): data file readers and the Arrow
+#                     export; the page imports it only when it reads a file or exports Arrow.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --quiet --release --target wasm32-unknown-unknown -p pipeline-sim --lib
-rm -rf www/pkg
-.tools/bin/wasm-bindgen target/wasm32-unknown-unknown/release/pipeline_sim.wasm \
-  --target web --out-dir www/pkg --remove-name-section
+wasm_dir=target/wasm32-unknown-unknown/release
+# The core library as a cdylib (its manifest says rlib: see crate/Cargo.toml), without the
+# readers and with its wasm boundary.
+cargo rustc --quiet --release --target wasm32-unknown-unknown -p pipeline-sim --lib \
+  --crate-type cdylib --no-default-features --features wasm
+cargo build --quiet --release --target wasm32-unknown-unknown -p pipeline-sim-formats --lib
 # binaryen from npm (v132). Debian's binaryen (v108) writes modules Chromium rejects.
 # wasm-opt takes a minute or more; its output is kept by the hash of its input and flags,
 # so a build whose module did not change (`make run` on a built tree) skips it.
 OPT_FLAGS="-O3 --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
   --enable-mutable-globals --enable-reference-types --enable-multivalue"
 cache=target/wasm-opt-cache
-key=$( (sha256sum www/pkg/pipeline_sim_bg.wasm | cut -d' ' -f1; echo $OPT_FLAGS; \
-  node_modules/.bin/wasm-opt --version) | sha256sum | cut -d' ' -f1)
-if [ -f "$cache/$key.wasm" ]; then
-  cp "$cache/$key.wasm" www/pkg/pipeline_sim_bg.wasm
-  echo "[build] wasm-opt skipped: the module is unchanged since the last build"
-else
-  # shellcheck disable=SC2086
-  node_modules/.bin/wasm-opt $OPT_FLAGS www/pkg/pipeline_sim_bg.wasm -o www/pkg/pipeline_sim_bg.wasm
-  rm -rf "$cache" && mkdir -p "$cache" && cp www/pkg/pipeline_sim_bg.wasm "$cache/$key.wasm"
-fi
-raw=$(stat -c %s www/pkg/pipeline_sim_bg.wasm)
-gz=$(gzip -9c www/pkg/pipeline_sim_bg.wasm | wc -c)
-echo "[build] www/pkg/pipeline_sim_bg.wasm: $raw bytes, $gz gzipped"
+opt_version=$(node_modules/.bin/wasm-opt --version)
+mkdir -p "$cache"
+used=()
+# module NAME OUT_DIR: wasm-bindgen then wasm-opt (cached) of $wasm_dir/NAME.wasm into OUT_DIR.
+module() {
+  local name=$1 out=$2 key
+  rm -rf "$out"
+  .tools/bin/wasm-bindgen "$wasm_dir/$name.wasm" --target web --out-dir "$out" --remove-name-section
+  key=$( (sha256sum "$out/${name}_bg.wasm" | cut -d' ' -f1; echo $OPT_FLAGS; echo "$opt_version") \
+    | sha256sum | cut -d' ' -f1)
+  if [ -f "$cache/$key.wasm" ]; then
+    cp "$cache/$key.wasm" "$out/${name}_bg.wasm"
+    echo "[build] wasm-opt skipped for $name: the module is unchanged since the last build"
+  else
+    # shellcheck disable=SC2086
+    node_modules/.bin/wasm-opt $OPT_FLAGS "$out/${name}_bg.wasm" -o "$out/${name}_bg.wasm"
+    cp "$out/${name}_bg.wasm" "$cache/$key.wasm"
+  fi
+  used+=("$key.wasm")
+  local raw gz
+  raw=$(stat -c %s "$out/${name}_bg.wasm")
+  gz=$(gzip -9c "$out/${name}_bg.wasm" | wc -c)
+  echo "[build] $out/${name}_bg.wasm: $raw bytes, $gz gzipped"
+}
+module pipeline_sim www/pkg
+module pipeline_sim_formats www/pkg-formats
+# The cache keeps this build's two modules only.
+for f in "$cache"/*.wasm; do
+  case " ${used[*]} " in *" $(basename "$f") "*) ;; *) rm -f "$f" ;; esac
+done
 # Charting library for the site, from npm (package-lock.json), into www/vendor/ (git-ignored).
 mkdir -p www/vendor
 cp node_modules/uplot/dist/uPlot.esm.js node_modules/uplot/dist/uPlot.min.css www/vendor/
