@@ -13,7 +13,8 @@
 // Runs happen on the calling thread; use `simulateInWorker` to keep a page responsive.
 // A worker run that traps (out of memory) or stays silent for 90 s rejects with a
 // `WorkerFailure` (`kind` 'crash' or 'stuck'); the next call gets a fresh worker.
-import init, { simulate as wasmSimulate, defaultScenario as wasmDefault, loadData } from './pkg/pipeline_sim.js';
+import init, { simulate as wasmSimulate, defaultScenario as wasmDefault, dataFromBytes } from './pkg/pipeline_sim.js';
+import { loadEncoded } from './formats.js';
 import { extract } from './run-result.js';
 import { SimClient } from './sim-client.js';
 import { SweepPool } from './sweep-pool.js';
@@ -95,7 +96,7 @@ export async function simulate(scenario, opts = {}) {
     const files = opts.files ?? {};
     const bytes = await bytesOf(spec.file, files);
     const join = spec.join ? await bytesOf(spec.join.file, files) : undefined;
-    const data = loadData(bytes, join, JSON.stringify(spec));
+    const data = dataFromBytes(await loadEncoded(bytes, join, JSON.stringify(spec)));
     try {
       run = data.simulate(JSON.stringify(scenario));
     } finally {

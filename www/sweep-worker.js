@@ -14,6 +14,7 @@
 import init, * as core from './pkg/pipeline_sim.js';
 import { sweepRow } from './run-result.js';
 import { bytesOf } from './worker-files.js';
+import { loadEncoded } from './formats.js';
 
 const ready = init();
 ready.catch(() => {}); // reported with the first request
@@ -49,9 +50,10 @@ async function dataFor(sc) {
   enter('load');
   const bytes = await bytesOf(files, spec.file);
   const join = spec.join ? await bytesOf(files, spec.join.file) : undefined;
+  const encoded = await loadEncoded(bytes, join, key);
   loaded?.data.free();
   loaded = null;
-  loaded = { key, data: core.loadData(bytes, join, key) };
+  loaded = { key, data: core.dataFromBytes(encoded) };
   return loaded.data;
 }
 

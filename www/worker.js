@@ -10,9 +10,10 @@
 //               {type: 'error', id, message, crashed?, stage?}  (crashed: a wasm trap, such as
 //               running out of memory: the module is unusable and this worker must be replaced)
 //               {type: 'alive', id, stage}  (a heartbeat for the page's watchdog: what it is doing)
-import init, { simulate, simulateWithProgress, loadData, pysparkScript, validateScenario } from './pkg/pipeline_sim.js';
+import init, { simulate, simulateWithProgress, dataFromBytes, pysparkScript, validateScenario } from './pkg/pipeline_sim.js';
 import { extract, sweepRow } from './run-result.js';
 import { bytesOf } from './worker-files.js';
+import { arrowIpc, loadEncoded } from './formats.js';
 
 const ready = init();
 ready.catch(() => {}); // reported with the first request
@@ -38,7 +39,8 @@ async function dataFor(sc) {
   const bytes = await bytesOf(files, spec.file);
   const join = spec.join ? await bytesOf(files, spec.join.file) : undefined;
   const t0 = performance.now();
-  const data = loadData(bytes, join, key);
+  // Read by the formats module (fetched on the first load), handed over as bytes.
+  const data = dataFromBytes(await loadEncoded(bytes, join, key));
   const entry = { data, ms: performance.now() - t0 };
   loaded.set(key, entry);
   while (loaded.size > MAX_LOADED) {
@@ -177,7 +179,7 @@ ctx.onmessage = async (/** @type {MessageEvent} */ e) => {
       if (lastRun?.json !== json) keep({ json, run: (await runScenario(msg.scenario, null, 'export')).run });
       const run = /** @type {any} */ (lastRun).run;
       const bytes = msg.format === 'arrow'
-        ? run.tableArrow(msg.table)
+        ? await arrowIpc(run.tableBytes(msg.table))
         : new TextEncoder().encode(run.tableCsv(msg.table));
       ctx.postMessage({ type: 'export-result', id: msg.id, bytes }, [bytes.buffer]);
     }

@@ -1,7 +1,7 @@
 // The fuzz pass, native against wasm: the release CLI makes mutated inputs for every
 // parser (`pipeline-sim fuzz --emit`) and records what the native core did with each
-// (a report digest, or a refusal and its field); the wasm module (www/pkg, the page's)
-// is given the same inputs as the page gives them and must do the same: the same digest,
+// (a report digest, or a refusal and its field); the wasm modules (www/pkg, the page's
+// core, and www/pkg-formats, its file readers) are given the same inputs as the page gives them and must do the same: the same digest,
 // the same refused field — and never trap. A trap re-instantiates the module (a fresh
 // import) so that one bad input cannot hide the next.
 // FUZZ_WASM_INPUTS sets the inputs per target (default 400).
@@ -15,17 +15,21 @@ import { ROOT } from './harness.mjs';
 
 const OUT = path.join(ROOT, 'test-results', 'fuzz-wasm');
 const PKG = path.join(ROOT, 'www', 'pkg');
+const PKG_FORMATS = path.join(ROOT, 'www', 'pkg-formats');
 const INPUTS = Number(process.env.FUZZ_WASM_INPUTS ?? 400);
 const TARGETS = ['scenario', 'mapping', 'csv', 'jsonl', 'json', 'access_log', 'arrow'];
 
 let generation = 0;
-/** A fresh instance of the page's wasm module. */
+/** Fresh instances of the page's wasm modules: the core and the formats module. */
 async function freshModule() {
   generation += 1;
-  const url = `${pathToFileURL(path.join(PKG, 'pipeline_sim.js')).href}?instance=${generation}`;
-  const m = await import(url);
-  m.initSync({ module: readFileSync(path.join(PKG, 'pipeline_sim_bg.wasm')) });
-  return m;
+  /** @param {string} dir @param {string} name */
+  const instance = async (dir, name) => {
+    const m = await import(`${pathToFileURL(path.join(dir, `${name}.js`)).href}?instance=${generation}`);
+    m.initSync({ module: readFileSync(path.join(dir, `${name}_bg.wasm`)) });
+    return m;
+  };
+  return { core: await instance(PKG, 'pipeline_sim'), formats: await instance(PKG_FORMATS, 'pipeline_sim_formats') };
 }
 
 /** @param {string} hex */
@@ -47,7 +51,7 @@ function wasmOutcome(m, c) {
   };
   if (c.scenario !== undefined) {
     try {
-      const run = m.simulate(text(c.scenario));
+      const run = m.core.simulate(text(c.scenario));
       const d = run.digest();
       run.free();
       return `ran:${d}`;
@@ -55,7 +59,8 @@ function wasmOutcome(m, c) {
   }
   let data;
   try {
-    data = m.loadData(bytes(c.file), c.join ? bytes(c.join) : undefined, text(c.spec));
+    // As the workers do: the formats module reads, the core takes its bytes.
+    data = m.core.dataFromBytes(m.formats.load(bytes(c.file), c.join ? bytes(c.join) : undefined, text(c.spec)));
   } catch (e) { return refused(e); }
   try {
     const spec = JSON.parse(text(c.spec));
