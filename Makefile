@@ -32,7 +32,7 @@ oracle:
 	tests/conformance/oracle.sh
 
 clean:
-	rm -rf target www/pkg test-results
+	rm -rf target www/pkg www/pkg-formats test-results
 
 export-check:
 	tests/pyspark/run.sh

@@ -35,7 +35,9 @@ counted() { # counted NAME LOG CMD...: a runner whose own cases are counted from
 
 step "cargo fmt --check" cargo fmt --all -- --check
 step "cargo clippy (native)" cargo clippy --quiet --workspace --all-targets -- -D warnings
-step "cargo clippy (wasm32)" cargo clippy --quiet -p pipeline-sim --lib --target wasm32-unknown-unknown -- -D warnings
+step "cargo clippy (wasm32, core)" cargo clippy --quiet -p pipeline-sim --lib --target wasm32-unknown-unknown \
+  --no-default-features --features wasm -- -D warnings
+step "cargo clippy (wasm32, formats)" cargo clippy --quiet -p pipeline-sim-formats --lib --target wasm32-unknown-unknown -- -D warnings
 counted "cargo test" test-results/cargo-test.log cargo test --workspace
 step "native release build (the CLI the browser test compares with)" cargo build --quiet --release
 step "wasm build" .ci/build-wasm.sh

@@ -1,0 +1,43 @@
+// The two wasm modules (issue #15): the page's first result needs the core only
+// (www/pkg/); the formats module (www/pkg-formats/: the file readers and the Arrow export)
+// is fetched when a data source other than the generator is chosen, and then works.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { HOUR, startServer, openBrowser, change, settled } from './harness.mjs';
+
+/** @type {Awaited<ReturnType<typeof startServer>>} */ let server;
+/** @type {Awaited<ReturnType<typeof openBrowser>>} */ let browser;
+/** Every URL the page, its workers and frames requested. @type {string[]} */
+const requested = [];
+
+before(async () => {
+  server = await startServer();
+  browser = await openBrowser();
+  browser.page.context().on('request', (r) => requested.push(r.url()));
+});
+after(async () => { await browser?.close(); server?.stop(); });
+
+const formatsFetched = () => requested.filter((u) => new URL(u).pathname.includes('/pkg-formats/'));
+
+test('a generated-events run fetches the core module only', async () => {
+  const { page, problems } = browser;
+  await page.goto(new URL(`?lang=en${HOUR}`, server.base).href);
+  await settled(page);
+  assert.equal(await page.getAttribute('#app', 'data-state'), 'ready');
+  assert.ok(requested.some((u) => new URL(u).pathname.endsWith('/pkg/pipeline_sim_bg.wasm')), 'the core was fetched');
+  assert.deepEqual(formatsFetched(), [], 'the formats module was not fetched');
+  assert.deepEqual(problems, []);
+});
+
+test('choosing the bundled earthquakes dataset fetches the formats module, which reads it', async () => {
+  const { page, problems } = browser;
+  const scenario = await change(page, () => page.selectOption('#data-source', 'earthquakes'));
+  assert.equal(scenario.workload.data.file, 'datasets/vega/earthquakes.json');
+  assert.equal(await page.getAttribute('#app', 'data-state'), 'ready');
+  const rows = await page.textContent('#data-stats [data-metric="dRows"] dd');
+  assert.equal(Number((rows ?? '').replace(/[^0-9]/g, '')), 1707);
+  const fetched = formatsFetched().map((u) => new URL(u).pathname.split('/').pop());
+  assert.ok(fetched.includes('pipeline_sim_formats_bg.wasm'), `fetched: ${fetched.join(', ')}`);
+  assert.ok(fetched.includes('pipeline_sim_formats.js'), `fetched: ${fetched.join(', ')}`);
+  assert.deepEqual(problems, []);
+});
