@@ -34,6 +34,9 @@ struct HeaderOut<'a> {
     spec: &'a DataSpec,
     stats: &'a LoadStats,
     keys: &'a [String],
+    /// The stats' fractions as their bits: JSON text read back may differ in the last
+    /// digit (serde_json's float parsing), and the report's digest covers the stats.
+    exact: [Option<u64>; 4],
 }
 
 #[derive(Deserialize)]
@@ -42,6 +45,17 @@ struct HeaderIn {
     spec: DataSpec,
     stats: LoadStats,
     keys: Vec<String>,
+    exact: [Option<u64>; 4],
+}
+
+/// The stats' fractions, in `exact`'s order.
+fn fractions(s: &mut LoadStats) -> [&mut Option<f64>; 4] {
+    [
+        &mut s.lateness_p50_s,
+        &mut s.lateness_p99_s,
+        &mut s.lateness_max_s,
+        &mut s.mean_size_bytes,
+    ]
 }
 
 fn bad(msg: impl std::fmt::Display) -> InputError {
@@ -51,10 +65,19 @@ fn bad(msg: impl std::fmt::Display) -> InputError {
 impl Loaded {
     /// The bytes [`Loaded::from_bytes`] reads back.
     pub fn to_bytes(&self) -> Vec<u8> {
+        let s = &self.stats;
+        let exact = [
+            s.lateness_p50_s,
+            s.lateness_p99_s,
+            s.lateness_max_s,
+            s.mean_size_bytes,
+        ]
+        .map(|f| f.map(f64::to_bits));
         let header = serde_json::to_vec(&HeaderOut {
             spec: &self.spec,
             stats: &self.stats,
             keys: &self.key_names,
+            exact,
         })
         .expect("a load's spec and stats always serialize");
         let n = self.events.len();
@@ -97,8 +120,11 @@ impl Loaded {
             )));
         }
         let hlen = r.u32("the header length")? as usize;
-        let header: HeaderIn =
+        let mut header: HeaderIn =
             serde_json::from_slice(r.take(hlen, "the header")?).map_err(|e| bad(format!("header: {e}")))?;
+        for (f, bits) in fractions(&mut header.stats).into_iter().zip(header.exact) {
+            *f = bits.map(f64::from_bits);
+        }
         let n = r.u64("the event count")?;
         if n == 0 || n > MAX_EXPLICIT_EVENTS as u64 {
             return Err(bad(format!("{n} events (1 to {MAX_EXPLICIT_EVENTS} expected)")));
@@ -119,7 +145,7 @@ impl Loaded {
         let key_count = header.keys.len();
         let mut events: Vec<GivenEvent> = Vec::with_capacity(n);
         let mut prev = i64::MIN;
-        for i in 0..n {
+        for (i, &flag) in has.iter().enumerate() {
             let k = u32::from_le_bytes(word(keys, i));
             let et = i64::from_le_bytes(word(times, i));
             let a = i64::from_le_bytes(word(arrivals, i));
@@ -134,7 +160,7 @@ impl Loaded {
                 return Err(bad(format!("event {i}: not in event-time order")));
             }
             prev = et;
-            let arrival = match has[i] {
+            let arrival = match flag {
                 0 => None,
                 1 if a >= et => Some(a),
                 1 => return Err(bad(format!("event {i}: arrival before its event time"))),
@@ -237,11 +263,11 @@ mod tests {
             keys: 2,
             arrival_from: crate::loader::ArrivalFrom::Column,
             lateness_p50_s: Some(0.0),
-            lateness_p99_s: Some(0.004),
-            lateness_max_s: Some(0.004),
+            lateness_p99_s: Some(0.1 + 0.2),
+            lateness_max_s: Some(f64::MIN_POSITIVE * 3.000_000_000_000_001),
             first_event_us: 1_000,
             last_event_us: 2_000_000,
-            mean_size_bytes: None,
+            mean_size_bytes: Some(1234.567_890_123_456_7),
         };
         Loaded {
             spec,
@@ -260,6 +286,16 @@ mod tests {
         assert_eq!(back.events, l.events);
         assert_eq!(back.key_names, l.key_names);
         assert_eq!(back.stats, l.stats);
+        let bits = |s: &LoadStats| {
+            [
+                s.lateness_p50_s,
+                s.lateness_p99_s,
+                s.lateness_max_s,
+                s.mean_size_bytes,
+            ]
+            .map(|f| f.map(f64::to_bits))
+        };
+        assert_eq!(bits(&back.stats), bits(&l.stats), "fractions to the bit");
         assert_eq!(back.to_bytes(), b);
     }
 
