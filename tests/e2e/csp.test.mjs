@@ -33,7 +33,7 @@ after(async () => { await browser?.close(); server?.stop(); });
 
 const WWW = path.join(ROOT, 'www');
 /** Directories of generated or vendored files (not pages of ours). */
-const SKIP = new Set(['pkg', 'vendor', 'datasets', 'node_modules']);
+const SKIP = new Set(['pkg', 'pkg-formats', 'vendor', 'datasets', 'node_modules']);
 
 /** Every .html file under www/, relative paths. @param {string} dir @returns {string[]} */
 function pages(dir = WWW) {

@@ -41,3 +41,9 @@ test('choosing the bundled earthquakes dataset fetches the formats module, which
   assert.ok(fetched.includes('pipeline_sim_formats.js'), `fetched: ${fetched.join(', ')}`);
   assert.deepEqual(problems, []);
 });
+
+test('the server sends the formats module as application/wasm', async () => {
+  const r = await fetch(new URL('pkg-formats/pipeline_sim_formats_bg.wasm', server.base));
+  assert.equal(r.status, 200);
+  assert.equal(r.headers.get('content-type'), 'application/wasm');
+});
