@@ -267,7 +267,7 @@ mod tests {
             lateness_max_s: Some(f64::MIN_POSITIVE * 3.000_000_000_000_001),
             first_event_us: 1_000,
             last_event_us: 2_000_000,
-            mean_size_bytes: Some(1234.567_890_123_456_7),
+            mean_size_bytes: Some(1_234.567_890_123_456_7),
         };
         Loaded {
             spec,
