@@ -3,6 +3,7 @@
 // is fetched when a data source other than the generator is chosen, and then works.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { HOUR, startServer, openBrowser, change, settled } from './harness.mjs';
 
 /** @type {Awaited<ReturnType<typeof startServer>>} */ let server;
@@ -46,4 +47,30 @@ test('the server sends the formats module as application/wasm', async () => {
   const r = await fetch(new URL('pkg-formats/pipeline_sim_formats_bg.wasm', server.base));
   assert.equal(r.status, 200);
   assert.equal(r.headers.get('content-type'), 'application/wasm');
+});
+
+test('a CSV export needs the core only; an Arrow export fetches the formats module, which writes it', async () => {
+  const fresh = await openBrowser();
+  try {
+    const { page, problems } = fresh;
+    /** @type {string[]} */ const seen = [];
+    page.context().on('request', (r) => seen.push(new URL(r.url()).pathname));
+    const formats = () => seen.filter((p) => p.includes('/pkg-formats/'));
+    await page.goto(new URL(`?lang=en${HOUR}`, server.base).href);
+    await settled(page);
+    /** @param {string} selector */
+    const save = async (selector) => {
+      const [dl] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
+      return readFileSync(await dl.path() ?? '');
+    };
+    const csv = await save('[data-export="batches.csv"]');
+    assert.match(csv.toString('utf8'), /^id,start_us,end_us,/);
+    assert.deepEqual(formats(), [], 'a CSV export did not fetch the formats module');
+    const arrow = await save('[data-export="events.arrow"]');
+    assert.equal(arrow.subarray(0, 6).toString('latin1'), 'ARROW1');
+    assert.ok(formats().some((p) => p.endsWith('/pipeline_sim_formats_bg.wasm')), `fetched: ${formats().join(', ')}`);
+    assert.deepEqual(problems, []);
+  } finally {
+    await fresh.close();
+  }
 });
