@@ -5,14 +5,20 @@
 /** @type {Promise<typeof import('./pkg-formats/pipeline_sim_formats.js')> | null} */
 let mod = null;
 
-/** The formats module, fetched and started once (again after a failed attempt). */
-export function formats() {
-  mod ??= import('./pkg-formats/pipeline_sim_formats.js').then(async (m) => {
-    await m.default();
-    return m;
+/**
+ * The formats module, fetched and started once (again after a failed attempt). A failure
+ * names the field that needed it: `workload.data` for a file, `export` for Arrow.
+ * @param {string} field
+ */
+export function formats(field) {
+  const m = mod ??= import('./pkg-formats/pipeline_sim_formats.js').then(async (f) => {
+    await f.default();
+    return f;
   });
-  mod.catch(() => { mod = null; });
-  return mod;
+  return m.catch((err) => {
+    if (mod === m) mod = null;
+    throw new Error(`${field}: the file formats module could not be loaded (${err instanceof Error ? err.message : String(err)}); try again`);
+  });
 }
 
 /**
@@ -21,10 +27,10 @@ export function formats() {
  * @param {Uint8Array} bytes @param {Uint8Array | undefined} join @param {string} specJson
  */
 export async function loadEncoded(bytes, join, specJson) {
-  return (await formats()).load(bytes, join, specJson);
+  return (await formats('workload.data')).load(bytes, join, specJson);
 }
 
 /** A report table as the core's `Run.tableBytes` gives it, as an Arrow IPC file. @param {Uint8Array} tableBytes */
 export async function arrowIpc(tableBytes) {
-  return (await formats()).arrowIpc(tableBytes);
+  return (await formats('export')).arrowIpc(tableBytes);
 }

@@ -74,3 +74,22 @@ test('a CSV export needs the core only; an Arrow export fetches the formats modu
     await fresh.close();
   }
 });
+
+test('when the formats module cannot be fetched, the data panel says so, naming workload.data', async () => {
+  const fresh = await openBrowser();
+  try {
+    const { page } = fresh;
+    await page.context().route('**/pkg-formats/**', (r) => r.abort());
+    await page.goto(new URL(`?lang=en${HOUR}`, server.base).href);
+    await settled(page);
+    await page.selectOption('#data-source', 'earthquakes');
+    await page.waitForFunction(() => {
+      const app = document.getElementById('app');
+      return app?.dataset.state === 'invalid' && app.getAttribute('aria-busy') === 'false';
+    }, null, { timeout: 30_000 });
+    assert.match(await page.textContent('#data-problem') ?? '', /^workload\.data: the file formats module could not be loaded/);
+    assert.equal(await page.evaluate(() => 1 + 1), 2);
+  } finally {
+    await fresh.close();
+  }
+});
