@@ -433,8 +433,7 @@ impl CostModel {
 
     /// A scheduled run that found no new file: it listed the directory once to know it.
     pub fn source_run_listing(&mut self) {
-        self.ledger.list(Component::Source, self.source_files);
-        self.listings += 1;
+        self.source_listing(self.source_files);
     }
 
     /// The counters now, stamped `t`.
