@@ -308,6 +308,26 @@ pub struct CostModel {
     /// last one.
     listings: u64,
     source_files: u64,
+    /// A file source's idle time between batches (every trigger in it lists the directory
+    /// and finds nothing new), µs so far.
+    idle_us: u64,
+}
+
+/// How long one LIST page (1,000 keys) of a file source's directory takes. An assumption
+/// (S3 ListObjectsV2 answers in the order of 100 ms; not measured here): a listing of a
+/// large directory takes pages × this, which bounds how often an idle stream can list.
+pub const LIST_PAGE_US: Micros = 100_000;
+
+/// The time from one idle trigger's listing to the next, for a directory of `files` files:
+/// the trigger interval, or the listing itself when it takes longer; the default trigger
+/// (`interval` 0) lists again `POLLING_DELAY` after a listing ends.
+pub fn idle_poll_us(interval: Micros, files: u64) -> Micros {
+    let listing = (files.div_ceil(1000).max(1) as i64).saturating_mul(LIST_PAGE_US);
+    if interval > 0 {
+        interval.max(listing)
+    } else {
+        listing.saturating_add(crate::trigger::POLLING_DELAY)
+    }
 }
 
 impl CostModel {
@@ -365,6 +385,7 @@ impl CostModel {
             reader_log: Ops::default(),
             listings: 0,
             source_files: 0,
+            idle_us: 0,
         }
     }
 
@@ -395,6 +416,26 @@ impl CostModel {
         self.source_files = files;
     }
 
+    /// A file source's idle stream from `from` to `to`: Spark's `FileStreamSource` lists the
+    /// directory on every trigger, and a trigger that finds no new file runs no batch
+    /// (`MicroBatchExecution` sleeps `pollingDelay`, 10 ms, and tries again at the next
+    /// trigger). The directory does not change while idle: one listing every
+    /// [`idle_poll_us`] (`interval` 0: the default trigger).
+    pub fn source_idle(&mut self, from: Micros, to: Micros, interval: Micros) {
+        let gap = to.saturating_sub(from).max(0);
+        if gap == 0 {
+            return;
+        }
+        let polls = (gap as u64).div_ceil(idle_poll_us(interval, self.source_files) as u64);
+        self.ledger.list_dirs(Component::Source, polls, self.source_files);
+        self.idle_us = self.idle_us.saturating_add(gap as u64);
+    }
+
+    /// A scheduled run that found no new file: it listed the directory once to know it.
+    pub fn source_run_listing(&mut self) {
+        self.source_listing(self.source_files);
+    }
+
     /// The counters now, stamped `t`.
     fn tally(&self, t: Micros) -> Tally {
         let p = &self.cost.prices;
@@ -415,6 +456,7 @@ impl CostModel {
             small_data_files: self.storage.small_data_files_written,
             listings: self.listings,
             source_files: self.source_files,
+            idle_us: self.idle_us,
             ..Tally::default()
         };
         if let Some(tb) = &self.table {
@@ -781,6 +823,7 @@ impl CostModel {
             b: &b,
             billed_s: window_billed,
             table,
+            poll_interval: self.period,
         })
     }
 }

@@ -980,14 +980,18 @@ impl<'a> Sim<'a> {
             let Some(next) = self.events.peek() else {
                 return Phase::Done;
             };
-            let now = match trigger {
+            let next_now = match trigger {
                 Trigger::ProcessingTime(_) => trigger.next_poll(next.arrival),
                 _ => now.max(round_up(next.arrival, POLLING_DELAY)),
             };
-            if !self.within_budget(now) {
+            if self.sc.source.file_rows.is_some() {
+                // Every trigger from `now` until the file arrives lists the directory.
+                self.cost.source_idle(now, next_now, interval.unwrap_or(0));
+            }
+            if !self.within_budget(next_now) {
                 return Phase::Done;
             }
-            return Phase::Streaming { now };
+            return Phase::Streaming { now: next_now };
         }
         self.cost.period(now);
         let end = self.batch(now, interval, now, self.sc.max_rows_per_batch);
@@ -1007,6 +1011,7 @@ impl<'a> Sim<'a> {
         let mut now = query_start;
         self.cost.period(tick);
         self.cost.query_started(query_start);
+        let batches_before = self.cols.len();
         if runs.once {
             self.take(query_start, self.row_limit(None));
             if self.has_rows() {
@@ -1026,6 +1031,10 @@ impl<'a> Sim<'a> {
             if self.query.wants_no_data_batch() {
                 now = self.batch(now, None, query_start, None);
             }
+        }
+        if self.sc.source.file_rows.is_some() && self.cols.len() == batches_before {
+            // A run that found no new file still listed the directory to know it.
+            self.cost.source_run_listing();
         }
         self.sum.runs += 1;
         self.runs.push((tick, now));

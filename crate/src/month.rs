@@ -88,6 +88,8 @@ pub struct Tally {
     /// A file source's listings, and the files its directory held at the last.
     pub listings: u64,
     pub source_files: u64,
+    /// A file source's idle stream time so far, µs (`cost::CostModel::source_idle`).
+    pub idle_us: u64,
 }
 
 /// Why a component's monthly figure is a formula rather than a measurement.
@@ -170,6 +172,9 @@ pub struct MonthInput<'a> {
     /// file size, and the log requests of one reader query now (used when no query ran in
     /// the window).
     pub table: Option<TableFacts>,
+    /// The stream's trigger interval (0: the default trigger, or no stream), for a file
+    /// source's idle listings.
+    pub poll_interval: Micros,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -216,7 +221,21 @@ pub fn steady_month(m: &MonthInput) -> SteadyMonth {
     let source = if listings > 0.0 && file_rate > 0.0 {
         note("source_requests", Reason::SourceListing);
         let pages = (file_rate * MONTH_US / 2.0 / 1000.0 + 0.5).max(1.0);
-        let lists = (listings * MONTH_US * pages).round() as u64;
+        // Idle triggers: the share of the window the stream sat idle, listing every
+        // `idle_poll_us` of the directory as it grows through the month (a listing of a
+        // large directory takes long enough to space them out).
+        let idle = (b.idle_us - a.idle_us) as f64 / span;
+        let mut idle_lists = 0.0;
+        if idle > 0.0 {
+            const STEPS: u32 = 1000;
+            let dt = MONTH_US / f64::from(STEPS);
+            for i in 0..STEPS {
+                let files = (file_rate * (f64::from(i) + 0.5) * dt) as u64;
+                let poll = crate::cost::idle_poll_us(m.poll_interval, files) as f64;
+                idle_lists += idle * dt / poll * files.div_ceil(1000).max(1) as f64;
+            }
+        }
+        let lists = (listings * MONTH_US * pages + idle_lists).round() as u64;
         let o = Ops {
             list: lists,
             ..Ops::default()
@@ -500,6 +519,7 @@ mod tests {
     use crate::cost::{CostReport, Dollars};
     use crate::engine::simulate;
     use crate::scenario::ScenarioSpec;
+    use crate::storage::MONTH_US;
 
     /// The page's default pipeline (www/state.js PAGE_DEFAULT) at `rate` events/s for
     /// `duration_s`, with `extra` JSON members replacing its sink, trigger or cost.
@@ -660,6 +680,53 @@ mod tests {
                 .extrapolated
                 .iter()
                 .any(|e| e.reason == super::Reason::SourceListing)
+        );
+    }
+
+    #[test]
+    fn an_idle_file_source_lists_on_every_trigger() {
+        // One file every 10 s on average: most 1 s triggers find nothing new, and each
+        // still lists the directory (Spark's MicroBatchExecution: getOffset on every trigger).
+        let run = |d: u32, trigger: &str| {
+            let json = format!(
+                r#"{{"seed": 3, "workload": {{"duration_s": {d}, "rate_per_s": 0.1, "keys": 10}},
+                "source": {{"file_rows": 1}}, "trigger": {trigger},
+                "query": {{"operator": "select"}}, "sink": {{"format": "parquet"}},
+                "cost": {DEFAULT_COST}, "report": {{"detail_events": 10}}}}"#
+            );
+            simulate(&ScenarioSpec::from_json(&json).expect("a valid scenario")).expect("it runs")
+        };
+        let second = r#"{"kind": "processing_time", "interval_s": 1}"#;
+        let hour = run(3_600, second);
+        // One listing a second (a page each: the directory holds < 1,000 files), from the
+        // first file's arrival to the last.
+        let lists = hour.cost.requests.source.list;
+        assert!(hour.summary.batches < 400, "{}", hour.summary.batches);
+        assert!((3_500..=3_600).contains(&lists), "{lists}");
+        // The default trigger polls 10 ms after each listing, which takes 100 ms a page.
+        let default = run(3_600, r#"{"kind": "default"}"#);
+        let lists = default.cost.requests.source.list;
+        assert!((28_000..34_000).contains(&lists), "{lists}");
+        // The month does not depend on the horizon (the directory grows through it, its
+        // listings get longer and fewer).
+        let day = run(86_400, second);
+        let (a, b) = (
+            hour.cost.usd_per_month.source_requests,
+            day.cost.usd_per_month.source_requests,
+        );
+        assert!((a - b).abs() < 0.05 * b, "{a} vs {b}");
+        // By hand: the batches' listings (one per batch, of the month's mean directory,
+        // 129,600 files = 130 pages), plus the idle triggers': at most one LIST page per
+        // 100 ms (a large directory's listing bounds them: ≈ 25.9 M requests, $129.60 a
+        // month), and at least a third of that (the stream is idle ~90 % of the time and
+        // lists once a second while the directory is small).
+        let batches = day.summary.batches as f64 / 86_400e6 * MONTH_US;
+        let batch_usd = batches * (0.1 * MONTH_US / 1e6 / 2.0 / 1000.0 + 0.5) * 0.005 / 1000.0;
+        let cap = MONTH_US / 1e5 * 0.005 / 1000.0;
+        let idle = b - batch_usd;
+        assert!(
+            idle > 0.3 * cap && idle < cap,
+            "{b} = {batch_usd} + {idle} (cap {cap})"
         );
     }
 
