@@ -1,5 +1,6 @@
 # The two commands of README.md. Each installs what it needs first (.ci/setup.sh).
-#   make run    build native + wasm (release) and serve www/ at http://127.0.0.1:$(PORT)/ (gzip)
+#   make run    build native + wasm (release) and serve the site at http://127.0.0.1:$(PORT)/
+#               (brotli/gzip)
 #   make test   every test; ends with one line "N passed, N failed"
 #   make export-check  only the PySpark export on real Spark vs the simulator (part of make test)
 #   make fuzz   a long fuzz run of every parser (20,000 inputs a target, release build; the
@@ -11,11 +12,14 @@ HOST ?= 127.0.0.1
 
 .PHONY: run test build setup serve clean oracle export-check fuzz
 
-# `serve` (npm, package-lock.json) compresses every response (gzip) and sends the wasm MIME
-# type; .ci/serve.json keeps URLs as they are on any static host. No update check (offline).
+# The site is www/ plus its build outputs, copied to target/site/ with a brotli and a gzip
+# copy of each compressible file (.ci/site.mjs). `http-server` (npm, package-lock.json)
+# sends those precompressed copies (-b -g) and the wasm MIME type, as nginx or Caddy would
+# with their precompressed options; no directory listings, no caching while developing.
 run: build
+	@node .ci/site.mjs
 	@echo "Serving the demo at http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
-	@NO_UPDATE_CHECK=1 node_modules/.bin/serve www --listen tcp://$(HOST):$(PORT) --no-clipboard --config ../.ci/serve.json
+	@node_modules/.bin/http-server target/site -a $(HOST) -p $(PORT) -b -g -c-1 -d false --no-dotfiles -s
 
 build: setup
 	cargo build --quiet --release

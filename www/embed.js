@@ -9,9 +9,7 @@ import { renderMetricList } from './metric-list.js';
 import { renderCostBars } from './cost-bars.js';
 import { usd } from './cost-summary.js';
 import { duration, int } from './format.js';
-import { timeChart } from './charts/time-chart.js';
 import { describeScenario } from './summary.js';
-import { renderTimeline } from './timeline-panel.js';
 import { failureText } from './run-failure.js';
 
 const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
@@ -39,6 +37,10 @@ const full = new URL(`./index.html?lang=${lang}${location.hash}`, location.href)
 /** @type {HTMLAnchorElement} */ ($('open-full')).href = full.href;
 
 const sim = new SimClient();
+// The view's drawing code is fetched beside the run, the other view's never: the timeline
+// (its canvas) or the run view's chart (uPlot).
+const timelineCode = state.view === 'timeline' ? import('./timeline-panel.js') : null;
+const chartCode = state.view === 'timeline' ? null : import('./charts/time-chart.js');
 try {
   const r = await sim.run(state.scenario);
   const c = r.cost;
@@ -51,10 +53,12 @@ try {
     ['stripFiles', int(c.data_files_per_day, lang)],
     ['events', int(r.summary.events, lang)],
   ]);
-  if (state.view === 'timeline') {
+  if (timelineCode) {
+    const { renderTimeline } = await timelineCode;
     $('embed-timeline').hidden = false;
     renderTimeline(lang, r, sc);
-  } else {
+  } else if (chartCode) {
+    const { timeChart } = await chartCode;
     $('embed-run').hidden = false;
     renderCostBars($('cost-bars'), lang, c.usd_per_month);
     timeChart($('chart-files'), r.seriesTimeUs, r.seriesTimeUs[0] ?? 0,
