@@ -9,9 +9,6 @@ import { timeChart } from './charts/time-chart.js';
 import { histogramChart } from './charts/histogram-chart.js';
 import { metricItems } from './metric-list.js';
 
-/** Most pinned configurations. */
-export const MAX_PINS = 4;
-
 /** A short name for a configuration. @param {any} sc @param {import('./i18n.js').Lang} lang */
 export function pinLabel(sc, lang) {
   const tr = sc.trigger;

@@ -2,7 +2,7 @@
 // one view (`run`: cost and files; `timeline`), with minimal chrome, for an <iframe> in a
 // blog post. It reports its height to the parent page ({type: 'pipeline-sim:height',
 // height}) so the iframe can fit its content; runs happen in the worker, as in the app.
-import { initialLang, applyStatic, t } from './i18n.js';
+import { initialLang, applyStatic, loadLang, t } from './i18n.js';
 import { decodeHash, partsText } from './state.js';
 import { SimClient } from './sim-client.js';
 import { renderMetricList } from './metric-list.js';
@@ -15,6 +15,7 @@ import { failureText } from './run-failure.js';
 const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
 const app = $('app');
 const lang = initialLang();
+await loadLang(lang);
 applyStatic(lang);
 
 // Height to the parent, whenever the content's size changes.

@@ -1,6 +1,6 @@
 // The lesson gallery: gallery/index.json lists the lessons (gallery/*.json, docs/lessons.md);
 // each card links to the simulator with `?lesson=` so the link opens it ready to answer.
-import { initialLang, applyStatic, t } from './i18n.js';
+import { initialLang, applyStatic, loadLang, t } from './i18n.js';
 import { lessonProblems } from './lesson.js';
 
 const list = /** @type {HTMLElement} */ (document.getElementById('gallery-list'));
@@ -8,6 +8,7 @@ const status = /** @type {HTMLElement} */ (document.getElementById('gallery-stat
 const root = /** @type {HTMLElement} */ (document.getElementById('gallery'));
 const select = /** @type {HTMLSelectElement} */ (document.getElementById('lang'));
 let lang = initialLang();
+await loadLang(lang);
 
 /** @type {{file: string, lesson: any}[]} */
 let lessons = [];
@@ -44,8 +45,10 @@ function render() {
 }
 
 select.value = lang;
-select.addEventListener('change', () => {
-  lang = select.value === 'ko' ? 'ko' : 'en';
+select.addEventListener('change', async () => {
+  const next = select.value === 'ko' ? 'ko' : 'en';
+  await loadLang(next);
+  lang = next;
   const u = new URL(location.href);
   u.searchParams.set('lang', lang);
   history.replaceState(null, '', u);

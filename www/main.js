@@ -1,6 +1,6 @@
 // Entry point: the app's state (in the URL), the controls, and the views. Every run goes to
 // the simulation worker (the wasm core); the page only draws.
-import { initialLang, applyStatic, t } from './i18n.js';
+import { initialLang, applyStatic, loadLang, t } from './i18n.js';
 import { renderSummary, renderScaledNote } from './summary.js';
 import { renderBatchTable, MAX_ROWS, ROWS_PER_PART } from './batch-table.js';
 import { renderCost, usd } from './cost-summary.js';
@@ -8,14 +8,10 @@ import { renderCostBars } from './cost-bars.js';
 import { renderControls, showFieldError, applyControl } from './controls.js';
 import { renderMetricList } from './metric-list.js';
 import { timeChart } from './charts/time-chart.js';
-import { decodeHash, encodeHash, merge, clone, BASE, PAGE_DEFAULT, previewOf, partsText } from './state.js';
+import { decodeHash, encodeHash, merge, clone, BASE, PAGE_DEFAULT, previewOf, partsText, MAX_PINS } from './state.js';
 import { lessonFromUrl, lessonProblems } from './lesson.js';
 import { renderLesson } from './lesson-panel.js';
 import { SimClient, isAbandoned } from './sim-client.js';
-import { sweepPoints, renderSweep, newSweepView, renderRefusals, sweepOutcome } from './sweep-panel.js';
-import { SweepPool, SweepRefused } from './sweep-pool.js';
-import { renderTimeline } from './timeline-panel.js';
-import { renderCompare, MAX_PINS } from './compare-panel.js';
 import { duration, int, millis } from './format.js';
 import { initDataPanel } from './data-panel.js';
 import { initExport } from './export-panel.js';
@@ -24,6 +20,27 @@ import { selectTab, tabKeys, skipLink } from './tabs.js';
 
 /** @typedef {import('./i18n.js').Lang} Lang */
 
+// The views other than this configuration's load their code when first shown (the first
+// result needs none of it): the timeline, compare, and the sweep with its pool of workers.
+/** @type {Promise<typeof import('./timeline-panel.js')> | null} */ let timelineCode = null;
+const timelineModule = () => (timelineCode ??= import('./timeline-panel.js'));
+/** @type {Promise<typeof import('./compare-panel.js')> | null} */ let compareCode = null;
+const compareModule = () => (compareCode ??= import('./compare-panel.js'));
+/** @typedef {typeof import('./sweep-panel.js') & {pool: import('./sweep-pool.js').SweepPool, SweepRefused: typeof import('./sweep-pool.js').SweepRefused}} SweepCode */
+/** The sweep's code once loaded (renderSweep is drawn synchronously). @type {SweepCode | null} */
+let sweepCode = null;
+/** @type {Promise<SweepCode> | null} */ let sweepLoading = null;
+/** Data files added before the sweep's pool exists, handed to it when it starts. */
+const sweepFiles = /** @type {Map<string, ArrayBuffer>} */ (new Map());
+const sweepModule = () => (sweepLoading ??= Promise.all([import('./sweep-panel.js'), import('./sweep-pool.js')])
+  .then(([panel, poolModule]) => {
+    // The sweep's workers (sweep-pool.js): several, apart from the run's worker.
+    const pool = new poolModule.SweepPool();
+    for (const [name, bytes] of sweepFiles) pool.addFile(name, bytes);
+    sweepCode = { ...panel, pool, SweepRefused: poolModule.SweepRefused };
+    return sweepCode;
+  }));
+
 const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
 const app = $('app');
 const status = $('status');
@@ -31,6 +48,7 @@ const langSelect = /** @type {HTMLSelectElement} */ ($('lang'));
 
 /** @type {Lang} */
 let lang = initialLang();
+await loadLang(lang);
 // A link without a scenario opens the page's default (PAGE_DEFAULT: a day).
 const decoded = decodeHash(location.hash, PAGE_DEFAULT);
 const state = decoded.state;
@@ -327,6 +345,7 @@ async function drawSteps() {
     renderCostBars($('cost-bars'), lang, r.cost.usd_per_month);
   })) return;
   if (state.view === 'timeline') {
+    const { renderTimeline } = await timelineModule();
     // Made in one step, its marks drawn in the next (renderTimeline's own).
     let marks = Promise.resolve();
     if (await step('timeline', () => { marks = renderTimeline(lang, r, sc, { inSteps: true }); })) await marks;
@@ -386,12 +405,14 @@ function learnLinks() {
 /** Redraws the strip and the current view (after a view, language or size change). */
 function redrawView() {
   drawRun();
-  if (state.view === 'sweep' && sweepView) renderSweep(lang, sweepView, state.slaMin);
+  if (state.view === 'sweep' && sweepView && sweepCode) sweepCode.renderSweep(lang, sweepView, state.slaMin);
   if (state.view === 'compare') drawCompare();
 }
 
 function setView(/** @type {string} */ v) {
   state.view = v;
+  // Its code starts loading with the click, before anything is drawn.
+  if (v === 'sweep') sweepModule();
   saveUrl();
   showView();
   redrawView();
@@ -419,6 +440,7 @@ async function drawCompare() {
   } catch (err) {
     $('general-error').textContent = failureText(lang, err);
   }
+  const { renderCompare } = await compareModule();
   if (state.view !== 'compare') return;
   renderCompare(lang, pins, (i) => {
     state.pins.splice(i, 1);
@@ -429,8 +451,6 @@ async function drawCompare() {
   app.dataset.compare = 'done';
 }
 
-/** The sweep's workers (sweep-pool.js): several, apart from the run's worker. */
-const sweeper = new SweepPool();
 /** Ends the sweep in flight (Cancel, or a new sweep); null when none runs. @type {AbortController | null} */
 let sweepAbort = null;
 
@@ -444,6 +464,8 @@ async function runSweep() {
   sweepAbort?.abort();
   const ac = new AbortController();
   sweepAbort = ac;
+  const { sweepPoints, renderSweep, newSweepView, renderRefusals, sweepOutcome, pool: sweeper, SweepRefused } = await sweepModule();
+  if (sweepAbort !== ac) return;
   const mode = /** @type {'stream' | 'job'} */ (/** @type {HTMLSelectElement} */ ($('sweep-mode')).value);
   const points = sweepPoints(mode, lang);
   const view = newSweepView(points);
@@ -520,7 +542,8 @@ const dataPanel = initDataPanel({
   scenario: () => state.scenario,
   addFile: (name, bytes) => {
     sim.addFile(name, bytes);
-    sweeper.addFile(name, bytes);
+    sweepFiles.set(name, bytes);
+    sweepCode?.pool.addFile(name, bytes);
   },
   changed: () => {
     saveUrl();
@@ -536,8 +559,10 @@ const exporter = initExport({
 });
 
 langSelect.value = lang;
-langSelect.addEventListener('change', () => {
-  lang = langSelect.value === 'ko' ? 'ko' : 'en';
+langSelect.addEventListener('change', async () => {
+  const next = langSelect.value === 'ko' ? 'ko' : 'en';
+  await loadLang(next);
+  lang = next;
   const url = new URL(location.href);
   url.searchParams.set('lang', lang);
   history.replaceState(null, '', url);
@@ -600,7 +625,7 @@ slaInput.addEventListener('input', () => {
   if (!(v > 0)) return;
   state.slaMin = v;
   saveUrl();
-  if (sweepView) renderSweep(lang, sweepView, state.slaMin);
+  if (sweepView && sweepCode) sweepCode.renderSweep(lang, sweepView, state.slaMin);
 });
 $('copy-link').addEventListener('click', async () => {
   try {

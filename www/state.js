@@ -134,6 +134,9 @@ function b64urlEncode(s) {
 
 /** Longest string, and longest key, a link's field may hold. */
 export const MAX_FIELD_CHARS = 1000;
+
+/** Most pinned configurations (the compare view). */
+export const MAX_PINS = 4;
 const MAX_KEY_CHARS = 100;
 /** Deepest nesting of a value a link may hold (explicit events, filters: a few levels). */
 const MAX_DEPTH = 16;

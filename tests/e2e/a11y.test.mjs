@@ -7,7 +7,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { SHOTS, HOUR, startServer, openBrowser, change, ready, shown, cli } from './harness.mjs';
-import { STRINGS, t } from '../../www/i18n.js';
+import { STRINGS, t, loadLang } from '../../www/i18n.js';
+
+await loadLang('ko');
 import { clock, int } from '../../www/format.js';
 
 /** @type {Awaited<ReturnType<typeof startServer>>} */ let server;

@@ -15,7 +15,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ROOT, SHOTS, HOUR, startServer, openBrowser, ready, cli } from './harness.mjs';
-import { t, particle, finalConsonant } from '../../www/i18n.js';
+import { t, particle, finalConsonant, loadLang } from '../../www/i18n.js';
+
+await loadLang('ko');
 import { describeScenario } from '../../www/summary.js';
 import { PAGE_DEFAULT } from '../../www/state.js';
 
