@@ -13,8 +13,8 @@
 // Runs happen on the calling thread; use `simulateInWorker` to keep a page responsive.
 // A worker run that traps (out of memory) or stays silent for 90 s rejects with a
 // `WorkerFailure` (`kind` 'crash' or 'stuck'); the next call gets a fresh worker.
-import init, { simulate as wasmSimulate, defaultScenario as wasmDefault, dataFromBytes } from './pkg/pipeline_sim.js';
-import { loadEncoded } from './formats.js';
+import init, { simulate as wasmSimulate, dataFromBytes } from './pkg/pipeline_sim.js';
+import { loadEncoded, defaultScenarioJson } from './formats.js';
 import { extract } from './run-result.js';
 import { SimClient } from './sim-client.js';
 import { SweepPool } from './sweep-pool.js';
@@ -208,8 +208,7 @@ export async function sweep(scenario, triggers, opts = {}) {
 
 /** Every field with its default (seed 42). @returns {Promise<any>} */
 export async function defaultScenario() {
-  await load();
-  return JSON.parse(wasmDefault());
+  return JSON.parse(await defaultScenarioJson());
 }
 
 /** The base scenario links, embeds and lessons build on (an hour at 200 events/s; the page without a link opens PAGE_DEFAULT, a day). */

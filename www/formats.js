@@ -1,6 +1,8 @@
-// The formats module (crate/formats, www/pkg-formats/): the data file readers and the Arrow
-// export, kept out of the core module every page loads. Imported on first use only: when a
-// scenario reads a file (a dropped one or a bundled dataset) or a table is exported as Arrow.
+// The formats module (crate/formats, www/pkg-formats/): the data file readers, the Arrow and
+// PySpark exports and the default scenario as JSON, kept out of the core module every page
+// loads. Imported on first use only: when a scenario reads a file (a dropped one or a
+// bundled dataset), a table is exported as Arrow, a PySpark script is asked for, or the JS
+// API's defaultScenario() is called.
 
 /** @type {Promise<typeof import('./pkg-formats/pipeline_sim_formats.js')> | null} */
 let mod = null;
@@ -33,4 +35,14 @@ export async function loadEncoded(bytes, join, specJson) {
 /** A report table as the core's `Run.tableBytes` gives it, as an Arrow IPC file. @param {Uint8Array} tableBytes */
 export async function arrowIpc(tableBytes) {
   return (await formats('export')).arrowIpc(tableBytes);
+}
+
+/** A runnable PySpark script of the scenario (JSON); a bad scenario throws, naming its field. @param {string} scenarioJson */
+export async function pysparkScript(scenarioJson) {
+  return (await formats('export')).pysparkScript(scenarioJson);
+}
+
+/** Every field of the scenario with its default (seed 42), as JSON. */
+export async function defaultScenarioJson() {
+  return (await formats('defaultScenario')).defaultScenario();
 }

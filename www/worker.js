@@ -10,10 +10,10 @@
 //               {type: 'error', id, message, crashed?, stage?}  (crashed: a wasm trap, such as
 //               running out of memory: the module is unusable and this worker must be replaced)
 //               {type: 'alive', id, stage}  (a heartbeat for the page's watchdog: what it is doing)
-import init, { simulate, simulateWithProgress, dataFromBytes, pysparkScript, validateScenario } from './pkg/pipeline_sim.js';
+import init, { simulate, simulateWithProgress, dataFromBytes, validateScenario } from './pkg/pipeline_sim.js';
 import { extract, sweepRow } from './run-result.js';
 import { bytesOf } from './worker-files.js';
-import { arrowIpc, loadEncoded } from './formats.js';
+import { arrowIpc, loadEncoded, pysparkScript } from './formats.js';
 
 const ready = init();
 ready.catch(() => {}); // reported with the first request
@@ -172,7 +172,7 @@ ctx.onmessage = async (/** @type {MessageEvent} */ e) => {
       ctx.postMessage({ type: 'sweep-result', id: msg.id, rows });
     } else if (msg.type === 'pyspark') {
       enter('pyspark');
-      ctx.postMessage({ type: 'pyspark-result', id: msg.id, text: pysparkScript(JSON.stringify(msg.scenario)) });
+      ctx.postMessage({ type: 'pyspark-result', id: msg.id, text: await pysparkScript(JSON.stringify(msg.scenario)) });
     } else if (msg.type === 'export') {
       enter('export');
       const json = JSON.stringify(msg.scenario);

@@ -216,24 +216,6 @@ fn export_table(name: &str) -> Result<crate::export::Table, JsError> {
         .ok_or_else(|| JsError::new(&format!("no table '{name}': batches or events")))
 }
 
-/// A runnable PySpark Structured Streaming script of the scenario (`pyspark.rs`): the same
-/// source, watermark, query, trigger and sink on a real cluster.
-#[wasm_bindgen(js_name = pysparkScript)]
-pub fn pyspark_script(scenario_json: &str) -> Result<String, JsError> {
-    let spec = crate::ScenarioSpec::parse(scenario_json).map_err(|e| JsError::new(&e.to_string()))?;
-    crate::pyspark::generate(&spec).map_err(|e| JsError::new(&e.to_string()))
-}
-
-/// The scenario with every default filled in (seed 42), as JSON.
-#[wasm_bindgen(js_name = defaultScenario)]
-pub fn default_scenario() -> String {
-    let spec = crate::ScenarioSpec {
-        seed: Some(42),
-        ..Default::default()
-    };
-    serde_json::to_string(&spec).expect("a scenario always serializes")
-}
-
 #[wasm_bindgen]
 impl Run {
     /// The summary as JSON (a dozen numbers).

@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { ROOT, SHOTS, HOUR, startServer, openBrowser, change, shown, cli, ready } from './harness.mjs';
+import { ROOT, SHOTS, HOUR, startServer, openBrowser, change, shown, cli, ready, setLang } from './harness.mjs';
 import { MAX_ROWS } from '../../www/batch-table.js';
 
 /** @type {Awaited<ReturnType<typeof startServer>>} */ let server;
@@ -137,9 +137,9 @@ test('a long run shows its progress and can be cancelled', async () => {
   assert.match(await page.textContent('#preview-note') ?? '', /^Preview: first hour — full day running… \(\d+ %\)$/);
   await page.waitForFunction(() => Number(/** @type {HTMLProgressElement} */ (document.getElementById('run-progress')).value) > 0);
   // The page stays responsive while the worker runs: the language switch still works.
-  await page.selectOption('#lang', 'ko');
+  await setLang(page, 'ko');
   assert.equal(await page.textContent('h1'), '파이프라인 시뮬레이터');
-  await page.selectOption('#lang', 'en');
+  await setLang(page, 'en');
   await page.click('#run-cancel');
   await page.waitForSelector('#app[data-state="cancelled"]');
   assert.match(await page.textContent('#run-note') ?? '', /^Full run cancelled: the results shown are the preview/);

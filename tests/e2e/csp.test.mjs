@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { ROOT, SHOTS, startServer, openBrowser, settled } from './harness.mjs';
+import { ROOT, SHOTS, startServer, openBrowser, settled, setLang } from './harness.mjs';
 
 /** @type {Awaited<ReturnType<typeof startServer>>} */ let server;
 /** @type {Awaited<ReturnType<typeof openBrowser>>} */ let browser;
@@ -163,8 +163,8 @@ test('the app under its policy: a run, every view, the sweep, and downloads', as
   await page.waitForSelector('#app[data-sweep="done"]', { timeout: 120_000 });
   await page.waitForSelector('#sweep-chart canvas');
   await page.click('#tab-run');
-  await page.selectOption('#lang', 'ko');
-  await page.selectOption('#lang', 'en');
+  await setLang(page, 'ko');
+  await setLang(page, 'en');
   // Enter in a field submits nothing (the form's handler is a listener now).
   await page.focus('#sla');
   await page.keyboard.press('Enter');

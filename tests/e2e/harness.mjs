@@ -123,3 +123,13 @@ export async function ready(page) {
     return app?.getAttribute('aria-busy') === 'false' && ['ready', 'invalid'].includes(app.dataset.state ?? '');
   }, null, { timeout: 60_000 });
 }
+
+/**
+ * Picks the page's language in its select and waits until the page shows it (the Korean
+ * labels are a module of their own, fetched on the first switch).
+ * @param {import('playwright-core').Page} page @param {'en' | 'ko'} lang
+ */
+export async function setLang(page, lang) {
+  await page.selectOption('#lang', lang);
+  await page.waitForFunction((l) => document.documentElement.lang === l, lang);
+}

@@ -14,7 +14,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ROOT, SHOTS, HOUR, startServer, openBrowser, ready, cli } from './harness.mjs';
+import { ROOT, SHOTS, HOUR, startServer, openBrowser, ready, cli, setLang } from './harness.mjs';
 import { t, particle, finalConsonant, loadLang } from '../../www/i18n.js';
 
 await loadLang('ko');
@@ -77,7 +77,7 @@ test('1, 6: the sweep chart reads in durations and dollars, its right title clea
   await page.locator('#sweep-chart').screenshot({ path: path.join(SHOTS, 'polish-sweep-chart.png') });
 
   // 6. In Korean: "p95 ≤ 15분을", "30초를", "1시간을" (never "15분를").
-  await page.selectOption('#lang', 'ko');
+  await setLang(page, 'ko');
   await page.waitForFunction(() => /분을 만족/.test(document.getElementById('sweep-answer')?.textContent ?? ''));
   assert.match(await page.textContent('#sweep-answer') ?? '', /p95 ≤ 15분을 만족/);
   for (const [sla, want] of [['0.5', '30초를'], ['60', '1시간을'], ['1440', '1일을']]) {
@@ -135,11 +135,11 @@ test('2: every cost figure in the card is the bar\'s figure of the same label', 
   assert.ok(Math.abs(sum - m.total) < 0.01, `the parts make the total: ${sum} vs ${m.total}`);
   assert.equal(await page.textContent('[data-metric="usdTotal"] dd'), dollars(m.total));
   // In Korean, the same.
-  await page.selectOption('#lang', 'ko');
+  await setLang(page, 'ko');
   assert.equal(await page.textContent('[data-metric="usdReaders"] dt'), '읽기');
   assert.equal(await page.textContent('[data-metric="usdMaintenance"] dt'), '유지 관리');
   assert.match(await page.textContent('#cost-bars [data-part="c_readers"]') ?? '', /^읽기: \$/);
-  await page.selectOption('#lang', 'en');
+  await setLang(page, 'en');
   assert.deepEqual(problems, []);
 });
 
@@ -195,12 +195,12 @@ test('4: the watermark column has one format, and "none yet" before the first wa
   }
   // One format in every row that has a watermark: a date and a time to the ms.
   assert.ok(cells.slice(1).every((c) => /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}$/.test(c)));
-  await page.selectOption('#lang', 'ko');
+  await setLang(page, 'ko');
   // (The table is redrawn in parts, a frame each.)
   await page.waitForFunction(() => document.querySelector('#batch-table thead th:nth-child(5)')?.textContent === '워터마크'
     && document.querySelectorAll('#batch-table tbody tr').length > 10);
   assert.equal(await page.textContent('#batch-table tbody tr:first-child td:nth-child(5)'), '아직 없음');
-  await page.selectOption('#lang', 'en');
+  await setLang(page, 'en');
   assert.deepEqual(problems, []);
 });
 
@@ -244,9 +244,9 @@ test('5: the timeline legend says whose counts it shows, and they are those even
   }
   assert.equal(l.counts.reduce((a, b) => a + b, 0), shown);
   assert.match(await page.textContent('#tl-note') ?? '', /The legend counts these; the summary’s counts and percentiles use every event\./);
-  await page.selectOption('#lang', 'ko');
+  await setLang(page, 'ko');
   assert.match((await legend(page)).title, /^그린 이벤트의 결과별 개수 \(실행 전체가 아니라 그린 [\d,]+개\):$/);
-  await page.selectOption('#lang', 'en');
+  await setLang(page, 'en');
   assert.deepEqual(problems, []);
 });
 
@@ -260,10 +260,10 @@ test('7: numbers in sentences are grouped and durations readable, in English and
     /^2,000 events\/s for 10 min, 10,000 keys, 1 min tumbling count, watermark 1 min, trigger every 1 min, append mode, seed 42\./);
   assert.match(await page.textContent('#ran-in') ?? '', /^Simulated in (\d{1,3}(,\d{3})*|\d\.\d) ms$/);
   assert.match(await page.textContent('[data-metric="stripRan"] dd') ?? '', /^(\d{1,3}(,\d{3})*|\d\.\d) ms$/);
-  await page.selectOption('#lang', 'ko');
+  await setLang(page, 'ko');
   assert.match(await page.textContent('#scenario-text') ?? '',
     /^초당 이벤트 2,000개, 10분, 키 10,000개, 1분 텀블링 카운트, 워터마크 1분, 트리거 1분마다, append 모드, 시드 42\./);
-  await page.selectOption('#lang', 'en');
+  await setLang(page, 'en');
   // The page's default day: "1 d", not "1440 min".
   assert.match(describeScenario('en', PAGE_DEFAULT, 0), /^1,000 events\/s for 1 d, 100 keys, 10 min tumbling count, watermark 2 min, trigger every 1 min,/);
   assert.match(describeScenario('ko', PAGE_DEFAULT, 0), /^초당 이벤트 1,000개, 1일, 키 100개, 10분 텀블링 카운트, 워터마크 2분, 트리거 1분마다,/);

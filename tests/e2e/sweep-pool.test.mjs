@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { SHOTS, startServer, openBrowser } from './harness.mjs';
+import { SHOTS, startServer, openBrowser, setLang } from './harness.mjs';
 
 /** @type {Awaited<ReturnType<typeof startServer>>} */ let server;
 /** @type {Awaited<ReturnType<typeof openBrowser>>} */ let browser;
@@ -113,7 +113,7 @@ test('points that cannot run are named with their field and control, and the oth
   await shot('sweep-refused.png');
 
   // The same table in Korean (the language switch redraws it).
-  await page.selectOption('#lang', 'ko');
+  await setLang(page, 'ko');
   await page.waitForFunction(() => document.querySelector('#sweep-table tbody tr[data-point="refused"] td:nth-child(2)')?.textContent?.startsWith('실행'));
   const ko = (await tableRows()).filter((r) => r.point === 'refused');
   assert.match(ko[0].cells[1], /^실행할 수 없음 \(시작 안 함\): .+바꿀 항목: 트리거 간격 \(trigger\.interval_s\)/, ko[0].cells[1]);

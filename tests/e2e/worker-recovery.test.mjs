@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { SHOTS, HOUR, startServer, openBrowser, settled } from './harness.mjs';
+import { SHOTS, HOUR, startServer, openBrowser, settled, setLang } from './harness.mjs';
 
 /** @type {Awaited<ReturnType<typeof startServer>>} */ let server;
 /** @type {Awaited<ReturnType<typeof openBrowser>>} */ let browser;
@@ -115,9 +115,9 @@ test('a run the worker never finishes shows Cancel at once; cancelling replaces 
   await page.waitForSelector('#run-cancel', { state: 'visible', timeout: 5_000 });
   assert.equal(await page.getAttribute('#app', 'aria-busy'), 'true');
   // The tab is responsive meanwhile.
-  await page.selectOption('#lang', 'ko');
+  await setLang(page, 'ko');
   assert.equal(await page.textContent('h1'), '파이프라인 시뮬레이터');
-  await page.selectOption('#lang', 'en');
+  await setLang(page, 'en');
   await page.screenshot({ path: path.join(SHOTS, 'worker-hang-cancel.png') });
   const t0 = Date.now();
   await page.click('#run-cancel');

@@ -1,5 +1,6 @@
-//! The formats module: what the page needs only when it reads a data file or exports
-//! Arrow, kept out of the core module's wasm. Pure like the core: bytes in, bytes out.
+//! The formats module: what the page needs only when it reads a data file, exports Arrow
+//! or a PySpark script, or asks for the default scenario as JSON (the JS API), kept out of
+//! the core module's wasm. Pure like the core: bytes or text in, bytes or text out.
 //! A load is handed to the core as [`Loaded::to_bytes`]; an export gets the report table
 //! as the core's [`pipeline_sim::export::table_bytes`].
 
@@ -18,6 +19,21 @@ pub fn load(bytes: &[u8], join_table: Option<&[u8]>, spec_json: &str) -> Result<
 /// A report table, as the core module encodes it, as an Arrow IPC file.
 pub fn arrow_ipc(table_bytes: &[u8]) -> Result<Vec<u8>, InputError> {
     pipeline_sim::export::arrow_ipc_from_table_bytes(table_bytes)
+}
+
+/// The scenario with every default filled in (seed 42), as JSON.
+pub fn default_scenario() -> String {
+    let spec = pipeline_sim::ScenarioSpec {
+        seed: Some(42),
+        ..Default::default()
+    };
+    serde_json::to_string(&spec).expect("a scenario always serializes")
+}
+
+/// A runnable PySpark Structured Streaming script of the scenario (JSON): the same source,
+/// watermark, query, trigger and sink on a real cluster (`pipeline_sim::pyspark`).
+pub fn pyspark_script(scenario_json: &str) -> Result<String, InputError> {
+    pipeline_sim::pyspark::generate(&pipeline_sim::ScenarioSpec::parse(scenario_json)?)
 }
 
 #[cfg(target_arch = "wasm32")]
@@ -40,6 +56,17 @@ mod tests {
         assert_eq!(e.field, "workload.data");
         let e = load(csv, None, "{").expect_err("bad JSON");
         assert!(e.field.starts_with("workload.data"), "{e}");
+    }
+
+    #[test]
+    fn default_scenario_and_pyspark_script() {
+        let json = default_scenario();
+        let spec = pipeline_sim::ScenarioSpec::parse(&json).expect("the default parses");
+        assert_eq!(spec.seed, Some(42));
+        let script = pyspark_script(&json).expect("the default has a script");
+        assert!(script.contains("readStream"), "{script}");
+        let e = pyspark_script(r#"{"seed": 1, "workload": {"keys": -1}}"#).expect_err("bad field");
+        assert_eq!(e.field, "workload.keys");
     }
 
     #[test]

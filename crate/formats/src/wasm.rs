@@ -16,3 +16,16 @@ pub fn load(bytes: &[u8], join_table: Option<Vec<u8>>, spec_json: &str) -> Resul
 pub fn arrow_ipc(table_bytes: &[u8]) -> Result<Vec<u8>, JsError> {
     crate::arrow_ipc(table_bytes).map_err(|e| JsError::new(&e.to_string()))
 }
+
+/// The scenario with every default filled in (seed 42), as JSON.
+#[wasm_bindgen(js_name = defaultScenario)]
+pub fn default_scenario() -> String {
+    crate::default_scenario()
+}
+
+/// A runnable PySpark Structured Streaming script of the scenario (JSON). A scenario that
+/// cannot run throws an `Error` naming its field.
+#[wasm_bindgen(js_name = pysparkScript)]
+pub fn pyspark_script(scenario_json: &str) -> Result<String, JsError> {
+    crate::pyspark_script(scenario_json).map_err(|e| JsError::new(&e.to_string()))
+}
