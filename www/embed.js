@@ -18,14 +18,21 @@ const lang = initialLang();
 await loadLang(lang);
 applyStatic(lang);
 
-// Height to the parent, whenever the content's size changes.
+// Height to the parent, whenever the content's size changes, and when the parent asks
+// ({type: 'pipeline-sim:height?'}): a parent whose listener starts after this frame's
+// first message (a deferred module script) would otherwise never hear it, the height
+// being reserved up front and so never changing.
 let lastHeight = 0;
-new ResizeObserver(() => {
+const postHeight = (/** @type {boolean} */ always) => {
   const height = Math.ceil(document.documentElement.scrollHeight);
-  if (height === lastHeight || window.parent === window) return;
+  if ((height === lastHeight && !always) || window.parent === window) return;
   lastHeight = height;
   window.parent.postMessage({ type: 'pipeline-sim:height', height }, '*');
-}).observe(document.body);
+};
+new ResizeObserver(() => postHeight(false)).observe(document.body);
+addEventListener('message', (e) => {
+  if (e.source === window.parent && e.data?.type === 'pipeline-sim:height?') postHeight(true);
+});
 
 const { state, problem, parts } = decodeHash(location.hash);
 /** @type {string[]} */

@@ -10,7 +10,6 @@ import { renderMetricList } from './metric-list.js';
 import { timeChart } from './charts/time-chart.js';
 import { decodeHash, encodeHash, merge, clone, BASE, PAGE_DEFAULT, previewOf, partsText, MAX_PINS } from './state.js';
 import { lessonFromUrl, lessonProblems } from './lesson.js';
-import { renderLesson } from './lesson-panel.js';
 import { SimClient, isAbandoned } from './sim-client.js';
 import { duration, int, millis } from './format.js';
 import { initDataPanel } from './data-panel.js';
@@ -657,8 +656,15 @@ function lessonResults() {
   }));
 }
 
+/** The lesson panel's code, fetched when a link carries a lesson. @type {Promise<typeof import('./lesson-panel.js')> | null} */
+let lessonCode = null;
+
 function drawLesson() {
-  if (lesson) renderLesson(lang, lesson, lessonResults);
+  const l = lesson;
+  if (!l) return;
+  (lessonCode ??= import('./lesson-panel.js')).then(({ renderLesson }) => {
+    if (lesson === l) renderLesson(lang, l, lessonResults);
+  });
 }
 
 /**

@@ -1,5 +1,5 @@
-// Shared set-up for the browser tests: serves www/ with the same server `make run` uses
-// (python3 -m http.server) on a free loopback port, and launches Debian's Chromium
+// Shared set-up for the browser tests: serves www/ with a plain static server
+// (python3 -m http.server; `make run`'s http-server adds precompressed copies) on a free loopback port, and launches Debian's Chromium
 // through playwright-core with a fresh profile. Collects console errors, uncaught
 // exceptions and failed requests so that every test can assert there were none.
 import { spawn, execFileSync } from 'node:child_process';

@@ -6,6 +6,8 @@ addEventListener('message', (e) => {
     frame.style.height = `${Math.max(100, Math.min(e.data.height, 5000))}px`;
   }
 });
+// The frame may have posted its height before this script ran: ask again.
+frame.contentWindow?.postMessage({ type: 'pipeline-sim:height?' }, '*');
 for (const b of document.querySelectorAll('[data-copy]')) {
   b.addEventListener('click', () => {
     const code = document.getElementById(b.getAttribute('data-copy') ?? '')?.textContent ?? '';
