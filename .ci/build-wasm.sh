@@ -7,10 +7,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 wasm_dir=target/wasm32-unknown-unknown/release
-# Both modules are compiled for size (opt-level "s"; the native CLI keeps 3): measured on
-# the wasm core, "s" is 29 % smaller than 3 (735 KB against 1,028 KB after wasm-opt) and
-# not measurably slower (a day at 1,000 events/s in Node: 6.0-9.5 s against 7.7-9.3 s,
-# the machine's noise); "z" is smaller still but ~1.5x slower. See README, "Page weight".
+# Both modules are compiled for size (opt-level "s"; the native CLI keeps 3). Measured on
+# the core (wasm-opt -O3 after): "s" is 693 KB and 201 KB with brotli, "3" 885 KB and
+# 239 KB; a day at 1,000 events/s in Node takes 6.16 s against 5.76 s at "3" (the fastest
+# of 10 runs each, alternated; medians 6.9 and 6.4 s): ~7 % slower for 16 % less to
+# download. "z" is smaller still (676 KB) but ~1.5x slower. One line to change back.
 export CARGO_PROFILE_RELEASE_OPT_LEVEL=s
 # The core library as a cdylib (its manifest says rlib: see crate/Cargo.toml), without the
 # readers and with its wasm boundary.
