@@ -33,14 +33,14 @@
 //! Invariant: the hourly price is finite and ≥ 0, monotone in the bandwidth.
 
 use crate::error::{InputError, non_negative};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// Hours in the month the preset's sample prices are quoted for (an assumption: Google's
 /// pricing calculator's month).
 const QUOTE_MONTH_H: f64 = 730.0;
 const MIB: f64 = 1024.0 * 1024.0;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum BrokerPreset {
     /// No broker cost (the default).
@@ -51,7 +51,7 @@ pub enum BrokerPreset {
 }
 
 /// `cost.brokers`: the preset, either number overridden.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Default)]
 #[serde(default, deny_unknown_fields)]
 pub struct BrokerSpec {
     pub preset: BrokerPreset,
@@ -135,6 +135,13 @@ impl BrokerSummary {
         }
     }
 }
+
+crate::read_names!(BrokerPreset { "none" => None, "gcp_managed_kafka" => GcpManagedKafka });
+crate::read_defaults!(BrokerSpec {
+    preset,
+    usd_per_mib_s_month,
+    min_usd_per_hour
+});
 
 #[cfg(test)]
 mod tests {

@@ -12,10 +12,10 @@
 use crate::error::{InputError, Unit, duration, non_negative};
 use crate::storage::{CohortId, Component, Ledger};
 use crate::time::{Micros, secs_to_micros};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::VecDeque;
 
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct CheckpointSpec {
     /// `spark.sql.streaming.minBatchesToRetain`. Default 100.
@@ -76,7 +76,7 @@ const COMMIT_FILE_BYTES: u64 = 40;
 const STATE_FILE_OVERHEAD: u64 = 16;
 
 /// How a file is made visible atomically.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum Rename {
     /// Write a temporary object, COPY it, DELETE the temporary (Hadoop S3A and GCS
@@ -240,6 +240,15 @@ impl Checkpoint {
         }
     }
 }
+
+crate::read_defaults!(CheckpointSpec {
+    min_batches_to_retain,
+    min_deltas_for_snapshot,
+    maintenance_interval_s,
+    state_row_bytes,
+    offsets_file_bytes,
+});
+crate::read_names!(Rename { "copy" => Copy, "atomic" => Atomic });
 
 #[cfg(test)]
 mod tests {

@@ -6,9 +6,9 @@
 //! Rate per node-hour = VM $/h + DBU/h × $/DBU (Databricks) or + the EMR surcharge.
 
 use crate::error::{InputError, Unit, duration, non_negative, positive};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum ComputeKind {
     #[default]
@@ -18,7 +18,7 @@ pub enum ComputeKind {
 }
 
 /// Named compute price lists. Sources in docs/model.md and on each value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum ComputePreset {
     /// m6i.xlarge nodes on Databricks Jobs Compute (Premium, AWS).
@@ -68,48 +68,7 @@ impl Serialize for Nodes {
     }
 }
 
-impl<'de> Deserialize<'de> for Nodes {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl serde::de::Visitor<'_> for V {
-            type Value = Nodes;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a whole number of nodes (1 or more), or \"auto\"")
-            }
-            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Nodes, E> {
-                u32::try_from(v)
-                    .map(Nodes::Count)
-                    .map_err(|_| E::custom(format!("{v} nodes is more than any cluster has")))
-            }
-            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Nodes, E> {
-                u64::try_from(v)
-                    .map_err(|_| E::custom("the number of nodes must be 1 or more, or \"auto\""))
-                    .and_then(|v| self.visit_u64(v))
-            }
-            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Nodes, E> {
-                if v.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&v) {
-                    Ok(Nodes::Count(v as u32))
-                } else {
-                    Err(E::custom(format!(
-                        "{v} is not a whole number of nodes (or \"auto\")"
-                    )))
-                }
-            }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Nodes, E> {
-                if v == "auto" {
-                    Ok(Nodes::Auto)
-                } else {
-                    Err(E::custom(format!(
-                        "\"{v}\" is not a number of nodes: use a number, or \"auto\""
-                    )))
-                }
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ComputeSpec {
     /// `null` = from the trigger: a long-running trigger on an always-on cluster, a
@@ -242,6 +201,59 @@ impl Compute {
         (bytes_read + bytes_written) / 1e6 / (self.maintenance_mb_per_s_per_node * f64::from(self.nodes))
     }
 }
+
+/// A number of nodes (a whole number) or `"auto"`.
+impl crate::spec_reader::Read for Nodes {
+    fn read(at: crate::spec_reader::At) -> Result<Self, InputError> {
+        match at.value {
+            serde_json::Value::String(s) if s == "auto" => Ok(Nodes::Auto),
+            serde_json::Value::String(s) => Err(InputError::new(
+                at.path,
+                format!("\"{s}\" is not a number of nodes: use a number, or \"auto\""),
+            )),
+            serde_json::Value::Number(n) => match (n.as_u64(), n.as_f64()) {
+                (Some(v), _) => u32::try_from(v)
+                    .map(Nodes::Count)
+                    .map_err(|_| InputError::new(at.path, format!("{v} nodes is more than any cluster has"))),
+                (None, Some(v)) if v.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&v) => {
+                    Ok(Nodes::Count(v as u32))
+                }
+                (None, Some(v)) if v < 0.0 => Err(InputError::new(
+                    at.path,
+                    "the number of nodes must be 1 or more, or \"auto\"",
+                )),
+                _ => Err(InputError::new(
+                    at.path,
+                    format!("{n} is not a whole number of nodes (or \"auto\")"),
+                )),
+            },
+            _ => Err(crate::spec_reader::wrong(
+                at,
+                "a whole number of nodes (1 or more), or \"auto\"",
+            )),
+        }
+    }
+}
+
+crate::read_names!(ComputeKind { "always_on" => AlwaysOn, "job" => Job, "serverless" => Serverless });
+crate::read_names!(ComputePreset {
+    "databricks_jobs_aws" => DatabricksJobsAws,
+    "databricks_all_purpose_aws" => DatabricksAllPurposeAws,
+    "databricks_serverless_aws" => DatabricksServerlessAws,
+    "emr_aws" => EmrAws,
+    "ec2_aws" => Ec2Aws,
+});
+crate::read_defaults!(ComputeSpec {
+    kind,
+    preset,
+    nodes,
+    vm_per_h,
+    dbu_per_node_h,
+    dbu_price,
+    surcharge_per_h,
+    min_billed_s,
+    maintenance_mb_per_s_per_node,
+});
 
 #[cfg(test)]
 mod tests {

@@ -99,8 +99,10 @@ pub fn run_case(case: &Value) -> Result<Value, InputError> {
             }
         }
     };
-    let spec: QuerySpec =
-        serde_json::from_value(query_json).map_err(|e| InputError::new("query", e.to_string()))?;
+    let spec: QuerySpec = crate::spec_reader::Read::read(crate::spec_reader::At {
+        value: &query_json,
+        path: "query",
+    })?;
     let query = spec.validate("query")?;
     let conf = engine_conf(case)?;
     let batches: Vec<Vec<InputRow>> =

@@ -18,10 +18,10 @@ use crate::sink::Sink;
 use crate::storage::{COMPONENTS, Component, Ledger, MONTH_US, Ops, StoragePreset, StoragePrices};
 use crate::table_format::{MaintenanceWork, Table};
 use crate::time::{Micros, secs_to_micros};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// The storage price list: a preset, any of its numbers overridden.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Default)]
 #[serde(default, deny_unknown_fields)]
 pub struct StorageSpec {
     pub preset: StoragePreset,
@@ -36,7 +36,7 @@ pub struct StorageSpec {
     pub rename: Option<Rename>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Default)]
 #[serde(default, deny_unknown_fields)]
 pub struct CostSpec {
     pub storage: StorageSpec,
@@ -838,6 +838,25 @@ fn round_up_minute(us: i64) -> i64 {
     let m = 60_000_000;
     (us.max(1) + m - 1) / m * m
 }
+
+crate::read_defaults!(StorageSpec {
+    preset,
+    per_gb_month,
+    write_per_1k,
+    read_per_1k,
+    list_per_1k,
+    delete_per_1k,
+    retrieval_per_gb,
+    rename,
+});
+crate::read_defaults!(CostSpec {
+    storage,
+    compute,
+    reader,
+    checkpoint,
+    brokers,
+    series_step_s
+});
 
 #[cfg(test)]
 mod tests {

@@ -1,20 +1,11 @@
 //! JSON input to typed values, with the path of the field that failed: the one way the
 //! core reads a scenario or a data mapping (CLI, page, sweep, lessons alike).
 //!
-//! serde's own errors give a position (`line 1 column 31`): the byte where the parser
-//! stood when the value it was reading proved wrong. [`path_at`] walks the document's
-//! tokens up to that byte and names the value there (`workload.keys`,
-//! `workload.idle[0].to_s`): the key just read (an unknown field), the value being read or
-//! just read (a wrong type or value), or the object just closed (a missing field). Inside an
-//! internally tagged enum (`{"kind": "processing_time", "interval_s": …}`) serde buffers
-//! the whole object first, so its errors stand at the object's end and the path names the
-//! object; [`refine_tagged`] then finds the key the error is about from the error's own
-//! words (a missing or unknown field, an unknown `kind`, or the one key whose value is of
-//! the type the error names).
-//!
-//! One pass of serde over the text, no tracking wrapper: a wrapper such as
-//! `serde_path_to_error` instantiates every type's deserializer once more, which was a
-//! quarter of the page's wasm (#15); the walk runs only on the error path.
+//! The text is parsed once into a `serde_json::Value`; a syntax error (or a number out of
+//! range) comes with serde_json's position, the byte where the parser stood, and
+//! [`path_at`] walks the document's tokens up to that byte to name the value there
+//! (`workload.lateness.s`). The value is then read by the format's own reader
+//! ([`crate::spec_reader`]), which names every field it refuses.
 //!
 //! Invariant: every refusal names the deepest field that can be known, or the prefix
 //! (`""` for a scenario) when the document as a whole is not JSON.
@@ -23,44 +14,23 @@ use crate::error::InputError;
 use serde_json::Value;
 
 /// JSON text to `T`, an error naming the path of the field that failed (below `prefix`,
-/// e.g. `workload.data`), with `what` and serde's reason.
-pub fn parse_json<T: serde::de::DeserializeOwned>(
+/// e.g. `workload.data`), with `what` and the reason. The text is parsed once into a
+/// value (a syntax error is placed by [`path_at`]), then read by `T`'s reader
+/// ([`crate::spec_reader`]), which names the fields it refuses.
+pub fn parse_json<T: crate::spec_reader::Read>(
     text: &str,
     prefix: &str,
     what: &str,
 ) -> Result<T, InputError> {
-    serde_json::from_str::<T>(text).map_err(|e| {
+    let value: Value = serde_json::from_str(text).map_err(|e| {
         let at = path_at(text, offset_of(text, e.line(), e.column()));
-        let mut segments = match at.closed {
-            // Right after a container closed: serde_json stamps an error with the position
-            // it has when the error leaves its innermost frame, and that frame eats its
-            // closing bracket first. So the error is the container's (a missing field) or
-            // came late from its last member (a tagged enum, checked after buffering).
-            // Probe: with one more member after the last, the last member's error stops at
-            // the added comma; the container's own error does not.
-            Some(Closed {
-                bracket,
-                last: Some(last),
-            }) => {
-                let probe = if text.as_bytes()[bracket] == b'}' {
-                    r#","\u0000probe":0"#
-                } else {
-                    ",0"
-                };
-                let probed = format!("{}{probe}{}", &text[..bracket], &text[bracket..]);
-                match serde_json::from_str::<T>(&probed) {
-                    Err(p) if offset_of(&probed, p.line(), p.column()) <= bracket => last,
-                    _ => at.segments,
-                }
-            }
-            _ => at.segments,
-        };
-        let message = e.to_string();
-        if let Some(key) = refine_tagged(text, &segments, &message) {
-            segments.push(key);
-        }
-        InputError::new(join(prefix, &segments), format!("{what}: {message}"))
+        InputError::new(join(prefix, &at), format!("{what}: {e}"))
+    })?;
+    T::read(crate::spec_reader::At {
+        value: &value,
+        path: prefix,
     })
+    .map_err(|e| InputError::new(e.field, format!("{what}: {}", e.message)))
 }
 
 /// The byte offset of serde_json's error position `line`:`column` (1-based line; column =
@@ -86,32 +56,13 @@ enum Frame {
     Array { index: usize, any: bool },
 }
 
-/// A container that closed right before the position.
-#[derive(Debug)]
-struct Closed {
-    /// Its closing bracket's byte.
-    bracket: usize,
-    /// Its last member's path, when it has members.
-    last: Option<Vec<String>>,
-}
-
-/// What [`path_at`] finds at a position.
-#[derive(Debug)]
-struct At {
-    /// The path of the value there: the key just read, the value being read or just
-    /// read, the container just closed, or the open container.
-    segments: Vec<String>,
-    /// Set when that value is a container that closed right before the position.
-    closed: Option<Closed>,
-}
-
 /// The path of the value at byte `end` of `text`: the document's tokens up to `end` are
 /// walked with a stack of open objects and arrays.
-fn path_at(text: &str, end: usize) -> At {
+fn path_at(text: &str, end: usize) -> Vec<String> {
     let bytes = text.as_bytes();
     let mut stack: Vec<Frame> = Vec::new();
-    // The value that was read last, until another token comes.
-    let mut done: Option<At> = None;
+    // The path of the value that was read last, until another token comes.
+    let mut done: Option<Vec<String>> = None;
     let mut i = 0;
     while i < end {
         let b = bytes[i];
@@ -131,17 +82,8 @@ fn path_at(text: &str, end: usize) -> At {
                 i += 1;
             }
             b'}' | b']' => {
-                let last = match stack.last() {
-                    Some(Frame::Object { key: Some(_) } | Frame::Array { any: true, .. }) => {
-                        Some(segments_of(&stack, stack.len()))
-                    }
-                    _ => None,
-                };
                 stack.pop();
-                done = Some(At {
-                    segments: segments_of(&stack, stack.len()),
-                    closed: Some(Closed { bracket: i, last }),
-                });
+                done = Some(segments_of(&stack, stack.len()));
                 i += 1;
             }
             b',' => {
@@ -172,20 +114,14 @@ fn path_at(text: &str, end: usize) -> At {
                 } else {
                     begin_value(&mut stack);
                     if next <= end {
-                        done = Some(At {
-                            segments: segments_of(&stack, stack.len()),
-                            closed: None,
-                        });
+                        done = Some(segments_of(&stack, stack.len()));
                     }
                 }
                 i = next;
             }
         }
     }
-    done.unwrap_or_else(|| At {
-        segments: segments_of(&stack, stack.len()),
-        closed: None,
-    })
+    done.unwrap_or_else(|| segments_of(&stack, stack.len()))
 }
 
 /// Marks that a value begins in the innermost array, if that is where it is.
@@ -232,61 +168,6 @@ fn join(prefix: &str, segments: &[String]) -> String {
         path.push_str(s);
     }
     path
-}
-
-/// The key inside the object at `segments` that `message` is about, when the path stopped
-/// at the object: a missing field (any object), or in a tagged object (serde buffered it)
-/// an unknown field, an unknown `kind` or a value of the wrong type; None when it cannot
-/// be told.
-fn refine_tagged(text: &str, segments: &[String], message: &str) -> Option<String> {
-    let doc: Value = serde_json::from_str(text).ok()?;
-    let mut node = &doc;
-    for s in segments {
-        node = match s.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
-            Some(i) => node.get(i.parse::<usize>().ok()?)?,
-            None => node.get(s)?,
-        };
-    }
-    let obj = node.as_object()?;
-    let quoted = |pat: &str| {
-        let rest = message.split(pat).nth(1)?;
-        let name = rest.split('`').next()?;
-        Some(name.to_string())
-    };
-    if let Some(k) = quoted("missing field `").filter(|k| !obj.contains_key(k)) {
-        return Some(k);
-    }
-    if !obj.contains_key("kind") {
-        return None;
-    }
-    if message.starts_with("unknown variant") {
-        return Some("kind".into());
-    }
-    if let Some(k) = quoted("unknown field `").filter(|k| obj.contains_key(k)) {
-        return Some(k);
-    }
-    // "invalid type: string \"x\", expected f64" / "invalid value: integer `-1`, …":
-    // the one key (besides kind) whose value is of that kind.
-    let what = message
-        .strip_prefix("invalid type: ")
-        .or_else(|| message.strip_prefix("invalid value: "))?;
-    let matches = |v: &Value| match v {
-        Value::Null => what.starts_with("null"),
-        Value::Bool(_) => what.starts_with("boolean"),
-        Value::Number(n) => {
-            (what.starts_with("integer") || what.starts_with("floating point"))
-                && what.contains(&n.to_string())
-        }
-        Value::String(s) => what.starts_with("string") && what.contains(&format!("{s:?}")),
-        Value::Array(_) => what.starts_with("sequence"),
-        Value::Object(_) => what.starts_with("map"),
-    };
-    let mut keys = obj
-        .iter()
-        .filter(|(k, v)| *k != "kind" && matches(v))
-        .map(|(k, _)| k);
-    let first = keys.next()?;
-    keys.next().is_none().then(|| first.clone())
 }
 
 #[cfg(test)]

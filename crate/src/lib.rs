@@ -40,6 +40,7 @@ pub mod scenario;
 pub mod session;
 pub mod shared_stream;
 pub mod sink;
+pub mod spec_reader;
 pub mod state;
 pub mod storage;
 pub mod sweep;

@@ -4,9 +4,9 @@ use crate::dedup::DedupColumns;
 use crate::error::{InputError, Unit, duration};
 use crate::time::Micros;
 use crate::window::{WindowKind, WindowSpec};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum OutputMode {
     #[default]
@@ -16,7 +16,7 @@ pub enum OutputMode {
 }
 
 /// The stateful operator, named as in the conformance format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum OperatorName {
     /// `groupBy(window(...) | session_window(...), key).count()`.
@@ -31,7 +31,7 @@ pub enum OperatorName {
 }
 
 /// What `window_count` computes per group besides `count(*)`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum Aggregate {
     /// `count(*)` only.
@@ -45,7 +45,7 @@ pub enum Aggregate {
 
 /// `withWatermark("event_time", delay)` then one stateful operator, written with an
 /// output mode. Rows have the columns `id`, `key` and `event_time`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct QuerySpec {
     pub operator: OperatorName,
@@ -190,7 +190,7 @@ fn dedup_columns(names: &[String], field: &str) -> Result<DedupColumns, InputErr
 }
 
 /// Spark SQL settings that change what a query does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct EngineConf {
     /// `spark.sql.shuffle.partitions`; Spark's default is 200.
@@ -214,6 +214,29 @@ impl Default for EngineConf {
         }
     }
 }
+
+crate::read_names!(OutputMode { "append" => Append, "update" => Update, "complete" => Complete });
+crate::read_names!(OperatorName {
+    "window_count" => WindowCount,
+    "dedup" => Dedup,
+    "dedup_within_watermark" => DedupWithinWatermark,
+    "select" => Select,
+});
+crate::read_names!(Aggregate { "count" => Count, "sum" => Sum, "avg" => Avg });
+crate::read_defaults!(QuerySpec {
+    operator,
+    window,
+    aggregate,
+    dedup_columns,
+    watermark_delay_s,
+    output_mode,
+});
+crate::read_defaults!(EngineConf {
+    shuffle_partitions,
+    no_data_micro_batches,
+    allow_multiple,
+    cores
+});
 
 #[cfg(test)]
 mod tests {

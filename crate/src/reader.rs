@@ -7,9 +7,9 @@
 
 use crate::error::{InputError, Unit, duration, non_negative, positive};
 use crate::storage::{Component, Ledger};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ReaderSpec {
     /// A query every this many minutes; `null` = no reader. Default 5.
@@ -81,6 +81,16 @@ impl ReaderSpec {
         ledger.read_n(Component::Readers, n, bytes / n.max(1));
     }
 }
+
+crate::read_defaults!(ReaderSpec {
+    every_min,
+    lookback_h,
+    gets_per_file,
+    first_byte_ms,
+    parallelism,
+    scan_mb_per_s,
+    planning_s,
+});
 
 #[cfg(test)]
 mod tests {

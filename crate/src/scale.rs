@@ -45,7 +45,7 @@ use crate::query::Operator;
 use crate::report::Report;
 use crate::scenario::Scenario;
 use crate::window::WindowKind;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// Most expected events `auto` simulates exactly: the page's default day (86.4 M events
 /// at 1,000 events/s, about 7 s in Chromium behind a preview of its first hour) stays
@@ -79,27 +79,27 @@ impl Serialize for ScaleSpec {
     }
 }
 
-impl<'de> Deserialize<'de> for ScaleSpec {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Raw {
-            Text(String),
-            Number(f64),
-        }
-        let bad = || {
-            serde::de::Error::custom(format!(
-                "workload.scale must be \"auto\" or a whole number from 1 to {MAX_FACTOR} (1 = exact)"
-            ))
-        };
-        match Raw::deserialize(d)? {
-            Raw::Text(t) if t == "auto" => Ok(ScaleSpec::Auto),
-            Raw::Number(k) if k.fract() == 0.0 && (1.0..=MAX_FACTOR as f64).contains(&k) => {
-                Ok(ScaleSpec::Factor(k as u64))
-            }
-            _ => Err(bad()),
+/// `"auto"` or a whole number from 1 to [`MAX_FACTOR`].
+impl crate::spec_reader::Read for ScaleSpec {
+    fn read(at: crate::spec_reader::At) -> Result<Self, crate::error::InputError> {
+        match at.value {
+            serde_json::Value::String(t) if t == "auto" => Ok(ScaleSpec::Auto),
+            serde_json::Value::Number(n) => match n.as_f64() {
+                Some(k) if k.fract() == 0.0 && (1.0..=MAX_FACTOR as f64).contains(&k) => {
+                    Ok(ScaleSpec::Factor(k as u64))
+                }
+                _ => Err(bad_scale(at.path)),
+            },
+            _ => Err(bad_scale(at.path)),
         }
     }
+}
+
+fn bad_scale(path: &str) -> crate::error::InputError {
+    crate::error::InputError::new(
+        path,
+        format!("workload.scale must be \"auto\" or a whole number from 1 to {MAX_FACTOR} (1 = exact)"),
+    )
 }
 
 /// Why a query cannot be thinned, or None.
@@ -361,7 +361,7 @@ mod tests {
 
     #[test]
     fn the_spec_reads_auto_or_a_whole_factor() {
-        let f = |t: &str| serde_json::from_str::<ScaleSpec>(t);
+        let f = |t: &str| crate::spec_reader::from_str::<ScaleSpec>(t);
         assert_eq!(f("\"auto\"").unwrap(), ScaleSpec::Auto);
         assert_eq!(f("12").unwrap(), ScaleSpec::Factor(12));
         for bad in ["0", "1.5", "-3", "\"x\"", "1e12"] {

@@ -8,7 +8,7 @@ use crate::sink::{Sink, SinkSpec};
 use crate::trigger::{Trigger, TriggerSpec};
 use crate::window::WindowKind;
 use crate::workload::{Workload, WorkloadSpec};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// Largest scenario document, bytes (its explicit events included): refused before it is
 /// read or parsed. Event data beyond this goes through `workload.data`.
@@ -26,7 +26,7 @@ pub const SCENARIO_VERSION: u32 = 1;
 /// (planning, offset log, state store commit) and 8 µs of one executor core per input row
 /// (2 µs a row on the default 2-node cluster's 4 executor cores; `cluster.rs`). They are
 /// placeholders until calibrated; change them in the scenario.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct BatchCostSpec {
     /// Fixed cost per micro-batch, s. Default 0.5.
@@ -45,7 +45,7 @@ impl Default for BatchCostSpec {
 }
 
 /// The source's rate limit.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct SourceSpec {
     /// At most this many rows per micro-batch (Kafka's `maxOffsetsPerTrigger`, the file
@@ -62,7 +62,7 @@ pub struct SourceSpec {
     pub file_rows: Option<u64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ScenarioSpec {
     /// Must be [`SCENARIO_VERSION`].
@@ -93,7 +93,7 @@ impl Default for SourceSpec {
 }
 
 /// How much per-event detail the report keeps.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ReportSpec {
     /// Per-event rows kept at most (about): beyond, a systematic sample of this size.
@@ -498,6 +498,30 @@ impl Scenario {
 /// Bytes a deduplication's state row takes: 68 measured (native peak RSS over 86.4 M
 /// rows of `dropDuplicates("id")`, 2026-11-28), 70 assumed.
 pub const DEDUP_STATE_BYTES_PER_ROW: f64 = 70.0;
+
+crate::read_defaults!(BatchCostSpec {
+    overhead_s,
+    per_row_us
+});
+crate::read_defaults!(SourceSpec {
+    max_rows_per_trigger,
+    kafka_partitions,
+    file_rows
+});
+crate::read_defaults!(ScenarioSpec {
+    version,
+    seed,
+    workload,
+    source,
+    trigger,
+    query,
+    engine,
+    sink,
+    cost,
+    batch_cost,
+    report,
+});
+crate::read_defaults!(ReportSpec { detail_events });
 
 #[cfg(test)]
 mod tests {

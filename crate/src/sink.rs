@@ -20,11 +20,11 @@ use crate::error::{InputError, non_negative, positive};
 use crate::murmur3::{SEED, hash_bytes, hash_long, pmod};
 use crate::operator::OutRow;
 use crate::table_format::{DeltaSpec, IcebergSpec, TableFormat};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// The sink a scenario writes to.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct SinkSpec {
     /// `parquet` (Spark's file sink with its `_spark_metadata` log), `delta` or `iceberg`.
@@ -66,7 +66,7 @@ impl Default for SinkSpec {
 /// window-count files of 0 / 100 / 1 000 / 10 000 rows are 692 / 1 878 / 5 462 / 28 110 B;
 /// dedup rows (id, key, event_time) 468 / 2 522 / 16 865 / 127 754 B. The defaults fit
 /// the 100-row files (a streaming sink's usual file) and overstate big ones.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Default)]
 #[serde(default, deny_unknown_fields)]
 pub struct FileSizeSpec {
     /// Uncompressed bytes per output row; `null` = from the output schema (window: 16 for
@@ -407,6 +407,22 @@ pub fn log_file(batch_id: u64) -> String {
         batch_id.to_string()
     }
 }
+
+crate::read_defaults!(SinkSpec {
+    format,
+    partition_by,
+    max_records_per_file,
+    file_size,
+    small_file_mib,
+    delta,
+    iceberg,
+});
+crate::read_defaults!(FileSizeSpec {
+    row_bytes,
+    compression_ratio,
+    footer_bytes
+});
+
 #[cfg(test)]
 mod tests {
     use super::*;

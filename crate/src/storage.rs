@@ -8,7 +8,7 @@
 
 use crate::error::{InputError, non_negative};
 use crate::time::Micros;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// Who caused a request (the cost report's breakdown).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -260,7 +260,7 @@ impl Ledger {
 }
 
 /// A storage price list, in USD. Every field can be overridden in the scenario.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct StoragePrices {
     /// $ per GB-month (GB = 10⁹ bytes... see `gib`).
@@ -290,7 +290,7 @@ impl Default for StoragePrices {
 }
 
 /// Named storage price lists. Sources in docs/model.md and on each value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum StoragePreset {
     #[default]
@@ -429,6 +429,14 @@ impl StoragePrices {
 pub const GB: f64 = 1e9;
 /// A billing month, µs (30 days).
 pub const MONTH_US: f64 = 30.0 * DAY_US;
+
+crate::read_names!(StoragePreset {
+    "s3_standard" => S3Standard,
+    "s3_standard_ia" => S3StandardIa,
+    "adls_hot" => AdlsHot,
+    "adls_cool" => AdlsCool,
+    "gcs_standard" => GcsStandard,
+});
 
 #[cfg(test)]
 mod tests {

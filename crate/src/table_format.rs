@@ -16,10 +16,10 @@ use crate::error::{InputError, Unit, duration, positive};
 use crate::sink::MIB;
 use crate::storage::{CohortId, Component, Ledger, Ops};
 use crate::time::{Micros, secs_to_micros};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::VecDeque;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum TableFormat {
     /// Spark's file sink: parquet files and a `_spark_metadata` log.
@@ -29,7 +29,7 @@ pub enum TableFormat {
     Iceberg,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct DeltaSpec {
     /// `delta.checkpointInterval`: a checkpoint every this many commits. Default 10.
@@ -112,7 +112,7 @@ impl DeltaSpec {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct IcebergSpec {
     /// Streaming appends use `newFastAppend` (a new manifest per commit, never merged) in
@@ -660,6 +660,31 @@ fn even_split(total: u64, n: u64) -> Vec<u64> {
     let extra = total % n;
     (0..n).map(|i| base + u64::from(i < extra)).collect()
 }
+
+crate::read_names!(TableFormat { "parquet" => Parquet, "delta" => Delta, "iceberg" => Iceberg });
+crate::read_defaults!(DeltaSpec {
+    checkpoint_interval,
+    optimize_write,
+    optimize_write_bin_mib,
+    auto_compact,
+    auto_compact_min_files,
+    auto_compact_max_file_mib,
+    optimize_every_h,
+    optimize_max_file_mib,
+    vacuum_every_h,
+    vacuum_retention_h,
+    log_retention_days,
+});
+crate::read_defaults!(IcebergSpec {
+    fast_append,
+    manifest_min_merge_count,
+    rewrite_every_h,
+    target_file_mib,
+    expire_every_h,
+    max_snapshot_age_h,
+    delete_metadata_after_commit,
+    previous_versions_max,
+});
 
 #[cfg(test)]
 mod tests {

@@ -2,13 +2,13 @@
 
 use crate::error::{InputError, Unit, duration};
 use crate::time::Micros;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// Spark's polling delay when the default trigger finds no new data
 /// (`spark.sql.streaming.pollingDelay`, default 10 ms).
 pub const POLLING_DELAY: Micros = 10_000;
 
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum TriggerSpec {
     /// No `trigger()` call: the next batch starts as soon as the previous one ends.
@@ -158,6 +158,15 @@ impl Trigger {
     }
 }
 
+crate::read_tagged!(TriggerSpec {
+    "default" => Default,
+    "processing_time" => ProcessingTime { interval_s: req },
+    "once" => Once { at_s: opt },
+    "available_now" => AvailableNow { at_s: opt },
+    "scheduled" => Scheduled { every_s: req, startup_s: (default_startup_s()), once: opt },
+    "continuous" => Continuous { checkpoint_interval_s: req },
+});
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -194,7 +203,7 @@ mod tests {
                 once: false
             })
         );
-        let t: TriggerSpec = serde_json::from_str(r#"{"kind": "available_now"}"#).unwrap();
+        let t: TriggerSpec = crate::spec_reader::from_str(r#"{"kind": "available_now"}"#).unwrap();
         assert_eq!(t, TriggerSpec::AvailableNow { at_s: None });
         let e = TriggerSpec::Once { at_s: Some(-1.0) }
             .validate("trigger")

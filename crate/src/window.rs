@@ -3,10 +3,10 @@
 
 use crate::error::{InputError, Unit, duration};
 use crate::time::Micros;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// A window as users write it (seconds).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum WindowSpec {
     /// `window(col, size)`.
@@ -91,6 +91,12 @@ impl Windowing {
             .filter(move |s| s + size > t)
     }
 }
+
+crate::read_tagged!(WindowSpec {
+    "tumbling" => Tumbling { size_s: req },
+    "sliding" => Sliding { size_s: req, slide_s: req },
+    "session" => Session { gap_s: req },
+});
 
 #[cfg(test)]
 mod tests {

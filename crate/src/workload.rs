@@ -17,7 +17,7 @@ use crate::arrival_order::ArrivalOrder;
 use crate::error::{InputError, MAX_DURATION_S, Unit, duration, non_negative, positive};
 use crate::time::{Micros, parse_rfc3339, secs_to_micros};
 use rand_core::{RngCore, SeedableRng};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::sync::Arc;
 
 /// One event: the query's input row (`operator::Row`). Generated ids are 0, 1, 2, … in
@@ -26,7 +26,7 @@ use std::sync::Arc;
 pub type Event = crate::operator::Row;
 
 /// The generated `value` column.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum ValueSpec {
     /// Every event carries `v` (no random draw).
@@ -42,7 +42,7 @@ impl Default for ValueSpec {
 }
 
 /// How event times are spaced at a given rate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum Arrivals {
     /// Evenly spaced.
@@ -53,7 +53,7 @@ pub enum Arrivals {
 }
 
 /// How the rate varies over time; the mean over a whole period stays `rate_per_s`.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Default)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum RateShape {
     #[default]
@@ -65,7 +65,7 @@ pub enum RateShape {
 }
 
 /// Arrival time − event time.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Lateness {
     None,
@@ -95,7 +95,7 @@ impl Default for Lateness {
 
 /// A fraction of events from devices that were offline: their lateness is uniform in
 /// [min_s, max_s] instead of the main distribution.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct OfflineTail {
     pub fraction: f64,
@@ -104,7 +104,7 @@ pub struct OfflineTail {
 }
 
 /// A stretch with no events, in seconds after the workload's start.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Idle {
     pub from_s: f64,
@@ -112,7 +112,7 @@ pub struct Idle {
 }
 
 /// One event given explicitly instead of generated.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ExplicitEvent {
     pub key: String,
@@ -130,7 +130,7 @@ pub struct ExplicitEvent {
 /// Most explicit events one scenario may hold (larger data goes through the loaders).
 pub const MAX_EXPLICIT_EVENTS: usize = 5_000_000;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct WorkloadSpec {
     /// Explicit events instead of the generator; when given, `start`, `duration_s`, the
@@ -1047,6 +1047,56 @@ impl Iterator for EventStream {
     }
 }
 
+crate::read_tagged!(ValueSpec {
+    "constant" => Constant { v: req },
+    "uniform" => Uniform { min: req, max: req },
+});
+crate::read_names!(Arrivals { "constant" => Constant, "poisson" => Poisson });
+crate::read_tagged!(RateShape {
+    "flat" => Flat,
+    "bursty" => Bursty { on_s: req, off_s: req },
+    "diurnal" => Diurnal { amplitude: req, peak_hour_utc: req },
+});
+crate::read_tagged!(Lateness {
+    "none" => None,
+    "fixed" => Fixed { s: req },
+    "uniform" => Uniform { min_s: req, max_s: req },
+    "exponential" => Exponential { mean_s: req },
+    "log_normal" => LogNormal { median_s: req, sigma: req },
+});
+crate::read_struct!(OfflineTail {
+    fraction: req,
+    min_s: req,
+    max_s: req
+});
+crate::read_struct!(Idle {
+    from_s: req,
+    to_s: req
+});
+crate::read_struct!(ExplicitEvent {
+    key: req,
+    event_time: req,
+    arrival: opt,
+    value: opt
+});
+crate::read_defaults!(WorkloadSpec {
+    events,
+    data,
+    start,
+    duration_s,
+    rate_per_s,
+    arrivals,
+    shape,
+    idle,
+    keys,
+    key_skew,
+    row_bytes,
+    lateness,
+    offline,
+    value,
+    scale,
+});
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1187,7 +1237,7 @@ mod tests {
             {"key": "a", "event_time": "2024-01-01T00:00:05Z", "arrival": "2024-01-01T00:00:30Z"},
             {"key": "b", "event_time": "2024-01-01T00:00:07Z"}
         ], "lateness": {"kind": "fixed", "s": 2}}"#;
-        let s: WorkloadSpec = serde_json::from_str(json).unwrap();
+        let s: WorkloadSpec = crate::spec_reader::from_str(json).unwrap();
         let w = s.validate("workload", None).unwrap();
         assert_eq!(
             w.key_names.as_deref().map(|k| k.to_vec()),
@@ -1208,7 +1258,7 @@ mod tests {
             .collect();
         // ids by event time: a@5 → 0, b@7 → 1, b@10 → 2; b@7 arrives at 7 + 2 s
         assert_eq!(got, vec![(1, 0, 7, 9), (2, 0, 10, 11), (0, 1, 5, 30)]);
-        let bad: WorkloadSpec = serde_json::from_str(
+        let bad: WorkloadSpec = crate::spec_reader::from_str(
             r#"{"events": [{"key": "a", "event_time": "2024-01-01T00:00:05Z", "arrival": "2024-01-01T00:00:01Z"}]}"#,
         )
         .unwrap();

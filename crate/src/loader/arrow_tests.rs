@@ -706,9 +706,10 @@ fn inputs_that_crashed_the_old_reader_give_a_clean_answer() {
         ];
         assert_eq!(accepted, readable.contains(&name.as_str()), "{name}");
         // Through the loader too: an InputError naming workload.data, or events.
-        let spec: crate::loader::DataSpec =
-            serde_json::from_str(r#"{"file": "x.arrow", "event_time": {"column": "t", "unit": "epoch_us"}}"#)
-                .expect("a spec");
+        let spec: crate::loader::DataSpec = crate::spec_reader::from_str(
+            r#"{"file": "x.arrow", "event_time": {"column": "t", "unit": "epoch_us"}}"#,
+        )
+        .expect("a spec");
         if let Err(e) = crate::loader::load(&bytes, None, &spec) {
             assert_eq!(e.field, "workload.data");
         }

@@ -42,7 +42,8 @@ struct HeaderOut<'a> {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct HeaderIn {
-    spec: DataSpec,
+    /// Read by the scenario format's reader (`spec_reader`).
+    spec: serde_json::Value,
     stats: LoadStats,
     keys: Vec<String>,
     exact: [Option<u64>; 4],
@@ -176,7 +177,11 @@ impl Loaded {
             )));
         }
         Ok(Loaded {
-            spec: header.spec,
+            spec: <DataSpec as crate::spec_reader::Read>::read(crate::spec_reader::At {
+                value: &header.spec,
+                path: "workload.data",
+            })
+            .map_err(|e| bad(format!("header: {}: {}", e.field, e.message)))?,
             events: Arc::from(events),
             key_names: Arc::from(header.keys),
             stats: header.stats,

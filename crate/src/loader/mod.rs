@@ -82,7 +82,7 @@ impl Format {
 }
 
 /// `workload.data`: which file and how its columns map to events.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct DataSpec {
     /// The file: a path for the CLI (relative to the working directory), a bundled
@@ -279,3 +279,18 @@ pub fn load(bytes: &[u8], join_table: Option<&[u8]>, spec: &DataSpec) -> Result<
 
 #[cfg(all(test, feature = "formats"))]
 mod tests;
+
+crate::read_names!(Format {
+    "csv" => Csv, "jsonl" => Jsonl, "json" => Json, "access_log" => AccessLog, "arrow" => Arrow,
+});
+crate::read_struct!(DataSpec {
+    file: req,
+    format: opt,
+    event_time: req,
+    arrival: opt,
+    key: opt,
+    value: opt,
+    size: opt,
+    filter: opt,
+    join: opt,
+});

@@ -1,10 +1,10 @@
 //! The `workload.data` mapping's types: part of every scenario, so they stay in the core
 //! module; the mapping itself (`mapping.rs`) is read by the formats module.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// How a time column is written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TimeUnit {
     /// `2025-09-28T10:00:00Z`, `2025-09-28T10:00:00+09:00`.
@@ -23,7 +23,7 @@ pub enum TimeUnit {
 }
 
 /// A time column: `{"column": "time", "unit": "epoch_ms"}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct TimeColumn {
     pub column: String,
@@ -37,7 +37,7 @@ pub struct TimeColumn {
 }
 
 /// Unit of a delay column.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DelayUnit {
     Us,
@@ -61,7 +61,7 @@ impl DelayUnit {
 }
 
 /// Where the arrival clock comes from.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged, deny_unknown_fields)]
 pub enum Arrival {
     /// Its own time column (e.g. the earthquakes' `updated`).
@@ -71,7 +71,7 @@ pub enum Arrival {
 }
 
 /// A comparison of a filter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FilterOp {
     Eq,
@@ -84,7 +84,7 @@ pub enum FilterOp {
 
 /// `{"column": "size", "op": "gt", "value": 100}`: numbers compare as numbers when both sides
 /// are numbers, otherwise as text. A null cell fails every condition (SQL's `WHERE`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Filter {
     pub column: String,
@@ -93,7 +93,7 @@ pub struct Filter {
 }
 
 /// How join keys compare.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum JoinKeyType {
     /// Both sides cast to a whole number (`"200"`, `200` and `200.0` match; the lab's fix).
@@ -103,7 +103,7 @@ pub enum JoinKeyType {
 }
 
 /// Which rows a join keeps.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum JoinHow {
     /// Every row; an unmatched one gets null table columns (the lab's `left_outer`).
@@ -115,7 +115,7 @@ pub enum JoinHow {
 
 /// A join with a CSV dimension table: rows whose `on` matches the table's `table_key` get
 /// the table's `columns`. Unmatched rows are counted (and dropped by an inner join).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Join {
     /// The table's file (CSV with a header), found like `file`.
@@ -129,4 +129,48 @@ pub struct Join {
     pub key_type: JoinKeyType,
     #[serde(default)]
     pub how: JoinHow,
+}
+
+crate::read_names!(TimeUnit {
+    "rfc3339" => Rfc3339, "clf" => Clf, "epoch_s" => EpochS, "epoch_ms" => EpochMs,
+    "epoch_us" => EpochUs, "hours" => Hours, "format" => Format,
+});
+crate::read_struct!(TimeColumn {
+    column: req,
+    unit: req,
+    origin: opt,
+    format: opt
+});
+crate::read_names!(DelayUnit { "us" => Us, "ms" => Ms, "s" => S, "min" => Min, "h" => H });
+crate::read_names!(FilterOp { "eq" => Eq, "ne" => Ne, "gt" => Gt, "ge" => Ge, "lt" => Lt, "le" => Le });
+crate::read_struct!(Filter {
+    column: req,
+    op: req,
+    value: req
+});
+crate::read_names!(JoinKeyType { "int" => Int, "string" => String });
+crate::read_names!(JoinHow { "left" => Left, "inner" => Inner });
+crate::read_struct!(Join {
+    file: req,
+    on: req,
+    table_key: req,
+    columns: req,
+    key_type: req,
+    how: opt
+});
+
+/// An arrival is a time column (`{"column", "unit", …}`) or a delay column
+/// (`{"delay_column", "unit"}`), told apart by `delay_column`.
+impl crate::spec_reader::Read for Arrival {
+    fn read(at: crate::spec_reader::At) -> Result<Self, crate::error::InputError> {
+        if at.value.get("delay_column").is_some() {
+            let o = crate::spec_reader::Obj::of(at, "struct Arrival", &["delay_column", "unit"])?;
+            Ok(Arrival::Delay {
+                delay_column: o.req("delay_column")?,
+                unit: o.req("unit")?,
+            })
+        } else {
+            TimeColumn::read(at).map(Arrival::Column)
+        }
+    }
 }

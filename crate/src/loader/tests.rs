@@ -6,7 +6,7 @@ use crate::time::parse_rfc3339;
 use proptest::prelude::*;
 
 fn spec(json: &str) -> DataSpec {
-    serde_json::from_str(json).expect("a valid data spec")
+    crate::spec_reader::from_str(json).expect("a valid data spec")
 }
 
 fn t(s: &str) -> Micros {
