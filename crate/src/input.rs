@@ -51,9 +51,8 @@ fn offset_of(text: &str, line: usize, column: usize) -> usize {
 enum Frame {
     /// An object; `key` is the key read last (its value may be pending or done).
     Object { key: Option<String> },
-    /// An array; `index` counts the values begun before the current one; `any` whether
-    /// one has begun.
-    Array { index: usize, any: bool },
+    /// An array; `index` counts the values before the current one.
+    Array { index: usize },
 }
 
 /// The path of the value at byte `end` of `text`: the document's tokens up to `end` are
@@ -73,23 +72,22 @@ fn path_at(text: &str, end: usize) -> Vec<String> {
         done = None;
         match b {
             b'{' | b'[' => {
-                begin_value(&mut stack);
                 stack.push(if b == b'{' {
                     Frame::Object { key: None }
                 } else {
-                    Frame::Array { index: 0, any: false }
+                    Frame::Array { index: 0 }
                 });
                 i += 1;
             }
             b'}' | b']' => {
                 stack.pop();
-                done = Some(segments_of(&stack, stack.len()));
+                done = Some(segments_of(&stack));
                 i += 1;
             }
             b',' => {
                 match stack.last_mut() {
                     Some(Frame::Object { key }) => *key = None,
-                    Some(Frame::Array { index, .. }) => *index += 1,
+                    Some(Frame::Array { index }) => *index += 1,
                     None => {}
                 }
                 i += 1;
@@ -111,35 +109,25 @@ fn path_at(text: &str, end: usize) -> Vec<String> {
                         serde_json::from_str::<String>(raw)
                             .unwrap_or_else(|_| raw.trim_matches('"').to_string()),
                     );
-                } else {
-                    begin_value(&mut stack);
-                    if next <= end {
-                        done = Some(segments_of(&stack, stack.len()));
-                    }
+                } else if next <= end {
+                    done = Some(segments_of(&stack));
                 }
                 i = next;
             }
         }
     }
-    done.unwrap_or_else(|| segments_of(&stack, stack.len()))
+    done.unwrap_or_else(|| segments_of(&stack))
 }
 
-/// Marks that a value begins in the innermost array, if that is where it is.
-fn begin_value(stack: &mut [Frame]) {
-    if let Some(Frame::Array { any, .. }) = stack.last_mut() {
-        *any = true;
-    }
-}
-
-/// The path of the slot the innermost of `stack`'s first `depth` frames is at: each
-/// frame's key or index, as far as they are known.
-fn segments_of(stack: &[Frame], depth: usize) -> Vec<String> {
+/// The path of the slot the innermost frame of `stack` is at: each frame's key or index,
+/// as far as they are known.
+fn segments_of(stack: &[Frame]) -> Vec<String> {
     let mut out = Vec::new();
-    for frame in &stack[..depth] {
+    for frame in stack {
         match frame {
             Frame::Object { key: Some(k) } => out.push(k.clone()),
             Frame::Object { key: None } => break,
-            Frame::Array { index, .. } => out.push(format!("[{index}]")),
+            Frame::Array { index } => out.push(format!("[{index}]")),
         }
     }
     out

@@ -258,11 +258,7 @@ macro_rules! read_defaults {
     ($ty:ty { $($field:ident),* $(,)? }) => {
         impl $crate::spec_reader::Read for $ty {
             fn read(at: $crate::spec_reader::At) -> Result<Self, $crate::error::InputError> {
-                let o = $crate::spec_reader::Obj::of(
-                    at,
-                    concat!("struct ", stringify!($ty)),
-                    &[$(stringify!($field)),*],
-                )?;
+                let o = $crate::read_struct!(@object at, $ty, $($field),*);
                 let mut s = <$ty as Default>::default();
                 $( o.get(stringify!($field), &mut s.$field)?; )*
                 Ok(s)
@@ -295,14 +291,14 @@ macro_rules! read_struct {
     ($ty:ident { $($field:ident : $mode:tt),* $(,)? }) => {
         impl $crate::spec_reader::Read for $ty {
             fn read(at: $crate::spec_reader::At) -> Result<Self, $crate::error::InputError> {
-                let o = $crate::spec_reader::Obj::of(
-                    at,
-                    concat!("struct ", stringify!($ty)),
-                    &[$(stringify!($field)),*],
-                )?;
+                let o = $crate::read_struct!(@object at, $ty, $($field),*);
                 Ok($ty { $($field: $crate::read_field!(o, $field, $mode)),* })
             }
         }
+    };
+    // The struct's object, its keys checked (shared with read_defaults!).
+    (@object $at:ident, $ty:ty, $($field:ident),*) => {
+        $crate::spec_reader::Obj::of($at, concat!("struct ", stringify!($ty)), &[$(stringify!($field)),*])?
     };
 }
 
