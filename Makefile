@@ -12,8 +12,8 @@ HOST ?= 127.0.0.1
 
 .PHONY: run test build setup serve clean oracle export-check fuzz
 
-# The site is www/ plus its build outputs, copied to target/site/ with a brotli and a gzip
-# copy of each compressible file (.ci/site.mjs). `http-server` (npm, package-lock.json)
+# The site is www/ plus its build outputs, copied to target/site/ with each page's scripts
+# bundled and minified, and a brotli and a gzip copy of each compressible file (.ci/site.mjs). `http-server` (npm, package-lock.json)
 # sends those precompressed copies (-b -g) and the wasm MIME type, as nginx or Caddy would
 # with their precompressed options; no directory listings, no caching while developing.
 run: build

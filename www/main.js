@@ -9,7 +9,6 @@ import { renderControls, showFieldError, applyControl } from './controls.js';
 import { renderMetricList } from './metric-list.js';
 import { timeChart } from './charts/time-chart.js';
 import { decodeHash, encodeHash, merge, clone, BASE, PAGE_DEFAULT, previewOf, partsText, MAX_PINS } from './state.js';
-import { lessonFromUrl, lessonProblems } from './lesson.js';
 import { SimClient, isAbandoned } from './sim-client.js';
 import { duration, int, millis } from './format.js';
 import { initDataPanel } from './data-panel.js';
@@ -688,8 +687,12 @@ function showLinkProblems(notes) {
 /** @type {string[]} */
 const notices = [];
 try {
-  const l = await lessonFromUrl(location);
-  if (l) {
+  // lesson.js is fetched only for a link that names a lesson.
+  const named = new URLSearchParams(location.hash.replace(/^#/, '')).has('lesson')
+    || new URLSearchParams(location.search).has('lesson');
+  const { lessonFromUrl, lessonProblems } = named ? await import('./lesson.js') : { lessonFromUrl: null, lessonProblems: null };
+  const l = lessonFromUrl ? await lessonFromUrl(location) : null;
+  if (l && lessonProblems) {
     const problems = lessonProblems(l);
     if (problems.length) throw new Error(problems.join('; '));
     lesson = /** @type {import('./lesson.js').Lesson} */ (l);

@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ROOT, SHOTS, openBrowser } from './harness.mjs';
+import { SHOTS, SITE, buildSite, openBrowser } from './harness.mjs';
 
 /** @type {Awaited<ReturnType<typeof openBrowser>>} */ let browser;
 /** @type {import('node:child_process').ChildProcess} */ let server;
@@ -30,7 +30,8 @@ const POST = `<!doctype html><html><head><meta charset="utf-8"><title>A blog pos
 
 before(async () => {
   const root = mkdtempSync(path.join(tmpdir(), 'pipeline-sim-blog-'));
-  symlinkSync(path.join(ROOT, 'www'), path.join(root, 'sim'));
+  buildSite();
+  symlinkSync(SITE, path.join(root, 'sim'));
   mkdirSync(path.join(root, 'blog'));
   writeFileSync(path.join(root, 'blog', 'post.html'), POST);
   for (const view of ['run', 'timeline']) {

@@ -1,5 +1,7 @@
-// Shared set-up for the browser tests: serves www/ with a plain static server
-// (python3 -m http.server; `make run`'s http-server adds precompressed copies) on a free loopback port, and launches Debian's Chromium
+// Shared set-up for the browser tests: serves the site as `make run` builds it (www/ with its
+// pages' scripts bundled and minified, target/site/ made by .ci/site.mjs; once a test
+// process) with a plain static server (python3 -m http.server; `make run`'s http-server
+// adds the precompressed copies) on a free loopback port, and launches Debian's Chromium
 // through playwright-core with a fresh profile. Collects console errors, uncaught
 // exceptions and failed requests so that every test can assert there were none.
 import { spawn, execFileSync } from 'node:child_process';
@@ -11,10 +13,21 @@ import { chromium } from 'playwright-core';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const SHOTS = path.join(ROOT, 'test-results', 'screenshots');
+/** The served site (.ci/site.mjs's output). */
+export const SITE = path.join(ROOT, 'target', 'site');
+
+let built = false;
+/** Builds target/site/ from www/ (once a process; files unchanged since are skipped). */
+export function buildSite() {
+  if (built) return;
+  execFileSync('node', [path.join(ROOT, '.ci/site.mjs')], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  built = true;
+}
 
 /** Starts the static server; resolves with its base URL and a stop function. */
 export async function startServer() {
-  const proc = spawn('python3', ['-u', '-m', 'http.server', '--bind', '127.0.0.1', '--directory', 'www', '0'], {
+  buildSite();
+  const proc = spawn('python3', ['-u', '-m', 'http.server', '--bind', '127.0.0.1', '--directory', SITE, '0'], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

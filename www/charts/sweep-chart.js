@@ -44,12 +44,14 @@ function fitSize(u, values, i, cycle) {
   return Math.ceil(size);
 }
 
-/** The chart drawn into each element (tests read its axes). @type {WeakMap<HTMLElement, uPlot>} */
-const plots = new WeakMap();
+/** Where the chart drawn into an element is kept (tests read its axes): on the element, under
+ * a registered symbol, so that every copy of this module finds it (the page's bundled copy,
+ * and this file imported on its own). */
+const PLOT = Symbol.for('pipeline-sim.sweep-plot');
 
-/** The sweep chart in `el`, if any. @param {HTMLElement} el */
+/** The sweep chart in `el`, if any. @param {HTMLElement} el @returns {uPlot | undefined} */
 export function sweepPlotOf(el) {
-  return plots.get(el);
+  return /** @type {any} */ (el)[PLOT];
 }
 
 /**
@@ -110,10 +112,10 @@ export function sweepChart(el, intervals, usd, p95, pareto, labels, lang) {
     p95.map((v) => (v > 0 ? v : null)),
     usd.map((v, i) => (pareto[i] && v > 0 ? v : null)),
   ];
-  plots.get(el)?.destroy();
+  sweepPlotOf(el)?.destroy();
   el.replaceChildren();
   const u = new uPlot(opts, data, el);
-  plots.set(el, u);
+  /** @type {any} */ (el)[PLOT] = u;
   return u;
 }
 
