@@ -1,10 +1,9 @@
 //! JSON input to typed values, with the path of the field that failed: the one way the
 //! core reads a scenario or a data mapping (CLI, page, sweep, lessons alike).
 //!
-//! The text is parsed once into a `serde_json::Value`; a syntax error (or a number out of
-//! range) comes with serde_json's position, the byte where the parser stood, and
-//! [`path_at`] walks the document's tokens up to that byte to name the value there
-//! (`workload.lateness.s`). The value is then read by the format's own reader
+//! The text is parsed once into a `serde_json::Value` ([`crate::json`]); a syntax error (or
+//! a number out of range) comes with the byte where the reader stood, and [`path_at`] walks
+//! the document's tokens up to that byte to name the value there (`workload.lateness.s`). The value is then read by the format's own reader
 //! ([`crate::spec_reader`]), which names every field it refuses.
 //!
 //! Invariant: every refusal names the deepest field that can be known, or the prefix
@@ -22,8 +21,9 @@ pub fn parse_json<T: crate::spec_reader::Read>(
     prefix: &str,
     what: &str,
 ) -> Result<T, InputError> {
-    let value: Value = serde_json::from_str(text).map_err(|e| {
-        let at = path_at(text, offset_of(text, e.line(), e.column()));
+    let value: Value = crate::json::parse(text).map_err(|e| {
+        // The walk takes the byte the reader stood on (`path_at` reads up to `end`).
+        let at = path_at(text, (e.offset + 1).min(text.len()));
         InputError::new(join(prefix, &at), format!("{what}: {e}"))
     })?;
     T::read(crate::spec_reader::At {
@@ -31,19 +31,6 @@ pub fn parse_json<T: crate::spec_reader::Read>(
         path: prefix,
     })
     .map_err(|e| InputError::new(e.field, format!("{what}: {}", e.message)))
-}
-
-/// The byte offset of serde_json's error position `line`:`column` (1-based line; column =
-/// bytes into the line) in `text`.
-fn offset_of(text: &str, line: usize, column: usize) -> usize {
-    let mut start = 0;
-    for _ in 1..line {
-        match text.as_bytes()[start..].iter().position(|&b| b == b'\n') {
-            Some(i) => start += i + 1,
-            None => break,
-        }
-    }
-    (start + column).min(text.len())
 }
 
 /// One open container on the way to a position.
@@ -105,10 +92,10 @@ fn path_at(text: &str, end: usize) -> Vec<String> {
                 };
                 if let Some(Frame::Object { key: key @ None }) = stack.last_mut() {
                     let raw = &text[i..next];
-                    *key = Some(
-                        serde_json::from_str::<String>(raw)
-                            .unwrap_or_else(|_| raw.trim_matches('"').to_string()),
-                    );
+                    *key = Some(match crate::json::parse(raw) {
+                        Ok(Value::String(k)) => k,
+                        _ => raw.trim_matches('"').to_string(),
+                    });
                 } else if next <= end {
                     done = Some(segments_of(&stack));
                 }

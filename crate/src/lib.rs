@@ -24,6 +24,7 @@ pub mod freshness;
 #[cfg(all(not(target_arch = "wasm32"), feature = "formats"))]
 pub mod fuzz;
 pub mod input;
+pub mod json;
 pub mod latency;
 pub mod loader;
 pub mod microbatch;

@@ -187,8 +187,13 @@ fn run_many(
     on_progress: &ProgressCallback,
 ) -> Result<RunSet, JsError> {
     let err = |e: crate::error::InputError| JsError::new(&e.to_string());
-    let values: Vec<serde_json::Value> = serde_json::from_str(scenarios_json)
-        .map_err(|e| JsError::new(&format!("scenarios: expected a JSON array of scenarios ({e})")))?;
+    let not_array = |e: &dyn std::fmt::Display| {
+        JsError::new(&format!("scenarios: expected a JSON array of scenarios ({e})"))
+    };
+    let values = match crate::json::parse(scenarios_json).map_err(|e| not_array(&e))? {
+        serde_json::Value::Array(values) => values,
+        _ => return Err(not_array(&"not an array")),
+    };
     let specs = values
         .iter()
         .map(|v| crate::ScenarioSpec::parse(&v.to_string()))

@@ -15,7 +15,7 @@
 use super::{DataSpec, LoadStats, Loaded};
 use crate::error::InputError;
 use crate::workload::{GivenEvent, MAX_EXPLICIT_EVENTS};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::sync::Arc;
 
 const MAGIC: &[u8; 4] = b"PSLD";
@@ -39,15 +39,15 @@ struct HeaderOut<'a> {
     exact: [Option<u64>; 4],
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+/// The header read back (with the scenario format's reader, [`crate::spec_reader`]).
 struct HeaderIn {
-    /// Read by the scenario format's reader (`spec_reader`).
+    /// Read as a `workload.data` mapping once the header is read.
     spec: serde_json::Value,
     stats: LoadStats,
     keys: Vec<String>,
-    exact: [Option<u64>; 4],
+    exact: Vec<Option<u64>>,
 }
+crate::read_struct!(HeaderIn { spec: req, stats: req, keys: req, exact: req });
 
 /// The stats' fractions, in `exact`'s order.
 fn fractions(s: &mut LoadStats) -> [&mut Option<f64>; 4] {
@@ -121,8 +121,17 @@ impl Loaded {
             )));
         }
         let hlen = r.u32("the header length")? as usize;
-        let mut header: HeaderIn =
-            serde_json::from_slice(r.take(hlen, "the header")?).map_err(|e| bad(format!("header: {e}")))?;
+        let text = std::str::from_utf8(r.take(hlen, "the header")?)
+            .map_err(|_| bad("header: not UTF-8"))?;
+        let mut header: HeaderIn = crate::json::parse(text)
+            .map_err(|e| bad(format!("header: {e}")))
+            .and_then(|v| {
+                crate::spec_reader::Read::read(crate::spec_reader::At { value: &v, path: "header" })
+                    .map_err(|e| bad(e))
+            })?;
+        if header.exact.len() != 4 {
+            return Err(bad("header: exact: 4 values expected"));
+        }
         for (f, bits) in fractions(&mut header.stats).into_iter().zip(header.exact) {
             *f = bits.map(f64::from_bits);
         }

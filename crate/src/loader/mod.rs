@@ -26,7 +26,7 @@ mod spec;
 
 use crate::error::InputError;
 use crate::time::Micros;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 #[cfg(feature = "formats")]
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -49,7 +49,7 @@ pub fn parse_spec(text: &str) -> Result<DataSpec, InputError> {
 }
 
 /// The file formats read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Format {
     /// Comma-separated with a header row (RFC 4180 quoting).
@@ -116,14 +116,14 @@ pub struct DataSpec {
 }
 
 /// One bad row: its line (1-based; the row number for Arrow and JSON arrays) and why.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BadRow {
     pub line: u64,
     pub reason: String,
 }
 
 /// What a load read, dropped and made.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LoadStats {
     pub file: String,
     pub format: Format,
@@ -160,7 +160,7 @@ pub struct LoadStats {
 }
 
 /// Where a load's arrivals come from (`LoadStats::arrival_from`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ArrivalFrom {
     /// A time column of the file.
@@ -282,6 +282,27 @@ mod tests;
 
 crate::read_names!(Format {
     "csv" => Csv, "jsonl" => Jsonl, "json" => Json, "access_log" => AccessLog, "arrow" => Arrow,
+});
+crate::read_names!(ArrivalFrom { "column" => Column, "delay" => Delay, "model" => Model });
+crate::read_struct!(BadRow { line: req, reason: req });
+crate::read_struct!(LoadStats {
+    file: req,
+    format: req,
+    rows: req,
+    events: req,
+    bad_rows: req,
+    bad_examples: req,
+    join_unmatched: req,
+    filtered_out: req,
+    arrival_clamped: req,
+    keys: req,
+    arrival_from: req,
+    lateness_p50_s: req,
+    lateness_p99_s: req,
+    lateness_max_s: req,
+    first_event_us: req,
+    last_event_us: req,
+    mean_size_bytes: req,
 });
 crate::read_struct!(DataSpec {
     file: req,
