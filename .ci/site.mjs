@@ -14,8 +14,9 @@
 // `node tests/bench/page-weight.mjs`: the ES modules one by one cost the app's first result
 // ~30 files and their headers, unminified. The wasm-bindgen glue (pkg/, pkg-formats/) stays
 // a module of its own (its wasm is found beside it). Every module of www/ is also copied as
-// it is, for a page or a reader that imports one directly (api.js, docs/*.js). Source maps
-// (*.map, with the sources) are fetched only by a browser's developer tools.
+// it is, for a page or a reader that imports one directly (api.js, docs/*.js). Each bundle
+// has its source map beside it (X.js.map, with the sources), not linked from the bundle (the
+// link would cost every reader bytes): add it in the browser's developer tools to debug.
 // target/site/.bundle.json lists each bundled file's modules of www/ (the tests read it; the
 // server sends no dotfiles).
 //   node .ci/site.mjs [OUT_DIR]     default target/site
@@ -82,7 +83,7 @@ function bundle() {
       alias: { uplot: './vendor/uPlot.esm.js' },
       // Licence comments (uPlot's) kept, at the end of each file that holds the code.
       legalComments: 'eof',
-      sourcemap: 'linked',
+      sourcemap: 'external',
       sourcesContent: true,
       metafile: true,
       write: false,
@@ -127,15 +128,30 @@ const wanted = new Set();
 let copied = 0;
 let compressed = 0;
 const bundled = bundle();
-// The wasm-bindgen glue and the style sheets, minified one by one (not bundled).
+// The wasm-bindgen glue, the style sheets and the pages, minified one by one.
 for (const rel of files(src)) {
   const glue = /^pkg(-formats)?\/[^/]+\.js$/.test(rel);
+  if (path.extname(rel) === '.html') {
+    // Pages without their indentation (a line's leading blanks; <pre> blocks kept as they are).
+    const html = fs.readFileSync(path.join(src, rel), 'utf8');
+    const body = html.split(/(<pre[\s\S]*?<\/pre>)/).map((part, i) => (i % 2 ? part : part.replace(/\n[ \t]+/g, '\n'))).join('');
+    bundled.set(rel, { body: Buffer.from(body), modules: [rel] });
+    continue;
+  }
   if (!glue && path.extname(rel) !== '.css') continue;
-  const code = fs.readFileSync(path.join(src, rel), 'utf8');
-  const { code: min } = esbuild.transformSync(code, {
-    loader: glue ? 'js' : 'css', minify: true, legalComments: 'inline', ...(glue ? { format: 'esm', target: 'es2022' } : {}),
-  });
-  bundled.set(rel, { body: Buffer.from(min), modules: [rel] });
+  if (glue) {
+    const { code } = esbuild.transformSync(fs.readFileSync(path.join(src, rel), 'utf8'), {
+      loader: 'js', minify: true, legalComments: 'inline', format: 'esm', target: 'es2022',
+    });
+    bundled.set(rel, { body: Buffer.from(code), modules: [rel] });
+  } else {
+    // A sheet's @imports inlined (style.css takes uPlot's rules in: one request less).
+    const r = esbuild.buildSync({
+      absWorkingDir: src, entryPoints: [rel], bundle: true, minify: true, write: false,
+      outfile: path.join(out, rel), legalComments: 'inline', logLevel: 'warning',
+    });
+    bundled.set(rel, { body: r.outputFiles[0].contents, modules: [rel] });
+  }
 }
 for (const rel of files(src)) {
   if (bundled.has(rel)) continue;

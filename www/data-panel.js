@@ -91,6 +91,8 @@ export function guessMapping(name, format, s) {
   return spec;
 }
 
+/** @typedef {ReturnType<typeof initDataPanel>} DataPanel */
+
 /**
  * @param {object} o
  * @param {() => Lang} o.lang

@@ -11,8 +11,6 @@ import { timeChart } from './charts/time-chart.js';
 import { decodeHash, encodeHash, merge, clone, BASE, PAGE_DEFAULT, previewOf, partsText, MAX_PINS } from './state.js';
 import { SimClient, isAbandoned } from './sim-client.js';
 import { duration, int, millis } from './format.js';
-import { initDataPanel } from './data-panel.js';
-import { initExport } from './export-panel.js';
 import { failureText, isFailure } from './run-failure.js';
 import { selectTab, tabKeys, skipLink } from './tabs.js';
 
@@ -335,7 +333,8 @@ async function drawSteps() {
     renderPreviewNote();
     drawStrip();
     headings();
-    dataPanel.showStats(r.data, r.loadMs);
+    if (r.data) void dataPanelCode().then((p) => p.showStats(r.data, r.loadMs));
+    else dataPanel?.showStats(null, null);
     renderSummary(lang, sc, r.summary, r.ms);
     renderScaledNote($('scaled-note'), lang, r.scaled, r.summary.events);
     renderCost(lang, r.cost);
@@ -371,8 +370,9 @@ async function drawSteps() {
     if (!await step(`table ${from}`, () => renderBatchTable(lang, r, from, from + ROWS_PER_PART))) return;
   }
   await step('export', () => {
-    $('export').hidden = false;
-    exporter.refresh();
+    // Shown once its code is there (see exportCode).
+    $('export').hidden = !exporter;
+    exporter?.refresh();
   });
 }
 
@@ -535,26 +535,57 @@ async function runSweep() {
   }
 }
 
-const dataPanel = initDataPanel({
-  lang: () => lang,
-  scenario: () => state.scenario,
-  addFile: (name, bytes) => {
-    sim.addFile(name, bytes);
-    sweepFiles.set(name, bytes);
-    sweepCode?.pool.addFile(name, bytes);
-  },
-  changed: () => {
-    saveUrl();
-    drawControls();
-    scheduleRun();
-  },
+// The data panel and the downloads (their code is not needed for a first result) load when
+// the reader first reaches for anything (a pointer, a key, focus), a scenario reads data, or
+// the page has been settled for a moment after its first result; a change of the data
+// source made before the panel's code is there is replayed once it is.
+/** @type {import('./data-panel.js').DataPanel | null} */ let dataPanel = null;
+/** @type {Promise<import('./data-panel.js').DataPanel> | null} */ let dataPanelLoading = null;
+const dataPanelCode = () => (dataPanelLoading ??= import('./deferred.js').then(({ initDataPanel }) => {
+  dataPanel = initDataPanel({
+    lang: () => lang,
+    scenario: () => state.scenario,
+    addFile: (name, bytes) => {
+      sim.addFile(name, bytes);
+      sweepFiles.set(name, bytes);
+      sweepCode?.pool.addFile(name, bytes);
+    },
+    changed: () => {
+      saveUrl();
+      drawControls();
+      scheduleRun();
+    },
+  });
+  return dataPanel;
+}));
+/** @type {{refresh: () => void} | null} */ let exporter = null;
+/** @type {Promise<unknown> | null} */ let exportLoading = null;
+const exportCode = () => (exportLoading ??= import('./deferred.js').then(({ initExport }) => {
+  exporter = initExport({
+    lang: () => lang,
+    scenario: () => lastScenario ?? state.scenario,
+    exportTable: (sc, table, format) => sim.exportTable(sc, table, format),
+    pyspark: (sc) => sim.pyspark(sc),
+  });
+  if (last) {
+    $('export').hidden = false;
+    exporter.refresh();
+  }
+}));
+const laterCode = () => Promise.all([dataPanelCode(), exportCode()]);
+for (const type of ['pointerdown', 'keydown', 'focusin', 'dragenter']) {
+  document.addEventListener(type, laterCode, { once: true, capture: true, passive: true });
+}
+const source = /** @type {HTMLSelectElement} */ ($('data-source'));
+source.addEventListener('change', () => {
+  if (dataPanel) return;
+  const chosen = source.value;
+  void dataPanelCode().then(() => {
+    source.value = chosen;
+    source.dispatchEvent(new Event('change'));
+  });
 });
-const exporter = initExport({
-  lang: () => lang,
-  scenario: () => lastScenario ?? state.scenario,
-  exportTable: (sc, table, format) => sim.exportTable(sc, table, format),
-  pyspark: (sc) => sim.pyspark(sc),
-});
+if (state.scenario.workload?.data) void dataPanelCode();
 
 langSelect.value = lang;
 langSelect.addEventListener('change', async () => {
@@ -567,7 +598,7 @@ langSelect.addEventListener('change', async () => {
   applyStatic(lang);
   learnLinks();
   drawControls();
-  dataPanel.render();
+  dataPanel?.render();
   drawLesson();
   redrawView();
 });
@@ -580,7 +611,8 @@ window.addEventListener('hashchange', () => {
   /** @type {HTMLInputElement} */ ($('sla')).value = String(state.slaMin);
   detail.value = String(state.scenario.report?.detail_events ?? 20000);
   drawControls();
-  dataPanel.render();
+  if (state.scenario.workload?.data) void dataPanelCode();
+  dataPanel?.render();
   showView();
   saveUrl();
   scheduleRun();
@@ -722,6 +754,7 @@ try {
   saveUrl();
   status.hidden = true;
   const finished = await rerun();
+  setTimeout(() => void laterCode(), 2000);
   if (state.view === 'compare') drawCompare();
   // (A run replaced by a newer change gives way: the newer run says how it went.)
   if (finished && !['ready', 'invalid', 'crashed', 'cancelled'].includes(app.dataset.state ?? '')) {

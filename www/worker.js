@@ -12,8 +12,10 @@
 //               {type: 'alive', id, stage}  (a heartbeat for the page's watchdog: what it is doing)
 import init, { simulate, simulateWithProgress, dataFromBytes, validateScenario } from './pkg/pipeline_sim.js';
 import { extract, sweepRow } from './run-result.js';
-import { bytesOf } from './worker-files.js';
-import { arrowIpc, loadEncoded, pysparkScript } from './formats.js';
+// Data files and the formats module's wrappers: fetched with the first data load or export
+// (a generated workload's run needs neither).
+const filesCode = () => import('./worker-files.js');
+const formatsCode = () => import('./formats.js');
 
 const ready = init();
 ready.catch(() => {}); // reported with the first request
@@ -36,6 +38,7 @@ async function dataFor(sc) {
   const key = JSON.stringify(spec);
   const have = loaded.get(key);
   if (have) return have;
+  const [{ bytesOf }, { loadEncoded }] = await Promise.all([filesCode(), formatsCode()]);
   const bytes = await bytesOf(files, spec.file);
   const join = spec.join ? await bytesOf(files, spec.join.file) : undefined;
   const t0 = performance.now();
@@ -172,14 +175,14 @@ ctx.onmessage = async (/** @type {MessageEvent} */ e) => {
       ctx.postMessage({ type: 'sweep-result', id: msg.id, rows });
     } else if (msg.type === 'pyspark') {
       enter('pyspark');
-      ctx.postMessage({ type: 'pyspark-result', id: msg.id, text: await pysparkScript(JSON.stringify(msg.scenario)) });
+      ctx.postMessage({ type: 'pyspark-result', id: msg.id, text: await (await formatsCode()).pysparkScript(JSON.stringify(msg.scenario)) });
     } else if (msg.type === 'export') {
       enter('export');
       const json = JSON.stringify(msg.scenario);
       if (lastRun?.json !== json) keep({ json, run: (await runScenario(msg.scenario, null, 'export')).run });
       const run = /** @type {any} */ (lastRun).run;
       const bytes = msg.format === 'arrow'
-        ? await arrowIpc(run.tableBytes(msg.table))
+        ? await (await formatsCode()).arrowIpc(run.tableBytes(msg.table))
         : new TextEncoder().encode(run.tableCsv(msg.table));
       ctx.postMessage({ type: 'export-result', id: msg.id, bytes }, [bytes.buffer]);
     }

@@ -38,11 +38,7 @@ pub struct SyntaxError {
 
 impl fmt::Display for SyntaxError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} at line {} column {}",
-            self.message, self.line, self.column
-        )
+        write!(f, "{} at line {} column {}", self.message, self.line, self.column)
     }
 }
 
@@ -148,75 +144,79 @@ impl Reader<'_> {
         Ok(())
     }
 
+    /// After a member of an array or object: `true` at its closing bracket `close` (taken,
+    /// and the container left), `false` after a comma, else the container's refusal.
+    fn next_member(&mut self, close: u8, expected: &'static str, eof: &'static str) -> Res<bool> {
+        self.ws();
+        match self.peek() {
+            Some(b',') => {
+                self.i += 1;
+                self.ws();
+                if self.peek() == Some(close) {
+                    return Err(self.err("trailing comma"));
+                }
+                Ok(false)
+            }
+            Some(c) if c == close => {
+                self.i += 1;
+                self.depth -= 1;
+                Ok(true)
+            }
+            Some(_) => Err(self.err(expected)),
+            None => Err(self.err(eof)),
+        }
+    }
+
+    /// At an empty container's closing bracket: takes it and leaves the container.
+    fn empty(&mut self, close: u8) -> bool {
+        if self.peek() != Some(close) {
+            return false;
+        }
+        self.i += 1;
+        self.depth -= 1;
+        true
+    }
+
     fn array(&mut self) -> Res<Value> {
         self.enter()?;
         let mut items = Vec::new();
-        if self.peek() == Some(b']') {
-            self.i += 1;
-            self.depth -= 1;
+        if self.empty(b']') {
             return Ok(Value::Array(items));
         }
         loop {
             items.push(self.value()?);
-            self.ws();
-            match self.peek() {
-                Some(b',') => {
-                    self.i += 1;
-                    self.ws();
-                    if self.peek() == Some(b']') {
-                        return Err(self.err("trailing comma"));
-                    }
-                }
-                Some(b']') => break,
-                Some(_) => return Err(self.err("expected `,` or `]`")),
-                None => return Err(self.err("EOF while parsing a list")),
+            if self.next_member(b']', "expected `,` or `]`", "EOF while parsing a list")? {
+                return Ok(Value::Array(items));
             }
         }
-        self.i += 1;
-        self.depth -= 1;
-        Ok(Value::Array(items))
     }
 
     fn object(&mut self) -> Res<Value> {
+        const EOF: &str = "EOF while parsing an object";
         self.enter()?;
         let mut map = Map::new();
-        if self.peek() == Some(b'}') {
-            self.i += 1;
-            self.depth -= 1;
+        if self.empty(b'}') {
             return Ok(Value::Object(map));
         }
         loop {
             match self.peek() {
                 Some(b'"') => self.i += 1,
                 Some(_) => return Err(self.err("key must be a string")),
-                None => return Err(self.err("EOF while parsing an object")),
+                None => return Err(self.err(EOF)),
             }
             let key = self.string()?;
             self.ws();
             match self.peek() {
                 Some(b':') => self.i += 1,
                 Some(_) => return Err(self.err("expected `:`")),
-                None => return Err(self.err("EOF while parsing an object")),
+                None => return Err(self.err(EOF)),
             }
             let v = self.value()?;
             map.insert(key, v);
-            self.ws();
-            match self.peek() {
-                Some(b',') => {
-                    self.i += 1;
-                    self.ws();
-                    if self.peek() == Some(b'}') {
-                        return Err(self.err("trailing comma"));
-                    }
-                }
-                Some(b'}') => break,
-                Some(_) => return Err(self.err("expected `,` or `}`")),
-                None => return Err(self.err("EOF while parsing an object")),
+            if self.next_member(b'}', "expected `,` or `}`", EOF)? {
+                return Ok(Value::Object(map));
             }
         }
-        self.i += 1;
-        self.depth -= 1;
-        Ok(Value::Object(map))
     }
 
     /// A string's contents, from after its opening quote to after its closing one.
@@ -556,9 +556,15 @@ mod tests {
             ("[1", "EOF while parsing a list at line 1 column 3"),
             ("{\"a\"", "EOF while parsing an object at line 1 column 5"),
             ("\"abc", "EOF while parsing a string at line 1 column 5"),
-            ("\"a\u{1}\"", "control character (\\u0000-\\u001F) found while parsing a string at line 1 column 3"),
+            (
+                "\"a\u{1}\"",
+                "control character (\\u0000-\\u001F) found while parsing a string at line 1 column 3",
+            ),
             ("\"\\x\"", "invalid escape at line 1 column 3"),
-            ("\"\\ud800\"", "lone leading surrogate in hex escape at line 1 column 8"),
+            (
+                "\"\\ud800\"",
+                "lone leading surrogate in hex escape at line 1 column 8",
+            ),
             ("\"\\udc00\"", "invalid unicode code point at line 1 column 8"),
             ("01", "invalid number at line 1 column 2"),
             ("-", "EOF while parsing a value at line 1 column 2"),
@@ -577,7 +583,10 @@ mod tests {
         let deep = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
         assert!(parse(&deep).is_ok());
         let deeper = "[".repeat(MAX_DEPTH + 1);
-        assert_eq!(refusal(&deeper), format!("recursion limit exceeded at line 1 column {}", MAX_DEPTH + 1));
+        assert_eq!(
+            refusal(&deeper),
+            format!("recursion limit exceeded at line 1 column {}", MAX_DEPTH + 1)
+        );
         // Far deeper than any stack would take by recursion: refused, never a crash.
         assert!(refusal(&"{\"a\":".repeat(1_000_000)).starts_with("recursion limit exceeded"));
     }

@@ -47,7 +47,12 @@ struct HeaderIn {
     keys: Vec<String>,
     exact: Vec<Option<u64>>,
 }
-crate::read_struct!(HeaderIn { spec: req, stats: req, keys: req, exact: req });
+crate::read_struct!(HeaderIn {
+    spec: req,
+    stats: req,
+    keys: req,
+    exact: req
+});
 
 /// The stats' fractions, in `exact`'s order.
 fn fractions(s: &mut LoadStats) -> [&mut Option<f64>; 4] {
@@ -121,13 +126,15 @@ impl Loaded {
             )));
         }
         let hlen = r.u32("the header length")? as usize;
-        let text = std::str::from_utf8(r.take(hlen, "the header")?)
-            .map_err(|_| bad("header: not UTF-8"))?;
+        let text = std::str::from_utf8(r.take(hlen, "the header")?).map_err(|_| bad("header: not UTF-8"))?;
         let mut header: HeaderIn = crate::json::parse(text)
             .map_err(|e| bad(format!("header: {e}")))
             .and_then(|v| {
-                crate::spec_reader::Read::read(crate::spec_reader::At { value: &v, path: "header" })
-                    .map_err(|e| bad(e))
+                crate::spec_reader::Read::read(crate::spec_reader::At {
+                    value: &v,
+                    path: "header",
+                })
+                .map_err(bad)
             })?;
         if header.exact.len() != 4 {
             return Err(bad("header: exact: 4 values expected"));

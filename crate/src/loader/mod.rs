@@ -284,7 +284,10 @@ crate::read_names!(Format {
     "csv" => Csv, "jsonl" => Jsonl, "json" => Json, "access_log" => AccessLog, "arrow" => Arrow,
 });
 crate::read_names!(ArrivalFrom { "column" => Column, "delay" => Delay, "model" => Model });
-crate::read_struct!(BadRow { line: req, reason: req });
+crate::read_struct!(BadRow {
+    line: req,
+    reason: req
+});
 crate::read_struct!(LoadStats {
     file: req,
     format: req,
