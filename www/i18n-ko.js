@@ -127,6 +127,7 @@ export const KO = {
   "dataChoose": "파일 선택 (CSV, JSON Lines, JSON, 접근 로그, Arrow)",
   "dataDrop": "…또는 여기에 끌어 놓으세요. 파일은 브라우저 안에만 있고 업로드되지 않습니다.",
   "dataFetchFailed": "내장 데이터셋을 읽지 못했습니다 (HTTP {status}).",
+  "codeFetchFailed": "페이지 코드 일부를 가져오지 못했습니다 ({message}). 다시 시도하세요.",
   "dataTooLarge": "{name}은(는) {mib} MiB입니다. 최대 {max} MiB까지 읽습니다. 먼저 나누거나 표본을 뽑으세요.",
   "dataUnknownFormat": "{name}의 형식을 이름으로 알 수 없습니다: .csv, .jsonl, .json, .log, .arrow를 쓰세요.",
   "d_format": "형식",

@@ -133,6 +133,7 @@ export const STRINGS = {
     "dataChoose": "Choose a file (CSV, JSON Lines, JSON, access log, Arrow)",
     "dataDrop": "…or drop it here. It stays in your browser: nothing is uploaded.",
     "dataFetchFailed": "The bundled dataset could not be read (HTTP {status}).",
+    "codeFetchFailed": "Part of the page's code could not be fetched ({message}); try again.",
     "dataTooLarge": "{name} is {mib} MiB; at most {max} MiB load. Split or sample it first.",
     "dataUnknownFormat": "Cannot tell the format of {name} from its name: use .csv, .jsonl, .json, .log or .arrow.",
     "d_format": "Format",

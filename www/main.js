@@ -333,7 +333,7 @@ async function drawSteps() {
     renderPreviewNote();
     drawStrip();
     headings();
-    if (r.data) void dataPanelCode().then((p) => p.showStats(r.data, r.loadMs));
+    if (r.data) deferredCode().then((p) => p.showStats(r.data, r.loadMs), () => {});
     else dataPanel?.showStats(null, null);
     renderSummary(lang, sc, r.summary, r.ms);
     renderScaledNote($('scaled-note'), lang, r.scaled, r.summary.events);
@@ -370,7 +370,7 @@ async function drawSteps() {
     if (!await step(`table ${from}`, () => renderBatchTable(lang, r, from, from + ROWS_PER_PART))) return;
   }
   await step('export', () => {
-    // Shown once its code is there (see exportCode).
+    // Shown once its code is there (see deferredCode).
     $('export').hidden = !exporter;
     exporter?.refresh();
   });
@@ -540,8 +540,9 @@ async function runSweep() {
 // the page has been settled for a moment after its first result; a change of the data
 // source made before the panel's code is there is replayed once it is.
 /** @type {import('./data-panel.js').DataPanel | null} */ let dataPanel = null;
-/** @type {Promise<import('./data-panel.js').DataPanel> | null} */ let dataPanelLoading = null;
-const dataPanelCode = () => (dataPanelLoading ??= import('./deferred.js').then(({ initDataPanel }) => {
+/** @type {{refresh: () => void} | null} */ let exporter = null;
+/** @type {Promise<import('./data-panel.js').DataPanel> | null} */ let deferredLoading = null;
+const deferredCode = () => (deferredLoading ??= import('./deferred.js').then(({ initDataPanel, initExport }) => {
   dataPanel = initDataPanel({
     lang: () => lang,
     scenario: () => state.scenario,
@@ -556,11 +557,6 @@ const dataPanelCode = () => (dataPanelLoading ??= import('./deferred.js').then((
       scheduleRun();
     },
   });
-  return dataPanel;
-}));
-/** @type {{refresh: () => void} | null} */ let exporter = null;
-/** @type {Promise<unknown> | null} */ let exportLoading = null;
-const exportCode = () => (exportLoading ??= import('./deferred.js').then(({ initExport }) => {
   exporter = initExport({
     lang: () => lang,
     scenario: () => lastScenario ?? state.scenario,
@@ -571,21 +567,29 @@ const exportCode = () => (exportLoading ??= import('./deferred.js').then(({ init
     $('export').hidden = false;
     exporter.refresh();
   }
+  return dataPanel;
+}).catch((err) => {
+  deferredLoading = null; // the next reach for it tries again
+  $('data-problem').textContent = t(lang, 'codeFetchFailed', { message: err instanceof Error ? err.message : String(err) });
+  throw err;
 }));
-const laterCode = () => Promise.all([dataPanelCode(), exportCode()]);
+/** Fetches it (once; a failure is shown at the data panel, and the next reach tries again). */
+const laterCode = () => {
+  if (!dataPanel) deferredCode().catch(() => {});
+};
 for (const type of ['pointerdown', 'keydown', 'focusin', 'dragenter']) {
-  document.addEventListener(type, laterCode, { once: true, capture: true, passive: true });
+  document.addEventListener(type, laterCode, { capture: true, passive: true });
 }
 const source = /** @type {HTMLSelectElement} */ ($('data-source'));
 source.addEventListener('change', () => {
   if (dataPanel) return;
   const chosen = source.value;
-  void dataPanelCode().then(() => {
+  deferredCode().then(() => {
     source.value = chosen;
     source.dispatchEvent(new Event('change'));
-  });
+  }, () => {});
 });
-if (state.scenario.workload?.data) void dataPanelCode();
+if (state.scenario.workload?.data) deferredCode().catch(() => {});
 
 langSelect.value = lang;
 langSelect.addEventListener('change', async () => {
@@ -611,7 +615,7 @@ window.addEventListener('hashchange', () => {
   /** @type {HTMLInputElement} */ ($('sla')).value = String(state.slaMin);
   detail.value = String(state.scenario.report?.detail_events ?? 20000);
   drawControls();
-  if (state.scenario.workload?.data) void dataPanelCode();
+  if (state.scenario.workload?.data) deferredCode().catch(() => {});
   dataPanel?.render();
   showView();
   saveUrl();
@@ -754,7 +758,7 @@ try {
   saveUrl();
   status.hidden = true;
   const finished = await rerun();
-  setTimeout(() => void laterCode(), 2000);
+  setTimeout(laterCode, 2000);
   if (state.view === 'compare') drawCompare();
   // (A run replaced by a newer change gives way: the newer run says how it went.)
   if (finished && !['ready', 'invalid', 'crashed', 'cancelled'].includes(app.dataset.state ?? '')) {
