@@ -18,10 +18,11 @@
 //! by the same watermark test (`start + size ≤ watermark`, whatever the key), so a list
 //! per window equals the lists per group the window's groups would have held.
 
-use crate::operator::{Agg, BatchOutcome, BatchWatermarks, Fate, Row, RowSpan, Visible, counted};
 use crate::query::OutputMode;
+use crate::rows::{Agg, BatchOutcome, BatchWatermarks, Fate, Row, RowSpan, counted};
 use crate::state::StateStore;
 use crate::time::Micros;
+use crate::visible_list::Visible;
 use crate::visible_list::VisibleList;
 use crate::window::Windowing;
 use rustc_hash::FxHashMap;

@@ -208,7 +208,7 @@ mod tests {
     use crate::workload::{EventStream, Lateness, OfflineTail, RateShape, WorkloadSpec};
 
     fn stream(json: &str, seed: u64) -> Vec<crate::workload::Event> {
-        let s: WorkloadSpec = crate::spec_reader::from_str(json).unwrap();
+        let s: WorkloadSpec = crate::input::from_str(json).unwrap();
         let w = s.validate("workload", None).unwrap();
         assert!(super::worth_it(&w), "{json}");
         EventStream::new(w, seed).collect()

@@ -2,9 +2,10 @@
 //! `dropDuplicatesWithinWatermark(cols)`, as Spark's `StreamingDeduplicateExec` and
 //! `StreamingDeduplicateWithinWatermarkExec` run them per micro-batch.
 
-use crate::operator::{BatchOutcome, BatchWatermarks, Fate, OutRow, Row, Visible, counted};
+use crate::rows::{BatchOutcome, BatchWatermarks, Fate, OutRow, Row, counted};
 use crate::state::StateStore;
 use crate::time::Micros;
+use crate::visible_list::Visible;
 
 /// Which of the row's columns form the deduplication key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

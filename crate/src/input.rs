@@ -33,6 +33,11 @@ pub fn parse_json<T: crate::spec_reader::Read>(
     .map_err(|e| InputError::new(e.field, format!("{what}: {}", e.message)))
 }
 
+/// `T` from JSON text (a test's or a tool's): [`parse_json`] at the top.
+pub fn from_str<T: crate::spec_reader::Read>(text: &str) -> Result<T, InputError> {
+    parse_json(text, "", "not valid for this format")
+}
+
 /// One open container on the way to a position.
 #[derive(Debug)]
 enum Frame {

@@ -35,6 +35,7 @@ pub mod pyspark;
 pub mod query;
 pub mod reader;
 pub mod report;
+pub mod rows;
 pub mod sampler;
 pub mod scale;
 pub mod scenario;

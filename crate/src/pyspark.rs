@@ -1053,7 +1053,7 @@ mod tests {
     use super::*;
 
     fn spec(json: &str) -> ScenarioSpec {
-        crate::spec_reader::from_str(json).unwrap()
+        crate::input::from_str(json).unwrap()
     }
 
     fn script(json: &str) -> String {

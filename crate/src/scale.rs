@@ -361,7 +361,7 @@ mod tests {
 
     #[test]
     fn the_spec_reads_auto_or_a_whole_factor() {
-        let f = |t: &str| crate::spec_reader::from_str::<ScaleSpec>(t);
+        let f = |t: &str| crate::input::from_str::<ScaleSpec>(t);
         assert_eq!(f("\"auto\"").unwrap(), ScaleSpec::Auto);
         assert_eq!(f("12").unwrap(), ScaleSpec::Factor(12));
         for bad in ["0", "1.5", "-3", "\"x\"", "1e12"] {

@@ -8,10 +8,11 @@
 //! watermark, in every output mode (rows are not merged inside a partition first:
 //! `spark.sql.streaming.sessionWindow.merge.sessions.in.local.partition` is false by default).
 
-use crate::operator::{Agg, BatchOutcome, BatchWatermarks, Fate, OutRow, Row, Visible, counted};
 use crate::query::OutputMode;
+use crate::rows::{Agg, BatchOutcome, BatchWatermarks, Fate, OutRow, Row, counted};
 use crate::state::StateStore;
 use crate::time::Micros;
+use crate::visible_list::Visible;
 use crate::visible_list::VisibleList;
 
 #[derive(Debug, Clone)]

@@ -156,11 +156,8 @@ impl SinkSpec {
     }
 }
 
-/// Bytes in a MiB.
-pub const MIB: f64 = 1_048_576.0;
-
-/// `spark.sql.streaming.fileSink.log.compactInterval`'s default.
-pub const LOG_COMPACT_INTERVAL: u64 = 10;
+// Defined with the table formats' logs (`table_format.rs`), named here too.
+pub use crate::table_format::{LOG_COMPACT_INTERVAL, MIB};
 
 /// Where a batch's rows went.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -336,8 +336,3 @@ macro_rules! read_names {
         }
     };
 }
-
-/// `T` from JSON text (a test's or a tool's): [`crate::input::parse_json`] at the top.
-pub fn from_str<T: Read>(text: &str) -> Result<T, InputError> {
-    crate::input::parse_json(text, "", "not valid for this format")
-}

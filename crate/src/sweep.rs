@@ -154,7 +154,7 @@ mod tests {
 
     #[test]
     fn shorter_triggers_write_more_files_and_cost_more_requests() {
-        let base: ScenarioSpec = crate::spec_reader::from_str(
+        let base: ScenarioSpec = crate::input::from_str(
             r#"{"seed": 3, "workload": {"duration_s": 7200, "rate_per_s": 20},
                 "engine": {"shuffle_partitions": 8}, "sink": {"format": "parquet"}}"#,
         )
@@ -177,10 +177,9 @@ mod tests {
     #[test]
     fn a_point_over_the_budget_is_refused_before_any_runs_and_named() {
         // 30 days at 2 events/s: the 1 s stream would record ~5 M micro-batches.
-        let base: ScenarioSpec = crate::spec_reader::from_str(
-            r#"{"seed": 1, "workload": {"duration_s": 2592000, "rate_per_s": 2}}"#,
-        )
-        .unwrap();
+        let base: ScenarioSpec =
+            crate::input::from_str(r#"{"seed": 1, "workload": {"duration_s": 2592000, "rate_per_s": 2}}"#)
+                .unwrap();
         let e = sweep(&base, &standard_triggers(), None).unwrap_err();
         assert_eq!(e.field, "trigger.interval_s");
         assert!(e.message.starts_with("(sweep point 'stream 1 s')"), "{e}");

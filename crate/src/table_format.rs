@@ -13,11 +13,17 @@
 //! read 2026-11). Metadata file sizes are assumptions, listed on their constants.
 
 use crate::error::{InputError, Unit, duration, positive};
-use crate::sink::MIB;
 use crate::storage::{CohortId, Component, Ledger, Ops};
 use crate::time::{Micros, secs_to_micros};
 use serde::Serialize;
 use std::collections::VecDeque;
+
+/// Bytes in a MiB.
+pub const MIB: f64 = 1_048_576.0;
+
+/// `spark.sql.streaming.fileSink.log.compactInterval`'s default: every tenth batch of
+/// the Spark file sink's log is a compaction of the log (`N.compact`).
+pub const LOG_COMPACT_INTERVAL: u64 = 10;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
 #[serde(rename_all = "snake_case")]
@@ -408,9 +414,9 @@ impl Table {
             TableFormat::Parquet => {
                 self.entries += n;
                 // HDFSMetadataLog: written by rename (temp + COPY + DELETE on S3).
-                let size = if (v + 1) % crate::sink::LOG_COMPACT_INTERVAL == 0 {
+                let size = if (v + 1) % LOG_COMPACT_INTERVAL == 0 {
                     // A compaction reads the previous compact file and the deltas since.
-                    ledger.read_n(Component::Sink, crate::sink::LOG_COMPACT_INTERVAL, 1);
+                    ledger.read_n(Component::Sink, LOG_COMPACT_INTERVAL, 1);
                     // ...and (after `cleanupDelay`, 10 min, taken as at once) deletes
                     // the files it replaced.
                     let old: Vec<CohortId> = self.log.drain(..).map(|(_, id)| id).collect();
@@ -631,8 +637,8 @@ impl Table {
         match self.format {
             TableFormat::Parquet => {
                 // The latest compact file and the deltas after it.
-                ledger.list(c, (self.commits % crate::sink::LOG_COMPACT_INTERVAL) + 1);
-                let n = self.commits % crate::sink::LOG_COMPACT_INTERVAL + 1;
+                ledger.list(c, (self.commits % LOG_COMPACT_INTERVAL) + 1);
+                let n = self.commits % LOG_COMPACT_INTERVAL + 1;
                 ledger.read_n(c, n, self.entries * SPARK_LOG_ENTRY_BYTES / n.max(1));
             }
             TableFormat::Delta => {

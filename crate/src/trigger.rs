@@ -203,7 +203,7 @@ mod tests {
                 once: false
             })
         );
-        let t: TriggerSpec = crate::spec_reader::from_str(r#"{"kind": "available_now"}"#).unwrap();
+        let t: TriggerSpec = crate::input::from_str(r#"{"kind": "available_now"}"#).unwrap();
         assert_eq!(t, TriggerSpec::AvailableNow { at_s: None });
         let e = TriggerSpec::Once { at_s: Some(-1.0) }
             .validate("trigger")

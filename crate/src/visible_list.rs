@@ -12,8 +12,14 @@
 //! any i64: deltas wrap); `sampled()` the marked entries in push order; `append` equals
 //! pushing the other list's entries one by one.
 
-use crate::operator::Visible;
 use crate::time::Micros;
+
+/// An event whose result became visible in this batch's commit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Visible {
+    pub id: u64,
+    pub arrival: Micros,
+}
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct VisibleList {

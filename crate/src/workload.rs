@@ -1237,7 +1237,7 @@ mod tests {
             {"key": "a", "event_time": "2024-01-01T00:00:05Z", "arrival": "2024-01-01T00:00:30Z"},
             {"key": "b", "event_time": "2024-01-01T00:00:07Z"}
         ], "lateness": {"kind": "fixed", "s": 2}}"#;
-        let s: WorkloadSpec = crate::spec_reader::from_str(json).unwrap();
+        let s: WorkloadSpec = crate::input::from_str(json).unwrap();
         let w = s.validate("workload", None).unwrap();
         assert_eq!(
             w.key_names.as_deref().map(|k| k.to_vec()),
@@ -1258,7 +1258,7 @@ mod tests {
             .collect();
         // ids by event time: a@5 → 0, b@7 → 1, b@10 → 2; b@7 arrives at 7 + 2 s
         assert_eq!(got, vec![(1, 0, 7, 9), (2, 0, 10, 11), (0, 1, 5, 30)]);
-        let bad: WorkloadSpec = crate::spec_reader::from_str(
+        let bad: WorkloadSpec = crate::input::from_str(
             r#"{"events": [{"key": "a", "event_time": "2024-01-01T00:00:05Z", "arrival": "2024-01-01T00:00:01Z"}]}"#,
         )
         .unwrap();

@@ -189,7 +189,7 @@ proptest! {
         no_data in any::<bool>(),
         allow_multiple in any::<bool>(),
     ) {
-        let spec: QuerySpec = pipeline_sim::spec_reader::from_str(&format!(
+        let spec: QuerySpec = pipeline_sim::input::from_str(&format!(
             r#"{{"window": {window}, "watermark_delay_s": {delay}, "output_mode": "append"}}"#
         )).unwrap();
         let q = spec.validate("query").unwrap();

@@ -706,7 +706,7 @@ fn inputs_that_crashed_the_old_reader_give_a_clean_answer() {
         ];
         assert_eq!(accepted, readable.contains(&name.as_str()), "{name}");
         // Through the loader too: an InputError naming workload.data, or events.
-        let spec: crate::loader::DataSpec = crate::spec_reader::from_str(
+        let spec: crate::loader::DataSpec = crate::input::from_str(
             r#"{"file": "x.arrow", "event_time": {"column": "t", "unit": "epoch_us"}}"#,
         )
         .expect("a spec");

@@ -6,7 +6,7 @@ use crate::time::parse_rfc3339;
 use proptest::prelude::*;
 
 fn spec(json: &str) -> DataSpec {
-    crate::spec_reader::from_str(json).expect("a valid data spec")
+    crate::input::from_str(json).expect("a valid data spec")
 }
 
 fn t(s: &str) -> Micros {
