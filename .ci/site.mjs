@@ -128,30 +128,34 @@ const wanted = new Set();
 let copied = 0;
 let compressed = 0;
 const bundled = bundle();
-// The wasm-bindgen glue, the style sheets and the pages, minified one by one.
-for (const rel of files(src)) {
-  const glue = /^pkg(-formats)?\/[^/]+\.js$/.test(rel);
+/**
+ * A file served minified on its own (not bundled): a page without its indentation (a line's
+ * leading blanks; <pre> blocks kept), the wasm-bindgen glue, a style sheet with its
+ * @imports inlined (style.css takes uPlot's rules in: one request less); null for others.
+ * @param {string} rel @returns {Uint8Array | null}
+ */
+function minified(rel) {
+  const text = () => fs.readFileSync(path.join(src, rel), 'utf8');
   if (path.extname(rel) === '.html') {
-    // Pages without their indentation (a line's leading blanks; <pre> blocks kept as they are).
-    const html = fs.readFileSync(path.join(src, rel), 'utf8');
-    const body = html.split(/(<pre[\s\S]*?<\/pre>)/).map((part, i) => (i % 2 ? part : part.replace(/\n[ \t]+/g, '\n'))).join('');
-    bundled.set(rel, { body: Buffer.from(body), modules: [rel] });
-    continue;
+    return Buffer.from(text().split(/(<pre[\s\S]*?<\/pre>)/)
+      .map((part, i) => (i % 2 ? part : part.replace(/\n[ \t]+/g, '\n'))).join(''));
   }
-  if (!glue && path.extname(rel) !== '.css') continue;
-  if (glue) {
-    const { code } = esbuild.transformSync(fs.readFileSync(path.join(src, rel), 'utf8'), {
+  if (/^pkg(-formats)?\/[^/]+\.js$/.test(rel)) {
+    return Buffer.from(esbuild.transformSync(text(), {
       loader: 'js', minify: true, legalComments: 'inline', format: 'esm', target: 'es2022',
-    });
-    bundled.set(rel, { body: Buffer.from(code), modules: [rel] });
-  } else {
-    // A sheet's @imports inlined (style.css takes uPlot's rules in: one request less).
-    const r = esbuild.buildSync({
+    }).code);
+  }
+  if (path.extname(rel) === '.css') {
+    return esbuild.buildSync({
       absWorkingDir: src, entryPoints: [rel], bundle: true, minify: true, write: false,
       outfile: path.join(out, rel), legalComments: 'inline', logLevel: 'warning',
-    });
-    bundled.set(rel, { body: r.outputFiles[0].contents, modules: [rel] });
+    }).outputFiles[0].contents;
   }
+  return null;
+}
+for (const rel of files(src)) {
+  const body = minified(rel);
+  if (body) bundled.set(rel, { body, modules: [rel] });
 }
 for (const rel of files(src)) {
   if (bundled.has(rel)) continue;

@@ -726,10 +726,10 @@ try {
   // lesson.js is fetched only for a link that names a lesson.
   const named = new URLSearchParams(location.hash.replace(/^#/, '')).has('lesson')
     || new URLSearchParams(location.search).has('lesson');
-  const { lessonFromUrl, lessonProblems } = named ? await import('./lesson.js') : { lessonFromUrl: null, lessonProblems: null };
-  const l = lessonFromUrl ? await lessonFromUrl(location) : null;
-  if (l && lessonProblems) {
-    const problems = lessonProblems(l);
+  const lessonCode = named ? await import('./lesson.js') : null;
+  const l = lessonCode ? await lessonCode.lessonFromUrl(location) : null;
+  if (l && lessonCode) {
+    const problems = lessonCode.lessonProblems(l);
     if (problems.length) throw new Error(problems.join('; '));
     lesson = /** @type {import('./lesson.js').Lesson} */ (l);
     // The lesson sets the scenario unless the link carries one (a shared state of it).
