@@ -43,7 +43,7 @@ export function costParts(m) {
     ['c_maintenance', m.maintenance_requests + m.maintenance_compute],
     ['c_at_rest', m.at_rest],
   ];
-  // A Kafka source's brokers, when a preset prices them (crate/src/broker.rs).
+  // A Kafka source's brokers, when a preset prices them (crate/src/storage/broker.rs).
   if ((m.source_brokers ?? 0) > 0) parts.push(['c_brokers', m.source_brokers ?? 0]);
   return parts;
 }

@@ -46,7 +46,7 @@
  * @property {number} dataFilesPerDay
  * @property {number} requestsPerDay
  * @property {string} sla
- * @property {number} scale real events per simulated one (1: exact; crate/src/scale.rs)
+ * @property {number} scale real events per simulated one (1: exact; crate/src/scenario/scale.rs)
  */
 
 /**

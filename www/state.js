@@ -57,7 +57,7 @@ export const PAGE_DEFAULT = Object.freeze(merge(BASE, {
   cost: { compute: { nodes: 'auto' } },
 }));
 
-/** Expected events past which `workload.scale: "auto"` scales a run (crate/src/scale.rs EXACT_EVENTS). */
+/** Expected events past which `workload.scale: "auto"` scales a run (crate/src/scenario/scale.rs EXACT_EVENTS). */
 export const EXACT_EVENTS = 100_000_000;
 
 /** How much of a longer workload the quick preview run simulates, s (its first hour). */
@@ -72,7 +72,7 @@ export const PREVIEW_S = 3600;
 export function previewOf(sc) {
   const w = sc?.workload;
   if (!w || w.data || w.events || !(Number(w.duration_s) > PREVIEW_S)) return null;
-  // A run the core scales (crate/src/scale.rs, `auto` past EXACT_EVENTS) is as quick as
+  // A run the core scales (crate/src/scenario/scale.rs, `auto` past EXACT_EVENTS) is as quick as
   // its preview would be.
   if ((w.scale ?? 'auto') === 'auto' && Number(w.rate_per_s) * Number(w.duration_s) > EXACT_EVENTS) return null;
   const p = clone(sc);

@@ -164,7 +164,7 @@ export function renderSweep(lang, view, slaMin) {
   const text = best
     ? t(lang, 'sweepAnswer', { sla, label: duration(best.every, lang), usd: usd(best.usdPerMonth, lang), p95: duration(best.p95s, lang) })
     : t(lang, 'sweepNone', { sla });
-  // A scaled workload (crate/src/scale.rs): every point is, by the same factor.
+  // A scaled workload (crate/src/scenario/scale.rs): every point is, by the same factor.
   const k = Math.max(1, ...rows.map((r) => r.scale ?? 1));
   const scaled = k > 1 ? ` ${t(lang, 'sweepScaled', { k: k.toLocaleString(lang) })}` : '';
   // Until every point is back, the answer is of the points so far.

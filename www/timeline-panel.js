@@ -127,7 +127,7 @@ export function renderTimeline(lang, r, scenario, opts = {}) {
   const windowUs = scenario.query?.operator === 'window_count' && w?.kind === 'tumbling' ? w.size_s * 1e6 : null;
   let n = r.batchStartUs.length;
   if (r.scaled) {
-    // A scaled run's events are an exact run of its first slice (crate/src/scale.rs):
+    // A scaled run's events are an exact run of its first slice (crate/src/scenario/scale.rs):
     // the timeline shows the batches up to the one that took the slice's last arrival.
     let last = -Infinity;
     for (const a of r.eventArrivalUs) if (a > last) last = a;

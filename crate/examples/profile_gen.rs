@@ -8,6 +8,6 @@ fn main() {
     )
     .expect("valid scenario");
     let t0 = Instant::now();
-    let n = pipeline_sim::workload::EventStream::new(sc.workload.clone(), 1).count();
+    let n = pipeline_sim::workload::stream::EventStream::new(sc.workload.clone(), 1).count();
     println!("generator: {n} events in {:.3} s", t0.elapsed().as_secs_f64());
 }

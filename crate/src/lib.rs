@@ -2,67 +2,46 @@
 //! query on a virtual clock. `Scenario -> Report`, pure: no wall clock, no OS randomness,
 //! no unordered iteration in results. The wasm boundary is `wasm.rs` alone (feature `wasm`).
 //!
-//! Feature `formats` (default) adds the file readers ([`loader::load`]) and the Arrow IPC
-//! export; without it the crate is the page's core module: a load arrives as
-//! [`loader::Loaded::from_bytes`] from the formats module (crate/formats).
+//! The folders are the layers, lowest first; a layer uses only those below it, and no
+//! two files import each other (`tests/layers.rs` checks both):
+//! - `base`: time, the typed input error, the JSON and scenario-format readers, hashing;
+//! - `workload`: the events (event and arrival time), their generator, real-data loaders;
+//! - `operators`: the stateful operators and the rows they take and give;
+//! - `engine`: each engine's own rules (Spark: trigger, watermark, the micro-batch);
+//! - `storage`: the sink's files, table formats, checkpoint, object store, readers, broker;
+//! - `cost`: cluster, compute, the bill, freshness and the steady month;
+//! - `scenario`: the input document, its validation, the work budget, the scaled mode;
+//! - `report`: what a run tells;
+//! - `simulation`: a scenario run on the virtual clock through an engine;
+//! - `exports`: Arrow/CSV, the PySpark script, conformance cases, the sweep table.
+//!
+//! Feature `formats` (default) adds the file readers ([`workload::loader::load`]) and the
+//! Arrow IPC export; without it the crate is the page's core module: a load arrives as
+//! [`workload::loader::Loaded::from_bytes`] from the formats module (crate/formats).
 
-pub mod aggregate;
-pub mod arrival_order;
-pub mod arrival_process;
-pub mod broker;
-pub mod budget;
-pub mod checkpoint;
-pub mod cluster;
-pub mod compute;
-pub mod conform;
+pub mod base;
 pub mod cost;
-pub mod dedup;
 pub mod engine;
-pub mod error;
-pub mod export;
-pub mod freshness;
+pub mod exports;
+pub mod operators;
+pub mod report;
+pub mod scenario;
+pub mod simulation;
+pub mod storage;
+pub mod workload;
+
 #[cfg(all(not(target_arch = "wasm32"), feature = "formats"))]
 pub mod fuzz;
-pub mod input;
-pub mod json;
-pub mod latency;
-pub mod loader;
-pub mod microbatch;
-pub mod month;
-pub mod murmur3;
-pub mod operator;
-pub mod pyspark;
-pub mod query;
-pub mod reader;
-pub mod report;
-pub mod rows;
-pub mod sampler;
-pub mod scale;
-pub mod scenario;
-pub mod session;
-pub mod shared_stream;
-pub mod sink;
-pub mod spec_reader;
-pub mod state;
-pub mod storage;
-pub mod sweep;
-pub mod table_format;
-pub mod time;
-pub mod trigger;
-pub mod visible_list;
-pub mod watermark;
-pub mod window;
-pub mod workload;
 
 #[cfg(all(target_arch = "wasm32", feature = "wasm"))]
 pub mod wasm;
 
-pub use error::InputError;
-pub use report::Report;
-pub use scenario::{Scenario, ScenarioSpec};
+pub use base::error::InputError;
+pub use report::summary::Report;
+pub use scenario::spec::{Scenario, ScenarioSpec};
 
 /// Validates a JSON scenario and runs it.
 pub fn run_json(scenario_json: &str) -> Result<Report, InputError> {
     let sc = ScenarioSpec::from_json(scenario_json)?;
-    engine::simulate(&sc)
+    simulation::spark::simulate(&sc)
 }

@@ -1,6 +1,6 @@
 //! `pipeline-sim`: the command-line face of the simulator, for scripting and workshops.
 
-use pipeline_sim::report::Report;
+use pipeline_sim::report::summary::Report;
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -94,12 +94,13 @@ fn run(args: &[String]) -> Result<String, String> {
             let text = read_input(path)?;
             let case: serde_json::Value =
                 serde_json::from_str(&text).map_err(|e| format!("{path}: not JSON: {e}"))?;
-            let actual = pipeline_sim::conform::run_case(&case).map_err(|e| format!("{path}: {e}"))?;
+            let actual =
+                pipeline_sim::exports::conform::run_case(&case).map_err(|e| format!("{path}: {e}"))?;
             if check {
                 let expected = case
                     .get("expected")
                     .ok_or_else(|| format!("{path}: no expected section"))?;
-                let diffs = pipeline_sim::conform::compare(expected, &actual);
+                let diffs = pipeline_sim::exports::conform::compare(expected, &actual);
                 if !diffs.is_empty() {
                     return Err(format!(
                         "{path}: {} difference(s) from Spark:\n  {}",
@@ -118,9 +119,12 @@ fn run(args: &[String]) -> Result<String, String> {
             let format = format_option(&args[2..], &["table", "json"])?;
             let base = read_spec(path)?;
             let data = load_data(&base, path)?;
-            let rows =
-                pipeline_sim::sweep::sweep(&base, &pipeline_sim::sweep::standard_triggers(), data.as_ref())
-                    .map_err(|e| format!("{path}: {e}"))?;
+            let rows = pipeline_sim::exports::sweep::sweep(
+                &base,
+                &pipeline_sim::exports::sweep::standard_triggers(),
+                data.as_ref(),
+            )
+            .map_err(|e| format!("{path}: {e}"))?;
             Ok(match format {
                 "json" => serde_json::to_string_pretty(&rows).map_err(|e| e.to_string())?,
                 _ => sweep_table(&rows),
@@ -133,14 +137,14 @@ fn run(args: &[String]) -> Result<String, String> {
             let opts = options(&args[2..], &["--table", "--format", "--out"])?;
             let table = opts
                 .get("--table")
-                .and_then(|t| pipeline_sim::export::Table::parse(t))
+                .and_then(|t| pipeline_sim::exports::export::Table::parse(t))
                 .ok_or_else(|| format!("export needs --table batches or --table events\n{USAGE}"))?;
             let out = opts
                 .get("--out")
                 .ok_or_else(|| format!("export needs --out FILE\n{USAGE}"))?;
             let bytes = match opts.get("--format").copied() {
-                Some("arrow") => pipeline_sim::export::arrow_ipc(&simulate_file(path)?, table),
-                Some("csv") => pipeline_sim::export::csv(&simulate_file(path)?, table).into_bytes(),
+                Some("arrow") => pipeline_sim::exports::export::arrow_ipc(&simulate_file(path)?, table),
+                Some("csv") => pipeline_sim::exports::export::csv(&simulate_file(path)?, table).into_bytes(),
                 _ => return Err(format!("export needs --format arrow or --format csv\n{USAGE}")),
             };
             std::fs::write(out, &bytes).map_err(|e| format!("{out}: {e}"))?;
@@ -163,7 +167,8 @@ fn run(args: &[String]) -> Result<String, String> {
                 return Err(format!("unknown option {other}\n{USAGE}"));
             }
             let spec = read_spec(path)?;
-            let script = pipeline_sim::pyspark::generate(&spec).map_err(|e| format!("{path}: {e}"))?;
+            let script =
+                pipeline_sim::exports::pyspark::generate(&spec).map_err(|e| format!("{path}: {e}"))?;
             // `println!` adds the final newline.
             Ok(script.trim_end().to_string())
         }
@@ -181,7 +186,7 @@ fn run(args: &[String]) -> Result<String, String> {
                 .map_err(|e| format!("{path}: {e}"))?;
             // Streamed: a long scenario's events need not fit in memory.
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            let written = pipeline_sim::pyspark::events_jsonl(&sc)
+            let written = pipeline_sim::exports::pyspark::events_jsonl(&sc)
                 .try_for_each(|line| writeln!(out, "{line}"))
                 .and_then(|()| out.flush());
             match written {
@@ -202,7 +207,7 @@ fn run(args: &[String]) -> Result<String, String> {
             let name = opts.get("--name").copied().unwrap_or(stem);
             let spec = read_spec(path)?;
             let data = load_data(&spec, path)?;
-            let case = pipeline_sim::pyspark::conformance_case(&spec, data.as_ref(), name)
+            let case = pipeline_sim::exports::pyspark::conformance_case(&spec, data.as_ref(), name)
                 .map_err(|e| format!("{path}: {e}"))?;
             serde_json::to_string_pretty(&case).map_err(|e| e.to_string())
         }
@@ -341,14 +346,14 @@ fn simulate_file(path: &str) -> Result<Report, String> {
     let sc = spec
         .validate_with(data.as_ref())
         .map_err(|e| format!("{path}: {e}"))?;
-    pipeline_sim::engine::simulate(&sc).map_err(|e| format!("{path}: {e}"))
+    pipeline_sim::simulation::spark::simulate(&sc).map_err(|e| format!("{path}: {e}"))
 }
 
 /// `workload.data`'s file (and its join table), read and loaded; None without one.
 fn load_data(
     spec: &pipeline_sim::ScenarioSpec,
     scenario_path: &str,
-) -> Result<Option<pipeline_sim::loader::Loaded>, String> {
+) -> Result<Option<pipeline_sim::workload::loader::Loaded>, String> {
     let Some(d) = &spec.workload.data else {
         return Ok(None);
     };
@@ -368,11 +373,11 @@ fn load_data(
             }
         }
         let meta = std::fs::metadata(&chosen).map_err(|e| format!("workload.data: {file}: {e}"))?;
-        if meta.len() > pipeline_sim::loader::MAX_FILE_BYTES as u64 {
+        if meta.len() > pipeline_sim::workload::loader::MAX_FILE_BYTES as u64 {
             return Err(format!(
                 "workload.data: {file} is {:.1} MiB; at most {} MiB load (split or sample the file first)",
                 meta.len() as f64 / 1048576.0,
-                pipeline_sim::loader::MAX_FILE_BYTES >> 20
+                pipeline_sim::workload::loader::MAX_FILE_BYTES >> 20
             ));
         }
         std::fs::read(&chosen).map_err(|e| format!("workload.data: {file}: {e}"))
@@ -382,16 +387,16 @@ fn load_data(
         Some(j) => Some(find(&j.file)?),
         None => None,
     };
-    pipeline_sim::loader::load(&bytes, table.as_deref(), d)
+    pipeline_sim::workload::loader::load(&bytes, table.as_deref(), d)
         .map(Some)
         .map_err(|e| format!("{scenario_path}: {e}"))
 }
 
 /// A scenario or case file's text, refused before it is read when larger than
-/// [`pipeline_sim::scenario::MAX_SCENARIO_BYTES`].
+/// [`pipeline_sim::scenario::spec::MAX_SCENARIO_BYTES`].
 fn read_input(path: &str) -> Result<String, String> {
     use std::io::Read;
-    let max = pipeline_sim::scenario::MAX_SCENARIO_BYTES;
+    let max = pipeline_sim::scenario::spec::MAX_SCENARIO_BYTES;
     let too_big = |name: &str| {
         format!(
             "{name}: larger than {} MiB, the most a scenario may be (put large event data in workload.data)",
@@ -472,7 +477,7 @@ fn table(r: &Report) -> String {
 }
 
 /// The sweep as a Markdown table: counts per day, dollars per 30-day month.
-fn sweep_table(rows: &[pipeline_sim::sweep::SweepRow]) -> String {
+fn sweep_table(rows: &[pipeline_sim::exports::sweep::SweepRow]) -> String {
     let mut out = String::from(
         "| trigger | data files/day | all files/day | requests/day | $ sink req | $ checkpoint req | \
          $ maintenance | $ readers | $ source req | $ at rest | $ compute | $ total/month | p95 latency | class |\n\

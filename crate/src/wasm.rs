@@ -6,7 +6,7 @@
 //! module (crate/formats), whose bytes [`data_from_bytes`] takes; an Arrow export is
 //! written there from [`Run::table_bytes`].
 
-use crate::report::Report;
+use crate::report::summary::Report;
 use wasm_bindgen::prelude::*;
 
 /// A finished run, held on the wasm side; JS reads its columns as typed arrays.
@@ -23,7 +23,7 @@ pub struct Run {
 pub fn simulate(scenario_json: &str) -> Result<Run, JsError> {
     let sc = validated(scenario_json, None)?;
     Ok(Run {
-        report: crate::engine::simulate(&sc).map_err(|e| JsError::new(&e.to_string()))?,
+        report: crate::simulation::spark::simulate(&sc).map_err(|e| JsError::new(&e.to_string()))?,
     })
 }
 
@@ -31,14 +31,15 @@ pub fn simulate(scenario_json: &str) -> Result<Run, JsError> {
 #[wasm_bindgen]
 #[derive(Debug)]
 pub struct Data {
-    loaded: crate::loader::Loaded,
+    loaded: crate::workload::loader::Loaded,
 }
 
 /// A loaded file as the formats module's `load` gives it (`Loaded::to_bytes`). Bytes
 /// that are not such a load throw an `Error` naming `workload.data`.
 #[wasm_bindgen(js_name = dataFromBytes)]
 pub fn data_from_bytes(bytes: &[u8]) -> Result<Data, JsError> {
-    let loaded = crate::loader::Loaded::from_bytes(bytes).map_err(|e| JsError::new(&e.to_string()))?;
+    let loaded =
+        crate::workload::loader::Loaded::from_bytes(bytes).map_err(|e| JsError::new(&e.to_string()))?;
     Ok(Data { loaded })
 }
 
@@ -54,7 +55,7 @@ impl Data {
     pub fn simulate(&self, scenario_json: &str) -> Result<Run, JsError> {
         let sc = validated(scenario_json, Some(self))?;
         Ok(Run {
-            report: crate::engine::simulate(&sc).map_err(|e| JsError::new(&e.to_string()))?,
+            report: crate::simulation::spark::simulate(&sc).map_err(|e| JsError::new(&e.to_string()))?,
         })
     }
 
@@ -128,9 +129,10 @@ fn run_with_progress(
     on_progress: &ProgressCallback,
 ) -> Result<Run, JsError> {
     let sc = validated(scenario_json, data)?;
-    let report =
-        crate::engine::simulate_with_progress(&sc, &mut |f| on_progress.call_with(&JsValue::UNDEFINED, f))
-            .map_err(|e| JsError::new(&e.to_string()))?;
+    let report = crate::simulation::spark::simulate_with_progress(&sc, &mut |f| {
+        on_progress.call_with(&JsValue::UNDEFINED, f)
+    })
+    .map_err(|e| JsError::new(&e.to_string()))?;
     Ok(Run { report })
 }
 
@@ -186,11 +188,11 @@ fn run_many(
     data: Option<&Data>,
     on_progress: &ProgressCallback,
 ) -> Result<RunSet, JsError> {
-    let err = |e: crate::error::InputError| JsError::new(&e.to_string());
+    let err = |e: crate::base::error::InputError| JsError::new(&e.to_string());
     let not_array = |e: &dyn std::fmt::Display| {
         JsError::new(&format!("scenarios: expected a JSON array of scenarios ({e})"))
     };
-    let values = match crate::json::parse(scenarios_json).map_err(|e| not_array(&e))? {
+    let values = match crate::base::json::parse(scenarios_json).map_err(|e| not_array(&e))? {
         serde_json::Value::Array(values) => values,
         _ => return Err(not_array(&"not an array")),
     };
@@ -201,12 +203,14 @@ fn run_many(
         .map_err(err)?;
     let labels: Vec<String> = (0..specs.len()).map(|i| i.to_string()).collect();
     let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
-    let scs = crate::sweep::validate_points(&specs, &labels, data.map(|d| &d.loaded), |sc| {
+    let scs = crate::exports::sweep::validate_points(&specs, &labels, data.map(|d| &d.loaded), |sc| {
         sc.check_memory(WASM_MAX_BATCH_BYTES)
     })
     .map_err(err)?;
-    let many =
-        crate::engine::simulate_many(&scs, Some(&mut |f| on_progress.call_with(&JsValue::UNDEFINED, f)));
+    let many = crate::simulation::spark::simulate_many(
+        &scs,
+        Some(&mut |f| on_progress.call_with(&JsValue::UNDEFINED, f)),
+    );
     Ok(RunSet {
         runs: many
             .reports
@@ -216,8 +220,8 @@ fn run_many(
     })
 }
 
-fn export_table(name: &str) -> Result<crate::export::Table, JsError> {
-    crate::export::Table::parse(name)
+fn export_table(name: &str) -> Result<crate::exports::export::Table, JsError> {
+    crate::exports::export::Table::parse(name)
         .ok_or_else(|| JsError::new(&format!("no table '{name}': batches or events")))
 }
 
@@ -252,13 +256,16 @@ impl Run {
     /// `arrowIpc` (`export::table_bytes`), which writes the Arrow IPC file.
     #[wasm_bindgen(js_name = tableBytes)]
     pub fn table_bytes(&self, table: &str) -> Result<Vec<u8>, JsError> {
-        Ok(crate::export::table_bytes(&self.report, export_table(table)?))
+        Ok(crate::exports::export::table_bytes(
+            &self.report,
+            export_table(table)?,
+        ))
     }
 
     /// A report table (`batches` or `events`) as CSV.
     #[wasm_bindgen(js_name = tableCsv)]
     pub fn table_csv(&self, table: &str) -> Result<String, JsError> {
-        Ok(crate::export::csv(&self.report, export_table(table)?))
+        Ok(crate::exports::export::csv(&self.report, export_table(table)?))
     }
 
     /// Hash of the whole report (see `Report::digest`): equal to the CLI's
@@ -317,7 +324,7 @@ impl Run {
 
 #[wasm_bindgen]
 impl Run {
-    /// Sampled per-event columns (see `EventColumns` in report.rs): ids.
+    /// Sampled per-event columns (see `EventColumns` in report/summary.rs): ids.
     #[wasm_bindgen(js_name = eventIds)]
     pub fn event_ids(&self) -> Vec<f64> {
         to_f64(&self.report.events.id)

@@ -1,7 +1,7 @@
 //! Every committed conformance case — `expected` produced by real Apache Spark — must be
 //! reproduced exactly by the simulator. Runs without Spark.
 
-use pipeline_sim::conform::{compare, run_case};
+use pipeline_sim::exports::conform::{compare, run_case};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 

@@ -1,11 +1,11 @@
 //! Property tests: invariants that hold for every scenario, checked on random ones.
 
 use pipeline_sim::ScenarioSpec;
-use pipeline_sim::engine::simulate;
-use pipeline_sim::microbatch::MicroBatchQuery;
-use pipeline_sim::operator::{Fate, OutRow, Row};
-use pipeline_sim::query::{EngineConf, QuerySpec};
-use pipeline_sim::workload::EventStream;
+use pipeline_sim::engine::spark::microbatch::MicroBatchQuery;
+use pipeline_sim::operators::operator::{Fate, OutRow, Row};
+use pipeline_sim::operators::query::{EngineConf, QuerySpec};
+use pipeline_sim::simulation::spark::simulate;
+use pipeline_sim::workload::stream::EventStream;
 use proptest::prelude::*;
 use std::collections::BTreeMap;
 
@@ -189,7 +189,7 @@ proptest! {
         no_data in any::<bool>(),
         allow_multiple in any::<bool>(),
     ) {
-        let spec: QuerySpec = pipeline_sim::input::from_str(&format!(
+        let spec: QuerySpec = pipeline_sim::base::input::from_str(&format!(
             r#"{{"window": {window}, "watermark_delay_s": {delay}, "output_mode": "append"}}"#
         )).unwrap();
         let q = spec.validate("query").unwrap();

@@ -38,7 +38,7 @@ const SCENARIOS = {
     trigger: { kind: 'scheduled', every_s: 300, startup_s: 120 },
     source: { max_rows_per_trigger: 5000 },
   },
-  // Batches of ~1.8 M rows, run in chunks of 262,144 (engine.rs CHUNK_ROWS), with late and
+  // Batches of ~1.8 M rows, run in chunks of 262,144 (simulation/spark.rs CHUNK_ROWS), with late and
   // dropped rows: the chunked path agrees too.
   chunked_half_hourly_job: {
     seed: 9,
@@ -46,7 +46,7 @@ const SCENARIOS = {
     query: { window: { kind: 'tumbling', size_s: 600 }, watermark_delay_s: 120 },
     trigger: { kind: 'scheduled', every_s: 1800, startup_s: 60 },
   },
-  // Scaled (crate/src/scale.rs): a thinned stream weighed back, its timeline slice exact;
+  // Scaled (crate/src/scenario/scale.rs): a thinned stream weighed back, its timeline slice exact;
   // a deduplication on the id spreads sparse batches over copies.
   scaled_dedup_offline: {
     seed: 13,

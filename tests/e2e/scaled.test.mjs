@@ -1,4 +1,4 @@
-// The scaled mode (crate/src/scale.rs): a workload past the exact budget runs as a
+// The scaled mode (crate/src/scenario/scale.rs): a workload past the exact budget runs as a
 // thinned stream weighed back to the real volume. Checked two ways:
 // - against the exact engine (CLI, both at a size where both run: an hour at 5,000
 //   events/s, k = 10): files, requests and dollars within 1 %, p50/p95 latency and the

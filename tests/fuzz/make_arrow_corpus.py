@@ -15,7 +15,7 @@ Into tests/fuzz/corpus/arrow/:
   skip2-*.arrow(s)     the same with decimal, binary, binary_view, sparse and dense union and
                        run-end encoded columns
   compressed-stream.arrows  base-stream's batch with an lz4 body (refused: not read)
-The Rust test crate/src/loader/arrow_tests.rs mutates each (every aligned 32-bit word set to
+The Rust test crate/src/workload/loader/arrow_tests.rs mutates each (every aligned 32-bit word set to
 0xffffffff, 0x7fffffff, 0, 65, 255, 0x80000000; every truncation) and loads it: never a
 panic, never more rows than the file justifies.
 

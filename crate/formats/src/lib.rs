@@ -2,12 +2,12 @@
 //! or a PySpark script, or asks for the default scenario as JSON (the JS API), kept out of
 //! the core module's wasm. Pure like the core: bytes or text in, bytes or text out.
 //! A load is handed to the core as [`Loaded::to_bytes`]; an export gets the report table
-//! as the core's [`pipeline_sim::export::table_bytes`].
+//! as the core's [`pipeline_sim::exports::export::table_bytes`].
 
 use pipeline_sim::InputError;
-use pipeline_sim::loader;
+use pipeline_sim::workload::loader;
 #[cfg(doc)]
-use pipeline_sim::loader::Loaded;
+use pipeline_sim::workload::loader::Loaded;
 
 /// Reads a data file (and its join table) with a `workload.data` spec (JSON) into the
 /// bytes the core module reads ([`Loaded::from_bytes`]).
@@ -18,7 +18,7 @@ pub fn load(bytes: &[u8], join_table: Option<&[u8]>, spec_json: &str) -> Result<
 
 /// A report table, as the core module encodes it, as an Arrow IPC file.
 pub fn arrow_ipc(table_bytes: &[u8]) -> Result<Vec<u8>, InputError> {
-    pipeline_sim::export::arrow_ipc_from_table_bytes(table_bytes)
+    pipeline_sim::exports::export::arrow_ipc_from_table_bytes(table_bytes)
 }
 
 /// The scenario with every default filled in (seed 42), as JSON.
@@ -31,9 +31,9 @@ pub fn default_scenario() -> String {
 }
 
 /// A runnable PySpark Structured Streaming script of the scenario (JSON): the same source,
-/// watermark, query, trigger and sink on a real cluster (`pipeline_sim::pyspark`).
+/// watermark, query, trigger and sink on a real cluster (`pipeline_sim::exports::pyspark`).
 pub fn pyspark_script(scenario_json: &str) -> Result<String, InputError> {
-    pipeline_sim::pyspark::generate(&pipeline_sim::ScenarioSpec::parse(scenario_json)?)
+    pipeline_sim::exports::pyspark::generate(&pipeline_sim::ScenarioSpec::parse(scenario_json)?)
 }
 
 #[cfg(target_arch = "wasm32")]
@@ -42,7 +42,7 @@ mod wasm;
 #[cfg(test)]
 mod tests {
     use super::*;
-    use pipeline_sim::loader::Loaded;
+    use pipeline_sim::workload::loader::Loaded;
 
     #[test]
     fn a_load_reaches_the_core_as_bytes() {
@@ -73,10 +73,10 @@ mod tests {
     fn arrow_export_of_the_core_table_bytes() {
         let r = pipeline_sim::run_json(r#"{"seed": 1, "workload": {"duration_s": 60}}"#).expect("runs");
         for t in [
-            pipeline_sim::export::Table::Batches,
-            pipeline_sim::export::Table::Events,
+            pipeline_sim::exports::export::Table::Batches,
+            pipeline_sim::exports::export::Table::Events,
         ] {
-            let via_bytes = arrow_ipc(&pipeline_sim::export::table_bytes(&r, t)).expect("encodes");
+            let via_bytes = arrow_ipc(&pipeline_sim::exports::export::table_bytes(&r, t)).expect("encodes");
             assert_eq!(&via_bytes[..6], b"ARROW1");
         }
         let e = arrow_ipc(b"nope").expect_err("not a table");

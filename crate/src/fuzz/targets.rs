@@ -3,8 +3,8 @@
 //! runs an input end to end, the way the CLI and the page do.
 
 use super::mutate::{self, Rng};
-use crate::loader::{DataSpec, Loaded};
-use crate::scenario::ScenarioSpec;
+use crate::scenario::spec::ScenarioSpec;
+use crate::workload::loader::{DataSpec, Loaded};
 use serde_json::Value;
 
 /// What one input gave.
@@ -186,7 +186,7 @@ fn run_scenario(bytes: &[u8], max_events: f64) -> Outcome {
         Ok(s) => s,
         Err(e) => return refused(e),
     };
-    let _ = crate::pyspark::generate(&spec);
+    let _ = crate::exports::pyspark::generate(&spec);
     if spec.workload.data.is_some() {
         // No file comes with a fuzzed scenario: the refusal names workload.data.
         return match spec.validate() {
@@ -205,7 +205,7 @@ fn simulate(sc: Result<crate::Scenario, crate::InputError>, max_events: f64) -> 
     if sc.workload.events_bound() > max_events {
         return Outcome::Large;
     }
-    match crate::engine::simulate(&sc) {
+    match crate::simulation::spark::simulate(&sc) {
         Ok(r) => Outcome::Ran(r.digest()),
         Err(e) => refused(e),
     }
@@ -260,7 +260,7 @@ fn arrow_seed() -> Vec<u8> {
         static SEED: Vec<u8> = {
             let r = crate::run_json(r#"{"seed": 1, "workload": {"duration_s": 20, "rate_per_s": 1}}"#)
                 .expect("the arrow seed's scenario runs");
-            crate::export::arrow_ipc(&r, crate::export::Table::Events)
+            crate::exports::export::arrow_ipc(&r, crate::exports::export::Table::Events)
         };
     }
     SEED.with(Clone::clone)
@@ -268,11 +268,11 @@ fn arrow_seed() -> Vec<u8> {
 
 /// Loads a file with a mapping and, when it loads, simulates the default query on it.
 fn run_load(bytes: &[u8], spec_json: &str, join: Option<&[u8]>, max_events: f64) -> Outcome {
-    let spec: DataSpec = match crate::loader::parse_spec(spec_json) {
+    let spec: DataSpec = match crate::workload::loader::parse_spec(spec_json) {
         Ok(s) => s,
         Err(e) => return refused(e),
     };
-    let loaded = match crate::loader::load(bytes, join, &spec) {
+    let loaded = match crate::workload::loader::load(bytes, join, &spec) {
         Ok(l) => l,
         Err(e) => return refused(e),
     };
@@ -282,7 +282,7 @@ fn run_load(bytes: &[u8], spec_json: &str, join: Option<&[u8]>, max_events: f64)
 fn simulate_loaded(spec: &DataSpec, loaded: &Loaded, max_events: f64) -> Outcome {
     let scenario = ScenarioSpec {
         seed: Some(1),
-        workload: crate::workload::WorkloadSpec {
+        workload: crate::workload::spec::WorkloadSpec {
             data: Some(spec.clone()),
             ..Default::default()
         },
@@ -314,11 +314,11 @@ fn run_mapping(bytes: &[u8], max_events: f64) -> Outcome {
             message: "not UTF-8".into(),
         };
     };
-    let spec: DataSpec = match crate::loader::parse_spec(text) {
+    let spec: DataSpec = match crate::workload::loader::parse_spec(text) {
         Ok(s) => s,
         Err(e) => return refused(e),
     };
-    let loaded = match crate::loader::load(CSV.as_bytes(), Some(MAPPING_JOIN), &spec) {
+    let loaded = match crate::workload::loader::load(CSV.as_bytes(), Some(MAPPING_JOIN), &spec) {
         Ok(l) => l,
         Err(e) => return refused(e),
     };

@@ -1,0 +1,7 @@
+//! Layer 9, what is made from runs: the Arrow/CSV export, the PySpark script of a
+//! scenario, the conformance cases checked against real Spark, and the sweep table.
+
+pub mod conform;
+pub mod export;
+pub mod pyspark;
+pub mod sweep;

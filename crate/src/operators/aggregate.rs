@@ -1,0 +1,505 @@
+//! The stateful windowed count: `groupBy(window(event_time, ...), key).count()` as
+//! Spark's `StateStoreRestoreExec` / `StateStoreSaveExec` run it per micro-batch.
+//!
+//! Per batch, rows are first aggregated per (window, key) — Spark's partial
+//! `HashAggregate` before the state store — then each group touches the state once, in
+//! (window start, key) order. The partial step is dense when it can be (keys are small
+//! integers and the rows span few windows: an array of aggregates per window, indexed by
+//! key), a hash map otherwise; both give the same groups in the same order.
+//!
+//! A batch may come in chunks ([`WindowCount::feed`] per chunk, then
+//! [`WindowCount::finish`]): each chunk's partial groups merge into the batch's, so the
+//! state sees each group once per batch whatever the chunking, and a batch of any size
+//! needs memory for one chunk of rows plus its groups (the engine's `CHUNK_ROWS`).
+//! `process` is one chunk and `finish`.
+//!
+//! Append mode holds back, per window, the events waiting for the window to be emitted
+//! (for their latency), as compact [`VisibleList`]s: every group of a window is evicted
+//! by the same watermark test (`start + size ≤ watermark`, whatever the key), so a list
+//! per window equals the lists per group the window's groups would have held.
+
+use crate::base::time::Micros;
+use crate::operators::query::OutputMode;
+use crate::operators::rows::{Agg, BatchOutcome, BatchWatermarks, Fate, Row, RowSpan, counted};
+use crate::operators::state::StateStore;
+use crate::operators::visible_list::Visible;
+use crate::operators::visible_list::VisibleList;
+use crate::operators::window::Windowing;
+use rustc_hash::FxHashMap;
+use std::collections::BTreeMap;
+
+/// Largest key index + 1 for the dense partial step.
+const DENSE_KEYS: u64 = 1 << 16;
+/// Most (window × key) cells the dense partial step may hold (24 bytes each).
+const DENSE_CELLS: u64 = 1 << 20;
+
+/// Partial groups, sorted by (window start, key), with their aggregates.
+type Groups = Vec<((Micros, u32), Agg)>;
+/// Per window (sorted by start), the events counted first in it.
+type Lists = Vec<(Micros, VisibleList)>;
+
+/// A counted row as an event waiting to become visible.
+#[inline]
+fn visible(r: &Row) -> Visible {
+    Visible {
+        id: r.id,
+        arrival: r.arrival,
+    }
+}
+
+/// A row's fate after its windows: dropped when none counted it (`uncounted`).
+#[inline]
+fn fate(uncounted: bool, r: &Row, late: Option<Micros>) -> Fate {
+    if uncounted {
+        Fate::DroppedLate
+    } else {
+        counted(r, late)
+    }
+}
+
+/// One window's partial aggregates in a chunk (the dense step).
+#[derive(Debug, Clone, Default)]
+struct PartialWindow {
+    /// By key index; zero where the key had no row in this chunk.
+    aggs: Vec<Agg>,
+    /// Keys with a row in this chunk, in first-seen order.
+    touched: Vec<u32>,
+    /// Events counted first in this window (append mode).
+    pending: VisibleList,
+}
+
+/// The partial step of the batch in progress (the chunks fed so far).
+#[derive(Debug, Clone, Default)]
+struct BatchPartial {
+    groups: Groups,
+    lists: Lists,
+    /// Distinct late (window start, key) groups, sorted.
+    late: Vec<(Micros, u32)>,
+}
+
+/// Where one chunk's per-row results go.
+struct ChunkOut<'a> {
+    fates: &'a mut Vec<Fate>,
+    /// Rows visible at this batch's commit (update and complete mode).
+    visible: &'a mut VisibleList,
+    late: Vec<(Micros, u32)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct WindowCount {
+    windowing: Windowing,
+    mode: OutputMode,
+    /// (window start, key) → aggregates.
+    state: StateStore<(Micros, u32), Agg>,
+    /// Append mode: window start → events waiting for the window's emission.
+    pending: BTreeMap<Micros, VisibleList>,
+    /// Ids kept in visible lists for `id & sample_mask == 0` (0: all).
+    pub sample_mask: u64,
+    batch: BatchPartial,
+    /// Scratch of the dense partial step, reused across chunks.
+    dense: Vec<PartialWindow>,
+    /// Scratch of the hashed partial step.
+    hashed: FxHashMap<(Micros, u32), Agg>,
+    hashed_pending: FxHashMap<Micros, VisibleList>,
+}
+
+/// `acc` and `new` (both sorted by key, keys distinct) as one sorted list, equal keys
+/// combined by `join`.
+fn merge_sorted<K: Ord + Copy, V>(acc: &mut Vec<(K, V)>, new: Vec<(K, V)>, join: impl Fn(&mut V, V)) {
+    if acc.is_empty() {
+        *acc = new;
+        return;
+    }
+    if new.is_empty() {
+        return;
+    }
+    let old = std::mem::take(acc);
+    acc.reserve(old.len() + new.len());
+    let mut a = old.into_iter().peekable();
+    let mut b = new.into_iter().peekable();
+    loop {
+        let take_a = match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) => {
+                if x.0 == y.0 {
+                    let (k, mut v) = a.next().expect("peeked");
+                    join(&mut v, b.next().expect("peeked").1);
+                    acc.push((k, v));
+                    continue;
+                }
+                x.0 < y.0
+            }
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => return,
+        };
+        acc.push(if take_a { a.next() } else { b.next() }.expect("peeked"));
+    }
+}
+
+impl WindowCount {
+    pub fn new(windowing: Windowing, mode: OutputMode) -> Self {
+        Self {
+            windowing,
+            mode,
+            state: StateStore::default(),
+            pending: BTreeMap::new(),
+            sample_mask: 0,
+            batch: BatchPartial::default(),
+            dense: Vec::new(),
+            hashed: FxHashMap::default(),
+            hashed_pending: FxHashMap::default(),
+        }
+    }
+
+    pub fn state_rows(&self) -> u64 {
+        self.state.len()
+    }
+
+    /// Runs one micro-batch over `rows` (any order).
+    pub fn process(&mut self, rows: &[Row], wm: BatchWatermarks) -> BatchOutcome {
+        self.process_with(rows, wm, RowSpan::of(rows))
+    }
+
+    /// [`WindowCount::process`] with the rows' span known (`RowSpan::of(rows)`).
+    pub fn process_with(&mut self, rows: &[Row], wm: BatchWatermarks, span: Option<RowSpan>) -> BatchOutcome {
+        let mut fates = Vec::with_capacity(rows.len());
+        let mut visible = VisibleList::default();
+        self.feed(rows, wm, span, &mut fates, &mut visible);
+        let mut out = self.finish(wm);
+        out.fates = fates;
+        visible.append(std::mem::take(&mut out.visible));
+        out.visible = visible;
+        out
+    }
+
+    /// Feeds one chunk of the batch in progress (`span` = `RowSpan::of(rows)`): pushes each
+    /// row's fate to `fates`, and in update and complete mode each counted row to `visible`
+    /// (visible at this batch's commit).
+    pub fn feed(
+        &mut self,
+        rows: &[Row],
+        wm: BatchWatermarks,
+        span: Option<RowSpan>,
+        fates: &mut Vec<Fate>,
+        visible: &mut VisibleList,
+    ) {
+        let mut out = ChunkOut {
+            fates,
+            visible,
+            late: Vec::new(),
+        };
+        let (groups, lists) = match span.and_then(|s| self.dense_span(s)) {
+            Some((base, windows, keys)) => self.partial_dense(rows, wm, base, windows, keys, &mut out),
+            None => self.partial_hashed(rows, wm, &mut out),
+        };
+        let b = &mut self.batch;
+        merge_sorted(&mut b.groups, groups, |a, x| a.merge(&x));
+        merge_sorted(&mut b.lists, lists, |a, x| a.append(x));
+        if !out.late.is_empty() {
+            b.late.extend(out.late);
+            b.late.sort_unstable();
+            b.late.dedup();
+        }
+    }
+
+    /// Ends the batch in progress: its groups go to the state, then output and eviction.
+    /// The outcome's `fates` are empty (they went to `feed`'s list), its `visible` holds the
+    /// events append mode emits now.
+    pub fn finish(&mut self, wm: BatchWatermarks) -> BatchOutcome {
+        let size = self.windowing.size;
+        let append = self.mode == OutputMode::Append;
+        let BatchPartial {
+            groups: updated,
+            lists: batch_pending,
+            late,
+        } = std::mem::take(&mut self.batch);
+        // Spark drops late rows after its partial aggregation, so numRowsDroppedByWatermark
+        // counts distinct late (window, key) groups, not rows (conformance case
+        // tumbling_late_same_window_append: 7 late rows in 3 groups report 3). With one
+        // input partition per batch, as here, a group is partially aggregated once.
+        let mut out = BatchOutcome {
+            dropped_late: late.len() as u64,
+            ..BatchOutcome::default()
+        };
+
+        for (k, a) in &updated {
+            self.state.upsert(*k, Agg::default, |s| s.merge(a));
+        }
+        for (start, list) in batch_pending {
+            self.pending.entry(start).or_default().append(list);
+        }
+
+        let row = |(start, key): (Micros, u32), a: &Agg| a.row(start, start + size, key);
+        match self.mode {
+            OutputMode::Complete => {
+                out.output.extend(self.state.iter().map(|(k, a)| row(*k, a)));
+            }
+            OutputMode::Update => {
+                for (k, _) in &updated {
+                    if let Some(a) = self.state.get(k) {
+                        out.output.push(row(*k, a));
+                    }
+                }
+                if let Some(w) = wm.evict {
+                    self.state.remove_where(|(s, _), _| s + size <= w);
+                }
+            }
+            OutputMode::Append => {
+                if let Some(w) = wm.evict {
+                    for (k, a) in self.state.remove_where(|(s, _), _| s + size <= w) {
+                        out.output.push(row(k, &a));
+                    }
+                    // Windows ending by the watermark, oldest first: all their groups went.
+                    while let Some(e) = self.pending.first_entry() {
+                        if *e.key() + size > w {
+                            break;
+                        }
+                        out.visible.append(e.remove());
+                    }
+                }
+            }
+        }
+        debug_assert!(append || self.pending.is_empty());
+        out.state = self.state.commit();
+        out
+    }
+
+    /// The dense step's shape for a chunk of `span`: (earliest window start, windows, keys),
+    /// or None when keys are large or the chunk spans too many windows.
+    fn dense_span(&self, span: RowSpan) -> Option<(Micros, usize, usize)> {
+        let (lo, hi, kmax) = (span.min_event_time, span.max_event_time, span.max_key);
+        if u64::from(kmax) >= DENSE_KEYS {
+            return None;
+        }
+        let w = &self.windowing;
+        let base = w.starts(lo).next()?;
+        let last = hi.checked_sub(hi.rem_euclid(w.slide))?;
+        let windows = u64::try_from(last.checked_sub(base)? / w.slide).ok()? + 1;
+        let keys = u64::from(kmax) + 1;
+        (windows.checked_mul(keys)? <= DENSE_CELLS).then_some((base, windows as usize, keys as usize))
+    }
+
+    fn partial_dense(
+        &mut self,
+        rows: &[Row],
+        wm: BatchWatermarks,
+        base: Micros,
+        windows: usize,
+        keys: usize,
+        out: &mut ChunkOut,
+    ) -> (Groups, Lists) {
+        let size = self.windowing.size;
+        let slide = self.windowing.slide;
+        let drop_late = self.mode != OutputMode::Complete;
+        let append = self.mode == OutputMode::Append;
+        let mask = self.sample_mask;
+        if self.dense.len() < windows {
+            self.dense.resize_with(windows, PartialWindow::default);
+        }
+        let dense = &mut self.dense[..windows];
+        for d in dense.iter_mut() {
+            if d.aggs.len() < keys {
+                d.aggs.resize(keys, Agg::default());
+            }
+        }
+        let late = if drop_late { wm.late } else { None };
+        // Windows per row, and the latest window start at or before the last row's time
+        // (cached: consecutive rows mostly share it, and it saves a division per row).
+        let per_row = ((size + slide - 1) / slide) as usize;
+        let (mut last, mut last_slot) = (Micros::MIN, 0usize);
+        for r in rows {
+            let t = r.event_time;
+            if last == Micros::MIN || !(last..last + slide).contains(&t) {
+                last = t - t.rem_euclid(slide);
+                last_slot = ((last - base) / slide) as usize;
+            }
+            let mut first = true;
+            for i in (0..per_row).rev() {
+                let start = last - i as Micros * slide;
+                if start + size <= t {
+                    continue; // this window ended before t
+                }
+                if late.is_some_and(|w| start + size <= w) {
+                    out.late.push((start, r.key));
+                    continue;
+                }
+                let d = &mut dense[last_slot - i];
+                let a = &mut d.aggs[r.key as usize];
+                if a.count == 0 {
+                    d.touched.push(r.key);
+                }
+                a.add(r.value);
+                if first {
+                    // An event's latency is that of its first counted window.
+                    let list = if append { &mut d.pending } else { &mut *out.visible };
+                    list.push(visible(r), r.id & mask == 0);
+                }
+                first = false;
+            }
+            out.fates.push(fate(first, r, wm.late));
+        }
+        let mut updated = Vec::new();
+        let mut pending = Vec::new();
+        for (i, d) in dense.iter_mut().enumerate() {
+            let start = base + i as Micros * slide;
+            d.touched.sort_unstable();
+            for &k in &d.touched {
+                updated.push(((start, k), std::mem::take(&mut d.aggs[k as usize])));
+            }
+            d.touched.clear();
+            if !d.pending.is_empty() {
+                pending.push((start, std::mem::take(&mut d.pending)));
+            }
+        }
+        (updated, pending)
+    }
+
+    fn partial_hashed(&mut self, rows: &[Row], wm: BatchWatermarks, out: &mut ChunkOut) -> (Groups, Lists) {
+        let size = self.windowing.size;
+        let drop_late = self.mode != OutputMode::Complete;
+        let append = self.mode == OutputMode::Append;
+        let mask = self.sample_mask;
+        // The hash maps' order never reaches a result: their groups are sorted first.
+        let partial = &mut self.hashed;
+        let pending = &mut self.hashed_pending;
+        partial.clear();
+        pending.clear();
+        for r in rows {
+            let mut first = true;
+            for start in self.windowing.starts(r.event_time) {
+                if drop_late && wm.late.is_some_and(|w| start + size <= w) {
+                    out.late.push((start, r.key));
+                    continue;
+                }
+                partial.entry((start, r.key)).or_default().add(r.value);
+                if first {
+                    let list = if append {
+                        pending.entry(start).or_default()
+                    } else {
+                        &mut *out.visible
+                    };
+                    list.push(visible(r), r.id & mask == 0);
+                }
+                first = false;
+            }
+            out.fates.push(fate(first, r, wm.late));
+        }
+        let mut updated: Groups = partial.drain().collect();
+        updated.sort_unstable_by_key(|(k, _)| *k);
+        let mut lists: Lists = pending.drain().collect();
+        lists.sort_unstable_by_key(|(s, _)| *s);
+        (updated, lists)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::operators::operator::{OutRow, WindowRow};
+    use crate::operators::state::StateMetrics;
+    use crate::operators::window::{WindowKind, WindowSpec};
+
+    const S: i64 = 1_000_000;
+
+    fn op(mode: OutputMode) -> WindowCount {
+        match (WindowSpec::Tumbling { size_s: 10.0 }).validate("w").unwrap() {
+            WindowKind::Fixed(w) => WindowCount::new(w, mode),
+            WindowKind::Session { .. } => unreachable!(),
+        }
+    }
+
+    fn r(id: u64, key: u32, t: Micros) -> Row {
+        Row {
+            id,
+            key,
+            event_time: t,
+            arrival: t + S,
+            value: crate::operators::operator::NULL_VALUE,
+        }
+    }
+
+    fn wm(late: i64, evict: i64) -> BatchWatermarks {
+        BatchWatermarks {
+            late: Some(late),
+            evict: Some(evict),
+        }
+    }
+
+    fn window(start: i64, count: u64) -> OutRow {
+        OutRow::Window(WindowRow {
+            start,
+            end: start + 10 * S,
+            key: 0,
+            count,
+            sum: 0,
+            nonnull: 0,
+        })
+    }
+
+    #[test]
+    fn append_emits_once_when_watermark_passes_end() {
+        let mut q = op(OutputMode::Append);
+        let out = q.process(&[r(1, 0, 5 * S), r(2, 0, 12 * S)], wm(0, 0));
+        assert_eq!(
+            out.state,
+            StateMetrics {
+                total: 2,
+                updated: 2,
+                removed: 0
+            }
+        );
+        assert!(out.output.is_empty() && out.visible.is_empty());
+        assert_eq!(out.fates, vec![Fate::OnTime, Fate::OnTime]);
+        // window [0,10) closes at watermark 10 s exactly (end ≤ watermark)
+        let out = q.process(&[], wm(0, 10 * S));
+        assert_eq!(out.output, vec![window(0, 1)]);
+        assert_eq!(
+            out.visible.sampled(),
+            &[Visible {
+                id: 1,
+                arrival: 6 * S
+            }]
+        );
+        assert_eq!(out.visible.arrivals().collect::<Vec<_>>(), vec![6 * S]);
+        let out = q.process(&[], wm(10 * S, 10 * S));
+        assert!(out.output.is_empty());
+    }
+
+    #[test]
+    fn late_filter_uses_its_own_watermark() {
+        let mut q = op(OutputMode::Append);
+        q.process(&[r(1, 0, 5 * S)], wm(0, 0));
+        // late-row watermark 2 s keeps the row of [0,10); eviction at 15 s emits it
+        let out = q.process(&[r(2, 0, 9 * S)], wm(2 * S, 15 * S));
+        assert_eq!(out.dropped_late, 0);
+        assert_eq!(out.output, vec![window(0, 2)]);
+        assert_eq!(out.visible.len(), 2);
+        let out = q.process(
+            &[r(3, 0, 9 * S), r(4, 0, 14 * S), r(5, 0, 16 * S)],
+            wm(15 * S, 15 * S),
+        );
+        assert_eq!(out.dropped_late, 1);
+        assert_eq!(
+            out.fates,
+            vec![Fate::DroppedLate, Fate::LateCounted, Fate::OnTime]
+        );
+    }
+
+    #[test]
+    fn update_mode_makes_rows_visible_at_once() {
+        let mut q = op(OutputMode::Update);
+        let out = q.process(&[r(1, 0, 5 * S), r(2, 0, 6 * S)], wm(0, 0));
+        assert_eq!(out.output, vec![window(0, 2)]);
+        assert_eq!(out.visible.len(), 2);
+    }
+
+    #[test]
+    fn complete_keeps_everything() {
+        let mut q = op(OutputMode::Complete);
+        q.process(&[r(1, 0, 5 * S)], wm(0, 0));
+        let out = q.process(&[r(2, 1, S)], wm(100 * S, 100 * S));
+        assert_eq!(out.dropped_late, 0);
+        assert_eq!(out.output.len(), 2);
+        assert_eq!(out.state.total, 2);
+    }
+}

@@ -1,0 +1,198 @@
+//! The simulation's result: per-micro-batch columns (one `Vec` per field, ready to be
+//! viewed as typed arrays) and a summary.
+
+use crate::operators::operator::BatchOutcome;
+use crate::report::latency::LatencySummary;
+use serde::Serialize;
+
+/// One entry per micro-batch, in batch order. All times are µs on the virtual clock.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct BatchColumns {
+    pub id: Vec<u64>,
+    pub start_us: Vec<i64>,
+    pub end_us: Vec<i64>,
+    pub input_rows: Vec<u64>,
+    /// Watermark in effect for the batch; `i64::MIN` when the query has none.
+    pub watermark_us: Vec<i64>,
+    pub dropped_late: Vec<u64>,
+    pub state_rows_total: Vec<u64>,
+    pub state_rows_updated: Vec<u64>,
+    pub state_rows_removed: Vec<u64>,
+    pub output_rows: Vec<u64>,
+    /// Rows that had arrived by the batch's end and wait for a later batch.
+    pub backlog_rows: Vec<u64>,
+    /// With a file sink: part files the batch added (empty ones included), and of them empty.
+    pub data_files: Vec<u64>,
+    pub empty_files: Vec<u64>,
+    /// Bytes of the batch's data files (the file-size model).
+    pub data_bytes: Vec<u64>,
+    /// Arrival of the newest event visible after the batch's commit; `i64::MIN`: none yet.
+    pub newest_visible_us: Vec<i64>,
+}
+
+impl BatchColumns {
+    /// Appends one batch (its backlog is filled in later, when known).
+    pub fn push(
+        &mut self,
+        start: i64,
+        end: i64,
+        input_rows: u64,
+        watermark: Option<i64>,
+        out: &BatchOutcome,
+    ) {
+        self.id.push(self.id.len() as u64);
+        self.start_us.push(start);
+        self.end_us.push(end);
+        self.input_rows.push(input_rows);
+        self.watermark_us.push(watermark.unwrap_or(i64::MIN));
+        self.dropped_late.push(out.dropped_late);
+        self.state_rows_total.push(out.state.total);
+        self.state_rows_updated.push(out.state.updated);
+        self.state_rows_removed.push(out.state.removed);
+        self.output_rows.push(out.output.len() as u64);
+        self.backlog_rows.push(0);
+        self.data_files.push(0);
+        self.empty_files.push(0);
+        self.data_bytes.push(0);
+        self.newest_visible_us.push(i64::MIN);
+    }
+
+    pub fn len(&self) -> usize {
+        self.id.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.id.is_empty()
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Summary {
+    /// Events processed by some batch.
+    pub events: u64,
+    /// Events generated but never taken by a batch (a run-and-stop trigger that ran
+    /// before they arrived).
+    pub unprocessed_events: u64,
+    pub batches: u64,
+    pub no_data_batches: u64,
+    /// Batches that ran longer than the trigger interval.
+    pub falling_behind_batches: u64,
+    /// (row, window) pairs dropped as late.
+    pub dropped_late: u64,
+    pub output_rows: u64,
+    pub peak_state_rows: u64,
+    pub final_state_rows: u64,
+    pub max_backlog_rows: u64,
+    /// Query runs of a run-and-stop trigger (`once`, `available_now`, scheduled); 0 for
+    /// long-running queries.
+    pub runs: u64,
+    /// Scheduled runs that were still going when the next one was due.
+    pub overlapping_runs: u64,
+    /// From the first event's arrival to the last batch's end, s.
+    pub processing_span_s: f64,
+    /// With a file sink: the part files Spark's writer produced (before a table format's
+    /// optimized write). Log, checkpoint and state files are counted in `cost.storage`.
+    pub files: FileCounts,
+    /// Events by fate (each processed event in exactly one).
+    pub fates: FateCounts,
+    /// Arrival → the commit that made the event's result visible, over every event that
+    /// became visible.
+    pub latency: LatencySummary,
+}
+
+/// Part files the writer produced (all zero without a sink).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct FileCounts {
+    pub data_files: u64,
+    pub empty_data_files: u64,
+    /// Most partition directories one batch wrote into.
+    pub partition_dirs_max: u64,
+}
+
+/// Processed events by what happened to them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct FateCounts {
+    /// Counted, event time not behind the watermark, result visible.
+    pub on_time: u64,
+    /// Counted although behind the watermark (its window was still open), result visible.
+    pub late_counted: u64,
+    /// Dropped by the watermark.
+    pub dropped_late: u64,
+    /// Dropped as duplicates.
+    pub duplicate: u64,
+    /// Counted but never made visible: its window was still open when the input ended.
+    pub in_state_at_end: u64,
+}
+
+/// Per-event detail for a systematic sample: the events whose id is a multiple of
+/// `stride` (every event when `stride` is 1). Index i describes event id `i × stride`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct EventColumns {
+    pub stride: u64,
+    pub id: Vec<u64>,
+    pub event_time_us: Vec<i64>,
+    pub arrival_us: Vec<i64>,
+    /// The micro-batch that took it; -1 if none did.
+    pub batch: Vec<i64>,
+    /// 0 on time, 1 late but counted, 2 dropped late, 3 duplicate, 4 still in state at the
+    /// end, 5 never processed.
+    pub fate: Vec<u8>,
+    /// The watermark its batch tested late rows against (`i64::MIN`: none).
+    pub late_watermark_us: Vec<i64>,
+    /// When its result became visible (the commit's end); -1 if never.
+    pub visible_us: Vec<i64>,
+}
+
+/// Non-empty buckets of the latency histogram, [low, high) µs.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct HistogramColumns {
+    pub low_us: Vec<i64>,
+    pub high_us: Vec<i64>,
+    pub count: Vec<u64>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Report {
+    pub summary: Summary,
+    /// Storage, compute and reader costs; freshness.
+    pub cost: crate::cost::bill::CostReport,
+    pub batches: BatchColumns,
+    pub events: EventColumns,
+    pub latency_histogram: HistogramColumns,
+    /// With `workload.data`: what the load read, dropped and made.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<crate::workload::loader::LoadStats>,
+    /// A scaled run (`scale.rs`): its factor and which figures are estimates.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scaled: Option<Scaled>,
+}
+
+impl Report {
+    /// FNV-1a (64-bit) of the report's JSON: equal digests ⇔ byte-identical reports. Used to
+    /// check that native and wasm runs of one scenario agree.
+    pub fn digest(&self) -> String {
+        let json = serde_json::to_vec(self).expect("a report always serializes");
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in json {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        format!("{h:016x}")
+    }
+}
+
+/// A scaled run, as the report says it.
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct Scaled {
+    /// k: real events per simulated event.
+    pub factor: u64,
+    /// Events the thinned stream held.
+    pub simulated_events: u64,
+    /// Expected share of the real stream's (key, window) groups that hold a thinned event
+    /// (1 without groups): how exact the group figures are.
+    pub group_coverage: f64,
+    /// The report's figures that are estimates, by their paths.
+    pub estimates: Vec<&'static str>,
+    /// The timeline's events: an exact run of the workload's first this many seconds.
+    pub timeline_slice_s: f64,
+}

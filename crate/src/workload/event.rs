@@ -1,0 +1,35 @@
+//! One event of the workload: the query's input row, with its event time (when it
+//! happened) and its arrival (when the source made it available, processing time). The
+//! workload makes them; the operators and engines read them.
+//!
+//! Invariant: `arrival` ≥ `event_time` for every generated event (lateness is never
+//! negative); a null `value` is [`NULL_VALUE`].
+
+use crate::base::time::Micros;
+
+/// One event: the query's input row ([`Row`]). Generated ids are 0, 1, 2, … in
+/// arrival order (direct generator) or event-time order (event-time-order generator and
+/// explicit events).
+pub type Event = Row;
+
+/// One input row of the query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Row {
+    pub id: u64,
+    /// Index into the key dictionary.
+    pub key: u32,
+    pub event_time: Micros,
+    /// When the source made it available (processing time); 0 where unknown.
+    pub arrival: Micros,
+    /// The `value` column (Spark LongType); [`NULL_VALUE`] for null.
+    pub value: i64,
+}
+
+/// The null `value` (sum and avg skip it, as SQL does).
+pub const NULL_VALUE: i64 = i64::MIN;
+
+/// A given event (explicit in the scenario or loaded from a file) as validated: (key index, event time, arrival if given, value).
+pub type GivenEvent = (u32, Micros, Option<Micros>, i64);
+
+/// Most explicit events one scenario may hold (larger data goes through the loaders).
+pub const MAX_EXPLICIT_EVENTS: usize = 5_000_000;

@@ -1,0 +1,243 @@
+//! One generated event stream read by several simulations (the points of a sweep).
+//!
+//! The stream is generated once, in chunks, into a buffer that every reader walks with its
+//! own [`Feed`]. A reader that reaches the end of the buffer makes the next chunk, so the
+//! readers see exactly the events a stream of their own would give, whatever order they
+//! run in (correctness never depends on the driver). Memory is the driver's concern: run
+//! in lock-step (`engine::simulate_many`), readers stay close to the newest chunk, and a
+//! chunk is dropped as soon as every reader has moved past it.
+//!
+//! Invariant: chunk `n` holds events `n·CHUNK ..` of the stream, in arrival order; the
+//! stream generator runs once per `Shared` (counted in `streams`).
+
+use crate::workload::event::Event;
+use crate::workload::stream::EventStream;
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::rc::Rc;
+
+/// Events per shared chunk.
+pub const CHUNK: usize = 1 << 14;
+
+#[derive(Debug)]
+struct Buffer {
+    stream: EventStream,
+    /// Chunks `first ..` still held.
+    chunks: VecDeque<Rc<[Event]>>,
+    first: u64,
+    exhausted: bool,
+    /// Per reader: the chunk it reads (readers hold it; older ones may go).
+    readers: Vec<u64>,
+    /// Events generated so far.
+    generated: u64,
+}
+
+impl Buffer {
+    /// Chunk `n`, generating up to it; None past the end of the stream.
+    fn chunk(&mut self, n: u64) -> Option<Rc<[Event]>> {
+        while !self.exhausted && self.first + self.chunks.len() as u64 <= n {
+            let mut v = Vec::with_capacity(CHUNK);
+            while v.len() < CHUNK {
+                let got = self.stream.buffered();
+                if got.is_empty() {
+                    if self.stream.peek().is_none() {
+                        self.exhausted = true;
+                        break;
+                    }
+                    continue;
+                }
+                let k = got.len().min(CHUNK - v.len());
+                v.extend_from_slice(&got[..k]);
+                self.stream.consume(k);
+            }
+            self.generated += v.len() as u64;
+            if v.is_empty() {
+                break;
+            }
+            self.chunks.push_back(Rc::from(v));
+        }
+        let i = usize::try_from(n.checked_sub(self.first)?).ok()?;
+        self.chunks.get(i).cloned()
+    }
+
+    /// Drops chunks every reader has left.
+    fn trim(&mut self) {
+        let low = self.readers.iter().copied().min().unwrap_or(u64::MAX);
+        while self.first < low && !self.chunks.is_empty() {
+            self.chunks.pop_front();
+            self.first += 1;
+        }
+    }
+}
+
+/// A stream shared by readers.
+#[derive(Debug, Clone)]
+pub struct Shared(Rc<RefCell<Buffer>>);
+
+impl Shared {
+    pub fn new(stream: EventStream) -> Self {
+        Shared(Rc::new(RefCell::new(Buffer {
+            stream,
+            chunks: VecDeque::new(),
+            first: 0,
+            exhausted: false,
+            readers: Vec::new(),
+            generated: 0,
+        })))
+    }
+
+    /// A new reader at the stream's start (create every reader before reading).
+    pub fn reader(&self) -> Feed {
+        let mut b = self.0.borrow_mut();
+        assert!(
+            b.first == 0,
+            "readers are created before the first chunk is dropped"
+        );
+        b.readers.push(0);
+        Feed::Shared {
+            buf: self.clone(),
+            reader: b.readers.len() - 1,
+            chunk_no: 0,
+            chunk: None,
+            pos: 0,
+        }
+    }
+
+    /// The arrival of the newest generated event (None before any), and whether the stream
+    /// is over: every event arriving before it is generated.
+    pub fn frontier(&self) -> (Option<i64>, bool) {
+        let b = self.0.borrow();
+        (
+            b.chunks.back().and_then(|c| c.last()).map(|e| e.arrival),
+            b.exhausted,
+        )
+    }
+
+    /// Makes one more chunk; false when the stream is over.
+    pub fn advance(&self) -> bool {
+        let mut b = self.0.borrow_mut();
+        let next = b.first + b.chunks.len() as u64;
+        b.chunk(next).is_some()
+    }
+
+    /// Drops the chunks every reader has left.
+    pub fn trim(&self) {
+        self.0.borrow_mut().trim();
+    }
+
+    /// Events generated so far, and chunks held now.
+    pub fn stats(&self) -> (u64, usize) {
+        let b = self.0.borrow();
+        (b.generated, b.chunks.len())
+    }
+}
+
+/// A simulation's view of its event stream: its own, or a reader of a shared one.
+#[derive(Debug)]
+pub enum Feed {
+    Own(Box<EventStream>),
+    Shared {
+        buf: Shared,
+        reader: usize,
+        chunk_no: u64,
+        /// The chunk being read (None before the first read or past the end).
+        chunk: Option<Rc<[Event]>>,
+        pos: usize,
+    },
+}
+
+impl Feed {
+    /// The next event without taking it (generating it if need be).
+    #[inline]
+    pub fn peek(&mut self) -> Option<&Event> {
+        match self {
+            Feed::Own(s) => s.peek(),
+            Feed::Shared { .. } => {
+                self.ensure();
+                self.buffered().first()
+            }
+        }
+    }
+
+    /// Events ready to take now (possibly empty; [`Feed::peek`] makes more).
+    #[inline]
+    pub fn buffered(&self) -> &[Event] {
+        match self {
+            Feed::Own(s) => s.buffered(),
+            Feed::Shared { chunk, pos, .. } => chunk.as_deref().map_or(&[], |c| &c[*pos..]),
+        }
+    }
+
+    /// Takes the first `n` buffered events.
+    #[inline]
+    pub fn consume(&mut self, n: usize) {
+        match self {
+            Feed::Own(s) => s.consume(n),
+            Feed::Shared { chunk, pos, .. } => {
+                *pos = (*pos + n).min(chunk.as_deref().map_or(0, <[Event]>::len));
+            }
+        }
+    }
+
+    /// Moves a shared reader to a chunk with events left, if the stream has one.
+    fn ensure(&mut self) {
+        let Feed::Shared {
+            buf,
+            reader,
+            chunk_no,
+            chunk,
+            pos,
+        } = self
+        else {
+            return;
+        };
+        loop {
+            match chunk {
+                Some(c) if *pos < c.len() => return,
+                Some(_) => {
+                    *chunk_no += 1;
+                    *pos = 0;
+                }
+                None => {}
+            }
+            let mut b = buf.0.borrow_mut();
+            *chunk = b.chunk(*chunk_no);
+            b.readers[*reader] = *chunk_no;
+            if chunk.is_none() {
+                return;
+            }
+        }
+    }
+
+    /// Whether the next event is ready without generating (or the stream is known to be
+    /// over): what a reader that only drains may look at.
+    pub fn ready(&mut self) -> bool {
+        match self {
+            Feed::Own(_) => true,
+            Feed::Shared {
+                buf,
+                chunk_no,
+                chunk,
+                pos,
+                ..
+            } => {
+                if chunk.as_ref().is_some_and(|c| *pos < c.len()) {
+                    return true;
+                }
+                let b = buf.0.borrow();
+                let next = if chunk.is_some() { *chunk_no + 1 } else { *chunk_no };
+                b.exhausted || next < b.first + b.chunks.len() as u64
+            }
+        }
+    }
+}
+
+impl Drop for Feed {
+    fn drop(&mut self) {
+        if let Feed::Shared { buf, reader, .. } = self {
+            if let Ok(mut b) = buf.0.try_borrow_mut() {
+                b.readers[*reader] = u64::MAX; // gone: never holds a chunk back
+            }
+        }
+    }
+}
