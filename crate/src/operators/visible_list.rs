@@ -274,6 +274,38 @@ impl Iterator for Arrivals<'_> {
         let n = usize::try_from(self.left).unwrap_or(usize::MAX);
         (n, Some(n))
     }
+
+    /// The remaining arrivals block by block, byte by byte (a varint may span two blocks):
+    /// no per-entry bounds checks, for consumers that take them all (`for_each`, `sum`).
+    fn fold<B, F: FnMut(B, Micros) -> B>(self, init: B, mut f: F) -> B {
+        let mut acc = init;
+        let mut left = self.left;
+        if left == 0 {
+            return acc;
+        }
+        let mut prev = self.prev;
+        let (mut v, mut shift) = (0u64, 0u32);
+        let mut at = self.at;
+        for block in self.blocks.iter().skip(self.block) {
+            for &b in &block[at.min(block.len())..] {
+                v |= u64::from(b & 0x7f) << shift;
+                if b < 0x80 {
+                    prev = prev.wrapping_add(unzigzag(v));
+                    acc = f(acc, prev);
+                    left -= 1;
+                    if left == 0 {
+                        return acc;
+                    }
+                    v = 0;
+                    shift = 0;
+                } else {
+                    shift += 7;
+                }
+            }
+            at = 0;
+        }
+        acc
+    }
 }
 
 #[cfg(test)]
@@ -312,6 +344,14 @@ mod tests {
         a.append(b);
         assert_eq!(a.arrivals().collect::<Vec<_>>(), want);
         assert_eq!(a.len(), 100_000);
+        // `fold` across blocks, from the start and from inside a block.
+        for skip in [0, 1, 30_001, 99_999] {
+            let mut it = a.arrivals();
+            it.by_ref().take(skip).for_each(drop);
+            let mut got = Vec::new();
+            it.for_each(|x| got.push(x));
+            assert_eq!(got, want[skip..]);
+        }
     }
 
     proptest! {
@@ -333,7 +373,16 @@ mod tests {
             let one = build(&all, 0);
             prop_assert_eq!(&joined, &one);
             let back: Vec<i64> = joined.arrivals().collect();
-            prop_assert_eq!(back, all.iter().map(|x| x.0).collect::<Vec<_>>());
+            prop_assert_eq!(&back, &all.iter().map(|x| x.0).collect::<Vec<_>>());
+            // `fold` (block by block) yields what `next` does, also after a partial read.
+            let mut folded = Vec::new();
+            joined.arrivals().for_each(|a| folded.push(a));
+            prop_assert_eq!(&folded, &back);
+            let mut it = joined.arrivals();
+            let head: Vec<i64> = it.by_ref().take(back.len() / 2).collect();
+            let mut rest = Vec::new();
+            it.for_each(|a| rest.push(a));
+            prop_assert_eq!([head, rest].concat(), back);
             prop_assert_eq!(joined.max_arrival(), all.iter().map(|x| x.0).max());
             prop_assert_eq!(joined.min_arrival(), all.iter().map(|x| x.0).min());
             let ids: Vec<u64> = joined.sampled().iter().map(|s| s.id).collect();
