@@ -916,10 +916,15 @@ impl<'a> Sim<'a> {
     /// Folds the fates of the rows in `self.rows` (a batch or one of its chunks) into the
     /// summary and the sampled per-event columns.
     fn record_fates(&mut self, fates: &[Fate], batch: i64, late_wm: Option<Micros>) {
+        debug_assert_eq!(fates.len(), self.rows.len(), "a fate per row");
         let mask = self.detail.stride - 1;
+        // Only the rows not on time are counted by fate (on time = the rest): a table of
+        // counters incremented for every row chains each row to the last through memory.
         let mut by_fate = [0u64; 4];
         for (r, fate) in self.rows.iter().zip(fates) {
-            by_fate[*fate as usize] += 1;
+            if *fate != Fate::OnTime {
+                by_fate[*fate as usize] += 1;
+            }
             if r.id & mask != 0 {
                 continue; // not in the sample
             }
@@ -930,12 +935,14 @@ impl<'a> Sim<'a> {
                 d.late_watermark_us[i] = late_wm.unwrap_or(i64::MIN);
             }
         }
+        let on_time = self.rows.len().min(fates.len()) as u64 - by_fate.iter().sum::<u64>();
+        let late = by_fate[Fate::LateCounted as usize];
         let f = &mut self.sum.fates;
-        f.on_time += by_fate[Fate::OnTime as usize];
-        f.late_counted += by_fate[Fate::LateCounted as usize];
+        f.on_time += on_time;
+        f.late_counted += late;
         f.dropped_late += by_fate[Fate::DroppedLate as usize];
         f.duplicate += by_fate[Fate::Duplicate as usize];
-        self.counted += by_fate[Fate::OnTime as usize] + by_fate[Fate::LateCounted as usize];
+        self.counted += on_time + late;
     }
 
     /// Folds events made visible into the latency histogram and the sample's columns.
