@@ -7,7 +7,7 @@ use crate::base::time::Micros;
 use crate::cost::bill::{CostModel, Timeline};
 use crate::engine::spark::microbatch::MicroBatchQuery;
 use crate::engine::spark::trigger::{POLLING_DELAY, Runs, Trigger};
-use crate::operators::operator::{Fate, Row, RowSpan};
+use crate::operators::operator::{Fate, FateLog, FateSink, Row, RowSpan};
 use crate::operators::visible_list::VisibleList;
 use crate::report::latency::Histogram;
 use crate::report::summary::{BatchColumns, EventColumns, HistogramColumns, Report, Summary};
@@ -216,8 +216,8 @@ struct Sim<'a> {
     chunk_rows: u64,
     /// Rows a file source's batches took so far (real rows): its directory's files.
     source_rows: u64,
-    /// Scratch: the fates of the chunk in `rows`.
-    fates: Vec<Fate>,
+    /// Scratch: the fates of the chunk in `rows`, as its operator logged them.
+    fate_log: FateLog,
     /// The chunkable batch of the next step, begun ahead (`pretake`) when a full chunk of
     /// it was ready: fed chunks let a shared stream drop theirs.
     open: Option<OpenBatch>,
@@ -330,7 +330,7 @@ impl<'a> Sim<'a> {
             pretaken: None,
             chunk_rows: CHUNK_ROWS,
             source_rows: 0,
-            fates: Vec::new(),
+            fate_log: FateLog::default(),
             open: None,
             cols: BatchColumns::default(),
             sum: Summary::default(),
@@ -656,16 +656,18 @@ impl<'a> Sim<'a> {
             visible: Vec::new(),
         });
         let batch_id = self.cols.id.len() as i64;
-        let mut fates = std::mem::take(&mut self.fates);
-        fates.clear();
+        let mut log = std::mem::take(&mut self.fate_log);
+        log.mask = self.detail.stride - 1;
+        log.not_on_time = [0; 4];
+        log.sampled.clear();
         let mut visible = VisibleList::default();
         self.query
-            .feed(open.wm, &self.rows, self.span, &mut fates, &mut visible);
+            .feed(open.wm, &self.rows, self.span, &mut log, &mut visible);
         if !visible.is_empty() {
             open.visible.push(visible);
         }
-        self.record_fates(&fates, batch_id, open.wm.late);
-        self.fates = fates;
+        self.record_fate_log(&log, self.rows.len() as u64, batch_id, open.wm.late);
+        self.fate_log = log;
         open.n += self.rows.len() as u64;
         if let Some(s) = self.span {
             open.max_event_time = Some(
@@ -913,21 +915,22 @@ impl<'a> Sim<'a> {
         }
     }
 
-    /// Folds the fates of the rows in `self.rows` (a batch or one of its chunks) into the
-    /// summary and the sampled per-event columns.
+    /// Folds the fates of the rows in `self.rows` (a whole batch) into the summary and the
+    /// sampled per-event columns.
     fn record_fates(&mut self, fates: &[Fate], batch: i64, late_wm: Option<Micros>) {
         debug_assert_eq!(fates.len(), self.rows.len(), "a fate per row");
-        let mask = self.detail.stride - 1;
-        // Only the rows not on time are counted by fate (on time = the rest): a table of
-        // counters incremented for every row chains each row to the last through memory.
-        let mut by_fate = [0u64; 4];
+        let mut log = FateLog::new(self.detail.stride - 1);
         for (r, fate) in self.rows.iter().zip(fates) {
-            if *fate != Fate::OnTime {
-                by_fate[*fate as usize] += 1;
-            }
-            if r.id & mask != 0 {
-                continue; // not in the sample
-            }
+            log.put(r, *fate);
+        }
+        self.record_fate_log(&log, self.rows.len().min(fates.len()) as u64, batch, late_wm);
+    }
+
+    /// Folds the fates of `n` rows (a batch or one of its chunks), as their operator logged
+    /// them, into the summary and the sampled per-event columns.
+    fn record_fate_log(&mut self, log: &FateLog, n: u64, batch: i64, late_wm: Option<Micros>) {
+        debug_assert_eq!(log.mask, self.detail.stride - 1);
+        for (r, fate) in &log.sampled {
             if let Some(i) = detail_slot(&mut self.detail, r.id, r.event_time, r.arrival) {
                 let d = &mut self.detail;
                 d.batch[i] = batch;
@@ -935,7 +938,8 @@ impl<'a> Sim<'a> {
                 d.late_watermark_us[i] = late_wm.unwrap_or(i64::MIN);
             }
         }
-        let on_time = self.rows.len().min(fates.len()) as u64 - by_fate.iter().sum::<u64>();
+        let by_fate = &log.not_on_time;
+        let on_time = n - by_fate.iter().sum::<u64>();
         let late = by_fate[Fate::LateCounted as usize];
         let f = &mut self.sum.fates;
         f.on_time += on_time;
