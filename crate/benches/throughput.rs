@@ -32,7 +32,7 @@ fn main() {
         );
         let sc = ScenarioSpec::from_json(&json).expect("benchmark scenario is valid");
         let t0 = Instant::now();
-        let report = pipeline_sim::simulation::spark::simulate(&sc).expect("within budget");
+        let report = pipeline_sim::simulation::simulate(&sc).expect("within budget");
         let secs = t0.elapsed().as_secs_f64();
         let n = report.summary.events as f64;
         println!(

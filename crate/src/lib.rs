@@ -43,5 +43,5 @@ pub use scenario::spec::{Scenario, ScenarioSpec};
 /// Validates a JSON scenario and runs it.
 pub fn run_json(scenario_json: &str) -> Result<Report, InputError> {
     let sc = ScenarioSpec::from_json(scenario_json)?;
-    simulation::spark::simulate(&sc)
+    simulation::simulate(&sc)
 }

@@ -186,7 +186,7 @@ fn run(args: &[String]) -> Result<String, String> {
                 .map_err(|e| format!("{path}: {e}"))?;
             // Streamed: a long scenario's events need not fit in memory.
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            let written = pipeline_sim::exports::pyspark::events_jsonl(&sc)
+            let written = pipeline_sim::exports::spark_case::events_jsonl(&sc)
                 .try_for_each(|line| writeln!(out, "{line}"))
                 .and_then(|()| out.flush());
             match written {
@@ -207,7 +207,7 @@ fn run(args: &[String]) -> Result<String, String> {
             let name = opts.get("--name").copied().unwrap_or(stem);
             let spec = read_spec(path)?;
             let data = load_data(&spec, path)?;
-            let case = pipeline_sim::exports::pyspark::conformance_case(&spec, data.as_ref(), name)
+            let case = pipeline_sim::exports::spark_case::conformance_case(&spec, data.as_ref(), name)
                 .map_err(|e| format!("{path}: {e}"))?;
             serde_json::to_string_pretty(&case).map_err(|e| e.to_string())
         }
@@ -346,7 +346,7 @@ fn simulate_file(path: &str) -> Result<Report, String> {
     let sc = spec
         .validate_with(data.as_ref())
         .map_err(|e| format!("{path}: {e}"))?;
-    pipeline_sim::simulation::spark::simulate(&sc).map_err(|e| format!("{path}: {e}"))
+    pipeline_sim::simulation::simulate(&sc).map_err(|e| format!("{path}: {e}"))
 }
 
 /// `workload.data`'s file (and its join table), read and loaded; None without one.

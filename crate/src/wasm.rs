@@ -23,7 +23,7 @@ pub struct Run {
 pub fn simulate(scenario_json: &str) -> Result<Run, JsError> {
     let sc = validated(scenario_json, None)?;
     Ok(Run {
-        report: crate::simulation::spark::simulate(&sc).map_err(|e| JsError::new(&e.to_string()))?,
+        report: crate::simulation::simulate(&sc).map_err(|e| JsError::new(&e.to_string()))?,
     })
 }
 
@@ -55,7 +55,7 @@ impl Data {
     pub fn simulate(&self, scenario_json: &str) -> Result<Run, JsError> {
         let sc = validated(scenario_json, Some(self))?;
         Ok(Run {
-            report: crate::simulation::spark::simulate(&sc).map_err(|e| JsError::new(&e.to_string()))?,
+            report: crate::simulation::simulate(&sc).map_err(|e| JsError::new(&e.to_string()))?,
         })
     }
 
@@ -129,7 +129,7 @@ fn run_with_progress(
     on_progress: &ProgressCallback,
 ) -> Result<Run, JsError> {
     let sc = validated(scenario_json, data)?;
-    let report = crate::simulation::spark::simulate_with_progress(&sc, &mut |f| {
+    let report = crate::simulation::simulate_with_progress(&sc, &mut |f| {
         on_progress.call_with(&JsValue::UNDEFINED, f)
     })
     .map_err(|e| JsError::new(&e.to_string()))?;
@@ -207,10 +207,8 @@ fn run_many(
         sc.check_memory(WASM_MAX_BATCH_BYTES)
     })
     .map_err(err)?;
-    let many = crate::simulation::spark::simulate_many(
-        &scs,
-        Some(&mut |f| on_progress.call_with(&JsValue::UNDEFINED, f)),
-    );
+    let many =
+        crate::simulation::simulate_many(&scs, Some(&mut |f| on_progress.call_with(&JsValue::UNDEFINED, f)));
     Ok(RunSet {
         runs: many
             .reports

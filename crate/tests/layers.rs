@@ -208,7 +208,7 @@ fn no_two_files_import_each_other_round_any_loop() {
 fn the_checker_sees_a_cycle_and_an_upward_import() {
     // The path reader itself: a use, a doc link and a full path all count.
     let paths = crate_paths(
-        "use crate::base::time::Micros;\n/// [`crate::report::summary::Report`]\nlet x = crate::simulation::spark::simulate(&sc);",
+        "use crate::base::time::Micros;\n/// [`crate::report::summary::Report`]\nlet x = crate::simulation::simulate(&sc);",
     );
     let firsts: Vec<&str> = paths.iter().map(|p| p[0].as_str()).collect();
     assert_eq!(firsts, ["base", "report", "simulation"]);

@@ -4,7 +4,7 @@ use pipeline_sim::ScenarioSpec;
 use pipeline_sim::engine::spark::microbatch::MicroBatchQuery;
 use pipeline_sim::operators::operator::{Fate, OutRow, Row};
 use pipeline_sim::operators::query::{EngineConf, QuerySpec};
-use pipeline_sim::simulation::spark::simulate;
+use pipeline_sim::simulation::simulate;
 use pipeline_sim::workload::stream::EventStream;
 use proptest::prelude::*;
 use std::collections::BTreeMap;

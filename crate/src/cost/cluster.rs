@@ -239,8 +239,7 @@ mod tests {
             "batch_cost": {{"overhead_s": 0.5, "per_row_us": 50000}},
             "cost": {{"compute": {{"nodes": {nodes}}}}}, "report": {{"detail_events": 10}}}}"#
         );
-        crate::simulation::spark::simulate(&crate::scenario::spec::ScenarioSpec::from_json(&json).unwrap())
-            .unwrap()
+        crate::simulation::simulate(&crate::scenario::spec::ScenarioSpec::from_json(&json).unwrap()).unwrap()
     }
 
     #[test]

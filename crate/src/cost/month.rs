@@ -452,7 +452,7 @@ mod tests {
     use crate::cost::bill::CostReport;
     use crate::cost::spec::Dollars;
     use crate::scenario::spec::ScenarioSpec;
-    use crate::simulation::spark::simulate;
+    use crate::simulation::simulate;
     use crate::storage::object_store::MONTH_US;
 
     /// The page's default pipeline (www/state.js PAGE_DEFAULT) at `rate` events/s for

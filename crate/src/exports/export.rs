@@ -345,7 +345,7 @@ mod tests {
             r#"{"seed": 3, "workload": {"duration_s": 300, "rate_per_s": 20}}"#,
         )
         .expect("a valid scenario");
-        crate::simulation::spark::simulate(&sc).expect("within budget")
+        crate::simulation::simulate(&sc).expect("within budget")
     }
 
     #[test]

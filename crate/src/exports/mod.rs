@@ -4,4 +4,5 @@
 pub mod conform;
 pub mod export;
 pub mod pyspark;
+pub mod spark_case;
 pub mod sweep;

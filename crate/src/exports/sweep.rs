@@ -81,7 +81,7 @@ pub fn sweep(
         .collect();
     let labels: Vec<&str> = triggers.iter().map(|(l, _)| l.as_str()).collect();
     let scs = validate_points(&specs, &labels, data, |_| Ok(()))?;
-    let many = crate::simulation::spark::simulate_many(&scs, None);
+    let many = crate::simulation::simulate_many(&scs, None);
     labels
         .iter()
         .zip(many.reports)

@@ -205,7 +205,7 @@ fn simulate(sc: Result<crate::Scenario, crate::InputError>, max_events: f64) -> 
     if sc.workload.events_bound() > max_events {
         return Outcome::Large;
     }
-    match crate::simulation::spark::simulate(&sc) {
+    match crate::simulation::simulate(&sc) {
         Ok(r) => Outcome::Ran(r.digest()),
         Err(e) => refused(e),
     }

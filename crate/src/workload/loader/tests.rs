@@ -297,8 +297,7 @@ fn a_scenario_with_data_runs_every_loaded_event() {
     let e = sc.validate().unwrap_err();
     assert_eq!(e.field, "workload.data");
     assert!(e.message.contains("'e.csv' was not given"));
-    let r = crate::simulation::spark::simulate(&sc.validate_with(Some(&l)).expect("valid"))
-        .expect("within budget");
+    let r = crate::simulation::simulate(&sc.validate_with(Some(&l)).expect("valid")).expect("within budget");
     assert_eq!(r.summary.events, 3);
     assert_eq!(r.data.as_ref().map(|d| d.events), Some(3));
     // The same spec with another mapping is refused, not silently run.

@@ -1,0 +1,102 @@
+//! Per-event bookkeeping of a batch: each row's fate (counted, late, dropped, in state)
+//! and, when its result becomes visible, its end-to-end latency into the histogram; the
+//! report's per-event sample (`detail_slot`).
+
+use super::*;
+
+impl Sim<'_> {
+    /// Folds the fates of the rows in `self.rows` (a whole batch) into the summary and the
+    /// sampled per-event columns.
+    pub(super) fn record_fates(&mut self, fates: &[Fate], batch: i64, late_wm: Option<Micros>) {
+        debug_assert_eq!(fates.len(), self.rows.len(), "a fate per row");
+        let mut log = FateLog::new(self.detail.stride - 1);
+        for (r, fate) in self.rows.iter().zip(fates) {
+            log.put(r, *fate);
+        }
+        self.record_fate_log(&log, self.rows.len().min(fates.len()) as u64, batch, late_wm);
+    }
+
+    /// Folds the fates of `n` rows (a batch or one of its chunks), as their operator logged
+    /// them, into the summary and the sampled per-event columns.
+    pub(super) fn record_fate_log(&mut self, log: &FateLog, n: u64, batch: i64, late_wm: Option<Micros>) {
+        debug_assert_eq!(log.mask, self.detail.stride - 1);
+        for (r, fate) in &log.sampled {
+            if let Some(i) = detail_slot(&mut self.detail, r.id, r.event_time, r.arrival) {
+                let d = &mut self.detail;
+                d.batch[i] = batch;
+                d.fate[i] = *fate as u8;
+                d.late_watermark_us[i] = late_wm.unwrap_or(i64::MIN);
+            }
+        }
+        let by_fate = &log.not_on_time;
+        let on_time = n - by_fate.iter().sum::<u64>();
+        let late = by_fate[Fate::LateCounted as usize];
+        let f = &mut self.sum.fates;
+        f.on_time += on_time;
+        f.late_counted += late;
+        f.dropped_late += by_fate[Fate::DroppedLate as usize];
+        f.duplicate += by_fate[Fate::Duplicate as usize];
+        self.counted += on_time + late;
+    }
+
+    /// Folds events made visible into the latency histogram and the sample's columns.
+    pub(super) fn record_visible(&mut self, list: &VisibleList, visibility: Visibility) {
+        let at = |arrival: Micros| match visibility {
+            Visibility::AtCommit(end) => end,
+            Visibility::OnArrival => arrival + CONTINUOUS_LATENCY,
+        };
+        let (Some(first), Some(last)) = (list.min_arrival(), list.max_arrival()) else {
+            return;
+        };
+        match visibility {
+            Visibility::AtCommit(end) => {
+                self.latency
+                    .record_all(list.arrivals().map(|a| end - a), end - last, end - first)
+            }
+            Visibility::OnArrival => self.latency.record_all(
+                list.arrivals().map(|_| CONTINUOUS_LATENCY),
+                CONTINUOUS_LATENCY,
+                CONTINUOUS_LATENCY,
+            ),
+        }
+        self.newest_visible = self.newest_visible.max(last);
+        let mask = self.detail.stride - 1;
+        let shift = self.detail.stride.trailing_zeros();
+        for v in list.sampled() {
+            if v.id & mask == 0 {
+                if let Some(slot) = self.detail.visible_us.get_mut((v.id >> shift) as usize) {
+                    *slot = at(v.arrival);
+                }
+            }
+        }
+        self.visible += list.len();
+    }
+}
+
+/// The sample row of event `id`, created on first use; None when `id` is not sampled.
+pub(super) fn detail_slot(
+    d: &mut EventColumns,
+    id: u64,
+    event_time: Micros,
+    arrival: Micros,
+) -> Option<usize> {
+    let stride = d.stride;
+    if id & (stride - 1) != 0 {
+        return None;
+    }
+    let i = (id >> stride.trailing_zeros()) as usize;
+    if d.id.len() <= i {
+        let n = i + 1;
+        d.id.resize(n, 0);
+        d.event_time_us.resize(n, 0);
+        d.arrival_us.resize(n, 0);
+        d.batch.resize(n, -1);
+        d.fate.resize(n, FATE_UNPROCESSED);
+        d.late_watermark_us.resize(n, i64::MIN);
+        d.visible_us.resize(n, -1);
+    }
+    d.id[i] = id;
+    d.event_time_us[i] = event_time;
+    d.arrival_us[i] = arrival;
+    Some(i)
+}

@@ -1,0 +1,201 @@
+//! Taking a batch's rows: the events that had arrived by the batch's bound (at most the
+//! rate limit's), from the shared or own stream, fed to a chunked operator as they come
+//! (`pretake` feeds a large batch's full chunks ahead of its step, so a sweep's shared
+//! stream never holds them), and the backlog left behind.
+
+use super::*;
+
+impl Sim<'_> {
+    /// Records the backlog of pending batch `i` (the front of `pending`) and drops it. (Over
+    /// fields, not `self`: `take_more` calls it while it reads the feed's buffer.)
+    pub(super) fn settle(
+        cols: &mut BatchColumns,
+        sum: &mut Summary,
+        pending: &mut std::collections::VecDeque<(usize, Micros, u64)>,
+        i: usize,
+        backlog: u64,
+    ) {
+        cols.backlog_rows[i] = backlog;
+        sum.max_backlog_rows = sum.max_backlog_rows.max(backlog);
+        pending.pop_front();
+    }
+
+    /// Finalizes the backlog of every pending batch that ended before `next_arrival` (the
+    /// arrival of the next unconsumed event; None: the stream is exhausted).
+    pub(super) fn settle_backlog(&mut self, next_arrival: Option<Micros>) {
+        while let Some(&(i, end, taken_then)) = self.pending_backlog.front() {
+            if next_arrival.is_some_and(|a| a <= end) {
+                break;
+            }
+            let backlog = self.taken - taken_then;
+            Self::settle(
+                &mut self.cols,
+                &mut self.sum,
+                &mut self.pending_backlog,
+                i,
+                backlog,
+            );
+        }
+    }
+
+    /// Takes up to `limit` rows that arrived by `bound` into `self.rows`. The stream comes
+    /// in arrival order, so a buffered run of it is taken at once (a binary search for the
+    /// bound), and a pending batch's backlog is settled at the first row that arrived after
+    /// its end.
+    pub(super) fn take(&mut self, bound: Micros, limit: Option<u64>) {
+        assert!(
+            self.pretaken.is_none_or(|b| b == bound),
+            "rows taken ahead are for this step's first take"
+        );
+        if self.pretaken != Some(bound) {
+            self.rows.clear();
+            self.span = None;
+        }
+        self.pretaken = None;
+        self.take_more(bound, limit, true);
+    }
+
+    /// Takes ahead, into `self.rows`, the events of the next step's first take that are
+    /// ready without generating more (a shared stream's chunks can then be dropped, since
+    /// the rows hold them anyway). The step's `take` goes on from there: the same rows in
+    /// the same order, the same backlogs.
+    pub(super) fn pretake(&mut self) {
+        let (bound, limit) = match self.phase {
+            Phase::Streaming { now } => (now, self.sc.max_rows_per_batch),
+            Phase::Scheduled { runs, tick } => (
+                tick.saturating_add(runs.startup),
+                if runs.once {
+                    None
+                } else {
+                    self.sc.max_rows_per_batch
+                },
+            ),
+            Phase::Continuous { epoch, epoch_start } => (epoch_start.saturating_add(epoch) - 1, None),
+            Phase::Start | Phase::Done => return,
+        };
+        if self.pretaken != Some(bound) {
+            debug_assert!(self.open.is_none(), "a batch begun ahead is for this bound");
+            self.rows.clear();
+            self.span = None;
+        }
+        self.pretaken = Some(bound);
+        loop {
+            self.take_more(bound, self.row_limit(limit), false);
+            if !self.query.chunkable() || (self.rows.len() as u64) < self.chunk_rows {
+                break;
+            }
+            // A full chunk of the next batch: feed it now (its watermarks are set), so that
+            // the shared stream need not hold the batch's rows until the step.
+            self.feed_chunk();
+            self.rows.clear();
+            self.span = None;
+        }
+    }
+
+    /// Appends to `self.rows` (up to `limit` in all) the events that arrived by `bound`;
+    /// without `generate`, only those ready in the feed.
+    pub(super) fn take_more(&mut self, bound: Micros, limit: Option<u64>, generate: bool) {
+        let limit = limit.unwrap_or(u64::MAX);
+        while (self.rows.len() as u64) < limit {
+            if !generate && !self.events.ready() {
+                break;
+            }
+            if self.events.peek().is_none() {
+                break;
+            }
+            let buf = self.events.buffered();
+            let room = usize::try_from(limit - self.rows.len() as u64).unwrap_or(usize::MAX);
+            let n = buf.partition_point(|e| e.arrival <= bound).min(room);
+            if n == 0 {
+                break;
+            }
+            let taken = &buf[..n];
+            while let Some(&(i, end, taken_then)) = self.pending_backlog.front() {
+                let k = taken.partition_point(|e| e.arrival <= end);
+                if k == n {
+                    break; // every row taken here had arrived by the batch's end
+                }
+                let backlog = self.taken + k as u64 - taken_then;
+                Self::settle(
+                    &mut self.cols,
+                    &mut self.sum,
+                    &mut self.pending_backlog,
+                    i,
+                    backlog,
+                );
+            }
+            let mut span = self.span.unwrap_or_else(|| RowSpan::at(&taken[0]));
+            self.rows.extend(taken.iter().map(|e| {
+                span = span.with(e);
+                *e
+            }));
+            self.span = Some(span);
+            self.events.consume(n);
+            self.taken += n as u64;
+            if self.taken >= self.next_progress {
+                self.report_progress();
+            }
+        }
+        // Settled here only when the next event is at hand (a later take settles the rest
+        // at the same position).
+        if !self.pending_backlog.is_empty() && (generate || self.events.ready()) {
+            let next = self.events.peek().map(|e| e.arrival);
+            self.settle_backlog(next);
+        }
+    }
+
+    pub(super) fn report_progress(&mut self) {
+        let expected = self.sc.workload.expected_events().max(1.0);
+        self.next_progress = self.taken + PROGRESS_EVERY.max((expected / 100.0) as u64);
+        if let Some(p) = self.progress.as_mut() {
+            p((self.taken as f64 / expected).min(0.99));
+        }
+    }
+
+    /// The row limit of a take: a chunkable query's batch is taken (and run) in chunks of
+    /// at most `chunk_rows`, and its rows already fed count toward `limit`.
+    pub(super) fn row_limit(&self, limit: Option<u64>) -> Option<u64> {
+        if self.query.chunkable() {
+            let fed = self.open.as_ref().map_or(0, |o| o.n);
+            Some(self.chunk_rows.min(limit.unwrap_or(u64::MAX) - fed))
+        } else {
+            limit
+        }
+    }
+
+    /// Feeds the chunk in `self.rows` to the batch in progress (begun here if none is).
+    pub(super) fn feed_chunk(&mut self) {
+        let mut open = self.open.take().unwrap_or_else(|| OpenBatch {
+            wm: self.query.batch_watermarks(),
+            n: 0,
+            max_event_time: None,
+            visible: Vec::new(),
+        });
+        let batch_id = self.cols.id.len() as i64;
+        let mut log = std::mem::take(&mut self.fate_log);
+        log.mask = self.detail.stride - 1;
+        log.not_on_time = [0; 4];
+        log.sampled.clear();
+        let mut visible = VisibleList::default();
+        self.query
+            .feed(open.wm, &self.rows, self.span, &mut log, &mut visible);
+        if !visible.is_empty() {
+            open.visible.push(visible);
+        }
+        self.record_fate_log(&log, self.rows.len() as u64, batch_id, open.wm.late);
+        self.fate_log = log;
+        open.n += self.rows.len() as u64;
+        if let Some(s) = self.span {
+            open.max_event_time = Some(
+                open.max_event_time
+                    .map_or(s.max_event_time, |m| m.max(s.max_event_time)),
+            );
+        }
+        self.open = Some(open);
+    }
+
+    /// Whether the next step has a batch to run: rows taken, or chunks fed ahead.
+    pub(super) fn has_rows(&self) -> bool {
+        !self.rows.is_empty() || self.open.is_some()
+    }
+}
