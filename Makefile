@@ -7,10 +7,12 @@
 #               debug build's pass with 2,000; the page's URL and lesson decoders with 20,000)
 #   make oracle regenerate the conformance cases' expected sections from real Apache Spark
 #               (PySpark 4.3.0 from PyPI + Java 17; ~6 min, first run downloads ~460 MB)
+#   make oracle-flink  the same for the Flink cases (tests/conformance/flink/, Flink 2.3.0 from
+#               PyPI's apache-flink + Java 17; ~30 s, first run downloads ~850 MB)
 PORT ?= 8080
 HOST ?= 127.0.0.1
 
-.PHONY: run test build setup serve clean oracle export-check fuzz
+.PHONY: run test build setup serve clean oracle oracle-flink export-check fuzz
 
 # The site is www/ plus its build outputs, copied to target/site/ with each page's scripts
 # bundled and minified, and a brotli and a gzip copy of each compressible file (.ci/site.mjs). `http-server` (npm, package-lock.json)
@@ -34,6 +36,9 @@ test:
 
 oracle:
 	tests/conformance/oracle.sh
+
+oracle-flink:
+	tests/conformance/flink/oracle.sh
 
 clean:
 	rm -rf target www/pkg www/pkg-formats test-results
