@@ -117,28 +117,23 @@ impl DirectArrivals {
             if let Phase::Forward(a) = self.phase {
                 let mut at = a;
                 let gap = self.candidate_gap;
-                // A local copy of the generator's state: nothing else can reach it, so it
-                // stays in registers through the loop (written back after).
-                let mut local = rng.clone();
-                let r = &mut local;
                 while out.len() - before < room && at < end as f64 {
                     let arrival = floor_us(at);
-                    let late = w.draw_lateness(r);
-                    at += exp1(r) * gap;
+                    let late = w.draw_lateness(rng);
+                    at += exp1(rng) * gap;
                     let e = arrival - late;
-                    if !self.keep(w, r, e) {
+                    if !self.keep(w, rng, e) {
                         continue;
                     }
                     out.push(Event {
                         id: *next_id,
-                        key: w.draw_key(r),
+                        key: w.draw_key(rng),
                         event_time: e,
                         arrival,
-                        value: w.draw_value(r),
+                        value: w.draw_value(rng),
                     });
                     *next_id += 1;
                 }
-                *rng = local;
                 self.phase = if at < end as f64 {
                     Phase::Forward(at)
                 } else {

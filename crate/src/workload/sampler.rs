@@ -79,23 +79,13 @@ pub fn exp1(rng: &mut SimRng) -> f64 {
     if x < z.x[i + 1] {
         return x; // inside the layer's rectangle under the curve
     }
-    // The generator's state goes by value: a caller's copy of it, whose address is never
-    // taken, can live in registers on the fast path.
-    let (x, state) = exp1_slow(rng.clone(), z, i, x);
-    *rng = state;
-    x
+    exp1_slow(rng, z, i, x)
 }
 
-/// The ziggurat's rare cases: the base layer's tail, a wedge, and the retries. Returns the
-/// variate and the generator's new state.
+/// The ziggurat's rare cases: the base layer's tail, a wedge, and the retries.
 #[cold]
 #[inline(never)]
-fn exp1_slow(mut rng: SimRng, z: &Ziggurat, i: usize, x: f64) -> (f64, SimRng) {
-    let x = exp1_slow_with(&mut rng, z, i, x);
-    (x, rng)
-}
-
-fn exp1_slow_with(rng: &mut SimRng, z: &Ziggurat, mut i: usize, mut x: f64) -> f64 {
+fn exp1_slow(rng: &mut SimRng, z: &Ziggurat, mut i: usize, mut x: f64) -> f64 {
     loop {
         if i == 0 {
             // The tail beyond R: R + Exp(1), the exponential being memoryless.
@@ -122,22 +112,8 @@ fn exp1_slow_with(rng: &mut SimRng, z: &Ziggurat, mut i: usize, mut x: f64) -> f
     }
 }
 
-/// Standard normal (mean 0, variance 1). The state goes by value to the drawing code (as
-/// for [`exp1`]'s slow path), so that a caller's register copy of it stays one.
-#[inline(always)]
+/// Standard normal (mean 0, variance 1).
 pub fn normal(rng: &mut SimRng) -> f64 {
-    let (x, state) = normal_by_value(rng.clone());
-    *rng = state;
-    x
-}
-
-#[inline(never)]
-fn normal_by_value(mut rng: SimRng) -> (f64, SimRng) {
-    let x = normal_with(&mut rng);
-    (x, rng)
-}
-
-fn normal_with(rng: &mut SimRng) -> f64 {
     loop {
         let u = 2.0 * unit(rng) - 1.0;
         let v = 2.0 * unit(rng) - 1.0;
