@@ -20,7 +20,7 @@
 
 use crate::base::time::Micros;
 use crate::operators::query::OutputMode;
-use crate::operators::rows::{Agg, BatchOutcome, BatchWatermarks, Fate, FateSink, Row, RowSpan, counted};
+use crate::operators::rows::{Agg, BatchOutcome, BatchWatermarks, Fate, Row, RowSpan, counted};
 use crate::operators::state::StateStore;
 use crate::operators::visible_list::Visible;
 use crate::operators::visible_list::VisibleList;
@@ -78,8 +78,8 @@ struct BatchPartial {
 }
 
 /// Where one chunk's per-row results go.
-struct ChunkOut<'a, S: FateSink> {
-    fates: &'a mut S,
+struct ChunkOut<'a> {
+    fates: &'a mut Vec<Fate>,
     /// Rows visible at this batch's commit (update and complete mode).
     visible: &'a mut VisibleList,
     late: Vec<(Micros, u32)>,
@@ -172,7 +172,7 @@ impl WindowCount {
         out
     }
 
-    /// Feeds one chunk of the batch in progress (`span` = `RowSpan::of(rows)`): puts each
+    /// Feeds one chunk of the batch in progress (`span` = `RowSpan::of(rows)`): pushes each
     /// row's fate to `fates`, and in update and complete mode each counted row to `visible`
     /// (visible at this batch's commit).
     pub fn feed(
@@ -180,7 +180,7 @@ impl WindowCount {
         rows: &[Row],
         wm: BatchWatermarks,
         span: Option<RowSpan>,
-        fates: &mut impl FateSink,
+        fates: &mut Vec<Fate>,
         visible: &mut VisibleList,
     ) {
         let mut out = ChunkOut {
@@ -279,14 +279,14 @@ impl WindowCount {
         (windows.checked_mul(keys)? <= DENSE_CELLS).then_some((base, windows as usize, keys as usize))
     }
 
-    fn partial_dense<S: FateSink>(
+    fn partial_dense(
         &mut self,
         rows: &[Row],
         wm: BatchWatermarks,
         base: Micros,
         windows: usize,
         keys: usize,
-        out: &mut ChunkOut<S>,
+        out: &mut ChunkOut,
     ) -> (Groups, Lists) {
         let size = self.windowing.size;
         let slide = self.windowing.slide;
@@ -336,7 +336,7 @@ impl WindowCount {
                 }
                 first = false;
             }
-            out.fates.put(r, fate(first, r, wm.late));
+            out.fates.push(fate(first, r, wm.late));
         }
         let mut updated = Vec::new();
         let mut pending = Vec::new();
@@ -354,12 +354,7 @@ impl WindowCount {
         (updated, pending)
     }
 
-    fn partial_hashed<S: FateSink>(
-        &mut self,
-        rows: &[Row],
-        wm: BatchWatermarks,
-        out: &mut ChunkOut<S>,
-    ) -> (Groups, Lists) {
+    fn partial_hashed(&mut self, rows: &[Row], wm: BatchWatermarks, out: &mut ChunkOut) -> (Groups, Lists) {
         let size = self.windowing.size;
         let drop_late = self.mode != OutputMode::Complete;
         let append = self.mode == OutputMode::Append;
@@ -387,7 +382,7 @@ impl WindowCount {
                 }
                 first = false;
             }
-            out.fates.put(r, fate(first, r, wm.late));
+            out.fates.push(fate(first, r, wm.late));
         }
         let mut updated: Groups = partial.drain().collect();
         updated.sort_unstable_by_key(|(k, _)| *k);

@@ -11,8 +11,7 @@ use crate::operators::window::WindowKind;
 // The rows an operator takes and gives (`rows.rs`), under this module's name too: the
 // engine and the report name them as the operator's.
 pub use crate::operators::rows::{
-    Agg, BatchOutcome, BatchWatermarks, Fate, FateLog, FateSink, NULL_VALUE, OutRow, Row, RowSpan, WindowRow,
-    counted,
+    Agg, BatchOutcome, BatchWatermarks, Fate, NULL_VALUE, OutRow, Row, RowSpan, WindowRow, counted,
 };
 pub use crate::operators::visible_list::Visible;
 

@@ -3,8 +3,6 @@
 //! (`operator.rs`) and the engine share. Types only, and the one rule of a row's fate that
 //! every operator applies (`counted`): a row counted while behind the late-row watermark
 //! is late but counted (Spark's `numRowsDroppedByWatermark` counts only dropped ones).
-//! Fates go to a `FateSink`: every fate in a list, or the engine's `FateLog` (counts and
-//! the sampled rows), filled in the operator's own pass over the rows.
 //!
 //! Invariant: this module depends on no operator (operators depend on it), so the
 //! operator layer has no cycle.
@@ -145,54 +143,6 @@ pub fn counted(r: &Row, late_wm: Option<Micros>) -> Fate {
         Fate::LateCounted
     } else {
         Fate::OnTime
-    }
-}
-
-/// Where an operator puts each input row's fate, in input order: every fate (a
-/// `Vec<Fate>`), or only what the engine keeps of them ([`FateLog`]).
-pub trait FateSink {
-    fn put(&mut self, r: &Row, fate: Fate);
-}
-
-impl FateSink for Vec<Fate> {
-    #[inline]
-    fn put(&mut self, _: &Row, fate: Fate) {
-        self.push(fate);
-    }
-}
-
-/// The fates of a chunk of rows as the engine records them, gathered in the operator's
-/// own pass over the rows (no list of a fate per row, no second pass): the count of each
-/// fate other than on time (on time = the chunk's rows − these), and the sampled rows
-/// (`id & mask == 0`) with their fates, in input order.
-#[derive(Debug, Clone, Default)]
-pub struct FateLog {
-    pub mask: u64,
-    /// By fate; `OnTime`'s stays 0. Counted only for the (few) rows not on time: one
-    /// counter per row would chain every row to the last through memory.
-    pub not_on_time: [u64; 4],
-    pub sampled: Vec<(Row, Fate)>,
-}
-
-impl FateLog {
-    /// An empty log for rows sampled by `mask`.
-    pub fn new(mask: u64) -> Self {
-        Self {
-            mask,
-            ..Self::default()
-        }
-    }
-}
-
-impl FateSink for FateLog {
-    #[inline]
-    fn put(&mut self, r: &Row, fate: Fate) {
-        if fate != Fate::OnTime {
-            self.not_on_time[fate as usize] += 1;
-        }
-        if r.id & self.mask == 0 {
-            self.sampled.push((*r, fate));
-        }
     }
 }
 

@@ -6,7 +6,7 @@
 use crate::base::time::Micros;
 use crate::engine::spark::watermark::WatermarkTracker;
 use crate::operators::operator::{
-    BatchOutcome, BatchWatermarks, Operator, Row, RowSpan, evicts_on_watermark,
+    BatchOutcome, BatchWatermarks, Fate, Operator, Row, RowSpan, evicts_on_watermark,
 };
 use crate::operators::query::{EngineConf, Query};
 use crate::operators::visible_list::VisibleList;
@@ -106,7 +106,7 @@ impl MicroBatchQuery {
         wm: BatchWatermarks,
         rows: &[Row],
         span: Option<RowSpan>,
-        fates: &mut impl crate::operators::rows::FateSink,
+        fates: &mut Vec<Fate>,
         visible: &mut VisibleList,
     ) {
         match &mut self.op {

@@ -11,7 +11,7 @@ use crate::base::time::Micros;
 use crate::cost::bill::{CostModel, Timeline};
 use crate::engine::spark::microbatch::MicroBatchQuery;
 use crate::engine::spark::trigger::{POLLING_DELAY, Runs, Trigger};
-use crate::operators::operator::{Fate, FateLog, FateSink, Row, RowSpan};
+use crate::operators::operator::{Fate, Row, RowSpan};
 use crate::operators::visible_list::VisibleList;
 use crate::report::latency::Histogram;
 use crate::report::summary::{BatchColumns, EventColumns, HistogramColumns, Report, Summary};
@@ -173,8 +173,8 @@ struct Sim<'a> {
     chunk_rows: u64,
     /// Rows a file source's batches took so far (real rows): its directory's files.
     source_rows: u64,
-    /// Scratch: the fates of the chunk in `rows`, as its operator logged them.
-    fate_log: FateLog,
+    /// Scratch: the fates of the chunk in `rows`.
+    fates: Vec<Fate>,
     /// The chunkable batch of the next step, begun ahead (`pretake`) when a full chunk of
     /// it was ready: fed chunks let a shared stream drop theirs.
     open: Option<OpenBatch>,
@@ -287,7 +287,7 @@ impl<'a> Sim<'a> {
             pretaken: None,
             chunk_rows: CHUNK_ROWS,
             source_rows: 0,
-            fate_log: FateLog::default(),
+            fates: Vec::new(),
             open: None,
             cols: BatchColumns::default(),
             sum: Summary::default(),

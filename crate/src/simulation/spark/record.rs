@@ -5,22 +5,21 @@
 use super::*;
 
 impl Sim<'_> {
-    /// Folds the fates of the rows in `self.rows` (a whole batch) into the summary and the
-    /// sampled per-event columns.
+    /// Folds the fates of the rows in `self.rows` (a batch or one of its chunks) into the
+    /// summary and the sampled per-event columns.
     pub(super) fn record_fates(&mut self, fates: &[Fate], batch: i64, late_wm: Option<Micros>) {
         debug_assert_eq!(fates.len(), self.rows.len(), "a fate per row");
-        let mut log = FateLog::new(self.detail.stride - 1);
+        let mask = self.detail.stride - 1;
+        // Only the rows not on time are counted by fate (on time = the rest): a table of
+        // counters incremented for every row chains each row to the last through memory.
+        let mut by_fate = [0u64; 4];
         for (r, fate) in self.rows.iter().zip(fates) {
-            log.put(r, *fate);
-        }
-        self.record_fate_log(&log, self.rows.len().min(fates.len()) as u64, batch, late_wm);
-    }
-
-    /// Folds the fates of `n` rows (a batch or one of its chunks), as their operator logged
-    /// them, into the summary and the sampled per-event columns.
-    pub(super) fn record_fate_log(&mut self, log: &FateLog, n: u64, batch: i64, late_wm: Option<Micros>) {
-        debug_assert_eq!(log.mask, self.detail.stride - 1);
-        for (r, fate) in &log.sampled {
+            if *fate != Fate::OnTime {
+                by_fate[*fate as usize] += 1;
+            }
+            if r.id & mask != 0 {
+                continue; // not in the sample
+            }
             if let Some(i) = detail_slot(&mut self.detail, r.id, r.event_time, r.arrival) {
                 let d = &mut self.detail;
                 d.batch[i] = batch;
@@ -28,8 +27,7 @@ impl Sim<'_> {
                 d.late_watermark_us[i] = late_wm.unwrap_or(i64::MIN);
             }
         }
-        let by_fate = &log.not_on_time;
-        let on_time = n - by_fate.iter().sum::<u64>();
+        let on_time = self.rows.len().min(fates.len()) as u64 - by_fate.iter().sum::<u64>();
         let late = by_fate[Fate::LateCounted as usize];
         let f = &mut self.sum.fates;
         f.on_time += on_time;

@@ -172,18 +172,16 @@ impl Sim<'_> {
             visible: Vec::new(),
         });
         let batch_id = self.cols.id.len() as i64;
-        let mut log = std::mem::take(&mut self.fate_log);
-        log.mask = self.detail.stride - 1;
-        log.not_on_time = [0; 4];
-        log.sampled.clear();
+        let mut fates = std::mem::take(&mut self.fates);
+        fates.clear();
         let mut visible = VisibleList::default();
         self.query
-            .feed(open.wm, &self.rows, self.span, &mut log, &mut visible);
+            .feed(open.wm, &self.rows, self.span, &mut fates, &mut visible);
         if !visible.is_empty() {
             open.visible.push(visible);
         }
-        self.record_fate_log(&log, self.rows.len() as u64, batch_id, open.wm.late);
-        self.fate_log = log;
+        self.record_fates(&fates, batch_id, open.wm.late);
+        self.fates = fates;
         open.n += self.rows.len() as u64;
         if let Some(s) = self.span {
             open.max_event_time = Some(
