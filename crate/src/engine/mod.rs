@@ -2,4 +2,5 @@
 //! moves, and what one unit of work (a micro-batch) does with the operators below. Each
 //! engine is a folder of its own; the simulation (`simulation`) runs a scenario through one.
 
+pub mod flink;
 pub mod spark;
