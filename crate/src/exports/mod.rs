@@ -1,8 +1,10 @@
 //! Layer 9, what is made from runs: the Arrow/CSV export, the PySpark script of a
-//! scenario, the conformance cases checked against real Spark, and the sweep table.
+//! scenario, the conformance cases checked against real Spark and real Flink, and the
+//! sweep table.
 
 pub mod conform;
 pub mod export;
+pub mod flink_case;
 pub mod pyspark;
 pub mod spark_case;
 pub mod sweep;

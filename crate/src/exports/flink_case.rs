@@ -1,0 +1,412 @@
+//! Flink conformance cases (`pipeline-sim/conformance-v1` with `engine.name` = `"flink"`,
+//! tests/conformance/flink/): an event-time windowed count, the elements in arrival order
+//! with their simulated arrival (ms), and what real Apache Flink 2.3.0 did with them.
+//! [`run_case`] answers in the shape of the case's `expected` (watermarks, firings, late
+//! side output, dropped late elements, each placed after the input element it followed);
+//! [`compare`] checks an answer against it: the firings of one (input element, `by`,
+//! window end) group — one timer timestamp — as a multiset (Flink's timer heap orders
+//! equal timestamps arbitrarily), everything else exactly, times as instants.
+//!
+//! The run: element i goes to the window operator (re-firings `by: element`), then to the
+//! watermark generator; if a periodic tick lies in `(arrival_i, arrival_{i+1}]` (after the
+//! last element: `(arrival_last, input_end_ms]`) the generator's watermark is emitted if it
+//! advances, and the operator fires the windows it passed (`by: watermark`). At the end
+//! the `MAX` watermark fires the rest.
+
+use crate::base::error::InputError;
+use crate::base::time::{MICROS_PER_MS, Micros, format_rfc3339, parse_rfc3339, secs_to_micros};
+use crate::engine::flink::operator::{Element, FiredBy, Firing, Late, WindowOperator, WindowSpec};
+use crate::engine::flink::periodic::PeriodicTicks;
+use crate::engine::flink::watermark::{
+    BoundedOutOfOrderness, MAX_WATERMARK, MIN_WATERMARK, WatermarkEmitter,
+};
+use crate::engine::flink::window::Assigner;
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+use std::collections::BTreeMap;
+
+pub const FORMAT: &str = "pipeline-sim/conformance-v1";
+
+/// Flink's default `pipeline.auto-watermark-interval`.
+const DEFAULT_INTERVAL_MS: i64 = 200;
+
+#[derive(Debug, Deserialize)]
+struct InputElement {
+    id: u64,
+    key: String,
+    event_time: String,
+    arrival_ms: i64,
+}
+
+/// A Flink watermark as the cases write it: 3 digits, or `MAX` / `MIN`.
+fn watermark_json(w: Micros) -> Value {
+    match w {
+        MAX_WATERMARK => json!("MAX"),
+        MIN_WATERMARK => json!("MIN"),
+        _ => json!(format_rfc3339(w, 3)),
+    }
+}
+
+/// A duration in seconds at `path` (absent: `default`), as whole ms in µs.
+fn seconds(q: &Value, path: &str, default: Option<f64>) -> Result<Micros, InputError> {
+    let field = format!("query{}", path.replace('/', "."));
+    let s = match q.pointer(path) {
+        Some(v) => v
+            .as_f64()
+            .ok_or_else(|| InputError::new(&field, "expected a number of seconds"))?,
+        None => default.ok_or_else(|| InputError::new(&field, "missing"))?,
+    };
+    let us = secs_to_micros(s);
+    if !s.is_finite() || s < 0.0 || us % MICROS_PER_MS != 0 {
+        return Err(InputError::new(&field, "expected whole milliseconds ≥ 0"));
+    }
+    Ok(us)
+}
+
+fn positive(v: Micros, field: &str) -> Result<Micros, InputError> {
+    if v > 0 {
+        Ok(v)
+    } else {
+        Err(InputError::new(format!("query.window.{field}"), "must be > 0"))
+    }
+}
+
+fn window_spec(q: &Value) -> Result<(WindowSpec, Micros), InputError> {
+    if q.get("operator").and_then(Value::as_str) != Some("window_count") {
+        return Err(InputError::new(
+            "query.operator",
+            "only window_count is modelled for Flink",
+        ));
+    }
+    let assigner = match q.pointer("/window/kind").and_then(Value::as_str) {
+        Some("tumbling") => Assigner::Tumbling {
+            size: positive(seconds(q, "/window/size_s", None)?, "size_s")?,
+        },
+        Some("sliding") => Assigner::Sliding {
+            size: positive(seconds(q, "/window/size_s", None)?, "size_s")?,
+            slide: positive(seconds(q, "/window/slide_s", None)?, "slide_s")?,
+        },
+        Some("session") => Assigner::Session {
+            gap: positive(seconds(q, "/window/gap_s", None)?, "gap_s")?,
+        },
+        _ => {
+            return Err(InputError::new(
+                "query.window.kind",
+                "expected \"tumbling\", \"sliding\" or \"session\"",
+            ));
+        }
+    };
+    let delay = seconds(q, "/watermark_delay_s", None)?;
+    let allowed_lateness = seconds(q, "/allowed_lateness_s", Some(0.0))?;
+    let late_side_output = match q.get("late_side_output") {
+        None => false,
+        Some(v) => v
+            .as_bool()
+            .ok_or_else(|| InputError::new("query.late_side_output", "expected true or false"))?,
+    };
+    Ok((
+        WindowSpec {
+            assigner,
+            allowed_lateness,
+            late_side_output,
+        },
+        delay,
+    ))
+}
+
+fn ticks(case: &Value) -> Result<PeriodicTicks, InputError> {
+    let conf = case.pointer("/engine/conf");
+    if let Some(p) = conf.and_then(|c| c.get("parallelism"))
+        && p.as_u64() != Some(1)
+    {
+        return Err(InputError::new(
+            "engine.conf.parallelism",
+            "only parallelism 1 is modelled",
+        ));
+    }
+    let interval_ms = match conf.and_then(|c| c.get("pipeline.auto-watermark-interval_ms")) {
+        None => DEFAULT_INTERVAL_MS,
+        Some(v) => v.as_i64().filter(|n| *n >= 0).ok_or_else(|| {
+            InputError::new(
+                "engine.conf.pipeline.auto-watermark-interval_ms",
+                "expected whole ms ≥ 0",
+            )
+        })?,
+    };
+    Ok(PeriodicTicks { interval_ms })
+}
+
+/// Where an output came: after input element `after` (None: at the end of input).
+fn at(after: Option<usize>) -> (Value, bool) {
+    (after.map_or(Value::Null, |i| json!(i)), after.is_none())
+}
+
+fn firing_json(f: &Firing, after: Option<usize>, keys: &[String]) -> Value {
+    let (after_index, end_of_input) = at(after);
+    json!({
+        "after_index": after_index,
+        "end_of_input": end_of_input,
+        "by": match f.by { FiredBy::Watermark => "watermark", FiredBy::Element => "element" },
+        "window_start": format_rfc3339(f.window.start, 6),
+        "window_end": format_rfc3339(f.window.end, 6),
+        "key": keys.get(f.key as usize).cloned().unwrap_or_default(),
+        "count": f.ids.len(),
+        "watermark": watermark_json(f.watermark),
+        "ids": f.ids,
+    })
+}
+
+/// Runs a Flink case (as parsed JSON) and returns
+/// `{"watermarks", "firings", "late_side_output", "late_dropped"}`.
+pub fn run_case(case: &Value) -> Result<Value, InputError> {
+    if case.get("format").and_then(Value::as_str) != Some(FORMAT) {
+        return Err(InputError::new("format", format!("expected \"{FORMAT}\"")));
+    }
+    if case.pointer("/engine/name").and_then(Value::as_str) != Some("flink") {
+        return Err(InputError::new("engine.name", "expected \"flink\""));
+    }
+    let ticks = ticks(case)?;
+    let query = case
+        .get("query")
+        .ok_or_else(|| InputError::new("query", "missing"))?;
+    let (spec, delay) = window_spec(query)?;
+    let input: Vec<InputElement> = serde_json::from_value(case.get("input").cloned().unwrap_or(Value::Null))
+        .map_err(|e| InputError::new("input", e.to_string()))?;
+    let input_end_ms = match case.get("input_end_ms") {
+        None | Some(Value::Null) => None,
+        Some(v) => Some(
+            v.as_i64()
+                .ok_or_else(|| InputError::new("input_end_ms", "expected whole ms"))?,
+        ),
+    };
+
+    let mut keys: Vec<String> = Vec::new();
+    let mut key_ids: BTreeMap<String, u32> = BTreeMap::new();
+    let mut elements = Vec::with_capacity(input.len());
+    let mut prev_arrival = i64::MIN;
+    for (i, e) in input.iter().enumerate() {
+        let timestamp = parse_rfc3339(&e.event_time)
+            .filter(|t| t % MICROS_PER_MS == 0)
+            .ok_or_else(|| {
+                InputError::new(
+                    format!("input[{i}].event_time"),
+                    format!("not an RFC 3339 time in whole ms: {}", e.event_time),
+                )
+            })?;
+        if e.arrival_ms < prev_arrival {
+            return Err(InputError::new(
+                format!("input[{i}].arrival_ms"),
+                "arrivals must not decrease",
+            ));
+        }
+        prev_arrival = e.arrival_ms;
+        let next = keys.len() as u32;
+        let key = *key_ids.entry(e.key.clone()).or_insert_with(|| {
+            keys.push(e.key.clone());
+            next
+        });
+        elements.push(Element {
+            id: e.id,
+            key,
+            timestamp,
+        });
+    }
+
+    let mut generator = BoundedOutOfOrderness::new(delay);
+    let mut emitter = WatermarkEmitter::default();
+    let mut op = WindowOperator::new(spec);
+    let (mut watermarks, mut firings, mut side, mut dropped) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut watermark =
+        |w: Micros, after: Option<usize>, op: &mut WindowOperator, firings: &mut Vec<Value>| {
+            let (after_index, end_of_input) = at(after);
+            watermarks.push(json!({
+                "after_index": after_index,
+                "end_of_input": end_of_input,
+                "watermark": watermark_json(w),
+            }));
+            for f in op.process_watermark(w) {
+                firings.push(firing_json(&f, after, &keys));
+            }
+        };
+    for (i, e) in elements.iter().enumerate() {
+        let (fired, late) = op.process_element(e);
+        for f in &fired {
+            firings.push(firing_json(f, Some(i), &keys));
+        }
+        match late {
+            Some(Late::SideOutput) => side.push(json!({"index": i, "id": e.id})),
+            Some(Late::Dropped) => dropped.push(json!(i)),
+            None => {}
+        }
+        generator.on_event(e.timestamp);
+        let until = match input.get(i + 1) {
+            Some(next) => Some(next.arrival_ms),
+            None => input_end_ms,
+        };
+        if let Some(until) = until
+            && ticks.tick_between(input[i].arrival_ms, until)
+            && let Some(w) = emitter.emit(generator.current())
+        {
+            watermark(w, Some(i), &mut op, &mut firings);
+        }
+    }
+    watermark(MAX_WATERMARK, None, &mut op, &mut firings);
+    Ok(json!({
+        "watermarks": watermarks,
+        "firings": firings,
+        "late_side_output": side,
+        "late_dropped": dropped,
+    }))
+}
+
+/// Fields holding instants; compared as instants (`MAX` / `MIN` as written).
+const TIME_FIELDS: [&str; 3] = ["watermark", "window_start", "window_end"];
+fn normalize(v: &Value) -> Value {
+    match v {
+        Value::Object(m) => {
+            let mut n = Map::new();
+            for (k, v) in m {
+                let nv = match (
+                    TIME_FIELDS.contains(&k.as_str()),
+                    v.as_str().and_then(parse_rfc3339),
+                ) {
+                    (true, Some(t)) => json!(t),
+                    _ => normalize(v),
+                };
+                n.insert(k.clone(), nv);
+            }
+            Value::Object(n)
+        }
+        Value::Array(a) => Value::Array(a.iter().map(normalize).collect()),
+        other => other.clone(),
+    }
+}
+
+/// A firing's group: one timer timestamp of one input step.
+fn group_of(f: &Value) -> Value {
+    json!([
+        f.get("after_index"),
+        f.get("end_of_input"),
+        f.get("by"),
+        normalize(f).get("window_end")
+    ])
+}
+
+/// Consecutive firings of the same group, each group's firings normalized and sorted.
+fn firing_groups(v: Option<&Value>) -> Vec<(Value, Vec<String>)> {
+    let mut out: Vec<(Value, Vec<String>)> = Vec::new();
+    for f in v.and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default() {
+        let g = group_of(f);
+        let row = normalize(f).to_string();
+        match out.last_mut() {
+            Some((last, rows)) if *last == g => rows.push(row),
+            _ => out.push((g, vec![row])),
+        }
+    }
+    for (_, rows) in &mut out {
+        rows.sort();
+    }
+    out
+}
+
+/// A firing in one line, for diffs.
+fn firing_line(f: &Value) -> String {
+    let s = |k: &str| {
+        f.get(k).map_or_else(String::new, |v| {
+            v.as_str().map_or_else(|| v.to_string(), str::to_string)
+        })
+    };
+    format!(
+        "after {} ({}) {} [{}, {}) count {} ids {} watermark {}",
+        s("after_index"),
+        s("by"),
+        s("key"),
+        s("window_start"),
+        s("window_end"),
+        s("count"),
+        s("ids"),
+        s("watermark")
+    )
+}
+
+/// Differences between Flink's `expected` and the simulator's `actual`; empty when they
+/// agree.
+pub fn compare(expected: &Value, actual: &Value) -> Vec<String> {
+    let mut diffs = Vec::new();
+    let Some(eo) = expected.as_object() else {
+        return vec!["expected: not an object".into()];
+    };
+    for (k, ev) in eo {
+        let av = actual.get(k);
+        if k == "firings" {
+            if firing_groups(Some(ev)) != firing_groups(av) {
+                let lines = |v: Option<&Value>| -> Vec<String> {
+                    v.and_then(Value::as_array)
+                        .map(|a| a.iter().map(firing_line).collect())
+                        .unwrap_or_default()
+                };
+                let (el, al) = (lines(Some(ev)), lines(av));
+                let mut msg = format!("firings differ (Flink {}, sim {}):", el.len(), al.len());
+                for i in 0..el.len().max(al.len()) {
+                    let (e, a) = (el.get(i), al.get(i));
+                    let mark = if e == a { ' ' } else { '*' };
+                    msg.push_str(&format!(
+                        "\n   {mark} flink: {}\n   {mark} sim:   {}",
+                        e.map_or("-", String::as_str),
+                        a.map_or("-", String::as_str)
+                    ));
+                }
+                diffs.push(msg);
+            }
+            continue;
+        }
+        let (en, an) = (normalize(ev), av.map(normalize).unwrap_or(Value::Null));
+        if en == an {
+            continue;
+        }
+        match (en.as_array(), an.as_array()) {
+            (Some(ea), Some(aa)) if ea.len() == aa.len() => {
+                for (i, (e, a)) in ea.iter().zip(aa).enumerate() {
+                    if e != a {
+                        diffs.push(format!("{k}[{i}]: flink {}, sim {}", ev[i], actual[k][i]));
+                    }
+                }
+            }
+            (Some(ea), Some(aa)) => diffs.push(format!(
+                "{k}: Flink has {}, the simulator {}\n    flink {ev}\n    sim   {}",
+                ea.len(),
+                aa.len(),
+                av.unwrap_or(&Value::Null)
+            )),
+            _ => diffs.push(format!("{k}: flink {ev}, sim {}", av.unwrap_or(&Value::Null))),
+        }
+    }
+    diffs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn f(after: usize, key: &str, end: &str) -> Value {
+        json!({"after_index": after, "end_of_input": false, "by": "watermark",
+               "window_start": "2024-01-01T00:00:00.000000Z", "window_end": end,
+               "key": key, "count": 1, "watermark": "2024-01-01T00:00:10.000Z", "ids": [1]})
+    }
+
+    #[test]
+    fn equal_timestamp_firings_compare_as_a_multiset_only() {
+        let t10 = "2024-01-01T00:00:10.000000Z";
+        let t20 = "2024-01-01T00:00:20.000000Z";
+        let e = json!({"firings": [f(3, "c", t10), f(3, "a", t10), f(3, "b", t20)]});
+        let same = json!({"firings": [f(3, "a", t10), f(3, "c", t10), f(3, "b", t20)]});
+        assert!(compare(&e, &same).is_empty());
+        // Across timestamps the order counts.
+        let swapped = json!({"firings": [f(3, "b", t20), f(3, "a", t10), f(3, "c", t10)]});
+        assert_eq!(compare(&e, &swapped).len(), 1);
+        // So does the input element a firing follows.
+        let later = json!({"firings": [f(3, "c", t10), f(4, "a", t10), f(4, "b", t20)]});
+        assert_eq!(compare(&e, &later).len(), 1);
+    }
+}
