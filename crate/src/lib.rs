@@ -7,13 +7,14 @@
 //! - `base`: time, the typed input error, the JSON and scenario-format readers, hashing;
 //! - `workload`: the events (event and arrival time), their generator, real-data loaders;
 //! - `operators`: the stateful operators and the rows they take and give;
-//! - `engine`: each engine's own rules (Spark: trigger, watermark, the micro-batch);
+//! - `engine`: each engine's own rules (Spark: trigger, watermark, the micro-batch; Flink:
+//!   the periodic bounded-out-of-orderness watermark and the event-time window operator);
 //! - `storage`: the sink's files, table formats, checkpoint, object store, readers, broker;
 //! - `cost`: cluster, compute, the bill, freshness and the steady month;
 //! - `scenario`: the input document, its validation, the work budget, the scaled mode;
 //! - `report`: what a run tells;
 //! - `simulation`: a scenario run on the virtual clock through an engine;
-//! - `exports`: Arrow/CSV, the PySpark script, conformance cases, the sweep table.
+//! - `exports`: Arrow/CSV, the PySpark script, conformance cases (Spark and Flink), the sweep table.
 //!
 //! Feature `formats` (default) adds the file readers ([`workload::loader::load`]) and the
 //! Arrow IPC export; without it the crate is the page's core module: a load arrives as

@@ -352,4 +352,56 @@ mod tests {
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].ids, vec![1, 2]);
     }
+
+    /// Seeded random inputs for every assigner: each element is counted by some firing or
+    /// reported late, never both; a watermark firing never precedes its `maxTimestamp`.
+    #[test]
+    fn every_element_is_counted_or_reported_late() {
+        let assigners = [
+            Assigner::Tumbling { size: 5 * S },
+            Assigner::Sliding {
+                size: 6 * S,
+                slide: 2 * S,
+            },
+            Assigner::Session { gap: 2 * S },
+        ];
+        for seed in 1..=30u64 {
+            let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+            let mut next = |n: u64| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                x % n
+            };
+            for a in assigners {
+                let mut o = op(a, (seed % 3) as i64, seed % 2 == 0);
+                let mut counted = std::collections::BTreeSet::new();
+                let mut late = std::collections::BTreeSet::new();
+                let mut max = 0;
+                let check = |f: &[Firing], counted: &mut std::collections::BTreeSet<u64>| {
+                    for f in f {
+                        assert!(f.by == FiredBy::Element || f.window.max_timestamp() <= f.watermark);
+                        counted.extend(f.ids.iter().copied());
+                    }
+                };
+                for id in 0..40u64 {
+                    let t = next(30_000) as i64 * MS;
+                    let (f, l) = o.process_element(&el(id, next(3) as u32, t / MS));
+                    check(&f, &mut counted);
+                    if l.is_some() {
+                        late.insert(id);
+                    }
+                    max = max.max(t);
+                    if next(3) == 0 {
+                        let f = o.process_watermark(max - 2 * S - MS);
+                        check(&f, &mut counted);
+                    }
+                }
+                let f = o.process_watermark(i64::MAX);
+                check(&f, &mut counted);
+                assert!(counted.is_disjoint(&late), "seed {seed} {a:?}");
+                assert_eq!(counted.len() + late.len(), 40, "seed {seed} {a:?}");
+            }
+        }
+    }
 }
