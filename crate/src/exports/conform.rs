@@ -249,7 +249,10 @@ fn out_row(r: &OutRow, keys: &[String], aggregate: Aggregate) -> Value {
 
 /// Fields holding instants; compared as instants.
 const TIME_FIELDS: [&str; 4] = ["watermark", "window_start", "window_end", "event_time"];
-fn normalize(v: &Value) -> Value {
+
+/// `v` with every instant field (RFC 3339 text) as µs, so that two spellings of one
+/// instant compare equal; anything else (Flink's `"MAX"` watermark) as written.
+pub(crate) fn normalize(v: &Value) -> Value {
     match v {
         Value::Object(m) => {
             let mut n = Map::new();

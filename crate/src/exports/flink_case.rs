@@ -21,8 +21,9 @@ use crate::engine::flink::watermark::{
     BoundedOutOfOrderness, MAX_WATERMARK, MIN_WATERMARK, WatermarkEmitter,
 };
 use crate::engine::flink::window::Assigner;
+use crate::exports::conform::normalize;
 use serde::Deserialize;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
 pub const FORMAT: &str = "pipeline-sim/conformance-v1";
@@ -258,29 +259,6 @@ pub fn run_case(case: &Value) -> Result<Value, InputError> {
         "late_side_output": side,
         "late_dropped": dropped,
     }))
-}
-
-/// Fields holding instants; compared as instants (`MAX` / `MIN` as written).
-const TIME_FIELDS: [&str; 3] = ["watermark", "window_start", "window_end"];
-fn normalize(v: &Value) -> Value {
-    match v {
-        Value::Object(m) => {
-            let mut n = Map::new();
-            for (k, v) in m {
-                let nv = match (
-                    TIME_FIELDS.contains(&k.as_str()),
-                    v.as_str().and_then(parse_rfc3339),
-                ) {
-                    (true, Some(t)) => json!(t),
-                    _ => normalize(v),
-                };
-                n.insert(k.clone(), nv);
-            }
-            Value::Object(n)
-        }
-        Value::Array(a) => Value::Array(a.iter().map(normalize).collect()),
-        other => other.clone(),
-    }
 }
 
 /// A firing's group: one timer timestamp of one input step.
