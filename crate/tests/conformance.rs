@@ -1,14 +1,22 @@
-//! Every committed conformance case — `expected` produced by real Apache Spark — must be
-//! reproduced exactly by the simulator. Runs without Spark.
+//! Every committed conformance case must be reproduced by the simulator, without the real
+//! engine: the Spark cases (`tests/conformance/{examples,cases}`, `expected` from real Apache
+//! Spark 4.3.0) exactly, and the Flink cases (`tests/conformance/flink/cases`, `expected`
+//! from real Apache Flink 2.3.0) exactly but for the order of firings at one timer
+//! timestamp, compared as a multiset (Flink's timer heap has no documented tie order).
 
-use pipeline_sim::exports::conform::{compare, run_case};
+use pipeline_sim::exports::{conform, flink_case};
 use serde_json::Value;
+use std::fmt::Display;
 use std::path::{Path, PathBuf};
 
-fn cases() -> Vec<PathBuf> {
+const SPARK_DIRS: &[&str] = &["examples", "cases"];
+const FLINK_DIRS: &[&str] = &["flink/cases"];
+
+/// The case files of `dirs` (under tests/conformance), sorted.
+fn cases(dirs: &[&str]) -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/conformance");
     let mut files = Vec::new();
-    for dir in ["examples", "cases"] {
+    for dir in dirs {
         let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
             continue;
         };
@@ -23,23 +31,33 @@ fn cases() -> Vec<PathBuf> {
     files
 }
 
-#[test]
-fn simulator_matches_spark_on_every_case() {
-    let files = cases();
-    assert!(
-        files.len() >= 6,
-        "expected the committed cases, found {}",
-        files.len()
-    );
+/// A committed case by file name, parsed, with `expected` checked present.
+fn load(dirs: &[&str], name: &str) -> Value {
+    let f = cases(dirs)
+        .into_iter()
+        .find(|p| p.ends_with(name))
+        .expect("case present");
+    let case: Value = serde_json::from_str(&std::fs::read_to_string(f).expect("readable")).expect("JSON");
+    assert!(case.get("expected").is_some(), "{name} has an expected section");
+    case
+}
+
+/// Runs every case of `files` and says how each one that differs from its `expected` does.
+fn mismatches<E: Display>(
+    files: &[PathBuf],
+    regenerate: &str,
+    run: impl Fn(&Value) -> Result<Value, E>,
+    compare: impl Fn(&Value, &Value) -> Vec<String>,
+) -> Vec<String> {
     let mut failures = Vec::new();
-    for f in &files {
+    for f in files {
         let text = std::fs::read_to_string(f).expect("case file is readable");
         let case: Value = serde_json::from_str(&text).expect("case file is JSON");
         let Some(expected) = case.get("expected") else {
-            failures.push(format!("{}: no expected section (run make oracle)", f.display()));
+            failures.push(format!("{}: no expected section (run {regenerate})", f.display()));
             continue;
         };
-        match run_case(&case) {
+        match run(&case) {
             Err(e) => failures.push(format!("{}: {e}", f.display())),
             Ok(actual) => {
                 let diffs = compare(expected, &actual);
@@ -49,6 +67,18 @@ fn simulator_matches_spark_on_every_case() {
             }
         }
     }
+    failures
+}
+
+#[test]
+fn simulator_matches_spark_on_every_case() {
+    let files = cases(SPARK_DIRS);
+    assert!(
+        files.len() >= 6,
+        "expected the committed cases, found {}",
+        files.len()
+    );
+    let failures = mismatches(&files, "make oracle", conform::run_case, conform::compare);
     println!("{} conformance cases checked", files.len());
     assert!(
         failures.is_empty(),
@@ -59,30 +89,47 @@ fn simulator_matches_spark_on_every_case() {
     );
 }
 
-/// A committed case by file name, parsed, with `expected` checked present.
-fn load(name: &str) -> Value {
-    let f = cases()
-        .into_iter()
-        .find(|p| p.ends_with(name))
-        .expect("case present");
-    let case: Value = serde_json::from_str(&std::fs::read_to_string(f).expect("readable")).expect("JSON");
-    assert!(case.get("expected").is_some(), "{name} has an expected section");
-    case
+#[test]
+fn simulator_matches_flink_on_every_case() {
+    let files = cases(FLINK_DIRS);
+    assert!(
+        files.len() >= 17,
+        "expected the 17 committed Flink cases, found {}",
+        files.len()
+    );
+    let failures = mismatches(
+        &files,
+        "make oracle-flink",
+        flink_case::run_case,
+        flink_case::compare,
+    );
+    println!(
+        "{} of {} Flink conformance cases match",
+        files.len() - failures.len(),
+        files.len()
+    );
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases differ from Flink:\n{}",
+        failures.len(),
+        files.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
 fn a_wrong_answer_is_caught() {
     // The comparison itself must notice a changed count, watermark or batch.
-    let case = load("tumbling_append_boundaries.json");
-    let mut actual = run_case(&case).expect("runs");
-    assert!(compare(&case["expected"], &actual).is_empty());
+    let case = load(SPARK_DIRS, "tumbling_append_boundaries.json");
+    let mut actual = conform::run_case(&case).expect("runs");
+    assert!(conform::compare(&case["expected"], &actual).is_empty());
     actual["batches"][3]["output"][0]["count"] = Value::from(99);
     actual["batches"][2]["watermark"] = Value::from("2024-01-01T00:00:03.000Z");
-    let diffs = compare(&case["expected"], &actual);
+    let diffs = conform::compare(&case["expected"], &actual);
     assert_eq!(diffs.len(), 2, "{diffs:?}");
     actual["batches"].as_array_mut().expect("array").pop();
     assert!(
-        compare(&case["expected"], &actual)
+        conform::compare(&case["expected"], &actual)
             .iter()
             .any(|d| d.contains("micro-batches"))
     );
@@ -90,12 +137,35 @@ fn a_wrong_answer_is_caught() {
 
 #[test]
 fn sink_file_counts_are_compared() {
-    let case = load("parquet_sink_flat_P8.json");
-    let mut actual = run_case(&case).expect("runs");
-    assert!(compare(&case["expected"], &actual).is_empty());
+    let case = load(SPARK_DIRS, "parquet_sink_flat_P8.json");
+    let mut actual = conform::run_case(&case).expect("runs");
+    assert!(conform::compare(&case["expected"], &actual).is_empty());
     // batch 7 wrote 6 part files (5 tasks with rows + task 0's empty file)
     assert_eq!(actual["batches"][7]["sink"]["data_files"], Value::from(6));
     actual["batches"][7]["sink"]["data_files"] = Value::from(5);
     actual["batches"][9]["sink"]["log_file"] = Value::from("9");
-    assert_eq!(compare(&case["expected"], &actual).len(), 2);
+    assert_eq!(conform::compare(&case["expected"], &actual).len(), 2);
+}
+
+#[test]
+fn a_wrong_flink_answer_is_caught() {
+    let case = load(FLINK_DIRS, "session_allowed_lateness_refire.json");
+    let mut actual = flink_case::run_case(&case).expect("runs");
+    assert!(flink_case::compare(&case["expected"], &actual).is_empty());
+    actual["firings"][1]["count"] = Value::from(3);
+    actual["watermarks"][1]["watermark"] = Value::from("2024-01-01T00:00:09.000Z");
+    actual["late_side_output"] = Value::from(Vec::<Value>::new());
+    let diffs = flink_case::compare(&case["expected"], &actual);
+    assert_eq!(diffs.len(), 3, "{diffs:#?}");
+}
+
+#[test]
+fn flink_ties_are_a_multiset_but_the_count_is_checked() {
+    // One watermark fires 12 (key, window) pairs; Flink's tie order is its heap's.
+    let case = load(FLINK_DIRS, "one_watermark_fires_many.json");
+    let mut actual = flink_case::run_case(&case).expect("runs");
+    assert!(flink_case::compare(&case["expected"], &actual).is_empty());
+    let firings = actual["firings"].as_array_mut().expect("array");
+    firings.pop();
+    assert!(!flink_case::compare(&case["expected"], &actual).is_empty());
 }
