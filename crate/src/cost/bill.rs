@@ -14,9 +14,10 @@ use crate::cost::month::{MonthBasis, MonthInput, SteadyMonth, TableFacts, Tally}
 use crate::cost::spec::{Cost, Dollars, idle_poll_us};
 use crate::storage::broker::BrokerSummary;
 use crate::storage::checkpoint::Checkpoint;
+use crate::storage::flink_checkpoint::FlinkCheckpoints;
 use crate::storage::object_store::{COMPONENTS, Component, Ledger, MONTH_US, Ops};
 use crate::storage::sink::Sink;
-use crate::storage::table_format::{MaintenanceWork, Table};
+use crate::storage::table_format::{MaintenanceWork, Table, Writer};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
@@ -151,6 +152,8 @@ pub struct CostModel {
     table: Option<Table>,
     small_file_bytes: u64,
     checkpoint: Checkpoint,
+    /// A Flink job's checkpoints (`use_flink`); Spark's `checkpoint` then stays unused.
+    flink: Option<FlinkCheckpoints>,
     next_read: Option<Micros>,
     read_every: Micros,
     reads: Vec<(u64, f64)>,
@@ -218,6 +221,7 @@ impl CostModel {
             table,
             small_file_bytes: sink.map_or(0, |s| s.small_file_bytes),
             checkpoint: Checkpoint::new(cost.checkpoint, cost.rename, state_partitions, start),
+            flink: None,
             next_read: (read_every > 0 && sink.is_some()).then_some(start + read_every),
             read_every,
             reads: Vec::new(),
@@ -411,6 +415,37 @@ impl CostModel {
         self.advance(end, state_rows);
         self.checkpoint
             .batch(&mut self.ledger, start, end, updated, removed);
+        self.commit_files(end, files);
+    }
+
+    /// The engine is Flink: its checkpoints (`flink_checkpoint.rs`) instead of Spark's
+    /// offset and commit logs, and its `FileSink` writing the table's data files.
+    pub fn use_flink(&mut self, retained: u32, inline_bytes: u64) {
+        self.flink = Some(FlinkCheckpoints::new(retained, inline_bytes));
+        if let Some(t) = self.table.as_mut() {
+            t.writer = Writer::Flink;
+        }
+    }
+
+    /// A Flink checkpoint completing at `end`: its snapshot files (`subtask_bytes` per
+    /// subtask) and `_metadata`, and the part files it commits (as [`CostModel::batch`]'s).
+    pub fn flink_checkpoint(
+        &mut self,
+        end: Micros,
+        files: Option<(&[u64], usize, u64)>,
+        subtask_bytes: &[u64],
+        state_rows: u64,
+    ) {
+        self.advance(end, state_rows);
+        if let Some(f) = self.flink.as_mut() {
+            f.complete(&mut self.ledger, end, subtask_bytes);
+        }
+        self.commit_files(end, files);
+    }
+
+    /// Commits data files (`sizes`, the first `empty` without rows, in `dirs` directories)
+    /// to the table at `end`.
+    fn commit_files(&mut self, end: Micros, files: Option<(&[u64], usize, u64)>) {
         if let (Some(tb), Some((sizes, empty, dirs))) = (self.table.as_mut(), files) {
             let written = tb.commit(&mut self.ledger, end, sizes, empty, dirs);
             let st = &mut self.storage;
@@ -540,6 +575,11 @@ impl CostModel {
         storage.checkpoint_commits = self.checkpoint.commits;
         storage.state_delta_files = self.checkpoint.deltas;
         storage.state_snapshot_files = self.checkpoint.snapshots;
+        if let Some(f) = &self.flink {
+            // A Flink checkpoint is one `_metadata` (its commit) and full snapshots.
+            storage.checkpoint_commits = f.completed;
+            storage.state_snapshot_files = f.state_files;
+        }
 
         let n = self.reads.len() as f64;
         let readers = ReaderSummary {

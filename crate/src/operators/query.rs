@@ -189,10 +189,24 @@ fn dedup_columns(names: &[String], field: &str) -> Result<DedupColumns, InputErr
     Ok(c)
 }
 
-/// Spark SQL settings that change what a query does.
+/// Which engine runs the query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum EngineName {
+    /// Spark Structured Streaming's micro-batches (the trigger, `engine/spark`).
+    #[default]
+    Spark,
+    /// Flink's event-at-a-time DataStream job (the scenario's `flink` section,
+    /// `engine/flink`).
+    Flink,
+}
+
+/// The engine, and the Spark SQL settings that change what a query does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct EngineConf {
+    /// `"spark"` (default) or `"flink"`.
+    pub name: EngineName,
     /// `spark.sql.shuffle.partitions`; Spark's default is 200.
     pub shuffle_partitions: u32,
     /// `spark.sql.streaming.noDataMicroBatches.enabled`; default true.
@@ -207,6 +221,7 @@ pub struct EngineConf {
 impl Default for EngineConf {
     fn default() -> Self {
         Self {
+            name: EngineName::Spark,
             shuffle_partitions: 200,
             no_data_micro_batches: true,
             allow_multiple: true,
@@ -231,7 +246,9 @@ crate::read_defaults!(QuerySpec {
     watermark_delay_s,
     output_mode,
 });
+crate::read_names!(EngineName { "spark" => Spark, "flink" => Flink });
 crate::read_defaults!(EngineConf {
+    name,
     shuffle_partitions,
     no_data_micro_batches,
     allow_multiple,

@@ -143,6 +143,61 @@ pub struct EventColumns {
     pub visible_us: Vec<i64>,
 }
 
+/// Fate code of an event counted but never made visible (see [`EventColumns::fate`]).
+pub const FATE_IN_STATE: u8 = 4;
+/// Fate code of an event no batch took.
+pub const FATE_UNPROCESSED: u8 = 5;
+
+impl EventColumns {
+    /// The sample row of event `id`, created on first use (unprocessed, not visible);
+    /// None when `id` is not sampled. `stride` is a power of two.
+    pub fn slot(&mut self, id: u64, event_time: i64, arrival: i64) -> Option<usize> {
+        let stride = self.stride;
+        if id & (stride - 1) != 0 {
+            return None;
+        }
+        let i = (id >> stride.trailing_zeros()) as usize;
+        if self.id.len() <= i {
+            let n = i + 1;
+            self.id.resize(n, 0);
+            self.event_time_us.resize(n, 0);
+            self.arrival_us.resize(n, 0);
+            self.batch.resize(n, -1);
+            self.fate.resize(n, FATE_UNPROCESSED);
+            self.late_watermark_us.resize(n, i64::MIN);
+            self.visible_us.resize(n, -1);
+        }
+        self.id[i] = id;
+        self.event_time_us[i] = event_time;
+        self.arrival_us[i] = arrival;
+        Some(i)
+    }
+}
+
+/// A Flink run's own figures (`simulation/flink`): its checkpoints, watermarks and window
+/// firings. Counts of events are real events (× k in a scaled run).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct FlinkSummary {
+    pub checkpoint_interval_s: f64,
+    pub checkpoint_duration_s: f64,
+    pub watermark_interval_ms: f64,
+    pub parallelism: u32,
+    /// Completed checkpoints (each commits the part files rolled at its barrier).
+    pub checkpoints: u64,
+    /// Watermarks the source forwarded (only advancing ones).
+    pub watermarks: u64,
+    /// Window firings by a watermark (an event-time timer), and re-firings by a late
+    /// element within allowed lateness.
+    pub watermark_firings: u64,
+    pub element_firings: u64,
+    /// Late elements no window took: to the side output, or dropped and counted by
+    /// `numLateRecordsDropped`.
+    pub late_side_output: u64,
+    pub late_dropped: u64,
+    /// Most part files one checkpoint committed.
+    pub max_files_per_checkpoint: u64,
+}
+
 /// Non-empty buckets of the latency histogram, [low, high) µs.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct HistogramColumns {
@@ -165,6 +220,9 @@ pub struct Report {
     /// A scaled run (`scale.rs`): its factor and which figures are estimates.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scaled: Option<Scaled>,
+    /// A Flink run's own figures (None for Spark).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flink: Option<FlinkSummary>,
 }
 
 impl Report {

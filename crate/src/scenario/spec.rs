@@ -3,6 +3,7 @@
 
 use crate::base::time::Micros;
 use crate::cost::spec::{Cost, CostSpec};
+use crate::engine::flink::conf::{FlinkConf, FlinkSpec};
 use crate::engine::spark::trigger::{Trigger, TriggerSpec};
 use crate::operators::query::{EngineConf, Query, QuerySpec};
 use crate::storage::sink::{Sink, SinkSpec};
@@ -73,6 +74,8 @@ pub struct ScenarioSpec {
     pub trigger: TriggerSpec,
     pub query: QuerySpec,
     pub engine: EngineConf,
+    /// The Flink job's settings, read when `engine.name` is `"flink"` (`engine/flink/conf.rs`).
+    pub flink: FlinkSpec,
     /// The file sink; `null` = none (no data files are counted or billed).
     pub sink: Option<SinkSpec>,
     /// Prices and the storage, compute and reader models.
@@ -118,6 +121,7 @@ impl Default for ScenarioSpec {
             trigger: TriggerSpec::default(),
             query: QuerySpec::default(),
             engine: EngineConf::default(),
+            flink: FlinkSpec::default(),
             sink: None,
             cost: CostSpec::default(),
             batch_cost: BatchCostSpec::default(),
@@ -134,6 +138,10 @@ pub struct Scenario {
     pub trigger: Trigger,
     pub query: Query,
     pub engine: EngineConf,
+    /// The Flink job, when `engine.name` is `"flink"`; `trigger` is then its checkpoint
+    /// interval (the period that commits the sink), so the rhythm, the budget and the
+    /// steady month read it as they read Spark's.
+    pub flink: Option<FlinkConf>,
     pub max_rows_per_batch: Option<u64>,
     pub sink: Option<Sink>,
     pub cost: Cost,
@@ -186,6 +194,7 @@ crate::read_defaults!(ScenarioSpec {
     trigger,
     query,
     engine,
+    flink,
     sink,
     cost,
     batch_cost,

@@ -5,9 +5,11 @@
 //! event is simulated.
 
 use crate::base::error::{InputError, Unit, duration, non_negative};
+use crate::engine::flink::conf::FlinkConf;
 use crate::engine::spark::trigger::Trigger;
-use crate::operators::query::Operator;
+use crate::operators::query::{EngineName, Operator, OutputMode, Query};
 use crate::scenario::spec::{MAX_PER_ROW_US, MAX_SCENARIO_BYTES, SCENARIO_VERSION, Scenario, ScenarioSpec};
+use crate::storage::sink::Sink;
 
 impl ScenarioSpec {
     /// The one validation path: JSON text to a scenario, or an error naming the field.
@@ -52,6 +54,44 @@ impl ScenarioSpec {
 
     pub fn validate(&self) -> Result<Scenario, InputError> {
         self.validate_with(None)
+    }
+
+    /// The `flink` section, and what a Flink job of this scenario can be: a Kafka
+    /// source without a per-trigger limit, an event-time window count or a select, append
+    /// output, and a file sink rolled on checkpoints (no record limit per file).
+    fn check_flink(&self, query: &Query, sink: Option<&Sink>) -> Result<FlinkConf, InputError> {
+        let conf = self.flink.validate("flink")?;
+        if !matches!(query.operator, Operator::WindowCount(_) | Operator::Select) {
+            return Err(InputError::new(
+                "query.operator",
+                "the Flink engine simulates window_count and select: choose one of them, or engine.name \"spark\"",
+            ));
+        }
+        if query.output_mode != OutputMode::Append {
+            return Err(InputError::new(
+                "query.output_mode",
+                "a Flink event-time window emits each window's result when it fires (append): use append",
+            ));
+        }
+        if self.source.file_rows.is_some() {
+            return Err(InputError::new(
+                "source.file_rows",
+                "the Flink engine reads a Kafka source here: set source.file_rows to null",
+            ));
+        }
+        if self.source.max_rows_per_trigger.is_some() {
+            return Err(InputError::new(
+                "source.max_rows_per_trigger",
+                "Flink has no micro-batches to limit: set source.max_rows_per_trigger to null",
+            ));
+        }
+        if sink.is_some_and(|s| s.max_records_per_file > 0) {
+            return Err(InputError::new(
+                "sink.max_records_per_file",
+                "Flink's FileSink rolls part files on checkpoints, not by record count: set it to 0",
+            ));
+        }
+        Ok(conf)
     }
 
     /// Validates with `workload.data`'s file already read (`loader::load`).
@@ -102,6 +142,13 @@ impl ScenarioSpec {
             None => None,
             Some(s) => Some(s.validate("sink")?),
         };
+        let flink = match self.engine.name {
+            EngineName::Spark => None,
+            EngineName::Flink => Some(self.check_flink(&query, sink.as_ref())?),
+        };
+        // A Flink job's checkpoint interval is the period that commits its sink: the
+        // rhythm, the budget and the steady month read it as a trigger's.
+        let trigger = flink.map_or(trigger, |f| Trigger::ProcessingTime(f.checkpoint_interval));
         if sink.is_some() && query.output_mode != crate::operators::query::OutputMode::Append {
             // Spark 4.3: [STREAMING_OUTPUT_MODE.UNSUPPORTED_DATASOURCE] for update and
             // complete on a file sink (tests/conformance/README.md).
@@ -201,6 +248,7 @@ impl ScenarioSpec {
             trigger,
             query,
             engine: self.engine,
+            flink,
             max_rows_per_batch: self
                 .source
                 .max_rows_per_trigger

@@ -4,11 +4,13 @@
 //! This module is the seam every caller goes through (the CLI, the wasm boundary, the
 //! exports, the tests): [`simulate`] for one scenario, [`simulate_many`] for a sweep's
 //! points over one shared stream. Behind it each engine is a file of its own: today
-//! Spark's micro-batch loop (`spark.rs`, a step machine over the rules in `engine/spark`);
-//! an event-at-a-time engine (Flink) goes beside it and is chosen here. What is the same
+//! Spark's micro-batch loop (`spark/`, a step machine over the rules in `engine/spark`)
+//! and Flink's event-at-a-time job (`flink/`, over `engine/flink`), chosen here by the
+//! scenario's `engine.name`. What is the same
 //! for every engine stays here: a scaled run's exact timeline slice, and the report
 //! weighed up to the real volume (`weigh.rs`).
 
+mod flink;
 mod runs;
 mod spark;
 pub mod weigh;
@@ -33,14 +35,23 @@ pub fn simulate_with_progress(sc: &Scenario, progress: &mut dyn FnMut(f64)) -> R
 }
 
 fn run<'a>(sc: &'a Scenario, progress: Option<&'a mut dyn FnMut(f64)>) -> Result<Report, InputError> {
-    let mut report = spark::run_in_chunks(sc, progress, CHUNK_ROWS)?;
+    let mut report = engine_run(sc, progress)?;
     // A scaled run's timeline shows exact events: those of an exact run of its first slice.
     if let (Some(slice), Some(scaled)) = (&sc.timeline_slice, report.scaled.as_mut()) {
-        let exact = spark::run_in_chunks(slice, None, CHUNK_ROWS)?;
+        let exact = engine_run(slice, None)?;
         scaled.timeline_slice_s = (slice.workload.end - slice.workload.start) as f64 / 1e6;
         report.events = exact.events;
     }
     Ok(report)
+}
+
+/// One run through the scenario's engine.
+fn engine_run<'a>(sc: &'a Scenario, progress: Option<&'a mut dyn FnMut(f64)>) -> Result<Report, InputError> {
+    if sc.flink.is_some() {
+        flink::run(sc, progress)
+    } else {
+        spark::run_in_chunks(sc, progress, CHUNK_ROWS)
+    }
 }
 
 /// Runs scenarios that differ only in their trigger (and cost or sink settings) over **one**
@@ -52,6 +63,26 @@ fn run<'a>(sc: &'a Scenario, progress: Option<&'a mut dyn FnMut(f64)>) -> Result
 /// last arrival, which needs the whole stream) runs on a stream of its own. A large batch
 /// does not hold the shared stream back: its full chunks are fed ahead (`pretake`).
 /// `progress` gets the fraction of the expected events generated.
+/// Flink scenarios run one by one, each on a stream of its own.
 pub fn simulate_many(scs: &[Scenario], progress: Option<&mut dyn FnMut(f64)>) -> ManyRuns {
+    if scs.iter().any(|sc| sc.flink.is_some()) {
+        let mut progress = progress;
+        let n = scs.len().max(1) as f64;
+        let mut reports = Vec::with_capacity(scs.len());
+        for (i, sc) in scs.iter().enumerate() {
+            let mut inner = |f: f64| {
+                if let Some(p) = progress.as_mut() {
+                    p((i as f64 + f) / n);
+                }
+            };
+            reports.push(run(sc, Some(&mut inner)));
+        }
+        return ManyRuns {
+            streams: scs.len() as u32,
+            shared_events: 0,
+            peak_held_rows: 0,
+            reports,
+        };
+    }
     spark::simulate_many_in_chunks(scs, progress, CHUNK_ROWS)
 }

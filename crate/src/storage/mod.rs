@@ -4,6 +4,7 @@
 
 pub mod broker;
 pub mod checkpoint;
+pub mod flink_checkpoint;
 pub mod object_store;
 pub mod reader;
 pub mod sink;

@@ -262,7 +262,27 @@ pub struct Table {
     /// Scheduled jobs so far: OPTIMIZE / rewrite, and VACUUM / expiry.
     pub optimize: JobTally,
     pub vacuum: JobTally,
+    /// Who writes the data files: Spark's file sink (the `_spark_metadata` log for
+    /// `parquet`, one PUT a file) or Flink's `FileSink` (no log; each part file an S3
+    /// multipart upload).
+    pub writer: Writer,
 }
+
+/// The engine's file writer (`Table::writer`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Writer {
+    #[default]
+    Spark,
+    /// Flink's `FileSink` on S3 (`S3RecoverableWriter`, flink-s3-fs-hadoop): a part file is
+    /// a multipart upload — CreateMultipartUpload, one UploadPart per started
+    /// [`FLINK_PART_BYTES`] (the last may be smaller), CompleteMultipartUpload when the
+    /// checkpoint commits it. All three are PUT-class requests on S3's price list. The
+    /// plain `parquet` format has no log: a reader lists the bucket directories.
+    Flink,
+}
+
+/// `s3.upload.min.part.size`: 5 MiB (Flink's S3 file systems; S3's own minimum part).
+pub const FLINK_PART_BYTES: u64 = 5 << 20;
 
 /// What a scheduled maintenance job has done so far.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -315,6 +335,7 @@ impl Table {
             pending_removed_bytes_min_object: 0,
             optimize: JobTally::default(),
             vacuum: JobTally::default(),
+            writer: Writer::Spark,
         }
     }
 
@@ -397,6 +418,12 @@ impl Table {
         let bytes: u64 = files.iter().sum();
         if !files.is_empty() {
             let id = ledger.write(Component::Sink, t, &files);
+            if self.writer == Writer::Flink {
+                // Create + Complete, and the UploadParts beyond the one `write` counted.
+                let parts: u64 = files.iter().map(|&b| b.div_ceil(FLINK_PART_BYTES).max(1)).sum();
+                ledger.ops[Component::Sink as usize].put +=
+                    2 * files.len() as u64 + parts - files.len() as u64;
+            }
             self.live.push_back(Live {
                 at: t,
                 id,
@@ -411,6 +438,7 @@ impl Table {
         let v = self.commits;
         self.commits += 1;
         match self.format {
+            TableFormat::Parquet if self.writer == Writer::Flink => {}
             TableFormat::Parquet => {
                 self.entries += n;
                 // HDFSMetadataLog: written by rename (temp + COPY + DELETE on S3).
@@ -635,6 +663,8 @@ impl Table {
     pub fn read_metadata(&self, ledger: &mut Ledger) {
         let c = Component::Readers;
         match self.format {
+            // No log: the reader lists the output path's part files.
+            TableFormat::Parquet if self.writer == Writer::Flink => ledger.list(c, self.live_files),
             TableFormat::Parquet => {
                 // The latest compact file and the deltas after it.
                 ledger.list(c, (self.commits % LOG_COMPACT_INTERVAL) + 1);

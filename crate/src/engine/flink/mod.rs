@@ -8,6 +8,8 @@
 //! `Long.MAX_VALUE` watermarks are `i64::MIN` / `i64::MAX` ([`watermark::MIN_WATERMARK`],
 //! [`watermark::MAX_WATERMARK`]).
 
+pub mod conf;
+pub mod key_group;
 pub mod operator;
 pub mod periodic;
 pub mod session;

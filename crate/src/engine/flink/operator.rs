@@ -36,10 +36,11 @@ use crate::engine::flink::watermark::MIN_WATERMARK;
 use crate::engine::flink::window::{Assigner, TimeWindow};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// One input element: an id, a key index and its event time (µs, whole ms).
+/// One input element: its payload (`P`, by default an id: what a firing lists), a key
+/// index and its event time (µs, whole ms). A simulation's payload carries the arrival too.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Element {
-    pub id: u64,
+pub struct Element<P = u64> {
+    pub id: P,
     pub key: u32,
     pub timestamp: Micros,
 }
@@ -55,12 +56,12 @@ pub enum FiredBy {
 
 /// One call of the window function.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Firing {
+pub struct Firing<P = u64> {
     pub by: FiredBy,
     pub key: u32,
     pub window: TimeWindow,
-    /// The ids counted, ascending.
-    pub ids: Vec<u64>,
+    /// The payloads (ids) counted, ascending.
+    pub ids: Vec<P>,
     /// `Context.currentWatermark()` at the firing.
     pub watermark: Micros,
 }
@@ -88,16 +89,16 @@ pub struct WindowSpec {
 type Timer = (Micros, u32, TimeWindow);
 
 #[derive(Debug, Clone)]
-pub struct WindowOperator {
+pub struct WindowOperator<P = u64> {
     spec: WindowSpec,
     watermark: Micros,
-    /// (key, state window) → the ids added.
-    state: BTreeMap<(u32, TimeWindow), Vec<u64>>,
+    /// (key, state window) → the payloads (ids) added.
+    state: BTreeMap<(u32, TimeWindow), Vec<P>>,
     timers: BTreeSet<Timer>,
     sessions: BTreeMap<u32, MergingWindowSet>,
 }
 
-impl WindowOperator {
+impl<P: Copy + Ord> WindowOperator<P> {
     pub fn new(spec: WindowSpec) -> Self {
         Self {
             spec,
@@ -111,6 +112,16 @@ impl WindowOperator {
     /// The operator's current watermark.
     pub fn watermark(&self) -> Micros {
         self.watermark
+    }
+
+    /// (key, window) states held: what a checkpoint snapshots.
+    pub fn state_windows(&self) -> usize {
+        self.state.len()
+    }
+
+    /// Event timers registered (trigger and cleanup timers; part of the snapshot too).
+    pub fn timers(&self) -> usize {
+        self.timers.len()
     }
 
     /// `cleanupTime`: `maxTimestamp + allowedLateness`, `Long.MAX_VALUE` on overflow.
@@ -149,7 +160,13 @@ impl WindowOperator {
         self.timers.remove(&(w.max_timestamp(), key, w));
     }
 
-    fn firing(&self, by: FiredBy, key: u32, window: TimeWindow, state_window: TimeWindow) -> Option<Firing> {
+    fn firing(
+        &self,
+        by: FiredBy,
+        key: u32,
+        window: TimeWindow,
+        state_window: TimeWindow,
+    ) -> Option<Firing<P>> {
         let ids = self.state.get(&(key, state_window)).filter(|v| !v.is_empty())?;
         let mut ids = ids.clone();
         ids.sort_unstable();
@@ -164,7 +181,7 @@ impl WindowOperator {
 
     /// `processElement`: the firings it caused (re-firings within allowed lateness), and
     /// what became of it if it was late for all its windows.
-    pub fn process_element(&mut self, e: &Element) -> (Vec<Firing>, Option<Late>) {
+    pub fn process_element(&mut self, e: &Element<P>) -> (Vec<Firing<P>>, Option<Late>) {
         let windows = self.spec.assigner.assign(e.timestamp);
         let mut skipped = true;
         let mut firings = Vec::new();
@@ -224,7 +241,7 @@ impl WindowOperator {
     }
 
     /// `processWatermark`: advances the watermark and fires the timers it passed, in order.
-    pub fn process_watermark(&mut self, watermark: Micros) -> Vec<Firing> {
+    pub fn process_watermark(&mut self, watermark: Micros) -> Vec<Firing<P>> {
         self.watermark = self.watermark.max(watermark);
         let mut firings = Vec::new();
         while let Some(&timer) = self.timers.first() {
@@ -238,7 +255,7 @@ impl WindowOperator {
     }
 
     /// `onEventTime` for one timer.
-    fn on_event_time(&mut self, (time, key, window): Timer) -> Option<Firing> {
+    fn on_event_time(&mut self, (time, key, window): Timer) -> Option<Firing<P>> {
         let state_window = if self.spec.assigner.is_merging() {
             // A timer of a window merged away since: nothing.
             self.sessions.get(&key)?.state_window(&window)?

@@ -235,9 +235,7 @@ pub(super) const CHUNK_ROWS: u64 = 1 << 18;
 /// Progress is reported at least every this many events.
 const PROGRESS_EVERY: u64 = 1 << 16;
 
-/// Fate code of an event counted but never made visible (see [`EventColumns::fate`]).
-const FATE_IN_STATE: u8 = 4;
-const FATE_UNPROCESSED: u8 = 5;
+use crate::report::summary::FATE_IN_STATE;
 
 impl<'a> Sim<'a> {
     fn new(sc: &'a Scenario, events: Feed) -> Self {
@@ -742,6 +740,7 @@ impl<'a> Sim<'a> {
             latency_histogram: hist,
             data: self.sc.data.as_deref().cloned(),
             scaled: None,
+            flink: None,
         };
         if self.sc.scale > 1 {
             report.scaled = Some(crate::simulation::weigh::weigh(&mut report, self.sc));

@@ -71,30 +71,12 @@ impl Sim<'_> {
     }
 }
 
-/// The sample row of event `id`, created on first use; None when `id` is not sampled.
+/// The sample row of event `id` (`EventColumns::slot`).
 pub(super) fn detail_slot(
     d: &mut EventColumns,
     id: u64,
     event_time: Micros,
     arrival: Micros,
 ) -> Option<usize> {
-    let stride = d.stride;
-    if id & (stride - 1) != 0 {
-        return None;
-    }
-    let i = (id >> stride.trailing_zeros()) as usize;
-    if d.id.len() <= i {
-        let n = i + 1;
-        d.id.resize(n, 0);
-        d.event_time_us.resize(n, 0);
-        d.arrival_us.resize(n, 0);
-        d.batch.resize(n, -1);
-        d.fate.resize(n, FATE_UNPROCESSED);
-        d.late_watermark_us.resize(n, i64::MIN);
-        d.visible_us.resize(n, -1);
-    }
-    d.id[i] = id;
-    d.event_time_us[i] = event_time;
-    d.arrival_us[i] = arrival;
-    Some(i)
+    d.slot(id, event_time, arrival)
 }

@@ -1,0 +1,161 @@
+use crate::report::summary::Report;
+use crate::scenario::spec::ScenarioSpec;
+use crate::simulation::simulate;
+
+fn run(json: &str) -> Report {
+    simulate(&ScenarioSpec::from_json(json).unwrap()).unwrap()
+}
+
+const S: i64 = 1_000_000;
+
+/// Three elements of key a, by hand: tumbling 10 s windows, a 2 s bound, checkpoints every
+/// 5 s taking 1 s, the 200 ms watermark ticks.
+fn by_hand(side_output: bool) -> (Report, i64) {
+    let json = format!(
+        r#"{{"seed": 1, "engine": {{"name": "flink"}},
+            "flink": {{"checkpoint_interval_s": 5, "checkpoint_duration_s": 1, "late_side_output": {side_output}}},
+            "workload": {{"events": [
+              {{"key": "a", "event_time": "2024-01-01T00:00:01Z", "arrival": "2024-01-01T00:00:01Z"}},
+              {{"key": "a", "event_time": "2024-01-01T00:00:13Z", "arrival": "2024-01-01T00:00:13Z"}},
+              {{"key": "a", "event_time": "2024-01-01T00:00:05Z", "arrival": "2024-01-01T00:00:14Z"}}]}},
+            "query": {{"operator": "window_count", "window": {{"kind": "tumbling", "size_s": 10}}, "watermark_delay_s": 2}},
+            "sink": {{"format": "parquet"}}}}"#
+    );
+    let sc = ScenarioSpec::from_json(&json).unwrap();
+    (simulate(&sc).unwrap(), sc.workload.start)
+}
+
+#[test]
+fn a_window_result_is_visible_when_the_next_checkpoint_completes() {
+    let (r, start) = by_hand(false);
+    let t0 = 1_704_067_200 * S; // 2024-01-01T00:00:00Z
+    // The tick after the element at 13 s emits 13 − 2 − 0.001 = 10.999 s: [0,10) fires then,
+    // at 13.2 s; its file rolls at the first barrier after that and is committed 1 s later.
+    let fire = t0 + 13 * S + 200_000;
+    let barrier = start + ((fire - start) / (5 * S) + 1) * 5 * S;
+    let e = &r.events;
+    let i0 = e.id.iter().position(|&id| id == 0).unwrap();
+    assert_eq!(e.visible_us[i0], barrier + S);
+    assert_eq!(e.fate[i0], 0);
+    // The 13 s element stays in [10,20): no later watermark, no end of input.
+    assert_eq!(r.summary.fates.in_state_at_end, 1);
+    // The 5 s element arrives after watermark 10.999: late for [0,10) and dropped.
+    let f = r.flink.as_ref().unwrap();
+    assert_eq!((f.late_dropped, f.late_side_output), (1, 0));
+    assert_eq!(r.summary.fates.dropped_late, 1);
+    assert_eq!(f.watermark_firings, 1);
+    assert_eq!(r.summary.latency.count, 1);
+    let lat = r.summary.latency.max_s.unwrap();
+    assert!((lat - (barrier + S - (t0 + S)) as f64 / 1e6).abs() < 0.3, "{lat}");
+    // One part file: the one checkpoint that had a row.
+    assert_eq!(r.summary.files.data_files, 1);
+    assert_eq!(r.batches.data_files.iter().filter(|&&n| n > 0).count(), 1);
+    let (r, _) = by_hand(true);
+    let f = r.flink.as_ref().unwrap();
+    assert_eq!((f.late_dropped, f.late_side_output), (0, 1));
+}
+
+#[test]
+fn every_event_has_one_fate_and_files_come_only_from_checkpoints_with_rows() {
+    // (Sparse keys for sessions: 50 events/s over 2,000 keys leave gaps that close them.)
+    for (window, extra, keys) in [
+        (
+            r#"{"kind": "tumbling", "size_s": 60}"#,
+            r#""allowed_lateness_s": 0"#,
+            20,
+        ),
+        (
+            r#"{"kind": "sliding", "size_s": 60, "slide_s": 20}"#,
+            r#""allowed_lateness_s": 30"#,
+            20,
+        ),
+        (
+            r#"{"kind": "session", "gap_s": 10}"#,
+            r#""late_side_output": true"#,
+            2000,
+        ),
+    ] {
+        for parallelism in [1u32, 4] {
+            let json = format!(
+                r#"{{"seed": 7, "engine": {{"name": "flink"}},
+                    "flink": {{"checkpoint_interval_s": 30, "parallelism": {parallelism}, {extra}}},
+                    "workload": {{"duration_s": 1800, "rate_per_s": 50, "keys": {keys},
+                                  "lateness": {{"kind": "exponential", "mean_s": 5}}}},
+                    "query": {{"operator": "window_count", "window": {window}, "watermark_delay_s": 10}},
+                    "sink": {{"format": "parquet"}}}}"#
+            );
+            let r = run(&json);
+            let s = &r.summary;
+            let f = s.fates.clone();
+            assert_eq!(
+                f.on_time + f.late_counted + f.dropped_late,
+                s.events,
+                "{window} p{parallelism}"
+            );
+            assert_eq!(s.latency.count + f.in_state_at_end, f.on_time + f.late_counted);
+            let total: u64 = r.batches.input_rows.iter().sum();
+            assert_eq!(total, s.events);
+            assert!(r.batches.watermark_us.windows(2).all(|w| w[0] <= w[1]));
+            for (&files, &rows) in r.batches.data_files.iter().zip(&r.batches.output_rows) {
+                // A part file per (subtask, hour bucket) with rows, none without.
+                assert!(
+                    files <= rows && files <= 2 * u64::from(parallelism),
+                    "{files} {rows}"
+                );
+                assert_eq!(files == 0, rows == 0);
+            }
+            let fl = r.flink.as_ref().unwrap();
+            assert_eq!(fl.checkpoints, s.batches);
+            assert_eq!(fl.late_dropped + fl.late_side_output, f.dropped_late);
+            // A checkpoint commits after its barrier: latency at least the window's wait.
+            assert!(
+                s.latency.p50_s.unwrap_or(0.0) > 0.0,
+                "{window} p{parallelism} {s:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn same_seed_same_report_and_parallelism_spreads_files() {
+    let json = |p: u32| {
+        format!(
+            r#"{{"seed": 11, "engine": {{"name": "flink"}}, "flink": {{"checkpoint_interval_s": 10, "parallelism": {p}}},
+                "workload": {{"duration_s": 600, "rate_per_s": 200, "keys": 50}},
+                "source": {{"kafka_partitions": 8}}, "query": {{"operator": "select"}}, "sink": {{"format": "parquet"}}}}"#
+        )
+    };
+    let a = run(&json(1));
+    assert_eq!(a.digest(), run(&json(1)).digest());
+    let b = run(&json(4));
+    // A select writes a row on arrival: every checkpoint with data rolls a file per
+    // subtask that had rows.
+    assert!(b.summary.files.data_files > a.summary.files.data_files);
+    assert_eq!(
+        a.summary.files.data_files,
+        a.batches.input_rows.iter().filter(|&&n| n > 0).count() as u64
+    );
+    // Latency of a select: arrival to the next completion, at most interval + duration.
+    assert!(a.summary.latency.max_s.unwrap() <= 11.01);
+}
+
+#[test]
+fn a_flink_scenario_names_what_it_cannot_run() {
+    let e = ScenarioSpec::from_json(
+        r#"{"seed": 1, "engine": {"name": "flink"}, "query": {"operator": "dedup", "dedup_columns": ["id"]}}"#,
+    )
+    .unwrap_err();
+    assert_eq!(e.field, "query.operator");
+    let e = ScenarioSpec::from_json(
+        r#"{"seed": 1, "engine": {"name": "flink"}, "source": {"max_rows_per_trigger": 10}}"#,
+    )
+    .unwrap_err();
+    assert_eq!(e.field, "source.max_rows_per_trigger");
+    let e = ScenarioSpec::from_json(
+        r#"{"seed": 1, "engine": {"name": "flink"}, "flink": {"checkpoint_interval_s": 0}}"#,
+    )
+    .unwrap_err();
+    assert_eq!(e.field, "flink.checkpoint_interval_s");
+    let e = ScenarioSpec::from_json(r#"{"seed": 1, "engine": {"name": "storm"}}"#).unwrap_err();
+    assert_eq!(e.field, "engine.name");
+}
