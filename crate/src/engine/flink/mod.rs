@@ -8,7 +8,9 @@
 //! `Long.MAX_VALUE` watermarks are `i64::MIN` / `i64::MAX` ([`watermark::MIN_WATERMARK`],
 //! [`watermark::MAX_WATERMARK`]).
 
+pub mod idleness;
 pub mod operator;
+pub mod partitions;
 pub mod periodic;
 pub mod session;
 pub mod watermark;
