@@ -144,6 +144,40 @@ mod tests {
     }
 
     #[test]
+    fn seeded_invariants() {
+        // A small LCG: elements on random splits at random event times, ticks between them.
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = |m: u64| {
+            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            (x >> 33) % m
+        };
+        for round in 0..50 {
+            let n = 1 + (round % 4) as usize;
+            let idle = (round % 3 != 0).then_some(200_000 * (1 + round as i64 % 5));
+            let mut w = PartitionedWatermarks::new(n, 1_000_000, idle);
+            let mut last = MIN_WATERMARK;
+            let mut now = 0;
+            for _ in 0..100 {
+                if next(3) == 0 {
+                    now += 200;
+                    if let Some(c) = w.on_tick(now) {
+                        assert!(c > last, "strictly increasing");
+                        last = c;
+                        if !w.all_idle() {
+                            for s in w.splits.iter().filter(|s| !s.idle) {
+                                assert!(c <= s.watermark, "never above an active split");
+                            }
+                        }
+                    }
+                    assert_eq!(w.combined(), last);
+                } else {
+                    w.on_event(next(n as u64) as usize, next(60) as i64 * S);
+                }
+            }
+        }
+    }
+
+    #[test]
     fn all_idle_advances_to_the_max() {
         let mut w = PartitionedWatermarks::new(2, 0, Some(400_000));
         w.on_event(0, 5 * S);
