@@ -7,19 +7,22 @@
 //! window end) group — one timer timestamp — as a multiset (Flink's timer heap orders
 //! equal timestamps arbitrarily), everything else exactly, times as instants.
 //!
-//! The run: element i goes to the window operator (re-firings `by: element`), then to the
-//! watermark generator; if a periodic tick lies in `(arrival_i, arrival_{i+1}]` (after the
-//! last element: `(arrival_last, input_end_ms]`) the generator's watermark is emitted if it
-//! advances, and the operator fires the windows it passed (`by: watermark`). At the end
-//! the `MAX` watermark fires the rest.
+//! The run: the source has `engine.conf.source_partitions` splits (1 when absent), each
+//! element is on its `partition` (0 when absent), and the watermark is the splits' combined
+//! one ([`PartitionedWatermarks`], with `query.idleness_s` as `withIdleness`). Before element
+//! i every periodic tick in `(arrival_{i−1}, arrival_i]` (for i = 0: `(0, arrival_0]`) runs
+//! the splits' generators; a combined watermark that advances goes to the window operator
+//! right after element i−1 and fires the windows it passed (`by: watermark`). Element i
+//! then goes to the window operator (re-firings `by: element`) and to its split's
+//! generator. After the last element the ticks in `(arrival_last, input_end_ms]` run (none
+//! without `input_end_ms`), and the `MAX` watermark fires the rest.
 
 use crate::base::error::InputError;
 use crate::base::time::{MICROS_PER_MS, Micros, format_rfc3339, parse_rfc3339, secs_to_micros};
 use crate::engine::flink::operator::{Element, FiredBy, Firing, Late, WindowOperator, WindowSpec};
+use crate::engine::flink::partitions::PartitionedWatermarks;
 use crate::engine::flink::periodic::PeriodicTicks;
-use crate::engine::flink::watermark::{
-    BoundedOutOfOrderness, MAX_WATERMARK, MIN_WATERMARK, WatermarkEmitter,
-};
+use crate::engine::flink::watermark::{MAX_WATERMARK, MIN_WATERMARK};
 use crate::engine::flink::window::Assigner;
 use crate::exports::conform::normalize;
 use serde::Deserialize;
@@ -37,6 +40,9 @@ struct InputElement {
     key: String,
     event_time: String,
     arrival_ms: i64,
+    /// The source partition (split), 0-based; only with `engine.conf.source_partitions`.
+    #[serde(default)]
+    partition: Option<usize>,
 }
 
 /// A Flink watermark as the cases write it: 3 digits, or `MAX` / `MIN`.
@@ -69,6 +75,15 @@ fn positive(v: Micros, field: &str) -> Result<Micros, InputError> {
         Ok(v)
     } else {
         Err(InputError::new(format!("query.window.{field}"), "must be > 0"))
+    }
+}
+
+/// `withIdleness` rejects a zero timeout.
+fn positive_idleness(v: Micros) -> Result<Micros, InputError> {
+    if v > 0 {
+        Ok(v)
+    } else {
+        Err(InputError::new("query.idleness_s", "must be > 0"))
     }
 }
 
@@ -115,6 +130,18 @@ fn window_spec(q: &Value) -> Result<(WindowSpec, Micros), InputError> {
     ))
 }
 
+/// `engine.conf.source_partitions`, if given (≥ 1).
+fn source_partitions(case: &Value) -> Result<Option<usize>, InputError> {
+    match case.pointer("/engine/conf/source_partitions") {
+        None => Ok(None),
+        Some(v) => v
+            .as_u64()
+            .filter(|n| *n >= 1)
+            .map(|n| Some(n as usize))
+            .ok_or_else(|| InputError::new("engine.conf.source_partitions", "expected a count ≥ 1")),
+    }
+}
+
 fn ticks(case: &Value) -> Result<PeriodicTicks, InputError> {
     let conf = case.pointer("/engine/conf");
     if let Some(p) = conf.and_then(|c| c.get("parallelism"))
@@ -137,13 +164,27 @@ fn ticks(case: &Value) -> Result<PeriodicTicks, InputError> {
     Ok(PeriodicTicks { interval_ms })
 }
 
-/// Where an output came: after input element `after` (None: at the end of input).
-fn at(after: Option<usize>) -> (Value, bool) {
-    (after.map_or(Value::Null, |i| json!(i)), after.is_none())
+/// Where an output came: before any element, after input element i, or at the end of input.
+#[derive(Debug, Clone, Copy)]
+enum At {
+    Start,
+    After(usize),
+    End,
 }
 
-fn firing_json(f: &Firing, after: Option<usize>, keys: &[String]) -> Value {
-    let (after_index, end_of_input) = at(after);
+impl At {
+    /// The case's `after_index` and `end_of_input`.
+    fn fields(self) -> (Value, bool) {
+        match self {
+            At::Start => (Value::Null, false),
+            At::After(i) => (json!(i), false),
+            At::End => (Value::Null, true),
+        }
+    }
+}
+
+fn firing_json(f: &Firing, at: At, keys: &[String]) -> Value {
+    let (after_index, end_of_input) = at.fields();
     json!({
         "after_index": after_index,
         "end_of_input": end_of_input,
@@ -167,10 +208,21 @@ pub fn run_case(case: &Value) -> Result<Value, InputError> {
         return Err(InputError::new("engine.name", "expected \"flink\""));
     }
     let ticks = ticks(case)?;
+    let partitions = source_partitions(case)?;
     let query = case
         .get("query")
         .ok_or_else(|| InputError::new("query", "missing"))?;
     let (spec, delay) = window_spec(query)?;
+    let idleness = match query.get("idleness_s") {
+        None => None,
+        Some(_) if partitions.is_none() => {
+            return Err(InputError::new(
+                "query.idleness_s",
+                "needs engine.conf.source_partitions",
+            ));
+        }
+        Some(_) => Some(positive_idleness(seconds(query, "/idleness_s", None)?)?),
+    };
     let input: Vec<InputElement> = serde_json::from_value(case.get("input").cloned().unwrap_or(Value::Null))
         .map_err(|e| InputError::new("input", e.to_string()))?;
     let input_end_ms = match case.get("input_end_ms") {
@@ -201,6 +253,16 @@ pub fn run_case(case: &Value) -> Result<Value, InputError> {
             ));
         }
         prev_arrival = e.arrival_ms;
+        match (e.partition, partitions) {
+            (None, _) => {}
+            (Some(p), Some(n)) if p < n => {}
+            _ => {
+                return Err(InputError::new(
+                    format!("input[{i}].partition"),
+                    "expected 0 ≤ partition < engine.conf.source_partitions",
+                ));
+            }
+        }
         let next = keys.len() as u32;
         let key = *key_ids.entry(e.key.clone()).or_insert_with(|| {
             keys.push(e.key.clone());
@@ -213,46 +275,62 @@ pub fn run_case(case: &Value) -> Result<Value, InputError> {
         });
     }
 
-    let mut generator = BoundedOutOfOrderness::new(delay);
-    let mut emitter = WatermarkEmitter::default();
+    let mut source = PartitionedWatermarks::new(partitions.unwrap_or(1), delay, idleness);
     let mut op = WindowOperator::new(spec);
     let (mut watermarks, mut firings, mut side, mut dropped) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    let mut watermark =
-        |w: Micros, after: Option<usize>, op: &mut WindowOperator, firings: &mut Vec<Value>| {
-            let (after_index, end_of_input) = at(after);
-            watermarks.push(json!({
-                "after_index": after_index,
-                "end_of_input": end_of_input,
-                "watermark": watermark_json(w),
-            }));
-            for f in op.process_watermark(w) {
-                firings.push(firing_json(&f, after, &keys));
+    let mut watermark = |w: Micros, at: At, op: &mut WindowOperator, firings: &mut Vec<Value>| {
+        let (after_index, end_of_input) = at.fields();
+        watermarks.push(json!({
+            "after_index": after_index,
+            "end_of_input": end_of_input,
+            "watermark": watermark_json(w),
+        }));
+        for f in op.process_watermark(w) {
+            firings.push(firing_json(&f, at, &keys));
+        }
+    };
+    // The periodic ticks in (after, until], each placed after the last element processed.
+    let mut run_ticks = |after: i64,
+                         until: i64,
+                         at: At,
+                         source: &mut PartitionedWatermarks,
+                         op: &mut WindowOperator,
+                         firings: &mut Vec<Value>| {
+        for t in ticks.ticks_in(after, until) {
+            if let Some(w) = source.on_tick(t) {
+                watermark(w, at, op, firings);
             }
-        };
+        }
+    };
+    let mut last_arrival = 0;
     for (i, e) in elements.iter().enumerate() {
+        let before = if i == 0 { At::Start } else { At::After(i - 1) };
+        run_ticks(
+            last_arrival,
+            input[i].arrival_ms,
+            before,
+            &mut source,
+            &mut op,
+            &mut firings,
+        );
+        last_arrival = input[i].arrival_ms;
         let (fired, late) = op.process_element(e);
         for f in &fired {
-            firings.push(firing_json(f, Some(i), &keys));
+            firings.push(firing_json(f, At::After(i), &keys));
         }
         match late {
             Some(Late::SideOutput) => side.push(json!({"index": i, "id": e.id})),
             Some(Late::Dropped) => dropped.push(json!(i)),
             None => {}
         }
-        generator.on_event(e.timestamp);
-        let until = match input.get(i + 1) {
-            Some(next) => Some(next.arrival_ms),
-            None => input_end_ms,
-        };
-        if let Some(until) = until
-            && ticks.tick_between(input[i].arrival_ms, until)
-            && let Some(w) = emitter.emit(generator.current())
-        {
-            watermark(w, Some(i), &mut op, &mut firings);
-        }
+        source.on_event(input[i].partition.unwrap_or(0), e.timestamp);
     }
-    watermark(MAX_WATERMARK, None, &mut op, &mut firings);
+    if let Some(end) = input_end_ms {
+        let at = elements.len().checked_sub(1).map_or(At::Start, At::After);
+        run_ticks(last_arrival, end, at, &mut source, &mut op, &mut firings);
+    }
+    watermark(MAX_WATERMARK, At::End, &mut op, &mut firings);
     Ok(json!({
         "watermarks": watermarks,
         "firings": firings,

@@ -29,6 +29,22 @@ import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.eventtime.BoundedOutOfOrdernessWatermarks;
+import org.apache.flink.api.common.eventtime.WatermarksWithIdleness;
+import org.apache.flink.api.connector.source.Boundedness;
+import org.apache.flink.api.connector.source.ReaderOutput;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.api.connector.source.SourceOutput;
+import org.apache.flink.api.connector.source.SourceReader;
+import org.apache.flink.api.connector.source.SourceReaderContext;
+import org.apache.flink.api.connector.source.SourceSplit;
+import org.apache.flink.api.connector.source.SplitEnumerator;
+import org.apache.flink.api.connector.source.SplitEnumeratorContext;
+import org.apache.flink.api.connector.source.SplitsAssignment;
+import org.apache.flink.core.io.InputStatus;
+import org.apache.flink.core.io.SimpleVersionedSerializer;
+import org.apache.flink.util.clock.RelativeClock;
+import java.util.concurrent.CompletableFuture;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.configuration.Configuration;
@@ -79,6 +95,7 @@ public class FlinkOracle {
     static final String FORMAT = "pipeline-sim/conformance-v1";
     static final String FLINK_VERSION = "2.3.0";
     static final ObjectMapper JSON = new ObjectMapper();
+    static boolean FORCE_SPLITS = false; // --splits: run source_partitions-less cases as 1 split too
 
     // ---------------------------------------------------------------- the input element
 
@@ -155,6 +172,318 @@ public class FlinkOracle {
 
         @Override
         public void onPeriodicEmit(WatermarkOutput out) {}
+    }
+
+    // ---------------------------------------------------------------- several source partitions
+
+    /**
+     * The simulated processing time of a case with source partitions (engine.conf
+     * source_partitions N): shared by our source reader, our tick gates and our idleness clock,
+     * all of which run in the source task's one mailbox thread (static: the mini-cluster runs in
+     * this JVM; one case at a time).
+     *
+     * The job runs with a REAL auto-watermark-interval of 1 ms, so Flink's own periodic timer
+     * (ProgressiveTimestampsAndWatermarks.emitImmediateWatermark: every split's
+     * SourceOutputWithWatermarks.emitPeriodicWatermark, then WatermarkOutputMultiplexer
+     * .onPeriodicEmit, then the main output's generator) keeps calling onPeriodicEmit. Our
+     * TickGate lets a call through to the split's generator only when the reader has posted a
+     * SIMULATED tick (tickMs, seq) that this gate has not done yet; otherwise the call does
+     * nothing, and the multiplexer then has nothing new to combine. The reader posts the ticks
+     * k * interval (k >= 1) in (arrival_{i-1}, arrival_i] before element i (for i = 0:
+     * (0, arrival_0]; after the last element: (arrival_last, input_end_ms]) one at a time and
+     * hands out no record (NOTHING_AVAILABLE) until the main output's generator, which Flink
+     * calls last in each periodic emission, reports the tick done.
+     */
+    static final class Sim {
+        static volatile long tickMs = -1; // the posted simulated tick, -1: none pending
+        static volatile long tickSeq = 0; // number of ticks posted so far
+        static volatile CompletableFuture<Void> tickDone = CompletableFuture.completedFuture(null);
+        static volatile int generatorsCreated = 0;
+        static volatile long ticksDone = 0;
+
+        static void reset() {
+            tickMs = -1;
+            tickSeq = 0;
+            tickDone = CompletableFuture.completedFuture(null);
+            generatorsCreated = 0;
+            ticksDone = 0;
+        }
+    }
+
+    /** The simulated clock WatermarksWithIdleness measures idleness on: the current tick. */
+    public static class SimClock implements RelativeClock, Serializable {
+        @Override
+        public long relativeTimeMillis() {
+            return Sim.tickMs;
+        }
+
+        @Override
+        public long relativeTimeNanos() {
+            return Sim.tickMs * 1_000_000L;
+        }
+    }
+
+    /** Passes onPeriodicEmit to the split's generator once per simulated tick, never otherwise. */
+    public static class TickGate implements WatermarkGenerator<Ev>, Serializable {
+        final WatermarkGenerator<Ev> inner;
+        long lastSeq = 0;
+
+        TickGate(WatermarkGenerator<Ev> inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public void onEvent(Ev ev, long ts, WatermarkOutput out) {
+            inner.onEvent(ev, ts, out);
+        }
+
+        @Override
+        public void onPeriodicEmit(WatermarkOutput out) {
+            if (Sim.tickMs >= 0 && lastSeq != Sim.tickSeq) {
+                lastSeq = Sim.tickSeq;
+                inner.onPeriodicEmit(out);
+            }
+        }
+    }
+
+    /**
+     * The main output's generator (ProgressiveTimestampsAndWatermarks creates it first, before
+     * any split's): gets no events, emits nothing (so Flink's IdlenessManager keeps the main
+     * output idle), and, being called after every split's generator and the multiplexer in
+     * each periodic emission, completes the posted simulated tick.
+     */
+    public static class TickCompleter implements WatermarkGenerator<Ev>, Serializable {
+        @Override
+        public void onEvent(Ev ev, long ts, WatermarkOutput out) {
+            throw new IllegalStateException("an element on the main output, not a split's");
+        }
+
+        @Override
+        public void onPeriodicEmit(WatermarkOutput out) {
+            if (Sim.tickMs >= 0) {
+                Sim.tickMs = -1;
+                Sim.ticksDone++;
+                Sim.tickDone.complete(null);
+            }
+        }
+    }
+
+    public static class PartSplit implements SourceSplit, Serializable {
+        final int partition;
+
+        PartSplit(int partition) {
+            this.partition = partition;
+        }
+
+        @Override
+        public String splitId() {
+            return Integer.toString(partition);
+        }
+    }
+
+    public static class PartSplitSerializer implements SimpleVersionedSerializer<PartSplit> {
+        @Override
+        public int getVersion() {
+            return 1;
+        }
+
+        @Override
+        public byte[] serialize(PartSplit s) {
+            return java.nio.ByteBuffer.allocate(4).putInt(s.partition).array();
+        }
+
+        @Override
+        public PartSplit deserialize(int version, byte[] b) {
+            return new PartSplit(java.nio.ByteBuffer.wrap(b).getInt());
+        }
+    }
+
+    public static class IntSerializer implements SimpleVersionedSerializer<Integer> {
+        @Override
+        public int getVersion() {
+            return 1;
+        }
+
+        @Override
+        public byte[] serialize(Integer s) {
+            return java.nio.ByteBuffer.allocate(4).putInt(s).array();
+        }
+
+        @Override
+        public Integer deserialize(int version, byte[] b) {
+            return java.nio.ByteBuffer.wrap(b).getInt();
+        }
+    }
+
+    /** Assigns all N splits to the one reader as soon as it registers. */
+    public static class PartEnumerator implements SplitEnumerator<PartSplit, Integer> {
+        final SplitEnumeratorContext<PartSplit> ctx;
+        final int n;
+
+        PartEnumerator(SplitEnumeratorContext<PartSplit> ctx, int n) {
+            this.ctx = ctx;
+            this.n = n;
+        }
+
+        @Override
+        public void start() {}
+
+        @Override
+        public void handleSplitRequest(int subtask, String host) {}
+
+        @Override
+        public void addSplitsBack(List<PartSplit> splits, int subtask) {
+            throw new IllegalStateException("no failover in the oracle");
+        }
+
+        @Override
+        public void addReader(int subtask) {
+            List<PartSplit> all = new ArrayList<>();
+            for (int p = 0; p < n; p++) all.add(new PartSplit(p));
+            ctx.assignSplits(new SplitsAssignment<>(Collections.singletonMap(subtask, all)));
+            ctx.signalNoMoreSplits(subtask);
+        }
+
+        @Override
+        public Integer snapshotState(long checkpointId) {
+            return n;
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    /**
+     * Hands out the case's elements in their one global arrival order, each through its own
+     * split's SourceOutput (ReaderOutput.createOutputForSplit: Flink gives every split its own
+     * watermark generator and registers it with the WatermarkOutputMultiplexer), and posts the
+     * simulated periodic ticks between them (see Sim). The outputs of all N splits are created
+     * at the first pollNext, before any element, so a split that never gets an element is
+     * registered (at Long.MIN_VALUE) from the start. Splits are never released.
+     */
+    public static class PartReader implements SourceReader<Ev, PartSplit> {
+        final List<Ev> evs;
+        final int[] partitions;
+        final long[] arrivals;
+        final long interval;
+        final long endMs;
+        final int n;
+        final List<PartSplit> splits = new ArrayList<>();
+        CompletableFuture<Void> splitsArrived = new CompletableFuture<>();
+        SourceOutput<Ev>[] outs;
+        int next = 0; // next element
+        long nextTick; // next simulated tick not yet posted
+
+        PartReader(List<Ev> evs, int[] partitions, long[] arrivals, long interval, long endMs, int n) {
+            this.evs = evs;
+            this.partitions = partitions;
+            this.arrivals = arrivals;
+            this.interval = interval;
+            this.endMs = endMs;
+            this.n = n;
+            this.nextTick = interval;
+        }
+
+        @Override
+        public void start() {}
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public InputStatus pollNext(ReaderOutput<Ev> output) {
+            if (splits.size() < n) return InputStatus.NOTHING_AVAILABLE;
+            if (outs == null) {
+                outs = new SourceOutput[n];
+                for (int p = 0; p < n; p++) outs[p] = output.createOutputForSplit(Integer.toString(p));
+            }
+            if (Sim.tickMs >= 0) return InputStatus.NOTHING_AVAILABLE; // a tick still pending
+            long until = next < evs.size() ? arrivals[next] : endMs;
+            if (interval > 0 && until >= 0 && nextTick <= until) {
+                Sim.tickDone = new CompletableFuture<>();
+                Sim.tickSeq++;
+                Sim.tickMs = nextTick;
+                nextTick += interval;
+                return InputStatus.NOTHING_AVAILABLE;
+            }
+            if (next < evs.size()) {
+                Ev ev = evs.get(next);
+                outs[partitions[next]].collect(ev);
+                next++;
+                return InputStatus.MORE_AVAILABLE;
+            }
+            return InputStatus.END_OF_INPUT;
+        }
+
+        @Override
+        public List<PartSplit> snapshotState(long checkpointId) {
+            return new ArrayList<>(splits);
+        }
+
+        @Override
+        public CompletableFuture<Void> isAvailable() {
+            if (splits.size() < n) return splitsArrived;
+            return Sim.tickDone;
+        }
+
+        @Override
+        public void addSplits(List<PartSplit> s) {
+            splits.addAll(s);
+            if (splits.size() >= n) splitsArrived.complete(null);
+        }
+
+        @Override
+        public void notifyNoMoreSplits() {}
+
+        @Override
+        public void close() {}
+    }
+
+    /** A bounded FLIP-27 source: one split per partition, all read by one reader. */
+    public static class PartSource implements Source<Ev, PartSplit, Integer> {
+        final List<Ev> evs;
+        final int[] partitions;
+        final long[] arrivals;
+        final long interval;
+        final long endMs;
+        final int n;
+
+        PartSource(List<Ev> evs, int[] partitions, long[] arrivals, long interval, long endMs, int n) {
+            this.evs = evs;
+            this.partitions = partitions;
+            this.arrivals = arrivals;
+            this.interval = interval;
+            this.endMs = endMs;
+            this.n = n;
+        }
+
+        @Override
+        public Boundedness getBoundedness() {
+            return Boundedness.BOUNDED;
+        }
+
+        @Override
+        public SourceReader<Ev, PartSplit> createReader(SourceReaderContext ctx) {
+            return new PartReader(evs, partitions, arrivals, interval, endMs, n);
+        }
+
+        @Override
+        public SplitEnumerator<PartSplit, Integer> createEnumerator(SplitEnumeratorContext<PartSplit> ctx) {
+            return new PartEnumerator(ctx, n);
+        }
+
+        @Override
+        public SplitEnumerator<PartSplit, Integer> restoreEnumerator(SplitEnumeratorContext<PartSplit> ctx, Integer chk) {
+            return new PartEnumerator(ctx, n);
+        }
+
+        @Override
+        public SimpleVersionedSerializer<PartSplit> getSplitSerializer() {
+            return new PartSplitSerializer();
+        }
+
+        @Override
+        public SimpleVersionedSerializer<Integer> getEnumeratorCheckpointSerializer() {
+            return new IntSerializer();
+        }
     }
 
     // ---------------------------------------------------------------- the log
@@ -300,6 +629,9 @@ public class FlinkOracle {
         JsonNode conf = engine.path("conf");
         long interval = conf.path("pipeline.auto-watermark-interval_ms").asLong(200);
         int parallelism = conf.path("parallelism").asInt(1);
+        boolean split = conf.has("source_partitions") || FORCE_SPLITS;
+        int nParts = conf.path("source_partitions").asInt(1);
+        if (nParts < 1) throw new IllegalArgumentException("source_partitions must be >= 1");
         if (parallelism != 1) throw new IllegalArgumentException("only parallelism 1");
 
         JsonNode q = c.path("query");
@@ -307,17 +639,23 @@ public class FlinkOracle {
         long delay = Math.round(q.path("watermark_delay_s").asDouble() * 1000);
         long lateness = Math.round(q.path("allowed_lateness_s").asDouble(0) * 1000);
         boolean side = q.path("late_side_output").asBoolean(false);
+        long idleMs = q.has("idleness_s") ? Math.round(q.path("idleness_s").asDouble() * 1000) : -1;
+        if (idleMs >= 0 && !split) throw new IllegalArgumentException("idleness_s needs engine.conf.source_partitions");
         JsonNode w = q.path("window");
 
         JsonNode in = c.path("input");
         int n = in.size();
         List<Ev> evs = new ArrayList<>();
         long[] arrivals = new long[n];
+        int[] partitions = new int[n];
         for (int i = 0; i < n; i++) {
             JsonNode r = in.get(i);
             evs.add(new Ev(i, r.path("id").asLong(), r.path("key").asText(), parseMs(r.path("event_time").asText())));
             if (!r.has("arrival_ms")) throw new IllegalArgumentException("input[" + i + "] has no arrival_ms");
             arrivals[i] = r.path("arrival_ms").asLong();
+            partitions[i] = r.path("partition").asInt(0);
+            if (partitions[i] < 0 || partitions[i] >= nParts) throw new IllegalArgumentException("input[" + i + "].partition");
+            if (r.has("partition") && !conf.has("source_partitions")) throw new IllegalArgumentException("partition without source_partitions");
             if (i > 0 && arrivals[i] < arrivals[i - 1]) throw new IllegalArgumentException("arrival_ms must not decrease");
         }
         long endMs = c.has("input_end_ms") ? c.path("input_end_ms").asLong() : -1;
@@ -345,16 +683,32 @@ public class FlinkOracle {
         config.setString("rest.bind-port", "0");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, config);
         env.setParallelism(1);
-        env.getConfig().setAutoWatermarkInterval(0); // no wall-clock periodic emission at all
-
-        final long fDelay = delay, fInterval = interval, fEnd = endMs;
+        final long fDelay = delay, fInterval = interval, fEnd = endMs, fIdle = idleMs;
         final long[] fArrivals = arrivals;
-        WatermarkStrategy<Ev> strategy = WatermarkStrategy
-                .<Ev>forGenerator(ctx -> new ArrivalDrivenWatermarks(fDelay, fInterval, fArrivals, fEnd))
-                .withTimestampAssigner(new EventTime());
-
         TypeInformation<Ev> evType = TypeInformation.of(Ev.class);
-        DataStream<Ev> src = env.fromData(evs, evType).assignTimestampsAndWatermarks(strategy);
+        DataStream<Ev> src;
+        if (!split) {
+            env.getConfig().setAutoWatermarkInterval(0); // no wall-clock periodic emission at all
+            WatermarkStrategy<Ev> strategy = WatermarkStrategy
+                    .<Ev>forGenerator(ctx -> new ArrivalDrivenWatermarks(fDelay, fInterval, fArrivals, fEnd))
+                    .withTimestampAssigner(new EventTime());
+            src = env.fromData(evs, evType).assignTimestampsAndWatermarks(strategy);
+        } else {
+            // Flink's periodic timer runs every real 1 ms; our TickGates turn it into the simulated ticks.
+            env.getConfig().setAutoWatermarkInterval(1);
+            Sim.reset();
+            WatermarkStrategy<Ev> strategy = WatermarkStrategy
+                    .<Ev>forGenerator(ctx -> {
+                        // the first generator is the main output's (ProgressiveTimestampsAndWatermarks
+                        // .createMainOutput), then one per split in createOutputForSplit order
+                        if (Sim.generatorsCreated++ == 0) return new TickCompleter();
+                        WatermarkGenerator<Ev> g = new BoundedOutOfOrdernessWatermarks<>(Duration.ofMillis(fDelay));
+                        if (fIdle >= 0) g = new WatermarksWithIdleness<>(g, Duration.ofMillis(fIdle), new SimClock());
+                        return new TickGate(g);
+                    })
+                    .withTimestampAssigner(new EventTime());
+            src = env.fromSource(new PartSource(evs, partitions, arrivals, interval, endMs, nParts), strategy, "partitions", evType);
+        }
         DataStream<Ev> probed = src.transform("probe-in", evType, new Probe<Ev>("element"));
         KeyedStream<Ev, String> keyed = keyBy
                 ? probed.keyBy(new KeyOf())
@@ -459,6 +813,7 @@ public class FlinkOracle {
         run.put("dropped_counter_seen", droppedTotal >= 0);
         run.put("dropped_counter_registrations", DROPPED_REGISTRATIONS);
         run.put("job_ms", jobMs);
+        run.put("sim_ticks", Sim.ticksDone);
         return out;
     }
 
@@ -476,8 +831,10 @@ public class FlinkOracle {
     public static void main(String[] args) throws Exception {
         int a = 0;
         boolean keyBy = false;
-        if (args.length > 0 && args[0].equals("--keyby")) {
-            keyBy = true;
+        while (a < args.length && args[a].startsWith("--")) {
+            if (args[a].equals("--keyby")) keyBy = true;
+            else if (args[a].equals("--splits")) FORCE_SPLITS = true;
+            else throw new IllegalArgumentException(args[a]);
             a++;
         }
         File outDir = new File(args[a++]);

@@ -60,22 +60,36 @@ def session(gap):
     return {"kind": "session", "gap_s": gap}
 
 
-def query(window, delay, lateness=0, side_output=True):
-    return {
+def query(window, delay, lateness=0, side_output=True, idleness=None):
+    q = {
         "operator": "window_count",
         "window": window,
         "watermark_delay_s": delay,
         "allowed_lateness_s": lateness,
         "late_side_output": side_output,
     }
+    if idleness is not None:
+        q["idleness_s"] = idleness  # WatermarkStrategy.withIdleness(idleness)
+    return q
 
 
-def engine(interval_ms=200):
-    return {
+def engine(interval_ms=200, partitions=None):
+    e = {
         "name": "flink",
         "version": FLINK_VERSION,
         "conf": {"parallelism": 1, "pipeline.auto-watermark-interval_ms": interval_ms},
     }
+    if partitions is not None:
+        e["conf"]["source_partitions"] = partitions
+    return e
+
+
+def pelems(*specs, start=0, step=300):
+    """Like elems, each spec led by its source partition: (partition, key, sec[, ms[, arrival_ms]])."""
+    out = elems(*[s[1:] for s in specs], start=start, step=step)
+    for r, s in zip(out, specs):
+        r["partition"] = s[0]
+    return out
 
 
 def case(name, description, q, inp, input_end_ms=None, **eng):
@@ -260,9 +274,157 @@ for seed, window, delay, lateness, side in [
         q, inp))
 
 
+# --- several source partitions (one split each, one reader): the watermark is the min
+add(case(
+    "partitions_slow_partition_holds_watermark",
+    "2 partitions, 10 s tumbling, 1 s delay, side output: partition 0 runs ahead (a@12, a@25), "
+    "partition 1 lags (b@3, b@6, b@9); the watermark is the min of the per-split watermarks "
+    "(0.999, then partition 1's 1.999, 4.999, 7.999) and a@5 on partition 0, 20 s behind "
+    "partition 0's own watermark, is on time; b@13 lifts partition 1 to 11.999 and [0,10) "
+    "fires; then a@8 is late.",
+    query(tumbling(10), 1, side_output=True),
+    pelems((0, "a", 2), (1, "b", 3), (0, "a", 12), (1, "b", 6), (0, "a", 25), (0, "a", 5),
+           (1, "b", 9), (1, "b", 13), (0, "a", 8), (0, "a", 27)),
+    partitions=2))
+add(case(
+    "partitions_empty_partition_stalls",
+    "3 partitions, partition 2 never gets an element: its split's watermark stays at "
+    "Long.MIN_VALUE, so the combined watermark never advances (no watermark before the "
+    "end-of-input MAX), nothing is late however far behind (a@1 after a@40), and every window "
+    "fires at end of input. The classic stall that withIdleness is for.",
+    query(tumbling(10), 1, side_output=True),
+    pelems((0, "a", 2), (1, "b", 5), (0, "a", 15), (1, "b", 22), (0, "a", 40), (1, "b", 31),
+           (0, "a", 1)),
+    partitions=3))
+add(case(
+    "partitions_catch_up",
+    "2 partitions, 10 s tumbling, 0 s delay, side output: partition 1 starts only at 900 ms, "
+    "so until then the watermark stays MIN although partition 0 is at 30 s (a@3 is not late); "
+    "b@11 at 900 ms makes the min 10.999 (partition 1) and [0,10) fires; b@35 lets partition "
+    "0 (a@31: 30.999) be the min and b's [10,20), a's [20,30) fire at once; a@9, arriving "
+    "after 10.999, is late; then partition 0 catches up (a@50) and partition 1 is the min "
+    "again (34.999).",
+    query(tumbling(10), 0, side_output=True),
+    pelems((0, "a", 1, 0, 0), (0, "a", 20, 0, 100), (0, "a", 31, 0, 300), (0, "a", 3, 0, 500),
+           (1, "b", 11, 0, 900), (0, "a", 9, 0, 1000), (1, "b", 35, 0, 1300),
+           (0, "a", 50, 0, 1500), (1, "b", 33, 0, 1700), (0, "a", 32, 0, 1900)),
+    partitions=2))
+add(case(
+    "partitions_one_split",
+    "tumbling_late_side_output's input through the partitioned job with one split "
+    "(source_partitions 1): the same watermarks, firings and side output as the single "
+    "fromData source with its own assignTimestampsAndWatermarks.",
+    query(tumbling(10), 5, side_output=True),
+    [dict(r, partition=0) for r in TUMBLING_LATE_INPUT],
+    partitions=1))
+
+# --- withIdleness: a split without elements for longer than the timeout stops counting
+add(case(
+    "idleness_unblocks_empty_partition",
+    "partitions_empty_partition_stalls' 3 partitions with withIdleness(1 s): partition 2 "
+    "(never an element) starts its idleness countdown at the first tick (200 ms) and is idle "
+    "at the first tick more than 1 s later (1400 ms); from then the watermark is the min of "
+    "partitions 0 and 1, windows fire and a@1 is late.",
+    query(tumbling(10), 1, side_output=True, idleness=1),
+    pelems((0, "a", 2), (1, "b", 5), (0, "a", 15), (1, "b", 22), (0, "a", 40), (1, "b", 31),
+           (0, "a", 1)),
+    partitions=3))
+add(case(
+    "idleness_strictly_after_timeout",
+    "2 partitions, withIdleness(1 s), 0 s delay: partition 1's only element arrives at 100 ms; "
+    "the tick at 200 ms sees that activity, the countdown starts at 400 ms, and partition 1 is "
+    "idle at the first tick where now - start > 1 s strictly: 1600 ms, not 1400 ms (1000 ms, "
+    "not more). Partition 0's elements at 1300, 1500, 1700 ms: the watermark leaves partition "
+    "1's 0.999 only after the element at 1500 ms (tick 1600).",
+    query(tumbling(10), 0, side_output=True, idleness=1),
+    pelems((0, "a", 2, 0, 0), (1, "b", 1, 0, 100), (0, "a", 12, 0, 1300), (0, "a", 14, 0, 1500),
+           (0, "a", 23, 0, 1700), (0, "a", 5, 0, 1900)),
+    input_end_ms=2000, partitions=2))
+add(case(
+    "idleness_partition_wakes_up_late",
+    "2 partitions, withIdleness(0.5 s), 1 s delay, side output: partition 1 goes quiet after "
+    "b@3 (50 ms): the 200 ms tick sees it, the countdown starts at 400 ms, idle at the 1000 "
+    "ms tick (600 > 500 ms); partition 0 alone drives the watermark "
+    "(23.999) and [0,10), [10,20) fire. Then partition 1 wakes up with b@4 and b@12: the "
+    "combined watermark never goes back, so both are late (side output); at the next tick "
+    "partition 1 is active again with its own watermark 11.999 and holds the combined one "
+    "at 23.999 until b@30 (28.999).",
+    query(tumbling(10), 1, side_output=True, idleness=0.5),
+    pelems((0, "a", 1, 0, 0), (1, "b", 3, 0, 50), (0, "a", 11, 0, 300), (0, "a", 25, 0, 900),
+           (1, "b", 4, 0, 1100), (1, "b", 12, 0, 1150), (0, "a", 40, 0, 1300),
+           (1, "b", 30, 0, 1500), (0, "a", 26, 0, 1700)),
+    input_end_ms=1900, partitions=2))
+add(case(
+    "idleness_all_partitions_idle",
+    "2 partitions, withIdleness(0.4 s), 0 s delay: both go quiet after 100 ms (watermarks "
+    "4.999 and 1.999, combined 1.999) and are both idle at the 1000 ms tick; with every split "
+    "idle Flink 2.3's CombinedWatermarkStatus takes the MAX of the idle splits' watermarks, "
+    "so the watermark moves to 4.999 (then the source is marked idle). At 1500 ms partition "
+    "0 wakes up with a@20: at the next tick (1600 ms) it is the only active split and the "
+    "watermark jumps to 19.999, [0,10) fires for a and b, though partition 1 is still idle; "
+    "b@15 then is late.",
+    query(tumbling(10), 0, side_output=True, idleness=0.4),
+    pelems((0, "a", 5, 0, 0), (1, "b", 2, 0, 100), (0, "a", 20, 0, 1500), (1, "b", 15, 0, 1700),
+           (0, "a", 21, 0, 1750)),
+    input_end_ms=2000, partitions=2))
+add(case(
+    "idleness_short_gaps_never_idle",
+    "2 partitions, withIdleness(1 s): partition 1 sends an element every 1000 ms, so every "
+    "countdown is reset before it exceeds 1 s (a tick with activity resets it, the next starts "
+    "it); partition 1 is never idle and holds the watermark back: a@3 on partition 0 at 2700 "
+    "ms is on time.",
+    query(tumbling(10), 0, side_output=True, idleness=1),
+    pelems((0, "a", 5, 0, 0), (1, "b", 1, 0, 50), (0, "a", 25, 0, 500), (1, "b", 2, 0, 1050),
+           (0, "a", 30, 0, 1500), (1, "b", 3, 0, 2050), (0, "a", 3, 0, 2700),
+           (1, "b", 4, 0, 3050)),
+    input_end_ms=3300, partitions=2))
+
+
+def random_partitioned(seed, window, delay, lateness, side_output, parts, idleness, n=40):
+    """Like random_case, each element on a random partition; one partition may pause for a
+    while (no elements between 1/3 and 2/3 of the input) to exercise idleness."""
+    rnd = random.Random(seed)
+    quiet = rnd.randrange(parts)
+    out = []
+    t = 0
+    clock = 0.0
+    for i in range(n):
+        clock += rnd.uniform(0, 2.0)
+        sec = max(0.0, clock - rnd.choice([0, 0, 0, 1, 3, 8, 15]) + rnd.uniform(-1, 1))
+        whole = int(sec)
+        ms = int(round((sec - whole) * 1000)) % 1000
+        t += rnd.choice([0, 20, 50, 150, 250, 400])
+        p = rnd.randrange(parts)
+        if n // 3 <= i < 2 * n // 3 and p == quiet:
+            p = (p + 1) % parts
+        out.append({"id": i + 1, "key": rnd.choice("abc"), "event_time": ts(whole, ms),
+                    "arrival_ms": t, "partition": p})
+    return query(window, delay, lateness, side_output, idleness=idleness), out
+
+
+for seed, window, delay, lateness, side, parts, idle in [
+    (11, tumbling(5), 2, 0, True, 2, None),
+    (12, sliding(6, 2), 1, 1, True, 3, 1),
+    (13, session(2), 1, 0, False, 2, 0.6),
+    (14, tumbling(4), 0, 2, True, 3, 0.8),
+]:
+    q, inp = random_partitioned(seed, window, delay, lateness, side, parts, idle)
+    add(case(
+        "random_p%d_%s" % (seed, window["kind"]),
+        "Seeded random input (random.Random(%d)) on %d source partitions%s: 40 elements, keys "
+        "a-c, event times drifting up with out-of-order jumps, arrivals 0-400 ms apart; one "
+        "partition gets nothing in the middle third of the input." % (
+            seed, parts, "" if idle is None else ", withIdleness(%g s)" % idle),
+        q, inp, partitions=parts))
+
+
 def check(c):
     ids = [r["id"] for r in c["input"]]
     assert len(ids) == len(set(ids)), c["name"] + ": duplicate ids"
+    parts = c["engine"]["conf"].get("source_partitions")
+    for r in c["input"]:
+        assert ("partition" in r) == (parts is not None), c["name"] + ": partition"
+        assert parts is None or 0 <= r["partition"] < parts, c["name"] + ": partition range"
     arr = [r["arrival_ms"] for r in c["input"]]
     assert arr == sorted(arr), c["name"] + ": arrival_ms decreases"
 

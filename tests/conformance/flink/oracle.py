@@ -11,6 +11,8 @@ Usage: python oracle.py --classpath CP [--check] [--keyby-check] [--out DIR] [ca
                  compare what does not depend on the cross-task order: the firings as a list in
                  order without after_index/end_of_input/by, the side output and the dropped counts
   --out DIR      write the regenerated cases into DIR instead of in place
+  --splits       run the cases without engine.conf.source_partitions through the partitioned
+                 job too (one split; with --check: does it reproduce the single-source job?)
 """
 import argparse
 import glob
@@ -26,11 +28,13 @@ KEY_ORDER = ["format", "name", "description", "engine", "query", "input", "input
              "expected"]
 
 
-def run_java(classpath, files, keyby=False):
+def run_java(classpath, files, keyby=False, splits=False):
     out = tempfile.mkdtemp(prefix="flink-oracle-")
     cmd = ["java", "-Duser.timezone=UTC", "-cp", classpath, "FlinkOracle"]
     if keyby:
         cmd.append("--keyby")
+    if splits:
+        cmd.append("--splits")
     cmd += [out] + files
     t0 = time.time()
     subprocess.run(cmd, check=True)
@@ -60,13 +64,14 @@ def main():
     ap.add_argument("--classpath", required=True)
     ap.add_argument("--check", action="store_true")
     ap.add_argument("--keyby-check", action="store_true")
+    ap.add_argument("--splits", action="store_true")
     ap.add_argument("--out")
     ap.add_argument("files", nargs="*")
     a = ap.parse_args()
     files = a.files or sorted(glob.glob(os.path.join(HERE, "cases", "*.json")))
     files = [os.path.abspath(f) for f in files]
 
-    res, took = run_java(a.classpath, files)
+    res, took = run_java(a.classpath, files, splits=a.splits)
     bad = 0
     for f in files:
         r = res[f]

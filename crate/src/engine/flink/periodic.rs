@@ -29,6 +29,19 @@ impl PeriodicTicks {
         let first = (after.div_euclid(self.interval_ms) + 1).max(1);
         first <= until.div_euclid(self.interval_ms)
     }
+
+    /// Every tick `k · interval` (k ≥ 1) in `(after, until]` (ms), ascending. Needed when
+    /// more than the first tick between two elements can change something (idleness counts
+    /// ticks).
+    pub fn ticks_in(&self, after: i64, until: i64) -> impl Iterator<Item = i64> + use<> {
+        let i = self.interval_ms;
+        let (first, last) = if i <= 0 || until <= after {
+            (1, 0)
+        } else {
+            ((after.div_euclid(i) + 1).max(1), until.div_euclid(i))
+        };
+        (first..=last).map(move |k| k * i)
+    }
 }
 
 #[cfg(test)]
@@ -48,5 +61,18 @@ mod tests {
         // No tick at 0: k starts at 1.
         assert!(!t.tick_between(-1, 0));
         assert!(!PeriodicTicks { interval_ms: 0 }.tick_between(0, 10_000));
+    }
+
+    #[test]
+    fn every_tick_in_a_half_open_range() {
+        let t = PeriodicTicks { interval_ms: 200 };
+        assert_eq!(t.ticks_in(0, 650).collect::<Vec<_>>(), vec![200, 400, 600]);
+        assert_eq!(t.ticks_in(200, 400).collect::<Vec<_>>(), vec![400]);
+        assert_eq!(t.ticks_in(-50, 199).count(), 0);
+        assert_eq!(t.ticks_in(300, 300).count(), 0);
+        assert_eq!(PeriodicTicks { interval_ms: 0 }.ticks_in(0, 1000).count(), 0);
+        for (a, b) in [(0, 650), (199, 200), (200, 399), (1, 5000)] {
+            assert_eq!(t.ticks_in(a, b).next().is_some(), t.tick_between(a, b));
+        }
     }
 }
