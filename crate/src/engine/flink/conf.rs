@@ -48,6 +48,10 @@ pub struct FlinkSpec {
     pub retained_checkpoints: u32,
     /// `state.storage.fs.memory-threshold`, bytes. Default 20 480.
     pub state_inline_bytes: u64,
+    /// `WatermarkStrategy.withIdleness(...)`, s: a Kafka partition without records for
+    /// this long stops holding the watermark back. `null` (default): none, so a partition
+    /// without data stalls every window.
+    pub idleness_s: Option<f64>,
 }
 
 impl Default for FlinkSpec {
@@ -61,6 +65,7 @@ impl Default for FlinkSpec {
             parallelism: 1,
             retained_checkpoints: 1,
             state_inline_bytes: 20_480,
+            idleness_s: None,
         }
     }
 }
@@ -83,6 +88,7 @@ pub struct FlinkConf {
     pub max_parallelism: u32,
     pub retained_checkpoints: u32,
     pub state_inline_bytes: u64,
+    pub idleness: Option<Micros>,
 }
 
 /// Whole ms, as Flink's durations are.
@@ -155,7 +161,21 @@ impl FlinkSpec {
         } else {
             (self.parallelism + self.parallelism / 2).next_power_of_two()
         };
+        let idleness = match self.idleness_s {
+            None => None,
+            Some(v) => {
+                let t = whole_ms(duration(&f("idleness_s"), v, Unit::Seconds, false)?);
+                if t < MICROS_PER_MS {
+                    return Err(InputError::new(
+                        f("idleness_s"),
+                        "must be at least 0.001 s (1 ms), or null",
+                    ));
+                }
+                Some(t)
+            }
+        };
         Ok(FlinkConf {
+            idleness,
             checkpoint_interval: interval,
             checkpoint_duration: dur,
             watermark_interval: wm,
@@ -178,6 +198,7 @@ crate::read_defaults!(FlinkSpec {
     parallelism,
     retained_checkpoints,
     state_inline_bytes,
+    idleness_s,
 });
 
 #[cfg(test)]

@@ -6,6 +6,12 @@
 //! of its subtask and bucket. No wall clock, no OS randomness.
 //!
 //! Rules of the job around the operator:
+//! - **The source** reads `source.kafka_partitions` partitions (a record's partition by
+//!   Kafka's murmur2 of its key): one watermark generator per partition, combined by min,
+//!   with `withIdleness` if set (`partitions.rs`, `idleness.rs`); so a partition that gets
+//!   no record holds every window back — unless idleness lets it go. (Several source
+//!   subtasks combine the same partitions' watermarks again by min downstream; one reader
+//!   holding them all gives the same watermark.)
 //! - **Checkpoints** are triggered every `checkpoint_interval` of processing time from the
 //!   job's start (barriers at `start + k · interval`) and complete `checkpoint_duration`
 //!   later. At its barrier every non-empty in-progress part file rolls (a subtask with no
@@ -37,7 +43,8 @@ use crate::base::time::Micros;
 use crate::cost::bill::{CostModel, Timeline};
 use crate::engine::flink::conf::FlinkConf;
 use crate::engine::flink::operator::{Element, FiredBy, Firing, Late, WindowOperator, WindowSpec};
-use crate::engine::flink::watermark::{BoundedOutOfOrderness, MIN_WATERMARK, WatermarkEmitter};
+use crate::engine::flink::partitions::PartitionedWatermarks;
+use crate::engine::flink::watermark::MIN_WATERMARK;
 use crate::engine::flink::window::Assigner;
 use crate::operators::query::{Aggregate, Operator};
 use crate::operators::window::WindowKind;
@@ -88,8 +95,10 @@ struct Job<'a> {
     conf: FlinkConf,
     /// The window operator (None: a select).
     op: Option<WindowOperator<Payload>>,
-    generator: BoundedOutOfOrderness,
-    emitter: WatermarkEmitter,
+    /// The Kafka source: a watermark generator per partition, combined by min.
+    source: PartitionedWatermarks,
+    /// Kafka partition of each key index.
+    key_partition: Vec<u32>,
     /// The job's start: the tick and checkpoint grids count from it.
     start: Micros,
     /// The next checkpoint barrier.
@@ -161,12 +170,15 @@ impl<'a> Job<'a> {
             None => format!("k{k}"),
         };
         let keys = sc.workload.keys.max(1);
+        let key_partition: Vec<u32> = (0..keys)
+            .map(|k| crate::storage::sink::kafka_partition(name(k).as_bytes(), sc.source.kafka_partitions))
+            .collect();
         let key_subtask: Vec<u32> = (0..keys)
             .map(|k| {
                 if op.is_some() {
                     crate::engine::flink::key_group::subtask_of(&name(k), conf.max_parallelism, p)
                 } else {
-                    crate::storage::sink::kafka_partition(name(k).as_bytes(), sc.source.kafka_partitions) % p
+                    key_partition[k as usize] % p
                 }
             })
             .collect();
@@ -213,8 +225,12 @@ impl<'a> Job<'a> {
             sc,
             conf,
             op,
-            generator: BoundedOutOfOrderness::new(sc.query.watermark_delay.unwrap_or(0)),
-            emitter: WatermarkEmitter::default(),
+            source: PartitionedWatermarks::new(
+                sc.source.kafka_partitions as usize,
+                sc.query.watermark_delay.unwrap_or(0),
+                conf.idleness,
+            ),
+            key_partition,
             start,
             next_barrier: start + conf.checkpoint_interval,
             open: BTreeMap::new(),
@@ -265,10 +281,24 @@ impl<'a> Job<'a> {
             self.first_arrival = Some(arrival);
         }
         if let Some(prev) = prev {
-            let tick = self.tick_after(prev);
-            if tick <= arrival {
+            // Without idleness only the first tick after an element can emit anything new;
+            // with it, a quiet partition turns idle within timeout + 2 intervals, and once
+            // all are idle nothing changes until the next element.
+            let ticks = self
+                .conf
+                .idleness
+                .map_or(1, |t| t / self.conf.watermark_interval + 3);
+            let mut tick = self.tick_after(prev);
+            for _ in 0..ticks {
+                if tick > arrival {
+                    break;
+                }
                 self.barriers_through(tick);
                 self.tick(tick);
+                if self.source.all_idle() {
+                    break;
+                }
+                tick += self.conf.watermark_interval;
             }
         }
         self.barriers_through(arrival);
@@ -284,8 +314,8 @@ impl<'a> Job<'a> {
 
     /// A periodic tick at `t`: the generator's watermark, forwarded if it advances.
     fn tick(&mut self, t: Micros) {
-        let w = self.generator.current();
-        if let Some(w) = self.emitter.emit(w) {
+        let now_ms = (t - self.start).div_euclid(1000);
+        if let Some(w) = self.source.on_tick(now_ms) {
             self.flink.watermarks += 1;
             if let Some(op) = self.op.as_mut() {
                 let firings = op.process_watermark(w);
@@ -315,7 +345,6 @@ impl<'a> Job<'a> {
                 self.detail.visible_us[i] = visible;
                 self.detail.batch[i] = self.checkpoint_index(arrival);
             }
-            self.generator.on_event(event_time);
             return;
         };
         let watermark = op.watermark();
@@ -353,7 +382,8 @@ impl<'a> Job<'a> {
         for f in firings {
             self.write_firing(f, arrival);
         }
-        self.generator.on_event(event_time);
+        let partition = self.key_partition.get(key as usize).copied().unwrap_or(0);
+        self.source.on_event(partition as usize, event_time);
     }
 
     /// Index of the checkpoint that commits what is written at `t`.

@@ -159,3 +159,26 @@ fn a_flink_scenario_names_what_it_cannot_run() {
     let e = ScenarioSpec::from_json(r#"{"seed": 1, "engine": {"name": "storm"}}"#).unwrap_err();
     assert_eq!(e.field, "engine.name");
 }
+
+#[test]
+fn a_kafka_partition_without_records_stalls_windows_unless_idleness_lets_it_go() {
+    // Two keys over 8 partitions: most partitions get nothing, so the min of the
+    // partitions' watermarks stays at Long.MIN_VALUE and no window ever fires.
+    let json = |idleness: &str| {
+        format!(
+            r#"{{"seed": 5, "engine": {{"name": "flink"}}, "flink": {{"checkpoint_interval_s": 10, "idleness_s": {idleness}}},
+                "source": {{"kafka_partitions": 8}},
+                "workload": {{"duration_s": 600, "rate_per_s": 20, "keys": 2}},
+                "query": {{"operator": "window_count", "window": {{"kind": "tumbling", "size_s": 60}}, "watermark_delay_s": 5}},
+                "sink": {{"format": "parquet"}}}}"#
+        )
+    };
+    let stalled = run(&json("null"));
+    assert_eq!(stalled.flink.as_ref().unwrap().watermark_firings, 0);
+    assert_eq!(stalled.summary.files.data_files, 0);
+    assert_eq!(stalled.summary.fates.in_state_at_end, stalled.summary.events);
+    let idle = run(&json("30"));
+    let f = idle.flink.as_ref().unwrap();
+    assert!(f.watermark_firings >= 8, "{f:?}");
+    assert!(idle.summary.latency.count > 0);
+}
