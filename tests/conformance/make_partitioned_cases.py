@@ -214,6 +214,26 @@ add(pcase(
     partitions=1,
 ))
 
+# ------------------------------------------------------------- file sink
+add(pcase(
+    "parts_sink_dedup_key_event_time_flat_P3in",
+    "dropDuplicates(key, event_time), 5 s watermark, a flat parquet sink, 3 input partitions, "
+    "4 shuffle partitions: survivors by (input partition, position); the part files come from "
+    "the shuffle partitions' tasks, as with one input partition.",
+    mc.dsq(["key", "event_time"], 5), 3,
+    [
+        interleave(at(2, mc.drows((1, "a", 1), (2, "b", 2), (3, "c", 3))),
+                   at(1, mc.drows((4, "a", 1), (5, "d", 4))),
+                   at(0, mc.drows((6, "b", 2), (7, "e", 5), (8, "f", 6)))),
+        [],
+        interleave(at(0, mc.drows((9, "g", 20), (10, "a", 1))),
+                   at(1, mc.drows((11, "g", 20), (12, "h", 21))),
+                   at(2, mc.drows((13, "h", 21), (14, "c", 22)))),
+        at(1, mc.drows((15, "i", 40), (16, "i", 40), (17, "j", 41))),
+    ],
+    partitions=4,
+))
+
 # ------------------------------------------------------------- seeded random
 RANDOM = [
     ("parts_random_s11_tumbling_append_P3in", 11, 3,

@@ -2,6 +2,11 @@
 //! rows, and what real Spark did with them. [`run_case`] answers in the schema of the
 //! case's `expected`; [`compare`] checks an answer against it (output rows as a
 //! multiset, timestamps as instants, `avg` within a few ulps, everything else exactly).
+//!
+//! A case with `input_partitions` gives each row the input partition Spark read it in
+//! (`partition`); a batch's rows then reach the operator in the shuffle's order, by
+//! (input partition, position) (`operators::partitions`). Without it every batch is one
+//! input partition, rows in the listed order.
 
 use crate::base::error::InputError;
 use crate::base::time::{Micros, format_rfc3339, parse_rfc3339};

@@ -54,7 +54,10 @@ pub fn shuffle_order(rows: &[Row], parts: &[u32]) -> (Vec<Row>, Vec<u32>) {
     debug_assert_eq!(rows.len(), parts.len());
     let mut order: Vec<usize> = (0..rows.len()).collect();
     order.sort_by_key(|&i| parts[i]); // stable
-    (order.iter().map(|&i| rows[i]).collect(), order.iter().map(|&i| parts[i]).collect())
+    (
+        order.iter().map(|&i| rows[i]).collect(),
+        order.iter().map(|&i| parts[i]).collect(),
+    )
 }
 
 #[cfg(test)]
