@@ -13,6 +13,12 @@ avg(value) as avg])` (query.aggregate: count (default) | sum | avg) or `dropDupl
 output mode. Per element of `input`: one `addData()` + `processAllAvailable()`, so Spark decides
 by itself whether a no-data micro-batch follows. Metrics come from `StreamingQueryProgress`.
 
+With `input_partitions` = N (every row then has a `partition` in 0..N-1) each micro-batch is
+read as exactly N input partitions, partition p holding the rows marked p in their listed
+order: a `MemoryStream` with numPartitions = N deals one addData()'s elements round-robin, so
+feed_partitioned() interleaves the partitions' rows and pads short partitions with PAD, which
+the query filters out before parsing; check_partitioning() verifies the placement in Spark.
+
 With `query.sink` = {"format": "parquet", "partition_by": [] | ["key"]} the query is written by
 a real parquet file sink (`format("parquet")`, a temporary `path` and `checkpointLocation`,
 `partitionBy("key")` if asked; any operator, append mode) instead of foreachBatch. Per

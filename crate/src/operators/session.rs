@@ -247,4 +247,22 @@ mod tests {
         let out = op.process(&[r(4, 0, 5 * S)], w(10 * S));
         assert_eq!(out.dropped_late, 1);
     }
+
+    #[test]
+    fn late_rows_count_once_per_input_partition() {
+        let late = BatchWatermarks {
+            late: Some(100 * S),
+            evict: Some(100 * S),
+        };
+        // the same late (key, t) twice in partition 0 and once in 1; another t in 1
+        let rows = [r(1, 0, S), r(2, 0, S), r(3, 0, S), r(4, 0, 2 * S)];
+        let mut op = SessionCount::new(5 * S, OutputMode::Append);
+        assert_eq!(
+            op.process(&rows, late).dropped_late,
+            2,
+            "one partition: (0, 1 s), (0, 2 s)"
+        );
+        let out = op.process_in(&rows, InputPartitions::of(&[0, 0, 1, 1]), late);
+        assert_eq!(out.dropped_late, 3);
+    }
 }
