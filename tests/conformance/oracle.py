@@ -13,6 +13,12 @@ avg(value) as avg])` (query.aggregate: count (default) | sum | avg) or `dropDupl
 output mode. Per element of `input`: one `addData()` + `processAllAvailable()`, so Spark decides
 by itself whether a no-data micro-batch follows. Metrics come from `StreamingQueryProgress`.
 
+With `input_partitions` = N (every row then has a `partition` in 0..N-1) each micro-batch is
+read as exactly N input partitions, partition p holding the rows marked p in their listed
+order: a `MemoryStream` with numPartitions = N deals one addData()'s elements round-robin, so
+feed_partitioned() interleaves the partitions' rows and pads short partitions with PAD, which
+the query filters out before parsing; check_partitioning() verifies the placement in Spark.
+
 With `query.sink` = {"format": "parquet", "partition_by": [] | ["key"]} the query is written by
 a real parquet file sink (`format("parquet")`, a temporary `path` and `checkpointLocation`,
 `partitionBy("key")` if asked; any operator, append mode) instead of foreachBatch. Per
@@ -42,7 +48,11 @@ if hasattr(time, "tzset"):
 HERE = os.path.dirname(os.path.abspath(__file__))
 FORMAT = "pipeline-sim/conformance-v1"
 TS_FMT = "yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'"  # 6 fractional digits, UTC
-KEY_ORDER = ["format", "name", "description", "engine", "query", "input", "expected"]
+KEY_ORDER = ["format", "name", "description", "engine", "query", "input_partitions", "input",
+             "expected"]
+# A padding element of a partitioned micro-batch (see feed_partitioned): the query filters it
+# out (value != PAD) before parsing, so nothing after the source sees it.
+PAD = "null"
 
 DEFAULT_CONF = {
     "spark.sql.shuffle.partitions": 4,
@@ -124,9 +134,11 @@ def input_columns(q):
     return cols
 
 
-def build_query(spark, source_df, q):
+def build_query(spark, source_df, q, padded=False):
     from pyspark.sql import functions as F
 
+    if padded:  # a partitioned case: drop the padding elements (PAD) first
+        source_df = source_df.where(F.col("value") != F.lit(PAD))
     parsed = source_df.select(
         F.from_json(
             F.col("value"),
@@ -232,6 +244,99 @@ def sort_rows(rows):
     return sorted(rows, key=_sort_key)
 
 
+def row_json(r):
+    """An input row as the JSON string Spark reads: without its `partition` (not a column)."""
+    return json.dumps({k: v for k, v in r.items() if k != "partition"})
+
+
+def input_partitions_of(case):
+    """`input_partitions` (N >= 1) of a partitioned case, None for a classic case. Each row of
+    a partitioned case carries `"partition": p` (0 <= p < N); a classic case has none."""
+    n = case.get("input_partitions")
+    rows = [r for batch in case["input"] for r in batch]
+    if n is None:
+        if any("partition" in r for r in rows):
+            raise ValueError("a row has `partition` but the case no `input_partitions`")
+        return None
+    if not isinstance(n, int) or isinstance(n, bool) or n < 1:
+        raise ValueError("input_partitions must be an integer >= 1, got %r" % (n,))
+    for r in rows:
+        p = r.get("partition")
+        if not isinstance(p, int) or isinstance(p, bool) or not 0 <= p < n:
+            raise ValueError("row %r: partition must be an integer in [0, %d)" % (r, n))
+    return n
+
+
+def feed_partitioned(rows, n):
+    """One micro-batch of a partitioned case -> (the strings for ONE addData, padding count).
+
+    MemoryStream(numPartitions = n) deals the rows of a micro-batch round-robin: element i
+    goes to input partition i mod n, in order. So element k*n + p is the k-th row of
+    partition p, or PAD when partition p has fewer than k+1 rows; every partition's rows keep
+    their order, and the padding comes after them (and is filtered out by the query)."""
+    parts = [[] for _ in range(n)]
+    for r in rows:
+        parts[r["partition"]].append(row_json(r))
+    depth = max((len(p) for p in parts), default=0)
+    out = []
+    for k in range(depth):
+        for p in parts:
+            out.append(p[k] if k < len(p) else PAD)
+    return out, len(out) - len(rows)
+
+
+def check_partitioning(spark, case, n):
+    """Feeds the case's micro-batches, exactly as run_case does, to a stateless query that
+    records where every row is (in foreachBatch): `monotonically_increasing_id()` is (partition index << 33) +
+    the row's position in its partition. Fails unless every micro-batch has exactly n input
+    partitions and partition p holds exactly the rows with `partition` p, in input order."""
+    from pyspark.sql import DataFrame
+    from pyspark.sql import functions as F
+
+    ms = spark._jvm.org.apache.spark.sql.execution.streaming.runtime.MemoryStream.apply(
+        spark._jsparkSession, n, jvm_encoders_string(spark))
+    df = DataFrame(ms.toDF(), spark)
+    seen = {}
+
+    def collect(batch_df, batch_id):
+        # inside foreachBatch the micro-batch is a batch DataFrame with the source's partitions
+        # (a narrow projection keeps them), where monotonically_increasing_id() is allowed
+        got = batch_df.select(
+            F.monotonically_increasing_id().alias("m"),
+            F.get_json_object(F.col("value"), "$.id").cast("long").alias("id")).collect()
+        seen[batch_id] = (batch_df.rdd.getNumPartitions(),
+                          [(r.m >> 33, r.m & ((1 << 33) - 1), r.id) for r in got])
+
+    ckpt = tempfile.mkdtemp(prefix="oracle-parts-")
+    query = df.writeStream.foreachBatch(collect).option("checkpointLocation", ckpt).start()
+    try:
+        for rows in case["input"]:
+            data, _ = feed_partitioned(rows, n)
+            ms.addData(to_scala_seq(spark, data))
+            query.processAllAvailable()
+    finally:
+        query.stop()
+        shutil.rmtree(ckpt, ignore_errors=True)
+    if sorted(seen) != list(range(len(case["input"]))):
+        raise RuntimeError("partition check: batches %r" % sorted(seen))
+    for bid, rows in enumerate(case["input"]):
+        nparts, got = seen[bid]
+        if nparts != n:
+            raise RuntimeError("batch %d had %d input partitions, not %d" % (bid, nparts, n))
+        want = {}
+        for r in rows:
+            want.setdefault(r["partition"], []).append(r["id"])
+        have = {}
+        for p, pos, i in sorted(got):
+            if i is None:
+                continue  # padding, after the partition's rows
+            if pos != len(have.get(p, [])):
+                raise RuntimeError("batch %d: partition %d position %d" % (bid, p, pos))
+            have.setdefault(p, []).append(i)
+        if have != want:
+            raise RuntimeError("batch %d: rows by partition %r, wanted %r" % (bid, have, want))
+
+
 def check_input_parsing(spark, case):
     """from_json must parse every input row exactly (no null, no precision loss)."""
     from pyspark.sql import functions as F
@@ -241,7 +346,7 @@ def check_input_parsing(spark, case):
     if not rows:
         return
     with_value = aggregate_of(q) != "count"
-    strs = [json.dumps(r) for r in rows]
+    strs = [row_json(r) for r in rows]
     df = spark.createDataFrame([(s,) for s in strs], "value STRING")
     cols = ["r.id", "r.key", F.date_format("r.event_time", TS_FMT).alias("t")]
     if with_value:
@@ -474,12 +579,19 @@ def run_case(spark, case):
     for k, v in conf.items():
         spark.conf.set(k, conf_str(v))
     check_input_parsing(spark, case)
+    nparts = input_partitions_of(case)
+    if nparts is not None:
+        check_partitioning(spark, case, nparts)
 
-    ms = spark._jvm.org.apache.spark.sql.execution.streaming.runtime.MemoryStream.apply(
-        jvm_encoders_string(spark), spark._jsparkSession
-    )
+    MemoryStream = spark._jvm.org.apache.spark.sql.execution.streaming.runtime.MemoryStream
+    if nparts is None:
+        # one addData() = one block = one input partition
+        ms = MemoryStream.apply(jvm_encoders_string(spark), spark._jsparkSession)
+    else:
+        ms = MemoryStream.apply(spark._jsparkSession, nparts, jvm_encoders_string(spark))
     source_df = DataFrame(ms.toDF(), spark)
-    result = build_query(spark, source_df, q)
+    result = build_query(spark, source_df, q, padded=nparts is not None)
+    padding = []  # per input element: padding rows Spark counted as input
 
     collected = {}  # batch_id -> sorted rows
     sink_info = {}  # batch_id -> {"sink": ..., "checkpoint": ...} (file sink only)
@@ -507,7 +619,12 @@ def run_case(spark, case):
                 writer = writer.partitionBy(*sink["partition_by"])
         query = writer.start()
         for rows in case["input"]:
-            ms.addData(to_scala_seq(spark, [json.dumps(r) for r in rows]))
+            if nparts is None:
+                data, pad = [row_json(r) for r in rows], 0
+            else:
+                data, pad = feed_partitioned(rows, nparts)
+            padding.append(pad)
+            ms.addData(to_scala_seq(spark, data))
             query.processAllAvailable()
         query.processAllAvailable()
         progresses = [json.loads(p.json()) for p in query._jsq.recentProgress()]
@@ -562,10 +679,11 @@ def run_case(spark, case):
         wm = p.get("eventTime", {}).get("watermark")
         ops = p.get("stateOperators") or []
         so = ops[0] if ops else None
+        pad = 0 if input_index is None else padding[input_index]
         batches.append({
             "batch_id": bid,
             "input_index": input_index,
-            "input_rows": int(p["numInputRows"]),
+            "input_rows": int(p["numInputRows"]) - pad,
             "watermark": wm,
             "dropped_by_watermark": None if so is None else int(so["numRowsDroppedByWatermark"]),
             "state_rows_total": None if so is None else int(so["numRowsTotal"]),

@@ -2,11 +2,17 @@
 //! rows, and what real Spark did with them. [`run_case`] answers in the schema of the
 //! case's `expected`; [`compare`] checks an answer against it (output rows as a
 //! multiset, timestamps as instants, `avg` within a few ulps, everything else exactly).
+//!
+//! A case with `input_partitions` gives each row the input partition Spark read it in
+//! (`partition`); a batch's rows then reach the operator in the shuffle's order, by
+//! (input partition, position) (`operators::partitions`). Without it every batch is one
+//! input partition, rows in the listed order.
 
 use crate::base::error::InputError;
 use crate::base::time::{Micros, format_rfc3339, parse_rfc3339};
 use crate::engine::spark::microbatch::MicroBatchQuery;
-use crate::operators::operator::{NULL_VALUE, OutRow, Row};
+use crate::operators::operator::{NULL_VALUE, OutRow, Row, RowSpan};
+use crate::operators::partitions::{InputPartitions, shuffle_order};
 use crate::operators::query::Aggregate;
 use crate::operators::query::{EngineConf, QuerySpec};
 use crate::storage::sink;
@@ -24,6 +30,22 @@ struct InputRow {
     /// Optional (Spark LongType); absent or null = null.
     #[serde(default)]
     value: Option<i64>,
+    /// The input partition the row is read in: required iff the case has
+    /// `input_partitions`.
+    #[serde(default)]
+    partition: Option<u32>,
+}
+
+/// `input_partitions` of a case: None when absent (every batch one input partition).
+fn input_partitions(case: &Value) -> Result<Option<u32>, InputError> {
+    match case.get("input_partitions") {
+        None => Ok(None),
+        Some(v) => v
+            .as_u64()
+            .filter(|n| (1..=u64::from(u32::MAX)).contains(n))
+            .map(|n| Some(n as u32))
+            .ok_or_else(|| InputError::new("input_partitions", "expected a whole number ≥ 1")),
+    }
 }
 
 /// Reads the Spark settings the simulator models from `engine.conf`; the others are
@@ -109,12 +131,33 @@ pub fn run_case(case: &Value) -> Result<Value, InputError> {
         serde_json::from_value(case.get("input").cloned().unwrap_or(Value::Null))
             .map_err(|e| InputError::new("input", e.to_string()))?;
 
+    let n_parts = input_partitions(case)?;
+
     let mut keys: Vec<String> = Vec::new();
     let mut key_ids: BTreeMap<String, u32> = BTreeMap::new();
-    let mut input: Vec<Vec<Row>> = Vec::with_capacity(batches.len());
+    // Per batch: its rows in the shuffle's order and their input partitions.
+    let mut input: Vec<(Vec<Row>, Vec<u32>)> = Vec::with_capacity(batches.len());
     for (b, rows) in batches.iter().enumerate() {
         let mut out = Vec::with_capacity(rows.len());
+        let mut parts = Vec::with_capacity(rows.len());
         for (i, r) in rows.iter().enumerate() {
+            let part = match (n_parts, r.partition) {
+                (None, None) => 0,
+                (Some(n), Some(p)) if p < n => p,
+                (Some(n), _) => {
+                    return Err(InputError::new(
+                        format!("input[{b}][{i}].partition"),
+                        format!("expected an input partition in 0..{n}"),
+                    ));
+                }
+                (None, Some(_)) => {
+                    return Err(InputError::new(
+                        format!("input[{b}][{i}].partition"),
+                        "a row has a partition but the case no input_partitions",
+                    ));
+                }
+            };
+            parts.push(part);
             let event_time = parse_rfc3339(&r.event_time).ok_or_else(|| {
                 InputError::new(
                     format!("input[{b}][{i}].event_time"),
@@ -144,13 +187,21 @@ pub fn run_case(case: &Value) -> Result<Value, InputError> {
                 value,
             });
         }
-        input.push(out);
+        // The stateful operator sees the rows as the shuffle delivers them (partitions.rs);
+        // one partition keeps the listed order.
+        input.push(match n_parts {
+            None => (out, parts),
+            Some(_) => shuffle_order(&out, &parts),
+        });
     }
 
     let mut q = MicroBatchQuery::new(&query, conf);
     let mut out = Vec::new();
-    let mut record = |input_index: Option<usize>, rows: &[Row], q: &mut MicroBatchQuery| {
-        let run = q.run_batch(rows);
+    let mut record = |input_index: Option<usize>, rows: &[Row], parts: &[u32], q: &mut MicroBatchQuery| {
+        let run = match n_parts {
+            None => q.run_batch(rows),
+            Some(_) => q.run_batch_in(rows, InputPartitions::of(parts), RowSpan::of(rows)),
+        };
         let o = &run.outcome;
         let output: Vec<Value> = o
             .output
@@ -202,10 +253,10 @@ pub fn run_case(case: &Value) -> Result<Value, InputError> {
         out.push(batch);
         Ok(())
     };
-    for (i, rows) in input.iter().enumerate() {
-        record(Some(i), rows, &mut q)?;
+    for (i, (rows, parts)) in input.iter().enumerate() {
+        record(Some(i), rows, parts, &mut q)?;
         if q.wants_no_data_batch() {
-            record(None, &[], &mut q)?;
+            record(None, &[], &[], &mut q)?;
         }
     }
     Ok(json!({ "batches": out }))

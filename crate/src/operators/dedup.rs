@@ -62,7 +62,8 @@ impl Dedup {
     }
 
     /// Runs one micro-batch; rows are taken in the given order (the first occurrence of a
-    /// key inside a batch is the one kept).
+    /// key inside a batch is the one kept): with several input partitions, the shuffle's
+    /// (input partition, position) order (`partitions.rs`).
     pub fn process(&mut self, rows: &[Row], wm: BatchWatermarks) -> BatchOutcome {
         let mut out = BatchOutcome {
             fates: Vec::with_capacity(rows.len()),

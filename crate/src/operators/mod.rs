@@ -6,6 +6,7 @@
 pub mod aggregate;
 pub mod dedup;
 pub mod operator;
+pub mod partitions;
 pub mod query;
 pub mod rows;
 pub mod session;

@@ -3,6 +3,7 @@
 
 use crate::operators::aggregate::WindowCount;
 use crate::operators::dedup::{Dedup, DedupKind};
+use crate::operators::partitions::InputPartitions;
 use crate::operators::query::{Operator as OperatorKind, OutputMode, Query};
 use crate::operators::session::SessionCount;
 use crate::operators::visible_list::VisibleList;
@@ -47,9 +48,22 @@ impl Operator {
 
     /// Runs one batch; `span` is `RowSpan::of(rows)`.
     pub fn process(&mut self, rows: &[Row], wm: BatchWatermarks, span: Option<RowSpan>) -> BatchOutcome {
+        self.process_in(rows, InputPartitions::ONE, wm, span)
+    }
+
+    /// Runs one batch whose rows (in shuffle order) came in the input partitions `parts`:
+    /// only a session's late count depends on them (`partitions.rs`); a dedup keeps the first
+    /// row in the order given, the shuffle's.
+    pub fn process_in(
+        &mut self,
+        rows: &[Row],
+        parts: InputPartitions,
+        wm: BatchWatermarks,
+        span: Option<RowSpan>,
+    ) -> BatchOutcome {
         match self {
             Operator::Window(op) => op.process_with(rows, wm, span),
-            Operator::Session(op) => op.process(rows, wm),
+            Operator::Session(op) => op.process_in(rows, parts, wm),
             Operator::Dedup(op) => op.process(rows, wm),
             Operator::Select { sample_mask } => BatchOutcome {
                 output: rows.iter().map(|r| OutRow::Dedup(*r)).collect(),

@@ -7,8 +7,11 @@
 //! Spark's `MergingSessionsIterator`). A row is late when its own session's end ≤ the
 //! watermark, in every output mode (rows are not merged inside a partition first:
 //! `spark.sql.streaming.sessionWindow.merge.sessions.in.local.partition` is false by default).
+//! Late rows are counted after the partial aggregation: once per distinct (input partition,
+//! key, event time) (`partitions.rs`).
 
 use crate::base::time::Micros;
+use crate::operators::partitions::InputPartitions;
 use crate::operators::query::OutputMode;
 use crate::operators::rows::{Agg, BatchOutcome, BatchWatermarks, Fate, OutRow, Row, counted};
 use crate::operators::state::StateStore;
@@ -48,7 +51,13 @@ impl SessionCount {
         self.state.len()
     }
 
+    /// Runs one micro-batch, every row in one input partition.
     pub fn process(&mut self, rows: &[Row], wm: BatchWatermarks) -> BatchOutcome {
+        self.process_in(rows, InputPartitions::ONE, wm)
+    }
+
+    /// Runs one micro-batch whose rows came in the input partitions `parts`.
+    pub fn process_in(&mut self, rows: &[Row], parts: InputPartitions, wm: BatchWatermarks) -> BatchOutcome {
         let mut out = BatchOutcome {
             fates: Vec::with_capacity(rows.len()),
             ..BatchOutcome::default()
@@ -57,10 +66,10 @@ impl SessionCount {
         // restore operator always filters; conformance case session_complete).
         let append = self.mode == OutputMode::Append;
         let mut fresh: Vec<(u32, Micros, Visible, i64)> = Vec::with_capacity(rows.len());
-        let mut late_groups: Vec<(u32, Micros)> = Vec::new();
-        for r in rows {
+        let mut late_groups: Vec<(u32, u32, Micros)> = Vec::new();
+        for (i, r) in rows.iter().enumerate() {
             if wm.late.is_some_and(|w| r.event_time + self.gap <= w) {
-                late_groups.push((r.key, r.event_time));
+                late_groups.push((parts.get(i), r.key, r.event_time));
                 out.fates.push(Fate::DroppedLate);
             } else {
                 out.fates.push(counted(r, wm.late));
@@ -74,9 +83,10 @@ impl SessionCount {
                 fresh.push((r.key, r.event_time, v, r.value));
             }
         }
-        // Rows are partially aggregated on (key, their own session [t, t + gap)) before the
-        // state store, so late rows count as distinct (key, t) groups (conformance case
-        // random_s3_session_append: two identical late rows report 1).
+        // Rows are partially aggregated on (key, their own session [t, t + gap)) per input
+        // partition before the state store, so late rows count as distinct (partition, key, t)
+        // groups (conformance cases random_s3_session_append: two identical late rows report
+        // 1; parts_session_late_rows_P3in: the same late row in three partitions reports 3).
         late_groups.sort_unstable();
         late_groups.dedup();
         out.dropped_late = late_groups.len() as u64;
@@ -236,5 +246,23 @@ mod tests {
         // a row whose own session ends at the watermark is late
         let out = op.process(&[r(4, 0, 5 * S)], w(10 * S));
         assert_eq!(out.dropped_late, 1);
+    }
+
+    #[test]
+    fn late_rows_count_once_per_input_partition() {
+        let late = BatchWatermarks {
+            late: Some(100 * S),
+            evict: Some(100 * S),
+        };
+        // the same late (key, t) twice in partition 0 and once in 1; another t in 1
+        let rows = [r(1, 0, S), r(2, 0, S), r(3, 0, S), r(4, 0, 2 * S)];
+        let mut op = SessionCount::new(5 * S, OutputMode::Append);
+        assert_eq!(
+            op.process(&rows, late).dropped_late,
+            2,
+            "one partition: (0, 1 s), (0, 2 s)"
+        );
+        let out = op.process_in(&rows, InputPartitions::of(&[0, 0, 1, 1]), late);
+        assert_eq!(out.dropped_late, 3);
     }
 }

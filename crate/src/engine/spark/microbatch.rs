@@ -8,6 +8,7 @@ use crate::engine::spark::watermark::WatermarkTracker;
 use crate::operators::operator::{
     BatchOutcome, BatchWatermarks, Fate, Operator, Row, RowSpan, evicts_on_watermark,
 };
+use crate::operators::partitions::InputPartitions;
 use crate::operators::query::{EngineConf, Query};
 use crate::operators::visible_list::VisibleList;
 
@@ -67,9 +68,16 @@ impl MicroBatchQuery {
 
     /// [`MicroBatchQuery::run_batch`] with the rows' span known (`RowSpan::of(rows)`).
     pub fn run_batch_with(&mut self, rows: &[Row], span: Option<RowSpan>) -> BatchRun {
+        self.run_batch_in(rows, InputPartitions::ONE, span)
+    }
+
+    /// Runs one micro-batch read in several input partitions: `rows` in the shuffle's order
+    /// (`operators::partitions::shuffle_order`), `parts` their partitions, `span` their
+    /// `RowSpan`. With [`InputPartitions::ONE`] this is [`MicroBatchQuery::run_batch_with`].
+    pub fn run_batch_in(&mut self, rows: &[Row], parts: InputPartitions, span: Option<RowSpan>) -> BatchRun {
         debug_assert_eq!(span, RowSpan::of(rows));
         let wm = self.batch_watermarks();
-        let outcome = self.op.process(rows, wm, span);
+        let outcome = self.op.process_in(rows, parts, wm, span);
         self.close(wm, span.map(|s| s.max_event_time), outcome)
     }
 
