@@ -14,10 +14,13 @@ use crate::cost::month::{MonthBasis, MonthInput, SteadyMonth, TableFacts, Tally}
 use crate::cost::spec::{Cost, Dollars, idle_poll_us};
 use crate::storage::broker::BrokerSummary;
 use crate::storage::checkpoint::Checkpoint;
+#[cfg(feature = "flink")]
 use crate::storage::flink_checkpoint::FlinkCheckpoints;
 use crate::storage::object_store::{COMPONENTS, Component, Ledger, MONTH_US, Ops};
 use crate::storage::sink::Sink;
-use crate::storage::table_format::{MaintenanceWork, Table, Writer};
+#[cfg(feature = "flink")]
+use crate::storage::table_format::Writer;
+use crate::storage::table_format::{MaintenanceWork, Table};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
@@ -153,6 +156,7 @@ pub struct CostModel {
     small_file_bytes: u64,
     checkpoint: Checkpoint,
     /// A Flink job's checkpoints (`use_flink`); Spark's `checkpoint` then stays unused.
+    #[cfg(feature = "flink")]
     flink: Option<FlinkCheckpoints>,
     next_read: Option<Micros>,
     read_every: Micros,
@@ -221,6 +225,7 @@ impl CostModel {
             table,
             small_file_bytes: sink.map_or(0, |s| s.small_file_bytes),
             checkpoint: Checkpoint::new(cost.checkpoint, cost.rename, state_partitions, start),
+            #[cfg(feature = "flink")]
             flink: None,
             next_read: (read_every > 0 && sink.is_some()).then_some(start + read_every),
             read_every,
@@ -418,6 +423,7 @@ impl CostModel {
         self.commit_files(end, files);
     }
 
+    #[cfg(feature = "flink")]
     /// The engine is Flink: its checkpoints (`flink_checkpoint.rs`) instead of Spark's
     /// offset and commit logs, and its `FileSink` writing the table's data files.
     pub fn use_flink(&mut self, retained: u32, inline_bytes: u64) {
@@ -427,6 +433,7 @@ impl CostModel {
         }
     }
 
+    #[cfg(feature = "flink")]
     /// A Flink checkpoint completing at `end`: its snapshot files (`subtask_bytes` per
     /// subtask) and `_metadata`, and the part files it commits (as [`CostModel::batch`]'s).
     pub fn flink_checkpoint(
@@ -575,6 +582,7 @@ impl CostModel {
         storage.checkpoint_commits = self.checkpoint.commits;
         storage.state_delta_files = self.checkpoint.deltas;
         storage.state_snapshot_files = self.checkpoint.snapshots;
+        #[cfg(feature = "flink")]
         if let Some(f) = &self.flink {
             // A Flink checkpoint is one `_metadata` (its commit) and full snapshots.
             storage.checkpoint_commits = f.completed;

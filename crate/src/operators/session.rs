@@ -66,10 +66,24 @@ impl SessionCount {
         // restore operator always filters; conformance case session_complete).
         let append = self.mode == OutputMode::Append;
         let mut fresh: Vec<(u32, Micros, Visible, i64)> = Vec::with_capacity(rows.len());
-        let mut late_groups: Vec<(u32, u32, Micros)> = Vec::new();
+        // Late (key, t) groups of the input partition being read; the rows come partition
+        // by partition (`shuffle_order`), so each partition's groups are counted when it ends.
+        let mut late_groups: Vec<(u32, Micros)> = Vec::new();
+        let mut late_part = 0;
+        let mut distinct_late = 0u64;
+        let mut count = |groups: &mut Vec<(u32, Micros)>| {
+            groups.sort_unstable();
+            groups.dedup();
+            distinct_late += groups.len() as u64;
+            groups.clear();
+        };
         for (i, r) in rows.iter().enumerate() {
             if wm.late.is_some_and(|w| r.event_time + self.gap <= w) {
-                late_groups.push((parts.get(i), r.key, r.event_time));
+                if parts.get(i) != late_part {
+                    count(&mut late_groups);
+                    late_part = parts.get(i);
+                }
+                late_groups.push((r.key, r.event_time));
                 out.fates.push(Fate::DroppedLate);
             } else {
                 out.fates.push(counted(r, wm.late));
@@ -87,9 +101,8 @@ impl SessionCount {
         // partition before the state store, so late rows count as distinct (partition, key, t)
         // groups (conformance cases random_s3_session_append: two identical late rows report
         // 1; parts_session_late_rows_P3in: the same late row in three partitions reports 3).
-        late_groups.sort_unstable();
-        late_groups.dedup();
-        out.dropped_late = late_groups.len() as u64;
+        count(&mut late_groups);
+        out.dropped_late = distinct_late;
         fresh.sort_unstable_by_key(|&(k, t, v, _)| (k, t, v.id));
 
         let mut i = 0;

@@ -220,7 +220,9 @@ pub struct Report {
     /// A scaled run (`scale.rs`): its factor and which figures are estimates.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scaled: Option<Scaled>,
-    /// A Flink run's own figures (None for Spark).
+    /// A Flink run's own figures (None for Spark; a build without the Flink engine has
+    /// no such field).
+    #[cfg(feature = "flink")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub flink: Option<FlinkSummary>,
 }

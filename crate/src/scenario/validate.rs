@@ -7,8 +7,11 @@
 use crate::base::error::{InputError, Unit, duration, non_negative};
 use crate::engine::flink::conf::FlinkConf;
 use crate::engine::spark::trigger::Trigger;
-use crate::operators::query::{EngineName, Operator, OutputMode, Query};
+use crate::operators::query::{EngineName, Operator};
+#[cfg(feature = "flink")]
+use crate::operators::query::{OutputMode, Query};
 use crate::scenario::spec::{MAX_PER_ROW_US, MAX_SCENARIO_BYTES, SCENARIO_VERSION, Scenario, ScenarioSpec};
+#[cfg(feature = "flink")]
 use crate::storage::sink::Sink;
 
 impl ScenarioSpec {
@@ -59,6 +62,7 @@ impl ScenarioSpec {
     /// The `flink` section, and what a Flink job of this scenario can be: a Kafka
     /// source without a per-trigger limit, an event-time window count or a select, append
     /// output, and a file sink rolled on checkpoints (no record limit per file).
+    #[cfg(feature = "flink")]
     fn check_flink(&self, query: &Query, sink: Option<&Sink>) -> Result<FlinkConf, InputError> {
         let conf = self.flink.validate("flink")?;
         if !matches!(query.operator, Operator::WindowCount(_) | Operator::Select) {
@@ -142,9 +146,18 @@ impl ScenarioSpec {
             None => None,
             Some(s) => Some(s.validate("sink")?),
         };
-        let flink = match self.engine.name {
+        let flink: Option<FlinkConf> = match self.engine.name {
             EngineName::Spark => None,
+            #[cfg(feature = "flink")]
             EngineName::Flink => Some(self.check_flink(&query, sink.as_ref())?),
+            #[cfg(not(feature = "flink"))]
+            EngineName::Flink => {
+                return Err(InputError::new(
+                    "engine.name",
+                    "this build simulates Spark only (the Flink engine is in the pipeline-sim \
+                     command line for now): use \"spark\"",
+                ));
+            }
         };
         // A Flink job's checkpoint interval is the period that commits its sink: the
         // rhythm, the budget and the steady month read it as a trigger's.

@@ -10,6 +10,7 @@
 //! for every engine stays here: a scaled run's exact timeline slice, and the report
 //! weighed up to the real volume (`weigh.rs`).
 
+#[cfg(feature = "flink")]
 mod flink;
 mod runs;
 mod spark;
@@ -48,10 +49,15 @@ fn run<'a>(sc: &'a Scenario, progress: Option<&'a mut dyn FnMut(f64)>) -> Result
 /// One run through the scenario's engine.
 fn engine_run<'a>(sc: &'a Scenario, progress: Option<&'a mut dyn FnMut(f64)>) -> Result<Report, InputError> {
     if sc.flink.is_some() {
-        flink::run(sc, progress)
-    } else {
-        spark::run_in_chunks(sc, progress, CHUNK_ROWS)
+        #[cfg(feature = "flink")]
+        return flink::run(sc, progress);
+        #[cfg(not(feature = "flink"))]
+        return Err(InputError::new(
+            "engine.name",
+            "this build has no Flink engine (the page loads it with a Flink scenario): use \"spark\"",
+        ));
     }
+    spark::run_in_chunks(sc, progress, CHUNK_ROWS)
 }
 
 /// Runs scenarios that differ only in their trigger (and cost or sink settings) over **one**
@@ -65,6 +71,7 @@ fn engine_run<'a>(sc: &'a Scenario, progress: Option<&'a mut dyn FnMut(f64)>) ->
 /// `progress` gets the fraction of the expected events generated.
 /// Flink scenarios run one by one, each on a stream of its own.
 pub fn simulate_many(scs: &[Scenario], progress: Option<&mut dyn FnMut(f64)>) -> ManyRuns {
+    #[cfg(feature = "flink")]
     if scs.iter().any(|sc| sc.flink.is_some()) {
         let mut progress = progress;
         let n = scs.len().max(1) as f64;

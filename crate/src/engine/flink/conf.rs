@@ -189,6 +189,20 @@ impl FlinkSpec {
     }
 }
 
+/// A build without the Flink engine (the page's first wasm module) refuses the section
+/// rather than reading settings it cannot use.
+#[cfg(not(feature = "flink"))]
+impl crate::base::spec_reader::Read for FlinkSpec {
+    fn read(at: crate::base::spec_reader::At) -> Result<Self, InputError> {
+        Err(InputError::new(
+            at.path,
+            "this build simulates Spark only (the Flink engine is in the pipeline-sim command \
+             line for now): remove the flink section",
+        ))
+    }
+}
+
+#[cfg(feature = "flink")]
 crate::read_defaults!(FlinkSpec {
     checkpoint_interval_s,
     checkpoint_duration_s,

@@ -740,6 +740,7 @@ impl<'a> Sim<'a> {
             latency_histogram: hist,
             data: self.sc.data.as_deref().cloned(),
             scaled: None,
+            #[cfg(feature = "flink")]
             flink: None,
         };
         if self.sc.scale > 1 {
