@@ -63,6 +63,9 @@ mod tests {
         let json = default_scenario();
         let spec = pipeline_sim::ScenarioSpec::parse(&json).expect("the default parses");
         assert_eq!(spec.seed, Some(42));
+        // The defaults validate, with or without the Flink engine built in (the page's
+        // core has none, so they must carry no flink section there).
+        spec.validate().expect("the defaults are a valid scenario");
         let script = pyspark_script(&json).expect("the default has a script");
         assert!(script.contains("readStream"), "{script}");
         let e = pyspark_script(r#"{"seed": 1, "workload": {"keys": -1}}"#).expect_err("bad field");

@@ -75,6 +75,8 @@ pub struct ScenarioSpec {
     pub query: QuerySpec,
     pub engine: EngineConf,
     /// The Flink job's settings, read when `engine.name` is `"flink"` (`engine/flink/conf.rs`).
+    /// A build without the Flink engine neither reads nor writes it.
+    #[cfg_attr(not(feature = "flink"), serde(skip_serializing))]
     pub flink: FlinkSpec,
     /// The file sink; `null` = none (no data files are counted or billed).
     pub sink: Option<SinkSpec>,
