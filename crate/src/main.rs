@@ -13,6 +13,11 @@ const USAGE: &str = "usage:
   pipeline-sim sweep SCENARIO.json [--format table|json] run the scenario under the standard triggers
                                                          (streams of 1 s … 1 h, jobs every 15 min … 1 d)
                                                          and compare files, requests, $/month, latency
+  pipeline-sim compare SCENARIO.json [--intervals 10,60,900] [--format table|json]
+                                                         the scenario as a Spark stream (trigger interval)
+                                                         and as a Flink job (checkpoint interval) at each
+                                                         interval: latency p50/p95, files/day,
+                                                         requests/day, $/month
   pipeline-sim export SCENARIO.json --table batches|events --format arrow|csv --out FILE
                                                          write a report table as Arrow IPC or CSV
   pipeline-sim data SCENARIO.json                        load workload.data's file only: rows, bad rows
@@ -128,6 +133,31 @@ fn run(args: &[String]) -> Result<String, String> {
             Ok(match format {
                 "json" => serde_json::to_string_pretty(&rows).map_err(|e| e.to_string())?,
                 _ => sweep_table(&rows),
+            })
+        }
+        Some("compare") => {
+            let path = args
+                .get(1)
+                .ok_or_else(|| format!("compare needs a scenario file\n{USAGE}"))?;
+            let opts = options(&args[2..], &["--intervals", "--format"])?;
+            let intervals: Vec<f64> = match opts.get("--intervals") {
+                None => pipeline_sim::exports::compare::STANDARD_INTERVALS_S.to_vec(),
+                Some(list) => list
+                    .split(',')
+                    .map(|s| s.trim().parse::<f64>().ok().filter(|v| v.is_finite() && *v > 0.0))
+                    .collect::<Option<Vec<f64>>>()
+                    .ok_or_else(|| {
+                        format!("--intervals takes seconds > 0 separated by commas, got '{list}'")
+                    })?,
+            };
+            let base = read_spec(path)?;
+            let data = load_data(&base, path)?;
+            let rows = pipeline_sim::exports::compare::compare(&base, &intervals, data.as_ref())
+                .map_err(|e| format!("{path}: {e}"))?;
+            Ok(match opts.get("--format").copied() {
+                Some("json") => serde_json::to_string_pretty(&rows).map_err(|e| e.to_string())?,
+                None | Some("table") => compare_table(&rows),
+                Some(other) => return Err(format!("--format takes table or json, got '{other}'")),
             })
         }
         Some("export") => {
@@ -477,6 +507,42 @@ fn table(r: &Report) -> String {
 }
 
 /// The sweep as a Markdown table: counts per day, dollars per 30-day month.
+fn compare_table(rows: &[pipeline_sim::exports::compare::CompareRow]) -> String {
+    let mut out = String::from(
+        "| engine | interval | latency p50 | latency p95 | data files/day | requests/day | $ requests | $ compute | $ total/month | dropped late |\n\
+         |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+    );
+    let secs = |s: f64| {
+        if s < 0.0 {
+            "–".to_string()
+        } else if s < 120.0 {
+            format!("{s:.1} s")
+        } else {
+            format!("{:.1} min", s / 60.0)
+        }
+    };
+    for r in rows {
+        let d = &r.usd_per_month;
+        let engine = match r.engine {
+            pipeline_sim::operators::query::EngineName::Spark => "Spark",
+            pipeline_sim::operators::query::EngineName::Flink => "Flink",
+        };
+        out.push_str(&format!(
+            "| {engine} | {} | {} | {} | {:.0} | {:.0} | {:.2} | {:.2} | {:.2} | {} |\n",
+            secs(r.interval_s),
+            secs(r.p50_latency_s),
+            secs(r.p95_latency_s),
+            r.data_files_per_day,
+            r.requests_per_day,
+            d.sink_requests + d.checkpoint_requests + d.reader_requests + d.source_requests,
+            d.compute,
+            d.total,
+            r.dropped_late
+        ));
+    }
+    out
+}
+
 fn sweep_table(rows: &[pipeline_sim::exports::sweep::SweepRow]) -> String {
     let mut out = String::from(
         "| trigger | data files/day | all files/day | requests/day | $ sink req | $ checkpoint req | \

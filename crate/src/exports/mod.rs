@@ -1,7 +1,9 @@
 //! Layer 9, what is made from runs: the Arrow/CSV export, the PySpark script of a
 //! scenario, the conformance cases checked against real Spark and real Flink, and the
-//! sweep table.
+//! sweep table, and (with the Flink engine) Spark against Flink on one workload.
 
+#[cfg(feature = "flink")]
+pub mod compare;
 pub mod conform;
 pub mod export;
 pub mod flink_case;

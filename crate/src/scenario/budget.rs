@@ -270,6 +270,19 @@ pub fn check(sc: &Scenario) -> Result<Horizon, InputError> {
             "use a longer interval (Spark's default is 60 s)",
         )?;
     }
+    if let Some(f) = sc.flink.filter(|f| f.idleness.is_some()) {
+        // With idleness every watermark tick counts (a quiet partition turns idle on one).
+        // A Flink job does not fall behind: its clock ends near the expected end.
+        let span = (h.expected_end - h.start) as f64;
+        let n = span / f.watermark_interval.max(1) as f64 * f64::from(sc.source.kafka_partitions);
+        at_most(
+            "flink.watermark_interval_ms",
+            "the watermark ticks × Kafka partitions that idleness checks",
+            n,
+            MAX_TICKS,
+            "use a longer interval (Flink's default is 200 ms), fewer partitions or a shorter workload",
+        )?;
+    }
     if let (Some(m), Some(_)) = (sc.cost.reader.every_min, &sc.sink) {
         let n = ticks(&h, crate::base::time::secs_to_micros(m * 60.0));
         at_most(

@@ -156,6 +156,13 @@ fn a_flink_scenario_names_what_it_cannot_run() {
     )
     .unwrap_err();
     assert_eq!(e.field, "flink.checkpoint_interval_s");
+    // With idleness every tick of every partition is checked: bounded before any work.
+    let e = ScenarioSpec::from_json(
+        r#"{"seed": 1, "engine": {"name": "flink"}, "flink": {"watermark_interval_ms": 1, "idleness_s": 1e5},
+            "source": {"kafka_partitions": 4}, "workload": {"duration_s": 864000, "rate_per_s": 0.001}}"#,
+    )
+    .unwrap_err();
+    assert_eq!(e.field, "flink.watermark_interval_ms");
     let e = ScenarioSpec::from_json(r#"{"seed": 1, "engine": {"name": "storm"}}"#).unwrap_err();
     assert_eq!(e.field, "engine.name");
 }
