@@ -225,7 +225,18 @@ impl<P: Copy + Ord> WindowOperator<P> {
                 (window, window)
             };
             skipped = false;
-            self.state.entry((key, state_window)).or_default().push(e.id);
+            let ids = self.state.entry((key, state_window)).or_default();
+            // A fixed window that already held state has its timers: registering them
+            // again changes nothing (the timer set keeps one of each), so only the firing
+            // check is left. (A merged session's timers move with merges: always register.)
+            let known = !ids.is_empty() && !self.spec.assigner.is_merging();
+            ids.push(e.id);
+            if known {
+                if actual.max_timestamp() <= self.watermark {
+                    firings.extend(self.firing(FiredBy::Element, key, actual, state_window));
+                }
+                continue;
+            }
             if self.trigger_on_element(key, actual) {
                 firings.extend(self.firing(FiredBy::Element, key, actual, state_window));
             }
