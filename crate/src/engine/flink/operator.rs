@@ -34,6 +34,7 @@ use crate::base::time::Micros;
 use crate::engine::flink::session::MergingWindowSet;
 use crate::engine::flink::watermark::MIN_WATERMARK;
 use crate::engine::flink::window::{Assigner, TimeWindow};
+use rustc_hash::FxHashMap;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// One input element: its payload (`P`, by default an id: what a firing lists), a key
@@ -92,8 +93,11 @@ type Timer = (Micros, u32, TimeWindow);
 pub struct WindowOperator<P = u64> {
     spec: WindowSpec,
     watermark: Micros,
-    /// (key, state window) → the payloads (ids) added.
-    state: BTreeMap<(u32, TimeWindow), Vec<P>>,
+    /// (key, state window) → the payloads (ids) added. A hash map: it is looked up per
+    /// element and never iterated (firing order comes from the timers).
+    state: FxHashMap<(u32, TimeWindow), Vec<P>>,
+    /// The element's windows (reused).
+    scratch: Vec<TimeWindow>,
     timers: BTreeSet<Timer>,
     sessions: BTreeMap<u32, MergingWindowSet>,
 }
@@ -103,7 +107,8 @@ impl<P: Copy + Ord> WindowOperator<P> {
         Self {
             spec,
             watermark: MIN_WATERMARK,
-            state: BTreeMap::new(),
+            state: FxHashMap::default(),
+            scratch: Vec::new(),
             timers: BTreeSet::new(),
             sessions: BTreeMap::new(),
         }
@@ -182,11 +187,12 @@ impl<P: Copy + Ord> WindowOperator<P> {
     /// `processElement`: the firings it caused (re-firings within allowed lateness), and
     /// what became of it if it was late for all its windows.
     pub fn process_element(&mut self, e: &Element<P>) -> (Vec<Firing<P>>, Option<Late>) {
-        let windows = self.spec.assigner.assign(e.timestamp);
+        let mut windows = std::mem::take(&mut self.scratch);
+        self.spec.assigner.assign_into(e.timestamp, &mut windows);
         let mut skipped = true;
         let mut firings = Vec::new();
         let key = e.key;
-        for window in windows {
+        for &window in &windows {
             let (actual, state_window) = if self.spec.assigner.is_merging() {
                 let mut set = self.sessions.remove(&key).unwrap_or_default();
                 let (actual, merges) = set.add_window(window);
@@ -242,6 +248,7 @@ impl<P: Copy + Ord> WindowOperator<P> {
             }
             self.register_cleanup_timer(key, actual);
         }
+        self.scratch = windows;
         let late = (skipped && e.timestamp.saturating_add(self.spec.allowed_lateness) <= self.watermark)
             .then_some(if self.spec.late_side_output {
                 Late::SideOutput

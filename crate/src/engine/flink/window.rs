@@ -67,21 +67,28 @@ impl Assigner {
 
     /// `assignWindows`: the element's windows, in Flink's order.
     pub fn assign(&self, timestamp: Micros) -> Vec<TimeWindow> {
+        let mut out = Vec::new();
+        self.assign_into(timestamp, &mut out);
+        out
+    }
+
+    /// [`Assigner::assign`] into `out` (cleared first): no allocation per element once
+    /// `out` has grown.
+    pub fn assign_into(&self, timestamp: Micros, out: &mut Vec<TimeWindow>) {
+        out.clear();
         match *self {
             Assigner::Tumbling { size } => {
                 let start = window_start_with_offset(timestamp, 0, size);
-                vec![TimeWindow::new(start, start + size)]
+                out.push(TimeWindow::new(start, start + size));
             }
             Assigner::Sliding { size, slide } => {
-                let mut out = Vec::new();
                 let mut start = window_start_with_offset(timestamp, 0, slide);
                 while start > timestamp - size {
                     out.push(TimeWindow::new(start, start + size));
                     start -= slide;
                 }
-                out
             }
-            Assigner::Session { gap } => vec![TimeWindow::new(timestamp, timestamp + gap)],
+            Assigner::Session { gap } => out.push(TimeWindow::new(timestamp, timestamp + gap)),
         }
     }
 }
