@@ -62,6 +62,14 @@ pub const TARGETS: &[Target] = &[
         run: run_scenario,
         replay: as_scenario,
     },
+    // The Flink engine's scenarios (native only: the page's core module is Spark-only, so
+    // the wasm comparison leaves this target out).
+    Target {
+        name: "flink_scenario",
+        input: flink_input,
+        run: run_scenario,
+        replay: as_scenario,
+    },
     Target {
         name: "mapping",
         input: mapping_input,
@@ -151,6 +159,28 @@ const SCENARIOS: &[&str] = &[
         "trigger": {"kind": "scheduled", "every_s": 20, "startup_s": 0, "once": true},
         "sink": {"format": "parquet", "small_file_mib": 1, "file_size": {"row_bytes": 50, "compression_ratio": 3, "footer_bytes": 100}}}"#,
 ];
+
+/// Flink scenarios: every window kind, idleness, side output, lateness, parallelism, a select.
+const FLINK_SCENARIOS: &[&str] = &[
+    r#"{"seed": 1, "engine": {"name": "flink"}, "flink": {"checkpoint_interval_s": 10, "checkpoint_duration_s": 0.5},
+        "workload": {"duration_s": 120, "rate_per_s": 5, "keys": 3, "lateness": {"kind": "exponential", "mean_s": 4}},
+        "query": {"window": {"kind": "tumbling", "size_s": 20}, "watermark_delay_s": 3}, "sink": {"format": "parquet"}}"#,
+    r#"{"seed": 2, "engine": {"name": "flink"}, "flink": {"allowed_lateness_s": 5, "late_side_output": true, "parallelism": 3, "watermark_interval_ms": 500},
+        "source": {"kafka_partitions": 4}, "workload": {"duration_s": 120, "rate_per_s": 4, "keys": 20},
+        "query": {"window": {"kind": "sliding", "size_s": 30, "slide_s": 10}, "watermark_delay_s": 2}, "sink": {"format": "delta"}}"#,
+    r#"{"seed": 3, "engine": {"name": "flink"}, "flink": {"idleness_s": 5, "checkpoint_interval_s": 5},
+        "source": {"kafka_partitions": 8}, "workload": {"duration_s": 90, "rate_per_s": 3, "keys": 2},
+        "query": {"window": {"kind": "session", "gap_s": 4}, "watermark_delay_s": 1}, "sink": {"format": "iceberg", "partition_by": ["key"]}}"#,
+    r#"{"seed": 4, "engine": {"name": "flink"}, "query": {"operator": "select"}, "sink": {"format": "parquet"},
+        "flink": {"parallelism": 2}, "source": {"kafka_partitions": 3}, "workload": {"duration_s": 60, "rate_per_s": 2}}"#,
+];
+
+fn flink_input(rng: &mut Rng) -> Vec<u8> {
+    thread_local! {
+        static SEEDS: Vec<Value> = seeds(FLINK_SCENARIOS);
+    }
+    SEEDS.with(|s| mutate::json(s, rng))
+}
 
 fn seeds(texts: &[&str]) -> Vec<Value> {
     texts

@@ -38,6 +38,8 @@ pub const MAX_RUNS: f64 = 1_000_000.0;
 /// is of the expected span; batches that fall behind make the real one longer).
 pub const RUNTIME_MAX_BATCHES: usize = 2 * MAX_BATCHES as usize;
 pub const RUNTIME_MAX_RUNS: usize = 2 * MAX_RUNS as usize;
+/// Most checkpoints of a Flink run (about 250 B each in the report and the ledger).
+pub const MAX_FLINK_CHECKPOINTS: f64 = 600_000.0;
 /// Most samples of the report's cost and storage series.
 pub const MAX_SERIES_SAMPLES: f64 = 1_000_000.0;
 /// Most ticks of one periodic task (state-store maintenance, a reader's queries, a
@@ -268,6 +270,18 @@ pub fn check(sc: &Scenario) -> Result<Horizon, InputError> {
             n,
             MAX_TICKS,
             "use a longer interval (Spark's default is 60 s)",
+        )?;
+    }
+    if let Some(f) = sc.flink {
+        // A Flink job checkpoints every interval, data or not (each one a report row and
+        // its files in the ledger), up to the tick after the last arrival.
+        let span = (h.expected_end - h.start).saturating_add(f.watermark_interval) as f64;
+        at_most(
+            "flink.checkpoint_interval_s",
+            "the checkpoints",
+            span / f.checkpoint_interval.max(1) as f64,
+            MAX_FLINK_CHECKPOINTS,
+            "use a longer checkpoint interval or a shorter workload",
         )?;
     }
     if let Some(f) = sc.flink.filter(|f| f.idleness.is_some()) {

@@ -135,6 +135,12 @@ impl FlinkSpec {
             false,
         )?;
         let wm = whole_ms(wm);
+        if wm > 86_400 * 1_000_000 {
+            return Err(InputError::new(
+                f("watermark_interval_ms"),
+                "must be at most a day (86 400 000 ms; Flink's default is 200 ms)",
+            ));
+        }
         if wm < MICROS_PER_MS {
             return Err(InputError::new(
                 f("watermark_interval_ms"),

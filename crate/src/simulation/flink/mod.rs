@@ -59,6 +59,9 @@ use std::collections::BTreeMap;
 /// What a window keeps of an element: its id and arrival (for its latency).
 type Payload = (u64, Micros);
 
+/// Key indices below this are routed through a vector.
+const DENSE_KEYS: usize = 1 << 20;
+
 /// Progress is reported at least every this many events.
 const PROGRESS_EVERY: u64 = 1 << 16;
 
@@ -97,8 +100,13 @@ struct Job<'a> {
     op: Option<WindowOperator<Payload>>,
     /// The Kafka source: a watermark generator per partition, combined by min.
     source: PartitionedWatermarks,
-    /// Kafka partition of each key index.
-    key_partition: Vec<u32>,
+    /// (Kafka partition, subtask) of each key index seen, computed on first sight (a
+    /// workload may name billions of keys and use a few).
+    /// Keys below [`DENSE_KEYS`] in a vector (`u32::MAX`: not seen yet), others hashed.
+    key_route_dense: Vec<(u32, u32)>,
+    key_route: rustc_hash::FxHashMap<u32, (u32, u32)>,
+    /// Key names: the workload's, or `k{index}`.
+    names: Option<std::sync::Arc<[String]>>,
     /// The job's start: the tick and checkpoint grids count from it.
     start: Micros,
     /// The next checkpoint barrier.
@@ -112,10 +120,8 @@ struct Job<'a> {
     interval_dropped: u64,
     interval_newest: Micros,
     newest_visible: Micros,
-    /// Subtask of each key index.
-    key_subtask: Vec<u32>,
-    /// Share of the events each subtask's keys take (for its share of the state).
-    subtask_share: Vec<f64>,
+    /// Events each subtask's keys had so far (its share of the state in a snapshot).
+    subtask_events: Vec<u64>,
     /// Events whose first result was written: a bit per id.
     fired: Vec<u64>,
     events: u64,
@@ -170,24 +176,6 @@ impl<'a> Job<'a> {
             None => format!("k{k}"),
         };
         let keys = sc.workload.keys.max(1);
-        let key_partition: Vec<u32> = (0..keys)
-            .map(|k| crate::storage::sink::kafka_partition(name(k).as_bytes(), sc.source.kafka_partitions))
-            .collect();
-        let key_subtask: Vec<u32> = (0..keys)
-            .map(|k| {
-                if op.is_some() {
-                    crate::engine::flink::key_group::subtask_of(&name(k), conf.max_parallelism, p)
-                } else {
-                    key_partition[k as usize] % p
-                }
-            })
-            .collect();
-        let mut subtask_share = vec![0.0; p as usize];
-        for (k, share) in sc.workload.key_probabilities().enumerate() {
-            if let Some(&s) = key_subtask.get(k) {
-                subtask_share[s as usize] += share;
-            }
-        }
         let stride = ((sc.workload.expected_events() / sc.detail_events.max(1) as f64)
             .ceil()
             .max(1.0) as u64)
@@ -230,7 +218,9 @@ impl<'a> Job<'a> {
                 sc.query.watermark_delay.unwrap_or(0),
                 conf.idleness,
             ),
-            key_partition,
+            key_route_dense: Vec::new(),
+            key_route: rustc_hash::FxHashMap::default(),
+            names: names.clone(),
             start,
             next_barrier: start + conf.checkpoint_interval,
             open: BTreeMap::new(),
@@ -239,8 +229,7 @@ impl<'a> Job<'a> {
             interval_dropped: 0,
             interval_newest: i64::MIN,
             newest_visible: i64::MIN,
-            key_subtask,
-            subtask_share,
+            subtask_events: vec![0; p as usize],
             fired: Vec::new(),
             events: 0,
             counted: 0,
@@ -329,6 +318,8 @@ impl<'a> Job<'a> {
     /// One element at its arrival.
     fn element(&mut self, id: u64, key: u32, event_time: Micros, arrival: Micros) {
         self.events += 1;
+        let (_, subtask) = self.route(key);
+        self.subtask_events[subtask as usize] += 1;
         self.interval_inputs += 1;
         let slot = self.detail.slot(id, event_time, arrival);
         let Some(op) = self.op.as_mut() else {
@@ -382,8 +373,42 @@ impl<'a> Job<'a> {
         for f in firings {
             self.write_firing(f, arrival);
         }
-        let partition = self.key_partition.get(key as usize).copied().unwrap_or(0);
+        let (partition, _) = self.route(key);
         self.source.on_event(partition as usize, event_time);
+    }
+
+    /// A key's (Kafka partition, subtask): its murmur2 partition; the subtask holding its
+    /// key group (a window) or reading its partition (a select).
+    fn route(&mut self, key: u32) -> (u32, u32) {
+        let dense = (key as usize) < DENSE_KEYS;
+        if dense {
+            if let Some(&r) = self.key_route_dense.get(key as usize).filter(|r| r.0 != u32::MAX) {
+                return r;
+            }
+        } else if let Some(&r) = self.key_route.get(&key) {
+            return r;
+        }
+        let name = match &self.names {
+            Some(n) => n.get(key as usize).cloned().unwrap_or_default(),
+            None => format!("k{key}"),
+        };
+        let partition =
+            crate::storage::sink::kafka_partition(name.as_bytes(), self.sc.source.kafka_partitions);
+        let p = self.conf.parallelism;
+        let subtask = if self.op.is_some() {
+            crate::engine::flink::key_group::subtask_of(&name, self.conf.max_parallelism, p)
+        } else {
+            partition % p
+        };
+        if dense {
+            if self.key_route_dense.len() <= key as usize {
+                self.key_route_dense.resize(key as usize + 1, (u32::MAX, 0));
+            }
+            self.key_route_dense[key as usize] = (partition, subtask);
+        } else {
+            self.key_route.insert(key, (partition, subtask));
+        }
+        (partition, subtask)
     }
 
     /// Index of the checkpoint that commits what is written at `t`.
@@ -431,7 +456,7 @@ impl<'a> Job<'a> {
         if self.sc.sink.is_none() {
             return;
         }
-        let subtask = self.key_subtask.get(key as usize).copied().unwrap_or(0);
+        let (_, subtask) = self.route(key);
         let bucket = if self.sc.sink.as_ref().is_some_and(|s| s.partition_by_key) {
             i64::from(key)
         } else {
@@ -492,10 +517,11 @@ impl<'a> Job<'a> {
         self.sum.files.partition_dirs_max = self.sum.files.partition_dirs_max.max(dirs.len() as u64);
         self.flink.max_files_per_checkpoint = self.flink.max_files_per_checkpoint.max(n);
         let row_bytes = self.sc.cost.checkpoint.state_row_bytes;
+        let total = self.subtask_events.iter().sum::<u64>().max(1) as f64;
         let subtask_bytes: Vec<u64> = self
-            .subtask_share
+            .subtask_events
             .iter()
-            .map(|s| (state_rows as f64 * s * row_bytes).round() as u64)
+            .map(|&n| (state_rows as f64 * (n as f64 / total) * row_bytes).round() as u64)
             .collect();
         self.cost.period(b);
         let files = self
