@@ -423,7 +423,7 @@ for seed, window, delay, lateness, side, parts, idle in [
 # row-format FileSink (SimpleStringEncoder, OnCheckpointRollingPolicy, BasePathBucketAssigner:
 # one bucket); `checkpoints_after_index` places a checkpoint barrier right after element i
 # (-1: before the first element; may repeat: several checkpoints with nothing in between).
-SINK_DIR = os.path.join(HERE, "cases-sink")
+SINK_DIR = CASES_DIR
 SINK_CASES = []
 
 
