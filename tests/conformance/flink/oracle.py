@@ -128,6 +128,8 @@ def main():
     if a.keyby_check:
         kres, ktook = run_java(a.classpath, files, keyby=True)
         for f in files:
+            if "attempts" in res[f]["run"]:
+                continue  # a sink case: no window operator to rerun after a keyBy
             x, y = order_independent(res[f]["expected"]), order_independent(kres[f]["expected"])
             ok = x == y
             if not ok:
