@@ -486,6 +486,394 @@ public class FlinkOracle {
         }
     }
 
+    // ---------------------------------------------------------------- the file sink job
+
+    /**
+     * What the sink job's reader saw, in order (all on the source task's mailbox thread).
+     * Reset per attempt.
+     */
+    static final class SinkLog {
+        static final List<ObjectNode> EVENTS = Collections.synchronizedList(new ArrayList<>());
+        static volatile boolean unplanned = false; // a checkpoint barrier outside a planned pause
+        static volatile String dir;
+
+        static final java.util.Map<String, String> UUIDS = new java.util.HashMap<>();
+
+        static void reset(String d) {
+            EVENTS.clear();
+            UUIDS.clear();
+            unplanned = false;
+            dir = d;
+        }
+    }
+
+    /**
+     * The sink job's reader: one split, the elements in input order; it STOPS before element
+     * p for every planned pause p (a checkpoint "after index p - 1"; a pause may repeat) and
+     * returns NOTHING_AVAILABLE, with an unfinished availability future, until a checkpoint
+     * whose barrier was taken during that pause is complete (notifyCheckpointComplete). The
+     * checkpoints are Flink's own periodic ones (a short interval, a minimum pause between
+     * them): the reader only makes sure each one lands while it stands still. A barrier taken
+     * while the reader is not paused (snapshotState outside a pause) marks the attempt as
+     * unplanned, and the oracle reruns the case.
+     */
+    public static class SinkReader implements SourceReader<Ev, PartSplit> {
+        final List<Ev> evs;
+        final int[] pauses; // before element p, ascending, may repeat
+        final List<PartSplit> splits = new ArrayList<>();
+        CompletableFuture<Void> splitsArrived = new CompletableFuture<>();
+        int next = 0;
+        int pauseIdx = 0;
+        boolean waiting = false;
+        long waitedCheckpoint = -1; // the checkpoint whose barrier was taken in this pause
+        boolean completed = false;
+        CompletableFuture<Void> resume = CompletableFuture.completedFuture(null);
+        boolean ended = false;
+
+        SinkReader(List<Ev> evs, int[] pauses) {
+            this.evs = evs;
+            this.pauses = pauses;
+        }
+
+        @Override
+        public void start() {}
+
+        @Override
+        public InputStatus pollNext(ReaderOutput<Ev> output) {
+            if (splits.isEmpty()) return InputStatus.NOTHING_AVAILABLE;
+            if (waiting) {
+                if (!completed) return InputStatus.NOTHING_AVAILABLE;
+                ObjectNode o = JSON.createObjectNode();
+                o.put("event", "resumed");
+                o.put("checkpoint", waitedCheckpoint);
+                o.put("before_index", next);
+                o.set("listing", listing(SinkLog.dir));
+                SinkLog.EVENTS.add(o);
+                waiting = false;
+                completed = false;
+                waitedCheckpoint = -1;
+                pauseIdx++;
+            }
+            if (pauseIdx < pauses.length && pauses[pauseIdx] == next) {
+                waiting = true;
+                resume = new CompletableFuture<>();
+                ObjectNode o = JSON.createObjectNode();
+                o.put("event", "paused");
+                o.put("before_index", next);
+                o.set("listing", listing(SinkLog.dir));
+                SinkLog.EVENTS.add(o);
+                return InputStatus.NOTHING_AVAILABLE;
+            }
+            if (next < evs.size()) {
+                output.collect(evs.get(next), evs.get(next).ts);
+                next++;
+                return InputStatus.MORE_AVAILABLE;
+            }
+            if (!ended) {
+                ended = true;
+                ObjectNode o = JSON.createObjectNode();
+                o.put("event", "end_of_input");
+                o.set("listing", listing(SinkLog.dir));
+                SinkLog.EVENTS.add(o);
+            }
+            return InputStatus.END_OF_INPUT;
+        }
+
+        @Override
+        public List<PartSplit> snapshotState(long checkpointId) {
+            ObjectNode o = JSON.createObjectNode();
+            o.put("event", "barrier");
+            o.put("checkpoint", checkpointId);
+            o.put("before_index", next);
+            o.put("planned", waiting && waitedCheckpoint < 0);
+            o.put("after_end_of_input", ended);
+            o.set("listing", listing(SinkLog.dir));
+            SinkLog.EVENTS.add(o);
+            if (waiting && waitedCheckpoint < 0) waitedCheckpoint = checkpointId;
+            else if (!ended) SinkLog.unplanned = true; // after the end of input: the final checkpoint(s)
+            return new ArrayList<>(splits);
+        }
+
+        @Override
+        public void notifyCheckpointComplete(long checkpointId) {
+            ObjectNode o = JSON.createObjectNode();
+            o.put("event", "complete");
+            o.put("checkpoint", checkpointId);
+            SinkLog.EVENTS.add(o);
+            if (waiting && checkpointId == waitedCheckpoint) {
+                completed = true;
+                resume.complete(null);
+            }
+        }
+
+        @Override
+        public void notifyCheckpointAborted(long checkpointId) {
+            ObjectNode o = JSON.createObjectNode();
+            o.put("event", "aborted");
+            o.put("checkpoint", checkpointId);
+            SinkLog.EVENTS.add(o);
+            if (waiting && checkpointId == waitedCheckpoint) waitedCheckpoint = -1; // wait for the next
+        }
+
+        @Override
+        public CompletableFuture<Void> isAvailable() {
+            if (splits.isEmpty()) return splitsArrived;
+            if (waiting && !completed) return resume;
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public void addSplits(List<PartSplit> s) {
+            splits.addAll(s);
+            splitsArrived.complete(null);
+        }
+
+        @Override
+        public void notifyNoMoreSplits() {}
+
+        @Override
+        public void close() {}
+    }
+
+    /** The bounded one-split source of the sink job. */
+    public static class SinkSource implements Source<Ev, PartSplit, Integer> {
+        final List<Ev> evs;
+        final int[] pauses;
+
+        SinkSource(List<Ev> evs, int[] pauses) {
+            this.evs = evs;
+            this.pauses = pauses;
+        }
+
+        @Override
+        public Boundedness getBoundedness() {
+            return Boundedness.BOUNDED;
+        }
+
+        @Override
+        public SourceReader<Ev, PartSplit> createReader(SourceReaderContext ctx) {
+            return new SinkReader(evs, pauses);
+        }
+
+        @Override
+        public SplitEnumerator<PartSplit, Integer> createEnumerator(SplitEnumeratorContext<PartSplit> ctx) {
+            return new PartEnumerator(ctx, 1);
+        }
+
+        @Override
+        public SplitEnumerator<PartSplit, Integer> restoreEnumerator(SplitEnumeratorContext<PartSplit> ctx, Integer chk) {
+            return new PartEnumerator(ctx, 1);
+        }
+
+        @Override
+        public SimpleVersionedSerializer<PartSplit> getSplitSerializer() {
+            return new PartSplitSerializer();
+        }
+
+        @Override
+        public SimpleVersionedSerializer<Integer> getEnumeratorCheckpointSerializer() {
+            return new IntSerializer();
+        }
+    }
+
+    /** A row of the file: the element's id (SimpleStringEncoder writes toString + "\n"). */
+    public static class IdOf implements org.apache.flink.api.common.functions.MapFunction<Ev, String> {
+        @Override
+        public String map(Ev e) {
+            return Long.toString(e.id);
+        }
+    }
+
+    /**
+     * Every file under dir (recursively, buckets are sub-directories), sorted by name:
+     * {"name": relative name with the sink's random UUID replaced by "U", "hidden": starts
+     * with "." (in-progress / pending part files), "rows": the ids in the file}.
+     */
+    static ArrayNode listing(String dir) {
+        ArrayNode a = JSON.createArrayNode();
+        List<java.nio.file.Path> files = new ArrayList<>();
+        try (java.util.stream.Stream<java.nio.file.Path> s = Files.walk(new File(dir).toPath())) {
+            s.filter(Files::isRegularFile).forEach(files::add);
+        } catch (java.io.IOException e) {
+            throw new RuntimeException(e);
+        }
+        java.nio.file.Path root = new File(dir).toPath();
+        // by first row (ids are unique and in input order), so that the random UUIDs in the
+        // names get their stand-ins (u1, u2, ... in order of first appearance) deterministically
+        List<Object[]> rowsOf = new ArrayList<>();
+        for (java.nio.file.Path p : files) {
+            List<Long> rows = new ArrayList<>();
+            try {
+                for (String line : Files.readAllLines(p, StandardCharsets.UTF_8)) {
+                    if (!line.isEmpty()) rows.add(Long.parseLong(line));
+                }
+            } catch (java.io.IOException e) {
+                throw new RuntimeException(e);
+            }
+            rowsOf.add(new Object[] {p, rows});
+        }
+        rowsOf.sort((x, y) -> {
+            @SuppressWarnings("unchecked") List<Long> rx = (List<Long>) x[1], ry = (List<Long>) y[1];
+            long fx = rx.isEmpty() ? Long.MAX_VALUE : rx.get(0), fy = ry.isEmpty() ? Long.MAX_VALUE : ry.get(0);
+            if (fx != fy) return Long.compare(fx, fy);
+            return x[0].toString().compareTo(y[0].toString());
+        });
+        java.util.regex.Pattern uuid = java.util.regex.Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+        for (Object[] x : rowsOf) {
+            java.nio.file.Path p = (java.nio.file.Path) x[0];
+            String rel = root.relativize(p).toString();
+            java.util.regex.Matcher m = uuid.matcher(rel);
+            StringBuilder sb = new StringBuilder();
+            while (m.find()) {
+                String u = SinkLog.UUIDS.computeIfAbsent(m.group(), k -> "u" + (SinkLog.UUIDS.size() + 1));
+                m.appendReplacement(sb, u);
+            }
+            m.appendTail(sb);
+            ObjectNode o = a.addObject();
+            o.put("name", sb.toString());
+            o.put("hidden", p.getFileName().toString().startsWith("."));
+            ArrayNode rows = o.putArray("rows");
+            @SuppressWarnings("unchecked") List<Long> rs = (List<Long>) x[1];
+            for (long r : rs) rows.add(r);
+        }
+        return a;
+    }
+
+    static ObjectNode runSinkCase(JsonNode c, List<Ev> evs) throws Exception {
+        JsonNode sink = c.path("query").path("sink");
+        if (!"file".equals(sink.path("kind").asText())
+                || !"row".equals(sink.path("format").asText())
+                || !"on_checkpoint".equals(sink.path("rolling_policy").asText())
+                || !"base_path".equals(sink.path("bucket_assigner").asText())) {
+            throw new IllegalArgumentException("query.sink: only {kind: file, format: row, rolling_policy: on_checkpoint, bucket_assigner: base_path}");
+        }
+        JsonNode cps = c.path("checkpoints_after_index");
+        int[] pauses = new int[cps.size()];
+        for (int i = 0; i < pauses.length; i++) {
+            int after = cps.get(i).asInt();
+            if (after < -1 || after >= evs.size()) throw new IllegalArgumentException("checkpoints_after_index");
+            pauses[i] = after + 1;
+            if (i > 0 && pauses[i] < pauses[i - 1]) throw new IllegalArgumentException("checkpoints_after_index must not decrease");
+        }
+        ObjectNode res = null;
+        int attempt = 0;
+        while (true) {
+            attempt++;
+            File dir = Files.createTempDirectory("flink-oracle-sink-").toFile();
+            SinkLog.reset(dir.getAbsolutePath());
+            Configuration config = new Configuration();
+            config.setString("rest.bind-port", "0");
+            config.setString("execution.checkpointing.interval", "100 ms");
+            config.setString("execution.checkpointing.min-pause", "50 ms");
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, config);
+            env.setParallelism(1);
+            TypeInformation<Ev> evType = TypeInformation.of(Ev.class);
+            org.apache.flink.connector.file.sink.FileSink<String> fileSink = org.apache.flink.connector.file.sink.FileSink
+                    .forRowFormat(new org.apache.flink.core.fs.Path(dir.getAbsolutePath()),
+                            new org.apache.flink.api.common.serialization.SimpleStringEncoder<String>("UTF-8"))
+                    .withRollingPolicy(org.apache.flink.streaming.api.functions.sink.filesystem.rollingpolicies.OnCheckpointRollingPolicy.build())
+                    .withBucketAssigner(new org.apache.flink.streaming.api.functions.sink.filesystem.bucketassigners.BasePathBucketAssigner<String>())
+                    .build();
+            env.fromSource(new SinkSource(evs, pauses), WatermarkStrategy.noWatermarks(), "elements", evType)
+                    .map(new IdOf()).returns(String.class)
+                    .sinkTo(fileSink);
+            long t0 = System.nanoTime();
+            env.execute(c.path("name").asText());
+            long jobMs = (System.nanoTime() - t0) / 1_000_000;
+            List<ObjectNode> events;
+            synchronized (SinkLog.EVENTS) {
+                events = new ArrayList<>(SinkLog.EVENTS);
+            }
+            ArrayNode finalListing = listing(dir.getAbsolutePath());
+            if (SinkLog.unplanned && attempt < 5) {
+                System.out.println("flink-oracle: " + c.path("name").asText() + ": unplanned checkpoint barrier, rerunning");
+                continue;
+            }
+            res = sinkExpected(events, finalListing, evs.size());
+            ObjectNode run = (ObjectNode) res.get("run");
+            run.put("attempts", attempt);
+            run.put("unplanned", SinkLog.unplanned);
+            run.put("job_ms", jobMs);
+            ArrayNode ev = run.putArray("events");
+            for (ObjectNode o : events) ev.add(o);
+            run.set("final_listing", finalListing);
+            return res;
+        }
+    }
+
+    /** Visible (committed) files of a listing, by name. */
+    static java.util.Map<String, JsonNode> visible(JsonNode listing) {
+        java.util.Map<String, JsonNode> m = new java.util.TreeMap<>();
+        for (JsonNode f : listing) if (!f.path("hidden").asBoolean()) m.put(f.path("name").asText(), f.path("rows"));
+        return m;
+    }
+
+    static int hiddenCount(JsonNode listing) {
+        int k = 0;
+        for (JsonNode f : listing) if (f.path("hidden").asBoolean()) k++;
+        return k;
+    }
+
+    /**
+     * expected.files: one entry per planned checkpoint (in order) and one for the end of
+     * input: the files that became visible between the pause and the resume (resp. between
+     * the end of input and the job's end), each with its rows; plus, at each pause (before the
+     * barrier), how many files were visible and how many hidden (in-progress) ones existed.
+     */
+    static ObjectNode sinkExpected(List<ObjectNode> events, ArrayNode finalListing, int n) {
+        ObjectNode out = JSON.createObjectNode();
+        ObjectNode exp = out.putObject("expected");
+        ArrayNode files = exp.putArray("files");
+        java.util.Map<String, JsonNode> seen = new java.util.TreeMap<>();
+        ObjectNode cur = null;
+        for (ObjectNode e : events) {
+            String kind = e.path("event").asText();
+            if (kind.equals("paused")) {
+                cur = files.addObject();
+                int before = e.path("before_index").asInt();
+                if (before == 0) cur.putNull("after_index");
+                else cur.put("after_index", before - 1);
+                cur.put("end_of_input", false);
+                cur.put("in_progress_before", hiddenCount(e.path("listing")));
+                cur.put("visible_before", visible(e.path("listing")).size());
+            } else if (kind.equals("barrier") && cur != null && !cur.has("visible_at_barrier")) {
+                cur.put("visible_at_barrier", visible(e.path("listing")).size());
+            } else if (kind.equals("resumed")) {
+                java.util.Map<String, JsonNode> now = visible(e.path("listing"));
+                ArrayNode committed = cur.putArray("committed");
+                for (java.util.Map.Entry<String, JsonNode> f : now.entrySet()) {
+                    if (seen.containsKey(f.getKey())) continue;
+                    ObjectNode o = committed.addObject();
+                    o.put("name", f.getKey());
+                    o.put("rows", f.getValue().size());
+                    o.set("ids", f.getValue());
+                }
+                cur.put("in_progress_after", hiddenCount(e.path("listing")));
+                seen = now;
+                cur = null;
+            } else if (kind.equals("end_of_input")) {
+                cur = files.addObject();
+                cur.putNull("after_index");
+                cur.put("end_of_input", true);
+                cur.put("in_progress_before", hiddenCount(e.path("listing")));
+                cur.put("visible_before", visible(e.path("listing")).size());
+            }
+        }
+        if (cur == null || !cur.path("end_of_input").asBoolean()) throw new IllegalStateException("no end of input");
+        java.util.Map<String, JsonNode> now = visible(finalListing);
+        ArrayNode committed = cur.putArray("committed");
+        for (java.util.Map.Entry<String, JsonNode> f : now.entrySet()) {
+            if (seen.containsKey(f.getKey())) continue;
+            ObjectNode o = committed.addObject();
+            o.put("name", f.getKey());
+            o.put("rows", f.getValue().size());
+            o.set("ids", f.getValue());
+        }
+        cur.put("in_progress_after", hiddenCount(finalListing));
+        ObjectNode run = out.putObject("run");
+        return out;
+    }
+
     // ---------------------------------------------------------------- the log
 
     /** One entry of the (single-threaded) log of what passed where, in order. */
@@ -635,7 +1023,8 @@ public class FlinkOracle {
         if (parallelism != 1) throw new IllegalArgumentException("only parallelism 1");
 
         JsonNode q = c.path("query");
-        if (!"window_count".equals(q.path("operator").asText())) throw new IllegalArgumentException("operator");
+        boolean sinkCase = "sink_elements".equals(q.path("operator").asText());
+        if (!sinkCase && !"window_count".equals(q.path("operator").asText())) throw new IllegalArgumentException("operator");
         long delay = Math.round(q.path("watermark_delay_s").asDouble() * 1000);
         long lateness = Math.round(q.path("allowed_lateness_s").asDouble(0) * 1000);
         boolean side = q.path("late_side_output").asBoolean(false);
@@ -657,6 +1046,11 @@ public class FlinkOracle {
             if (partitions[i] < 0 || partitions[i] >= nParts) throw new IllegalArgumentException("input[" + i + "].partition");
             if (r.has("partition") && !conf.has("source_partitions")) throw new IllegalArgumentException("partition without source_partitions");
             if (i > 0 && arrivals[i] < arrivals[i - 1]) throw new IllegalArgumentException("arrival_ms must not decrease");
+        }
+        if (sinkCase) {
+            // --keyby / --splits do not apply (no window operator, one split already)
+            if (conf.has("source_partitions")) throw new IllegalArgumentException("sink_elements: no source_partitions");
+            return runSinkCase(c, evs);
         }
         long endMs = c.has("input_end_ms") ? c.path("input_end_ms").asLong() : -1;
         if (endMs >= 0 && n > 0 && endMs < arrivals[n - 1]) throw new IllegalArgumentException("input_end_ms < last arrival");

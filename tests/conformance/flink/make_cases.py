@@ -418,6 +418,50 @@ for seed, window, delay, lateness, side, parts, idle in [
         q, inp, partitions=parts))
 
 
+# ---------------------------------------------------------------- FileSink cases
+# query.operator "sink_elements": the elements themselves (one row each: the id) go to a
+# row-format FileSink (SimpleStringEncoder, OnCheckpointRollingPolicy, BasePathBucketAssigner:
+# one bucket); `checkpoints_after_index` places a checkpoint barrier right after element i
+# (-1: before the first element; may repeat: several checkpoints with nothing in between).
+SINK_DIR = CASES_DIR
+SINK_CASES = []
+
+
+def sink_case(name, description, n, checkpoints):
+    inp = elems(*[("a", i + 1) for i in range(n)], step=100)
+    return {
+        "format": FORMAT,
+        "name": name,
+        "description": description,
+        "engine": {"name": "flink", "version": FLINK_VERSION, "conf": {"parallelism": 1}},
+        "query": {"operator": "sink_elements",
+                  "sink": {"kind": "file", "format": "row", "rolling_policy": "on_checkpoint",
+                           "bucket_assigner": "base_path"}},
+        "checkpoints_after_index": checkpoints,
+        "input": inp,
+    }
+
+
+SINK_CASES.append(sink_case(
+    "sink_rolls_on_checkpoint",
+    "8 elements, checkpoints after elements 2 and 5: each checkpoint rolls the one in-progress "
+    "part file, which becomes visible when the checkpoint completes; the last 2 elements are "
+    "committed by the final checkpoint after the end of input.", 8, [2, 5]))
+SINK_CASES.append(sink_case(
+    "sink_no_records_no_file",
+    "Checkpoints before the first element, then after element 2 three times (no records between "
+    "them), then after 5: a checkpoint with no records since the last makes no file (not even "
+    "an empty one).", 8, [-1, 2, 2, 2, 5]))
+SINK_CASES.append(sink_case(
+    "sink_end_of_input_commits",
+    "No checkpoint while the input is read: all 5 rows stay in one in-progress file until the "
+    "final checkpoint after the bounded source finishes commits it.", 5, []))
+SINK_CASES.append(sink_case(
+    "sink_checkpoint_after_last_element",
+    "A checkpoint right after the last element commits everything; the final checkpoint after "
+    "the end of input then has no records and makes no file.", 5, [1, 4]))
+
+
 def check(c):
     ids = [r["id"] for r in c["input"]]
     assert len(ids) == len(set(ids)), c["name"] + ": duplicate ids"
@@ -429,13 +473,13 @@ def check(c):
     assert arr == sorted(arr), c["name"] + ": arrival_ms decreases"
 
 
-def write_all(cases):
-    os.makedirs(CASES_DIR, exist_ok=True)
+def write_all(cases, cases_dir=CASES_DIR):
+    os.makedirs(cases_dir, exist_ok=True)
     names = [c["name"] for c in cases]
     assert len(set(names)) == len(names), "duplicate case names"
     for c in cases:
         check(c)
-        path = os.path.join(CASES_DIR, c["name"] + ".json")
+        path = os.path.join(cases_dir, c["name"] + ".json")
         if os.path.exists(path):
             with open(path) as f:
                 old = json.load(f)
@@ -450,7 +494,8 @@ def write_all(cases):
 
 if __name__ == "__main__":
     if "--list" in sys.argv:
-        for c in CASES:
+        for c in CASES + SINK_CASES:
             print(c["name"])
     else:
         write_all(CASES)
+        write_all(SINK_CASES, SINK_DIR)

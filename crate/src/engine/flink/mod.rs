@@ -11,6 +11,7 @@
 //! [`watermark::MAX_WATERMARK`]).
 
 pub mod conf;
+pub mod file_sink;
 pub mod idleness;
 pub mod key_group;
 pub mod operator;
