@@ -272,6 +272,7 @@ pub fn check(sc: &Scenario) -> Result<Horizon, InputError> {
             "use a longer interval (Spark's default is 60 s)",
         )?;
     }
+    #[cfg(feature = "flink")]
     if let Some(f) = sc.flink {
         // A Flink job checkpoints every interval, data or not (each one a report row and
         // its files in the ledger), up to the tick after the last arrival.
@@ -284,6 +285,7 @@ pub fn check(sc: &Scenario) -> Result<Horizon, InputError> {
             "use a longer checkpoint interval or a shorter workload",
         )?;
     }
+    #[cfg(feature = "flink")]
     if let Some(f) = sc.flink.filter(|f| f.idleness.is_some()) {
         // With idleness every watermark tick counts (a quiet partition turns idle on one).
         // A Flink job does not fall behind: its clock ends near the expected end.
