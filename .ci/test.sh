@@ -19,7 +19,7 @@ counted() { # counted NAME LOG CMD...: a runner whose own cases are counted from
   "$@" 2>&1 | tee "$log"
   local rc=${PIPESTATUS[0]} p f
   case $name in
-    PySpark*) p=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -1 | awk '{print $1}')
+    Py*) p=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -1 | awk '{print $1}')
               f=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -1 | awk '{print $3}')
               p=${p:-0}; f=${f:-0} ;;
     cargo*) p=$(grep -oE '[0-9]+ passed' "$log" | awk '{s+=$1} END {print s+0}')
@@ -53,6 +53,10 @@ counted "browser end-to-end (Chromium)" test-results/e2e.log \
 # The PySpark export on real Spark 4.3.0 (pyspark from PyPI and Java 17, set up like make
 # oracle; a one-time ~460 MB download): each generated script must give the simulator's batches.
 counted "PySpark export on real Spark" test-results/pyspark.log tests/pyspark/run.sh
+# The PyFlink export on real Flink 2.3.0 (apache-flink from PyPI in the Flink oracle's venv, set
+# up like make oracle-flink; a one-time ~850 MB install): each generated job's window results
+# must equal the simulator's Flink rules on the same events.
+counted "PyFlink export on real Flink" test-results/pyflink.log tests/pyflink/run.sh
 
 printf '\n'
 for f in "${failures[@]}"; do echo "FAILED: $f"; done

@@ -25,6 +25,11 @@ const USAGE: &str = "usage:
   pipeline-sim pyspark SCENARIO.json                     print a runnable PySpark Structured Streaming script
                                                          of the scenario (source, watermark, query, trigger,
                                                          sink; python3 job.py --help for its options)
+  pipeline-sim pyflink SCENARIO.json                     print a runnable PyFlink DataStream job of the scenario
+                                                         (watermark, window, count, a FileSink rolled on
+                                                         checkpoints; python3 job.py --help)
+  pipeline-sim flink-case SCENARIO.json [--name NAME]    a small window scenario's events as a Flink
+                                                         conformance case (answer it with `conform`)
   pipeline-sim events SCENARIO.json                      print the scenario's events as JSON Lines, in
                                                          arrival order (what the PySpark script reads)
   pipeline-sim case SCENARIO.json [--name NAME]          a small scenario as a conformance case: its query
@@ -99,21 +104,35 @@ fn run(args: &[String]) -> Result<String, String> {
             let text = read_input(path)?;
             let case: serde_json::Value =
                 serde_json::from_str(&text).map_err(|e| format!("{path}: not JSON: {e}"))?;
-            let actual =
-                pipeline_sim::exports::conform::run_case(&case).map_err(|e| format!("{path}: {e}"))?;
+            let flink = case.pointer("/engine/name").and_then(serde_json::Value::as_str) == Some("flink");
+            let (run_case, compare, engine): (fn(&serde_json::Value) -> _, fn(&_, &_) -> Vec<String>, _) =
+                if flink {
+                    (
+                        pipeline_sim::exports::flink_case::run_case,
+                        pipeline_sim::exports::flink_case::compare,
+                        "Flink",
+                    )
+                } else {
+                    (
+                        pipeline_sim::exports::conform::run_case,
+                        pipeline_sim::exports::conform::compare,
+                        "Spark",
+                    )
+                };
+            let actual = run_case(&case).map_err(|e| format!("{path}: {e}"))?;
             if check {
                 let expected = case
                     .get("expected")
                     .ok_or_else(|| format!("{path}: no expected section"))?;
-                let diffs = pipeline_sim::exports::conform::compare(expected, &actual);
+                let diffs = compare(expected, &actual);
                 if !diffs.is_empty() {
                     return Err(format!(
-                        "{path}: {} difference(s) from Spark:\n  {}",
+                        "{path}: {} difference(s) from {engine}:\n  {}",
                         diffs.len(),
                         diffs.join("\n  ")
                     ));
                 }
-                return Ok(format!("{path}: matches Spark"));
+                return Ok(format!("{path}: matches {engine}"));
             }
             serde_json::to_string_pretty(&actual).map_err(|e| e.to_string())
         }
@@ -238,6 +257,31 @@ fn run(args: &[String]) -> Result<String, String> {
             let spec = read_spec(path)?;
             let data = load_data(&spec, path)?;
             let case = pipeline_sim::exports::spark_case::conformance_case(&spec, data.as_ref(), name)
+                .map_err(|e| format!("{path}: {e}"))?;
+            serde_json::to_string_pretty(&case).map_err(|e| e.to_string())
+        }
+        Some("pyflink") => {
+            let path = args
+                .get(1)
+                .ok_or_else(|| format!("pyflink needs a scenario file\n{USAGE}"))?;
+            if let Some(other) = args.get(2) {
+                return Err(format!("unknown option {other}\n{USAGE}"));
+            }
+            let spec = read_spec(path)?;
+            pipeline_sim::exports::pyflink::generate(&spec).map_err(|e| format!("{path}: {e}"))
+        }
+        Some("flink-case") => {
+            let path = args
+                .get(1)
+                .ok_or_else(|| format!("flink-case needs a scenario file\n{USAGE}"))?;
+            let opts = options(&args[2..], &["--name"])?;
+            let stem = std::path::Path::new(path)
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or("scenario");
+            let name = opts.get("--name").copied().unwrap_or(stem);
+            let spec = read_spec(path)?;
+            let case = pipeline_sim::exports::pyflink::flink_case(&spec, name)
                 .map_err(|e| format!("{path}: {e}"))?;
             serde_json::to_string_pretty(&case).map_err(|e| e.to_string())
         }

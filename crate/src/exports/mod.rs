@@ -7,6 +7,8 @@ pub mod compare;
 pub mod conform;
 pub mod export;
 pub mod flink_case;
+#[cfg(feature = "flink")]
+pub mod pyflink;
 pub mod pyspark;
 pub mod spark_case;
 pub mod sweep;

@@ -317,6 +317,8 @@ impl<'a> Job<'a> {
 
     /// One element at its arrival.
     fn element(&mut self, id: u64, key: u32, event_time: Micros, arrival: Micros) {
+        // A Flink record's timestamp is a `long` of ms: the event time, truncated.
+        let ts = event_time - event_time.rem_euclid(1000);
         self.events += 1;
         let (_, subtask) = self.route(key);
         self.subtask_events[subtask as usize] += 1;
@@ -342,9 +344,9 @@ impl<'a> Job<'a> {
         let (firings, late) = op.process_element(&Element {
             id: (id, arrival),
             key,
-            timestamp: event_time,
+            timestamp: ts,
         });
-        let behind = watermark != MIN_WATERMARK && event_time <= watermark;
+        let behind = watermark != MIN_WATERMARK && ts <= watermark;
         let fate = match late {
             Some(l) => {
                 self.interval_dropped += 1;
@@ -374,7 +376,7 @@ impl<'a> Job<'a> {
             self.write_firing(f, arrival);
         }
         let (partition, _) = self.route(key);
-        self.source.on_event(partition as usize, event_time);
+        self.source.on_event(partition as usize, ts);
     }
 
     /// A key's (Kafka partition, subtask): its murmur2 partition; the subtask holding its
