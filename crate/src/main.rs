@@ -105,20 +105,21 @@ fn run(args: &[String]) -> Result<String, String> {
             let case: serde_json::Value =
                 serde_json::from_str(&text).map_err(|e| format!("{path}: not JSON: {e}"))?;
             let flink = case.pointer("/engine/name").and_then(serde_json::Value::as_str) == Some("flink");
-            let (run_case, compare, engine): (fn(&serde_json::Value) -> _, fn(&_, &_) -> Vec<String>, _) =
-                if flink {
-                    (
-                        pipeline_sim::exports::flink_case::run_case,
-                        pipeline_sim::exports::flink_case::compare,
-                        "Flink",
-                    )
-                } else {
-                    (
-                        pipeline_sim::exports::conform::run_case,
-                        pipeline_sim::exports::conform::compare,
-                        "Spark",
-                    )
-                };
+            type RunCase = fn(&serde_json::Value) -> Result<serde_json::Value, pipeline_sim::InputError>;
+            type Compare = fn(&serde_json::Value, &serde_json::Value) -> Vec<String>;
+            let (run_case, compare, engine): (RunCase, Compare, &str) = if flink {
+                (
+                    pipeline_sim::exports::flink_case::run_case,
+                    pipeline_sim::exports::flink_case::compare,
+                    "Flink",
+                )
+            } else {
+                (
+                    pipeline_sim::exports::conform::run_case,
+                    pipeline_sim::exports::conform::compare,
+                    "Spark",
+                )
+            };
             let actual = run_case(&case).map_err(|e| format!("{path}: {e}"))?;
             if check {
                 let expected = case
