@@ -250,11 +250,7 @@ fn run(args: &[String]) -> Result<String, String> {
                 .get(1)
                 .ok_or_else(|| format!("case needs a scenario file\n{USAGE}"))?;
             let opts = options(&args[2..], &["--name"])?;
-            let stem = std::path::Path::new(path)
-                .file_stem()
-                .and_then(|s| s.to_str())
-                .unwrap_or("scenario");
-            let name = opts.get("--name").copied().unwrap_or(stem);
+            let name = case_name(path, &opts);
             let spec = read_spec(path)?;
             let data = load_data(&spec, path)?;
             let case = pipeline_sim::exports::spark_case::conformance_case(&spec, data.as_ref(), name)
@@ -276,11 +272,7 @@ fn run(args: &[String]) -> Result<String, String> {
                 .get(1)
                 .ok_or_else(|| format!("flink-case needs a scenario file\n{USAGE}"))?;
             let opts = options(&args[2..], &["--name"])?;
-            let stem = std::path::Path::new(path)
-                .file_stem()
-                .and_then(|s| s.to_str())
-                .unwrap_or("scenario");
-            let name = opts.get("--name").copied().unwrap_or(stem);
+            let name = case_name(path, &opts);
             let spec = read_spec(path)?;
             let case = pipeline_sim::exports::pyflink::flink_case(&spec, name)
                 .map_err(|e| format!("{path}: {e}"))?;
@@ -552,6 +544,16 @@ fn table(r: &Report) -> String {
 }
 
 /// The sweep as a Markdown table: counts per day, dollars per 30-day month.
+/// A case's name: `--name`, or the scenario file's stem.
+fn case_name<'a>(path: &'a str, opts: &std::collections::BTreeMap<&str, &'a str>) -> &'a str {
+    opts.get("--name").copied().unwrap_or_else(|| {
+        std::path::Path::new(path)
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("scenario")
+    })
+}
+
 fn compare_table(rows: &[pipeline_sim::exports::compare::CompareRow]) -> String {
     let mut out = String::from(
         "| engine | interval | latency p50 | latency p95 | data files/day | requests/day | $ requests | $ compute | $ total/month | dropped late |\n\

@@ -149,6 +149,12 @@ pub const FATE_IN_STATE: u8 = 4;
 pub const FATE_UNPROCESSED: u8 = 5;
 
 impl EventColumns {
+    /// The sample's stride for about `detail_events` rows of `expected_events`: a power of
+    /// two, so that "is this id sampled" is a mask, not a division.
+    pub fn stride_for(expected_events: f64, detail_events: u64) -> u64 {
+        ((expected_events / detail_events.max(1) as f64).ceil().max(1.0) as u64).next_power_of_two()
+    }
+
     /// The sample row of event `id`, created on first use (unprocessed, not visible);
     /// None when `id` is not sampled. `stride` is a power of two.
     pub fn slot(&mut self, id: u64, event_time: i64, arrival: i64) -> Option<usize> {
@@ -204,6 +210,19 @@ pub struct HistogramColumns {
     pub low_us: Vec<i64>,
     pub high_us: Vec<i64>,
     pub count: Vec<u64>,
+}
+
+impl HistogramColumns {
+    /// The histogram's non-empty buckets as columns.
+    pub fn of(h: &crate::report::latency::Histogram) -> Self {
+        let mut c = Self::default();
+        for (lo, hi, n) in h.buckets() {
+            c.low_us.push(lo);
+            c.high_us.push(hi);
+            c.count.push(n);
+        }
+        c
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

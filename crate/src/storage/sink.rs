@@ -156,6 +156,64 @@ impl SinkSpec {
     }
 }
 
+/// Mean length in bytes of the workload's key names (its own, or `k0` … `k{n−1}`).
+///
+/// ```
+/// # use pipeline_sim::ScenarioSpec;
+/// let sc = ScenarioSpec::from_json(r#"{"seed": 1, "workload": {"keys": 100}}"#).unwrap();
+/// // k0…k9: 2 bytes, k10…k99: 3 bytes.
+/// assert_eq!(pipeline_sim::storage::sink::mean_key_len(&sc.workload), 2.9);
+/// ```
+pub fn mean_key_len(w: &crate::workload::spec::Workload) -> f64 {
+    match &w.key_names {
+        Some(n) if !n.is_empty() => n.iter().map(|k| k.len() as f64).sum::<f64>() / n.len() as f64,
+        _ => {
+            // "k0".."k{n-1}": 1 + digits. (Until stop 27 the sum also counted "k{n}".)
+            let n = u64::from(w.keys.max(1));
+            let (mut total, mut lo, mut next, mut digits) = (0u64, 0u64, 10u64, 1u64);
+            while lo < n {
+                let hi = next.min(n);
+                total += (hi - lo) * (1 + digits);
+                lo = next;
+                next = next.saturating_mul(10);
+                digits += 1;
+            }
+            total as f64 / n as f64
+        }
+    }
+}
+
+/// The file-size model's inputs for a query's output rows (see [`FileSizeSpec`]): bytes per
+/// row, compression ratio and empty-file bytes, the sink's own or by schema — a window row
+/// is its struct (2 × 8), key (4 + length), count (8) and a sum or avg (8); any other row
+/// the workload's `row_bytes`.
+pub fn file_model(
+    sink: &Sink,
+    q: &crate::operators::query::Query,
+    key_len: f64,
+    event_row_bytes: f64,
+) -> (f64, f64, f64) {
+    let window = matches!(q.operator, crate::operators::query::Operator::WindowCount(_));
+    let row_bytes = sink.row_bytes.unwrap_or(if window {
+        16.0 + 4.0
+            + key_len
+            + 8.0
+            + if q.aggregate == crate::operators::query::Aggregate::Count {
+                0.0
+            } else {
+                8.0
+            }
+    } else {
+        event_row_bytes
+    });
+    let (ratio, footer) = if window { WINDOW_FILE } else { EVENT_FILE };
+    (
+        row_bytes,
+        sink.compression_ratio.unwrap_or(ratio),
+        sink.footer_bytes.unwrap_or(footer),
+    )
+}
+
 // Defined with the table formats' logs (`table_format.rs`), named here too.
 pub use crate::storage::table_format::{LOG_COMPACT_INTERVAL, MIB};
 

@@ -46,7 +46,7 @@ use crate::engine::flink::operator::{Element, FiredBy, Firing, Late, WindowOpera
 use crate::engine::flink::partitions::PartitionedWatermarks;
 use crate::engine::flink::watermark::MIN_WATERMARK;
 use crate::engine::flink::window::Assigner;
-use crate::operators::query::{Aggregate, Operator};
+use crate::operators::query::Operator;
 use crate::operators::window::WindowKind;
 use crate::report::latency::Histogram;
 use crate::report::summary::{
@@ -171,42 +171,11 @@ impl<'a> Job<'a> {
         cost.use_flink(conf.retained_checkpoints, conf.state_inline_bytes);
         let p = conf.parallelism;
         let names = sc.workload.key_names.clone();
-        let name = |k: u32| match &names {
-            Some(n) => n.get(k as usize).cloned().unwrap_or_default(),
-            None => format!("k{k}"),
-        };
-        let keys = sc.workload.keys.max(1);
-        let stride = ((sc.workload.expected_events() / sc.detail_events.max(1) as f64)
-            .ceil()
-            .max(1.0) as u64)
-            .next_power_of_two();
+        let stride = EventColumns::stride_for(sc.workload.expected_events(), sc.detail_events);
         let window = op.is_some();
-        let key_len =
-            (0..keys.min(1000)).map(|k| name(k).len() as f64).sum::<f64>() / f64::from(keys.min(1000));
+        let key_len = crate::storage::sink::mean_key_len(&sc.workload);
         let file_model = sc.sink.as_ref().map_or((0.0, 0.0, 0.0), |s| {
-            let row = s.row_bytes.unwrap_or(if window {
-                // window start and end (2 × 8) + key (4 + length) + count (8) [+ sum or avg]
-                16.0 + 4.0
-                    + key_len
-                    + 8.0
-                    + if sc.query.aggregate == Aggregate::Count {
-                        0.0
-                    } else {
-                        8.0
-                    }
-            } else {
-                f64::from(sc.workload.row_bytes)
-            });
-            let (ratio, footer) = if window {
-                crate::storage::sink::WINDOW_FILE
-            } else {
-                crate::storage::sink::EVENT_FILE
-            };
-            (
-                row,
-                s.compression_ratio.unwrap_or(ratio),
-                s.footer_bytes.unwrap_or(footer),
-            )
+            crate::storage::sink::file_model(s, &sc.query, key_len, f64::from(sc.workload.row_bytes))
         });
         let start = sc.workload.start;
         Self {
@@ -562,12 +531,7 @@ impl<'a> Job<'a> {
                 *fate = FATE_IN_STATE;
             }
         }
-        let mut hist = HistogramColumns::default();
-        for (lo, hi, n) in self.latency.buckets() {
-            hist.low_us.push(lo);
-            hist.high_us.push(hi);
-            hist.count.push(n);
-        }
+        let hist = HistogramColumns::of(&self.latency);
         let state_rows = self.op.as_ref().map_or(0, |o| o.state_windows() as u64);
         self.sum.final_state_rows = state_rows;
         if let (Some(first), Some(&last_end)) = (self.first_arrival, self.cols.end_us.last()) {

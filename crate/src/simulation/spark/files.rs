@@ -72,30 +72,12 @@ impl Sim<'_> {
             )
         }
         .expect("every output row has a write task");
-        let window = matches!(
-            self.sc.query.operator,
-            crate::operators::query::Operator::WindowCount(_)
+        let (row_bytes, ratio, footer) = crate::storage::sink::file_model(
+            sink,
+            &self.sc.query,
+            self.key_len,
+            f64::from(self.sc.workload.row_bytes),
         );
-        let row_bytes = sink.row_bytes.unwrap_or(if window {
-            // window struct (2 × 8) + key (4 + length) + count (8) [+ sum or avg (8)]
-            16.0 + 4.0
-                + self.key_len
-                + 8.0
-                + if self.sc.query.aggregate == crate::operators::query::Aggregate::Count {
-                    0.0
-                } else {
-                    8.0
-                }
-        } else {
-            f64::from(self.sc.workload.row_bytes)
-        });
-        let (ratio, footer) = if window {
-            crate::storage::sink::WINDOW_FILE
-        } else {
-            crate::storage::sink::EVENT_FILE
-        };
-        let ratio = sink.compression_ratio.unwrap_or(ratio);
-        let footer = sink.footer_bytes.unwrap_or(footer);
         let sizes: Vec<u64> = files
             .file_rows
             .iter()

@@ -248,28 +248,8 @@ impl<'a> Sim<'a> {
             sc.workload.end,
             crate::cost::month::Rhythm::of(sc),
         );
-        let key_len = match &sc.workload.key_names {
-            Some(n) if !n.is_empty() => n.iter().map(|k| k.len() as f64).sum::<f64>() / n.len() as f64,
-            _ => {
-                // "k0".."k{n-1}": 1 + digits.
-                let n = u64::from(sc.workload.keys.max(1));
-                let mut total = 0u64;
-                let mut lo = 1u64;
-                let mut digits = 1u64;
-                while lo <= n {
-                    let hi = (lo * 10).min(n + 1);
-                    let from = if digits == 1 { 0 } else { lo };
-                    total += (hi - from) * (1 + digits);
-                    lo *= 10;
-                    digits += 1;
-                }
-                total as f64 / n as f64
-            }
-        };
-        let stride = ((sc.workload.expected_events() / sc.detail_events.max(1) as f64)
-            .ceil()
-            .max(1.0) as u64)
-            .next_power_of_two();
+        let key_len = crate::storage::sink::mean_key_len(&sc.workload);
+        let stride = EventColumns::stride_for(sc.workload.expected_events(), sc.detail_events);
         let mut query = MicroBatchQuery::new(&sc.query, sc.engine);
         query.set_sample_mask(stride - 1);
         Self {
@@ -699,12 +679,7 @@ impl<'a> Sim<'a> {
                 *fate = FATE_IN_STATE;
             }
         }
-        let mut hist = HistogramColumns::default();
-        for (lo, hi, n) in self.latency.buckets() {
-            hist.low_us.push(lo);
-            hist.high_us.push(hi);
-            hist.count.push(n);
-        }
+        let hist = HistogramColumns::of(&self.latency);
         self.sum.final_state_rows = self.query.state_rows();
         if let (Some(first), Some(last_end)) = (self.first_arrival, self.cols.end_us.last()) {
             self.sum.processing_span_s = (last_end - first) as f64 / 1e6;
