@@ -41,7 +41,7 @@ oracle-flink:
 	tests/conformance/flink/oracle.sh
 
 clean:
-	rm -rf target www/pkg www/pkg-formats test-results
+	rm -rf target www/pkg www/pkg-formats www/pkg-flink test-results
 
 export-check:
 	tests/pyspark/run.sh

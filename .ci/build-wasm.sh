@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Builds the two wasm modules (git-ignored): cargo → wasm-bindgen → wasm-opt.
+# Builds the three wasm modules (git-ignored): cargo → wasm-bindgen → wasm-opt.
 #   www/pkg/          the core (crate/, no `formats`): simulation, scenarios, CSV and PySpark
 #                     exports; every page loads it.
 #   www/pkg-formats/  the formats module (crate/formats): data file readers and the Arrow
 #                     export; the page imports it only when it reads a file or exports Arrow.
+#   www/pkg-flink/    the core with the Flink engine (feature `flink`); the page's workers
+#                     import it only for a scenario whose engine is Flink.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 wasm_dir=target/wasm32-unknown-unknown/release
@@ -57,7 +59,13 @@ module() {
 # 193,890 B gzipped, wasm-opt 8 s → 42 s (cached afterwards).
 module pipeline_sim www/pkg --converge
 module pipeline_sim_formats www/pkg-formats
-# The cache keeps this build's two modules only.
+# The Flink module: the same core with the `flink` feature (the Flink engine as well as
+# Spark's), fetched only when a scenario's engine is Flink. Built last, so that the core's
+# cdylib above was the one wasm-bindgen read (both are target/…/pipeline_sim.wasm).
+cargo rustc --quiet --release --target wasm32-unknown-unknown -p pipeline-sim --lib \
+  --crate-type cdylib --no-default-features --features wasm,flink
+module pipeline_sim www/pkg-flink
+# The cache keeps this build's modules only.
 for f in "$cache"/*.wasm; do
   case " ${used[*]} " in *" $(basename "$f") "*) ;; *) rm -f "$f" ;; esac
 done

@@ -78,7 +78,7 @@ function bundle() {
       outdir: out,
       outbase: src,
       chunkNames: 'chunk-[hash]',
-      external: ['./pkg/*', './pkg-formats/*'],
+      external: ['./pkg/*', './pkg-formats/*', './pkg-flink/*'],
       // The import map's name for the charting library (the vendored, minified copy).
       alias: { uplot: './vendor/uPlot.esm.js' },
       // Licence comments (uPlot's) kept, at the end of each file that holds the code.

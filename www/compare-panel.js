@@ -8,9 +8,12 @@ import { renderCostBars } from './cost-bars.js';
 import { timeChart } from './charts/time-chart.js';
 import { histogramChart } from './charts/histogram-chart.js';
 import { metricItems } from './metric-list.js';
+import { failureText } from './run-failure.js';
 
 /** A short name for a configuration. @param {any} sc @param {import('./i18n.js').Lang} lang */
 export function pinLabel(sc, lang) {
+  // A Flink job's interval is its checkpoint interval (docs/model.md §13).
+  if (sc.engine?.name === 'flink') return `Flink ${duration(sc.flink?.checkpoint_interval_s ?? 60, lang)} · ${t(lang, `o_${sc.sink?.format ?? 'parquet'}`)}`;
   const tr = sc.trigger;
   const every = tr.kind === 'scheduled' ? tr.every_s : tr.interval_s;
   const kind = tr.kind === 'scheduled' ? t(lang, 'pinJob') : t(lang, 'pinStream');
@@ -89,4 +92,35 @@ function overlay(el, xy, names, axes) {
     return { label: names[k], values: /** @type {any} */ (vals), spanGaps: true };
   });
   timeChart(el, all, Number.isFinite(start) ? start : 0, lines, axes);
+}
+
+/**
+ * Runs the pins not run yet (in order, through the page's worker; results kept in
+ * `results` by their JSON) and draws them; a failure is shown under the controls.
+ * @param {object} host
+ * @param {import('./i18n.js').Lang} host.lang
+ * @param {any[]} host.pins the pinned scenarios
+ * @param {Map<string, string>} host.names names given to pins (a lesson's variants), by JSON
+ * @param {Map<string, import('./run-result.js').RunResult>} host.results
+ * @param {(sc: any) => Promise<import('./run-result.js').RunResult>} host.run
+ * @param {() => boolean} host.shown whether the compare view is still on show
+ * @param {(i: number) => void} host.onRemove
+ */
+export async function showPins(host) {
+  /** @type {{scenario: any, result: import('./run-result.js').RunResult, label?: string}[]} */
+  const pins = [];
+  try {
+    for (const sc of host.pins) {
+      const key = JSON.stringify(sc);
+      let r = host.results.get(key);
+      if (!r) {
+        r = await host.run(sc);
+        host.results.set(key, r);
+      }
+      pins.push({ scenario: sc, result: r, label: host.names.get(key) });
+    }
+  } catch (err) {
+    /** @type {HTMLElement} */ (document.getElementById('general-error')).textContent = failureText(host.lang, err);
+  }
+  if (host.shown()) renderCompare(host.lang, pins, host.onRemove);
 }

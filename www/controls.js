@@ -20,6 +20,9 @@ import { duration } from './format.js';
  * @property {number[]} [stops] a log slider's readable values, ascending: the arrow keys,
  *   Page Up/Down (three at a time), Home and End go from one to the next (a drag still
  *   moves freely)
+ * @property {'spark' | 'flink'} [engine] shown only when the scenario runs on this engine
+ * @property {(sc: any) => any} [get] the value it shows (default: the scenario's at `path`)
+ * @property {(sc: any, v: any) => void} [set] applies a value (default: written at `path`)
  */
 
 /** The trigger interval's stops by keyboard, s: 1, 2, 5, 10, 15, 30 s, 1 … 30 min, 1, 2, 6, 12 h, 1 d. */
@@ -27,8 +30,8 @@ export const TRIGGER_STOPS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800,
 
 /** @type {ControlSpec[]} */
 export const CONTROLS = [
-  { path: 'trigger.every', kind: 'log', min: 1, max: 86400, unit: 's', typed: true, group: 'trigger', stops: TRIGGER_STOPS },
-  { path: 'trigger.mode', kind: 'select', options: ['stream', 'job'], group: 'trigger' },
+  { path: 'trigger.every', kind: 'log', min: 1, max: 86400, unit: 's', typed: true, group: 'trigger', stops: TRIGGER_STOPS, engine: 'spark' },
+  { path: 'trigger.mode', kind: 'select', options: ['stream', 'job'], group: 'trigger', engine: 'spark' },
   { path: 'workload.rate_per_s', kind: 'log', min: 1, max: 1_000_000, unit: 'rate', typed: true, group: 'workload' },
   { path: 'workload.duration_s', kind: 'select', options: [600, 3600, 21600, 86400], unit: 's', typed: true, group: 'workload' },
   { path: 'workload.keys', kind: 'log', min: 1, max: 10000, unit: 'count', typed: true, group: 'workload' },
@@ -42,7 +45,7 @@ export const CONTROLS = [
   { path: 'query.window.kind', kind: 'select', options: ['tumbling', 'sliding', 'session'], group: 'query' },
   { path: 'query.window.size_s', kind: 'select', options: [10, 60, 300, 600, 900, 3600], group: 'query' },
   { path: 'query.watermark_delay_s', kind: 'log', min: 1, max: 7200, unit: 's', typed: true, group: 'query' },
-  { path: 'engine.shuffle_partitions', kind: 'log', min: 1, max: 400, unit: 'count', typed: true, group: 'query' },
+  { path: 'engine.shuffle_partitions', kind: 'log', min: 1, max: 400, unit: 'count', typed: true, group: 'query', engine: 'spark' },
   { path: 'sink.format', kind: 'select', options: ['parquet', 'delta', 'iceberg'], group: 'sink' },
   { path: 'sink.partition_by', kind: 'check', group: 'sink' },
   { path: 'sink.delta.optimize_write', kind: 'check', group: 'sink' },
@@ -62,6 +65,17 @@ export const CONTROLS = [
 ];
 
 const STEPS = 1000;
+
+/** Controls another module adds before CONTROLS (the engine panel's: engine-panel.js). @type {ControlSpec[]} */
+const added = [];
+
+/** Adds controls, drawn first from the next renderControls on. @param {ControlSpec[]} specs */
+export function addControls(specs) {
+  added.push(...specs.filter((c) => !added.some((a) => a.path === c.path)));
+}
+
+/** The scenario's engine: 'spark' (the default) or 'flink'. @param {any} sc */
+export const engineOf = (sc) => (sc?.engine?.name === 'flink' ? 'flink' : 'spark');
 
 /** Slider position (0..STEPS) of a value on a log scale. @param {ControlSpec} c @param {number} v */
 function toPos(c, v) {
@@ -164,6 +178,8 @@ export function stopFor(stops, v, key) {
 
 /** The value a control shows for the scenario. @param {any} sc @param {string} path */
 export function controlValue(sc, path) {
+  const own = added.find((c) => c.path === path)?.get;
+  if (own) return own(sc);
   if (path === 'trigger.mode') return sc.trigger.kind === 'scheduled' ? 'job' : 'stream';
   if (path === 'trigger.every') return sc.trigger.kind === 'scheduled' ? sc.trigger.every_s : sc.trigger.interval_s;
   if (path === 'query.window.size_s') return sc.query.window.size_s ?? sc.query.window.gap_s;
@@ -182,6 +198,8 @@ export function controlValue(sc, path) {
 
 /** Applies a control's value to a scenario (in place). @param {any} sc @param {string} path @param {any} v */
 export function applyControl(sc, path, v) {
+  const own = added.find((c) => c.path === path)?.set;
+  if (own) return own(sc, v);
   if (path === 'trigger.mode' || path === 'trigger.every') {
     const mode = path === 'trigger.mode' ? v : controlValue(sc, 'trigger.mode');
     const every = path === 'trigger.every' ? v : controlValue(sc, 'trigger.every');
@@ -253,7 +271,9 @@ export function renderControls(root, lang, sc, onChange) {
   /** @type {Map<string, HTMLElement>} */
   const groups = new Map();
   root.replaceChildren();
-  for (const c of CONTROLS) {
+  const engine = engineOf(sc);
+  for (const c of [...added, ...CONTROLS]) {
+    if (c.engine && c.engine !== engine) continue;
     let g = groups.get(c.group);
     if (!g) {
       const fs = document.createElement('fieldset');
@@ -446,7 +466,7 @@ export function showFieldError(root, message) {
   for (const el of root.querySelectorAll('.control.invalid')) el.classList.remove('invalid');
   if (!message) return true;
   const field = message.split(':')[0].trim();
-  const candidates = CONTROLS.map((c) => c.path).filter(
+  const candidates = [...added, ...CONTROLS].map((c) => c.path).filter(
     (p) => field === p || field.startsWith(`${p}.`) || (p.startsWith('trigger.') && field.startsWith('trigger')),
   );
   const path = candidates.sort((a, b) => b.length - a.length)[0];

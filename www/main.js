@@ -5,7 +5,7 @@ import { renderSummary, renderScaledNote } from './summary.js';
 import { renderBatchTable, MAX_ROWS, ROWS_PER_PART } from './batch-table.js';
 import { renderCost, usd } from './cost-summary.js';
 import { renderCostBars } from './cost-bars.js';
-import { renderControls, showFieldError, applyControl } from './controls.js';
+import { renderControls, showFieldError, applyControl, addControls, TRIGGER_STOPS } from './controls.js';
 import { renderMetricList } from './metric-list.js';
 import { timeChart } from './charts/time-chart.js';
 import { decodeHash, encodeHash, merge, clone, BASE, PAGE_DEFAULT, previewOf, partsText, MAX_PINS } from './state.js';
@@ -336,6 +336,8 @@ async function drawSteps() {
     if (r.data) deferredCode().then((p) => p.showStats(r.data, r.loadMs), () => {});
     else dataPanel?.showStats(null, null);
     renderSummary(lang, sc, r.summary, r.ms);
+    if (r.flink) deferredCode().then(() => engine?.show(r.flink, r.summary), () => {});
+    else engine?.show(null);
     renderScaledNote($('scaled-note'), lang, r.scaled, r.summary.events);
     renderCost(lang, r.cost);
     tagPreview('cost-list', ['usdTotal']);
@@ -379,9 +381,12 @@ async function drawSteps() {
 function drawControls() {
   renderControls($('control-list'), lang, state.scenario, (path, value) => {
     applyControl(state.scenario, path, value);
+    // Another engine has other controls.
+    if (path === 'engine.name') drawControls();
     saveUrl();
     scheduleRun();
   });
+  engine?.place();
 }
 
 function showView() {
@@ -419,120 +424,44 @@ function setView(/** @type {string} */ v) {
 /** Results of pinned scenarios, by their JSON. @type {Map<string, import('./run-result.js').RunResult>} */
 const pinResults = new Map();
 
+/** Draws the pinned scenarios (compare-panel.js showPins: its code comes with the view's). */
 async function drawCompare() {
   app.dataset.compare = 'running';
-  /** @type {{scenario: any, result: import('./run-result.js').RunResult, label?: string}[]} */
-  const pins = [];
-  // A lesson's variants keep the names the lesson gave them.
-  const names = new Map((lesson?.variants ?? []).map((v) => [JSON.stringify(merge(clone(BASE), v.scenario)), v.label[lang]]));
-  try {
-    for (const sc of state.pins) {
-      const key = JSON.stringify(sc);
-      let r = pinResults.get(key);
-      if (!r) {
-        r = await sim.run(sc);
-        pinResults.set(key, r);
-      }
-      pins.push({ scenario: sc, result: r, label: names.get(key) });
-    }
-  } catch (err) {
-    $('general-error').textContent = failureText(lang, err);
-  }
-  const { renderCompare } = await compareModule();
-  if (state.view !== 'compare') return;
-  renderCompare(lang, pins, (i) => {
-    state.pins.splice(i, 1);
-    saveUrl();
-    showView();
-    drawCompare();
+  const { showPins } = await compareModule();
+  await showPins({
+    lang,
+    pins: state.pins,
+    // A lesson's variants keep the names the lesson gave them.
+    names: new Map((lesson?.variants ?? []).map((v) => [JSON.stringify(merge(clone(BASE), v.scenario)), v.label[lang]])),
+    results: pinResults,
+    run: (sc) => sim.run(sc),
+    shown: () => state.view === 'compare',
+    onRemove: (i) => {
+      state.pins.splice(i, 1);
+      saveUrl();
+      showView();
+      drawCompare();
+    },
   });
   app.dataset.compare = 'done';
 }
 
-/** Ends the sweep in flight (Cancel, or a new sweep); null when none runs. @type {AbortController | null} */
-let sweepAbort = null;
-
 /**
- * Runs the sweep over the current scenario in the pool: every point is checked first (the
- * ones that cannot run are listed, and nothing runs); then each point is drawn as it comes
- * back, and a point that fails while running is listed in the table with its reason. A
- * cancelled or replaced sweep's results never land.
+ * Runs the sweep over the current scenario in the pool (sweep-panel.js runSweep: its code
+ * comes with the sweep view's, not with the first result's).
  */
 async function runSweep() {
-  sweepAbort?.abort();
-  const ac = new AbortController();
-  sweepAbort = ac;
-  const { sweepPoints, renderSweep, newSweepView, renderRefusals, sweepOutcome, pool: sweeper, SweepRefused } = await sweepModule();
-  if (sweepAbort !== ac) return;
-  const mode = /** @type {'stream' | 'job'} */ (/** @type {HTMLSelectElement} */ ($('sweep-mode')).value);
-  const points = sweepPoints(mode, lang);
-  const view = newSweepView(points);
-  const progress = /** @type {HTMLProgressElement} */ ($('sweep-progress'));
-  const runBtn = /** @type {HTMLButtonElement} */ ($('sweep-run'));
-  const cancelBtn = /** @type {HTMLButtonElement} */ ($('sweep-cancel'));
-  progress.hidden = false;
-  progress.value = 0;
-  runBtn.disabled = true;
-  cancelBtn.disabled = false;
-  $('sweep-status').textContent = t(lang, 'sweepProgress', { done: 0, total: points.length });
-  app.dataset.sweep = 'running';
-  // Redraws coalesce into one a frame (a group's points arrive together).
-  let frame = 0;
-  const draw = () => {
-    frame = 0;
-    if (sweepView === view && state.view === 'sweep') renderSweep(lang, view, state.slaMin);
-  };
-  try {
-    await sweeper.sweep(state.scenario, points.map(({ label, trigger }) => ({ label, trigger })), {
-      signal: ac.signal,
-      // Points that cannot run are shown with their reason; the others run.
-      runTheRest: true,
-      onStart: () => {
-        sweepView = view;
-        draw();
-      },
-      onPoint: (r) => {
-        if (ac.signal.aborted) return;
-        view.results[r.index] = r;
-        frame ||= requestAnimationFrame(draw);
-      },
-      onProgress: (done, total, work) => {
-        if (ac.signal.aborted) return;
-        progress.value = work / total;
-        $('sweep-status').textContent = t(lang, 'sweepProgress', { done, total });
-      },
-    });
-    view.state = 'done';
-    cancelAnimationFrame(frame);
-    draw();
-    $('sweep-status').textContent = sweepOutcome(lang, view);
-    app.dataset.sweep = 'done';
-  } catch (err) {
-    if (sweepAbort !== ac) return; // a newer sweep has the panel
-    cancelAnimationFrame(frame);
-    if (err instanceof DOMException && err.name === 'AbortError') {
-      view.state = 'cancelled';
-      draw();
-      $('sweep-status').textContent = sweepOutcome(lang, view);
-      app.dataset.sweep = 'cancelled';
-    } else if (err instanceof SweepRefused) {
-      // Nothing ran: no results to show but the reasons.
-      sweepView = null;
-      $('sweep-results').hidden = true;
-      renderRefusals($('sweep-status'), lang, err.refusals, points);
-      app.dataset.sweep = 'error';
-    } else {
-      $('sweep-status').textContent = failureText(lang, err);
-      app.dataset.sweep = 'error';
-    }
-  } finally {
-    if (sweepAbort === ac) {
-      sweepAbort = null;
-      progress.hidden = true;
-      runBtn.disabled = false;
-      cancelBtn.disabled = true;
-    }
-  }
+  const code = await sweepModule();
+  await code.runSweep({
+    lang: () => lang,
+    scenario: () => state.scenario,
+    slaMin: () => state.slaMin,
+    shown: () => state.view === 'sweep',
+    current: () => sweepView,
+    setCurrent: (v) => { sweepView = v; },
+    pool: code.pool,
+    SweepRefused: code.SweepRefused,
+  });
 }
 
 // The data panel and the downloads (their code is not needed for a first result) load when
@@ -542,7 +471,23 @@ async function runSweep() {
 /** @type {import('./data-panel.js').DataPanel | null} */ let dataPanel = null;
 /** @type {{refresh: () => void} | null} */ let exporter = null;
 /** @type {Promise<import('./data-panel.js').DataPanel> | null} */ let deferredLoading = null;
-const deferredCode = () => (deferredLoading ??= import('./deferred.js').then(({ initDataPanel, initExport }) => {
+/** The engine switch (engine-panel.js), with the later code. @type {ReturnType<typeof import('./engine-panel.js').initEngine> | null} */ let engine = null;
+const deferredCode = () => (deferredLoading ??= import('./deferred.js').then(({ initDataPanel, initExport, initEngine, engineControls }) => {
+  addControls(engineControls(TRIGGER_STOPS));
+  engine = initEngine({
+    lang: () => lang,
+    scenario: () => state.scenario,
+    pinBoth: (a, b) => {
+      for (const sc of [a, b]) {
+        const key = JSON.stringify(sc);
+        if (state.pins.some((p) => JSON.stringify(p) === key)) continue;
+        if (state.pins.length >= MAX_PINS) state.pins.shift();
+        state.pins.push(sc);
+      }
+      setView('compare');
+    },
+  });
+  drawControls();
   dataPanel = initDataPanel({
     lang: () => lang,
     scenario: () => state.scenario,
@@ -566,6 +511,7 @@ const deferredCode = () => (deferredLoading ??= import('./deferred.js').then(({ 
   if (last) {
     $('export').hidden = false;
     exporter.refresh();
+    if (last.flink) engine.show(last.flink, last.summary);
   }
   return dataPanel;
 }).catch((err) => {
@@ -589,7 +535,7 @@ source.addEventListener('change', () => {
     source.dispatchEvent(new Event('change'));
   }, () => {});
 });
-if (state.scenario.workload?.data) deferredCode().catch(() => {});
+if (state.scenario.workload?.data || state.scenario.engine?.name === 'flink') deferredCode().catch(() => {});
 
 langSelect.value = lang;
 langSelect.addEventListener('change', async () => {
@@ -603,6 +549,7 @@ langSelect.addEventListener('change', async () => {
   learnLinks();
   drawControls();
   dataPanel?.render();
+  engine?.redraw();
   drawLesson();
   redrawView();
 });
@@ -615,7 +562,7 @@ window.addEventListener('hashchange', () => {
   /** @type {HTMLInputElement} */ ($('sla')).value = String(state.slaMin);
   detail.value = String(state.scenario.report?.detail_events ?? 20000);
   drawControls();
-  if (state.scenario.workload?.data) deferredCode().catch(() => {});
+  if (state.scenario.workload?.data || state.scenario.engine?.name === 'flink') deferredCode().catch(() => {});
   dataPanel?.render();
   showView();
   saveUrl();
@@ -651,7 +598,7 @@ detail.addEventListener('change', () => {
 $('tab-sweep').addEventListener('click', () => setView('sweep'));
 $('sweep-run').addEventListener('click', runSweep);
 $('run-cancel').addEventListener('click', () => sim.cancel());
-$('sweep-cancel').addEventListener('click', () => sweepAbort?.abort());
+$('sweep-cancel').addEventListener('click', () => sweepCode?.cancelSweep());
 const slaInput = /** @type {HTMLInputElement} */ ($('sla'));
 slaInput.value = String(state.slaMin);
 slaInput.addEventListener('input', () => {

@@ -8,6 +8,7 @@
  * @property {number} ms wasm run time
  * @property {any} data with `workload.data`: what the load read and dropped (`LoadStats`); else null
  * @property {any} scaled a scaled run (`scale.rs` `Scaled`): its factor and estimates; else null
+ * @property {any} flink a Flink run's figures (the report's `flink`: docs/model.md §13); else null
  * @property {number | null} loadMs ms the data's load took in the worker (once)
  * @property {string} digest
  * @property {Float64Array} batchStartUs
@@ -59,12 +60,16 @@ export function extract(run, ms, loadMs = null) {
   const f = (/** @type {number[] | Float64Array} */ a) => Float64Array.from(a);
   const dataJson = run.dataJson();
   const scaledJson = run.scaledJson();
+  // Only the Flink module (www/pkg-flink/) has it.
+  const flinkJson = typeof (/** @type {any} */ (run).flinkJson) === 'function' ? /** @type {any} */ (run).flinkJson() : null;
   const r = {
     summary: JSON.parse(run.summaryJson()),
     /** What `workload.data`'s load read and dropped (`loader::LoadStats`), or null. @type {any} */
     data: dataJson ? JSON.parse(dataJson) : null,
     /** A scaled run's factor and estimates (`scale.rs` `Scaled`), or null when exact. @type {any} */
     scaled: scaledJson ? JSON.parse(scaledJson) : null,
+    /** @type {any} */
+    flink: flinkJson ? JSON.parse(flinkJson) : null,
     loadMs,
     cost: JSON.parse(run.costJson()),
     ms,

@@ -60,6 +60,7 @@ export function describeScenario(lang, sc, events) {
 export function renderSummary(lang, sc, s, ms) {
   const scenarioText = /** @type {HTMLElement} */ (document.getElementById('scenario-text'));
   scenarioText.textContent = describeScenario(lang, sc, s.events);
+  delete scenarioText.dataset.flink; // engine-panel.js adds Flink's sentence
   /** @type {[string, string][]} */
   const items = [
     ['events', int(s.events, lang)],

@@ -213,3 +213,110 @@ export function renderSweep(lang, view, slaMin) {
   });
   /** @type {HTMLElement} */ (table.tBodies[0]).replaceChildren(...body);
 }
+
+/** Ends the sweep in flight (Cancel, or a new sweep); null when none runs. @type {AbortController | null} */
+let sweepAbort = null;
+
+/** Cancels the sweep in flight, if any. */
+export function cancelSweep() {
+  sweepAbort?.abort();
+}
+
+/**
+ * What the sweep needs of the page (main.js).
+ * @typedef {object} SweepHost
+ * @property {() => import('./i18n.js').Lang} lang
+ * @property {() => any} scenario the scenario to sweep
+ * @property {() => number} slaMin
+ * @property {() => boolean} shown whether the sweep view is on show
+ * @property {() => SweepView | null} current the sweep on show
+ * @property {(v: SweepView | null) => void} setCurrent
+ * @property {import('./sweep-pool.js').SweepPool} pool
+ * @property {typeof import('./sweep-pool.js').SweepRefused} SweepRefused
+ */
+
+/**
+ * Runs the sweep over the current scenario in the pool: every point is checked first (the
+ * ones that cannot run are listed, and nothing runs); then each point is drawn as it comes
+ * back, and a point that fails while running is listed in the table with its reason. A
+ * cancelled or replaced sweep's results never land. A Flink scenario is swept over its
+ * checkpoint interval (a stream: worker-core.js atPoint). @param {SweepHost} host
+ */
+export async function runSweep(host) {
+  sweepAbort?.abort();
+  const ac = new AbortController();
+  sweepAbort = ac;
+  const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
+  const app = $('app');
+  const lang = host.lang();
+  const scenario = host.scenario();
+  const mode = /** @type {'stream' | 'job'} */ (scenario.engine?.name === 'flink' ? 'stream' : /** @type {HTMLSelectElement} */ ($('sweep-mode')).value);
+  const points = sweepPoints(mode, lang);
+  const view = newSweepView(points);
+  const progress = /** @type {HTMLProgressElement} */ ($('sweep-progress'));
+  const runBtn = /** @type {HTMLButtonElement} */ ($('sweep-run'));
+  const cancelBtn = /** @type {HTMLButtonElement} */ ($('sweep-cancel'));
+  progress.hidden = false;
+  progress.value = 0;
+  runBtn.disabled = true;
+  cancelBtn.disabled = false;
+  $('sweep-status').textContent = t(lang, 'sweepProgress', { done: 0, total: points.length });
+  app.dataset.sweep = 'running';
+  // Redraws coalesce into one a frame (a group's points arrive together).
+  let frame = 0;
+  const draw = () => {
+    frame = 0;
+    if (host.current() === view && host.shown()) renderSweep(host.lang(), view, host.slaMin());
+  };
+  try {
+    await host.pool.sweep(scenario, points.map(({ label, trigger }) => ({ label, trigger })), {
+      signal: ac.signal,
+      // Points that cannot run are shown with their reason; the others run.
+      runTheRest: true,
+      onStart: () => {
+        host.setCurrent(view);
+        draw();
+      },
+      onPoint: (r) => {
+        if (ac.signal.aborted) return;
+        view.results[r.index] = r;
+        frame ||= requestAnimationFrame(draw);
+      },
+      onProgress: (done, total, work) => {
+        if (ac.signal.aborted) return;
+        progress.value = work / total;
+        $('sweep-status').textContent = t(host.lang(), 'sweepProgress', { done, total });
+      },
+    });
+    view.state = 'done';
+    cancelAnimationFrame(frame);
+    draw();
+    $('sweep-status').textContent = sweepOutcome(host.lang(), view);
+    app.dataset.sweep = 'done';
+  } catch (err) {
+    if (sweepAbort !== ac) return; // a newer sweep has the panel
+    cancelAnimationFrame(frame);
+    if (err instanceof DOMException && err.name === 'AbortError') {
+      view.state = 'cancelled';
+      draw();
+      $('sweep-status').textContent = sweepOutcome(host.lang(), view);
+      app.dataset.sweep = 'cancelled';
+    } else if (err instanceof host.SweepRefused) {
+      // Nothing ran: no results to show but the reasons.
+      host.setCurrent(null);
+      $('sweep-results').hidden = true;
+      renderRefusals($('sweep-status'), host.lang(), err.refusals, points);
+      app.dataset.sweep = 'error';
+    } else {
+      $('sweep-status').textContent = failureText(host.lang(), err);
+      app.dataset.sweep = 'error';
+    }
+  } finally {
+    if (sweepAbort === ac) {
+      sweepAbort = null;
+      progress.hidden = true;
+      runBtn.disabled = false;
+      cancelBtn.disabled = true;
+    }
+  }
+}

@@ -11,24 +11,22 @@
 //               {type: 'alive', stage}  (a heartbeat for the pool's watchdog)
 //               {type: 'error', message, crashed?, stage?}  (crashed: a wasm trap; the pool
 //               ends this worker)
-import init, * as core from './pkg/pipeline_sim.js';
+import { ready, coreFor, atPoint } from './worker-core.js';
 import { sweepRow } from './run-result.js';
 import { bytesOf } from './worker-files.js';
 import { loadEncoded } from './formats.js';
 
-const ready = init();
-ready.catch(() => {}); // reported with the first request
 const ctx = /** @type {{postMessage: (m: any, t?: Transferable[]) => void, onmessage: any}} */ (
   /** @type {unknown} */ (self)
 );
-/** The core's exports, some of them (`simulateMany`) perhaps not in this build. @type {any} */
-const wasm = core;
+/** The module of the sweep's scenario (the core, or the Flink module: worker-core.js). @type {any} */
+let core = null;
 
 /** @typedef {{index: number, label: string, trigger: any}} Point */
 
 /** Files by name: given ones, and bundled ones once fetched. @type {Map<string, Uint8Array>} */
 const files = new Map();
-/** The loaded data of the sweep's scenario (one sweep, one `workload.data`). @type {{key: string, data: any} | null} */
+/** The loaded data of the sweep's scenario (one sweep, one `workload.data` and module). @type {{key: string, core: any, data: any} | null} */
 let loaded = null;
 /** What the worker is doing (told with a heartbeat or a failure): start, load, sweep. */
 let stage = 'start';
@@ -46,14 +44,14 @@ async function dataFor(sc) {
   const spec = sc?.workload?.data;
   if (!spec) return null;
   const key = JSON.stringify(spec);
-  if (loaded?.key === key) return loaded.data;
+  if (loaded?.key === key && loaded.core === core) return loaded.data;
   enter('load');
   const bytes = await bytesOf(files, spec.file);
   const join = spec.join ? await bytesOf(files, spec.join.file) : undefined;
   const encoded = await loadEncoded(bytes, join, key);
   loaded?.data.free();
   loaded = null;
-  loaded = { key, data: core.dataFromBytes(encoded) };
+  loaded = { key, core, data: core.dataFromBytes(encoded) };
   return loaded.data;
 }
 
@@ -100,13 +98,13 @@ function progress(f) {
  * @param {any} d loaded data or null @param {any} scenario @param {Point[]} points
  */
 function runShared(d, scenario, points) {
-  const many = d ? d.simulateMany : wasm.simulateMany;
+  const many = d ? d.simulateMany : core.simulateMany;
   if (points.length < 2 || typeof many !== 'function') return false;
-  const json = JSON.stringify(points.map((p) => ({ ...scenario, trigger: p.trigger })));
+  const json = JSON.stringify(points.map((p) => atPoint(scenario, p.trigger)));
   const t0 = performance.now();
   let set;
   try {
-    set = d ? d.simulateMany(json, progress) : wasm.simulateMany(json, progress);
+    set = d ? d.simulateMany(json, progress) : core.simulateMany(json, progress);
   } catch (err) {
     if (isTrap(err)) throw err;
     return false;
@@ -137,7 +135,7 @@ function runShared(d, scenario, points) {
 function runEach(d, scenario, points) {
   for (let k = 0; k < points.length; k++) {
     const p = points[k];
-    const json = JSON.stringify({ ...scenario, trigger: p.trigger });
+    const json = JSON.stringify(atPoint(scenario, p.trigger));
     const t0 = performance.now();
     const cb = (/** @type {number} */ f) => progress((k + f) / points.length);
     let run;
@@ -179,12 +177,13 @@ ctx.onmessage = async (/** @type {MessageEvent} */ e) => {
       }
     } else if (msg.type === 'check') {
       // Fields and the resource budget of every point, before any runs.
+      core = await coreFor(msg.scenario);
       const d = await dataFor(msg.scenario);
       enter('sweep');
       /** @type {{index: number, message: string}[]} */
       const refusals = [];
       for (const p of /** @type {Point[]} */ (msg.points)) {
-        const json = JSON.stringify({ ...msg.scenario, trigger: p.trigger });
+        const json = JSON.stringify(atPoint(msg.scenario, p.trigger));
         try {
           if (d) d.validate(json);
           else core.validateScenario(json);
@@ -195,6 +194,7 @@ ctx.onmessage = async (/** @type {MessageEvent} */ e) => {
       }
       ctx.postMessage({ type: 'checked', refusals });
     } else if (msg.type === 'run') {
+      core = await coreFor(msg.scenario);
       const d = await dataFor(msg.scenario);
       enter('sweep');
       lastProgress = performance.now();

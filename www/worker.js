@@ -10,42 +10,44 @@
 //               {type: 'error', id, message, crashed?, stage?}  (crashed: a wasm trap, such as
 //               running out of memory: the module is unusable and this worker must be replaced)
 //               {type: 'alive', id, stage}  (a heartbeat for the page's watchdog: what it is doing)
-import init, { simulate, simulateWithProgress, dataFromBytes, validateScenario } from './pkg/pipeline_sim.js';
+import { ready, coreFor, atPoint } from './worker-core.js';
 import { extract, sweepRow } from './run-result.js';
 // Data files and the formats module's wrappers: fetched with the first data load or export
 // (a generated workload's run needs neither).
 const filesCode = () => import('./worker-files.js');
 const formatsCode = () => import('./formats.js');
 
-const ready = init();
-ready.catch(() => {}); // reported with the first request
 const ctx = /** @type {{postMessage: (m: any, t?: Transferable[]) => void, onmessage: any}} */ (
   /** @type {unknown} */ (self)
 );
 
 /** Files by name: dropped ones, and bundled ones once fetched. @type {Map<string, Uint8Array>} */
 const files = new Map();
-/** Loaded data by its `workload.data` JSON (the last few). @type {Map<string, {data: import('./pkg/pipeline_sim.js').Data, ms: number}>} */
+/** Loaded data by its module and `workload.data` JSON (the last few). @type {Map<string, {data: import('./pkg/pipeline_sim.js').Data, ms: number}>} */
 const loaded = new Map();
 const MAX_LOADED = 4;
 /** The last run, kept for exports. @type {{json: string, run: import('./pkg/pipeline_sim.js').Run} | null} */
 let lastRun = null;
 
-/** The scenario's loaded data, loading it on first use; null without `workload.data`. @param {any} sc */
-async function dataFor(sc) {
+/**
+ * The scenario's loaded data (in the module that runs it), loading it on first use; null
+ * without `workload.data`. @param {any} sc @param {any} core the module (coreFor)
+ */
+async function dataFor(sc, core) {
   const spec = sc?.workload?.data;
   if (!spec) return null;
   const key = JSON.stringify(spec);
-  const have = loaded.get(key);
+  const slot = `${sc?.engine?.name === 'flink' ? 'flink' : 'core'} ${key}`;
+  const have = loaded.get(slot);
   if (have) return have;
   const [{ bytesOf }, { loadEncoded }] = await Promise.all([filesCode(), formatsCode()]);
   const bytes = await bytesOf(files, spec.file);
   const join = spec.join ? await bytesOf(files, spec.join.file) : undefined;
   const t0 = performance.now();
   // Read by the formats module (fetched on the first load), handed over as bytes.
-  const data = dataFromBytes(await loadEncoded(bytes, join, key));
+  const data = core.dataFromBytes(await loadEncoded(bytes, join, key));
   const entry = { data, ms: performance.now() - t0 };
-  loaded.set(key, entry);
+  loaded.set(slot, entry);
   while (loaded.size > MAX_LOADED) {
     const [k, v] = /** @type {[string, {data: any}]} */ (loaded.entries().next().value);
     v.data.free();
@@ -94,11 +96,12 @@ function isTrap(err) {
  */
 async function runScenario(sc, progress, what) {
   if (sc?.workload?.data) enter('load');
-  const d = await dataFor(sc);
+  const core = await coreFor(sc);
+  const d = await dataFor(sc, core);
   const json = JSON.stringify(sc);
   const cb = progress ?? alive;
   if (stage !== what) enter(what);
-  return { run: d ? d.data.simulateWithProgress(json, cb) : simulateWithProgress(json, cb), d };
+  return { run: d ? d.data.simulateWithProgress(json, cb) : core.simulateWithProgress(json, cb), d };
 }
 
 /** @param {{json: string, run: any} | null} r */
@@ -126,7 +129,7 @@ ctx.onmessage = async (/** @type {MessageEvent} */ e) => {
       files.set(msg.name, new Uint8Array(msg.bytes));
       // A file of the same name replaces the old one: drop what was loaded from it.
       for (const [k, v] of loaded) {
-        const spec = JSON.parse(k);
+        const spec = JSON.parse(k.slice(k.indexOf(' ') + 1));
         if (spec.file === msg.name || spec.join?.file === msg.name) {
           v.data.free();
           loaded.delete(k);
@@ -155,18 +158,19 @@ ctx.onmessage = async (/** @type {MessageEvent} */ e) => {
       // Every point is checked (fields and the resource budget) before the first one runs:
       // a sweep never spends minutes to fail at its last point.
       for (const p of points) {
-        const sc = { ...msg.scenario, trigger: p.trigger };
-        const d = await dataFor(sc);
+        const sc = atPoint(msg.scenario, p.trigger);
+        const core = await coreFor(sc);
+        const d = await dataFor(sc, core);
         try {
           if (d) d.data.validate(JSON.stringify(sc));
-          else validateScenario(JSON.stringify(sc));
+          else core.validateScenario(JSON.stringify(sc));
         } catch (err) {
           if (isTrap(err)) throw err;
           throw new Error(`(sweep point '${p.label}') ${err instanceof Error ? err.message : String(err)}`);
         }
       }
       for (let i = 0; i < points.length; i++) {
-        const sc = { ...msg.scenario, trigger: points[i].trigger };
+        const sc = atPoint(msg.scenario, points[i].trigger);
         const { run } = await runScenario(sc, null, 'sweep');
         rows.push(sweepRow(points[i].label, points[i].trigger, run));
         run.free();

@@ -1,0 +1,127 @@
+// Spark and Flink on the page (issue #16): the engine switch swaps the controls (Flink's
+// checkpoint interval for Spark's trigger), a Flink run fetches the Flink module and shows
+// the native CLI's numbers and Flink's own figures, a Flink link opens on Flink, "compare"
+// pins both engines at one interval, the sweep runs over the checkpoint interval, and the
+// idle partition's stall is named. English and Korean, with screenshots.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { SHOTS, HOUR, startServer, openBrowser, change, cli, ready, setLang } from './harness.mjs';
+
+/** @type {Awaited<ReturnType<typeof startServer>>} */ let server;
+/** @type {Awaited<ReturnType<typeof openBrowser>>} */ let browser;
+
+before(async () => { server = await startServer(); browser = await openBrowser(); });
+after(async () => { await browser?.close(); server?.stop(); });
+
+/** @param {import('playwright-core').Page} page @param {string} key */
+async function metric(page, key) {
+  return Number((await page.textContent(`[data-metric="${key}"] dd`))?.replace(/[^0-9.]/g, ''));
+}
+
+/** @param {number} v */
+const dollars = (v) => `$${v.toLocaleString('en', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+
+/** The base64url hash of a scenario patch. @param {any} patch */
+const hashOf = (patch) => `#v=1&s=${Buffer.from(JSON.stringify(patch)).toString('base64url')}`;
+
+test('the engine switch runs the same workload on Flink with its own controls and the CLI\'s numbers', async () => {
+  const { page, problems } = browser;
+  /** @type {string[]} */
+  const fetched = [];
+  page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
+  await page.goto(new URL(`?lang=en${HOUR}`, server.base).href);
+  await ready(page);
+  assert.equal(fetched.filter((p) => p.includes('pkg-flink')).length, 0, 'a Spark page does not fetch the Flink module');
+  // The switch comes with the page's later code (the first reach for anything loads it).
+  await page.focus('#c-trigger-every');
+  await page.waitForSelector('#c-engine-name');
+  assert.equal(await page.locator('#c-flink-checkpoint_interval_s').count(), 0);
+  const sc = await change(page, () => page.selectOption('#c-engine-name', 'flink'));
+  assert.equal(sc.engine.name, 'flink');
+  assert.equal(sc.flink.checkpoint_interval_s, 60, 'Flink starts at the Spark trigger interval');
+  assert.ok(fetched.some((p) => p.endsWith('pkg-flink/pipeline_sim_bg.wasm')), 'the Flink module is fetched for a Flink run');
+  // Flink's controls in, Spark's trigger and shuffle partitions out.
+  assert.equal(await page.locator('#c-trigger-every').count(), 0);
+  assert.equal(await page.locator('#c-engine-shuffle_partitions').count(), 0);
+  assert.equal(await page.locator('#c-flink-checkpoint_interval_s').count(), 1);
+  const r = cli(sc);
+  assert.ok(r.flink, 'the CLI ran it on Flink');
+  assert.equal(await metric(page, 'events'), r.summary.events);
+  assert.equal(await metric(page, 'outputRows'), r.summary.output_rows);
+  assert.equal(await page.textContent('[data-metric="usdTotal"] dd'), dollars(r.cost.usd_per_month.total));
+  assert.equal(await metric(page, 'dataFiles'), r.cost.storage.data_files_written);
+  await page.waitForSelector('#flink:not([hidden])');
+  assert.equal(Number((await page.textContent('[data-flink="flinkCheckpoints"]'))?.replace(/\D/g, '')), r.flink.checkpoints);
+  assert.equal(await page.textContent('#batches-h span'), 'Checkpoints');
+  // A shorter checkpoint interval: about six times the checkpoints and fresher results, as the
+  // CLI says (a 1-min window's results come once a minute: the part files stay 60).
+  const fast = await change(page, async () => {
+    await page.fill('#c-flink-checkpoint_interval_s-typed', '10 s');
+    await page.press('#c-flink-checkpoint_interval_s-typed', 'Enter');
+  });
+  assert.equal(fast.flink.checkpoint_interval_s, 10);
+  const rf = cli(fast);
+  assert.ok(rf.flink.checkpoints > 5 * r.flink.checkpoints, `${rf.flink.checkpoints} vs ${r.flink.checkpoints}`);
+  assert.ok(rf.summary.latency.p95_s < r.summary.latency.p95_s);
+  assert.equal(Number((await page.textContent('[data-flink="flinkCheckpoints"]'))?.replace(/\D/g, '')), rf.flink.checkpoints);
+  assert.equal(await metric(page, 'dataFiles'), rf.cost.storage.data_files_written);
+  assert.doesNotMatch(await page.textContent('main') ?? '', /NaN|undefined/);
+  await page.screenshot({ path: path.join(SHOTS, 'engine-flink-en.png'), fullPage: true });
+  // And back to Spark at the checkpoint interval.
+  const back = await change(page, () => page.selectOption('#c-engine-name', 'spark'));
+  assert.equal(back.engine.name, undefined);
+  assert.equal(back.flink, undefined);
+  assert.deepEqual(back.trigger, { kind: 'processing_time', interval_s: 10 });
+  await page.waitForSelector('#flink', { state: 'hidden' });
+  assert.deepEqual(problems, []);
+});
+
+test('compare pins Spark and Flink at one interval; the sweep runs over the checkpoint interval (Korean)', async () => {
+  const { page, problems } = browser;
+  await page.goto('about:blank');
+  await page.goto(new URL(`?lang=ko${hashOf({ engine: { name: 'flink' }, flink: { checkpoint_interval_s: 60 } })}`, server.base).href);
+  await ready(page);
+  // A Flink link opens on Flink, its switch and controls there at once.
+  await page.waitForSelector('#c-flink-checkpoint_interval_s');
+  assert.equal(await page.inputValue('#c-engine-name'), 'flink');
+  assert.equal(await page.textContent('label[for="c-flink-checkpoint_interval_s"]'), '체크포인트 간격');
+  await page.waitForSelector('#flink:not([hidden])');
+  await page.screenshot({ path: path.join(SHOTS, 'engine-flink-ko.png'), fullPage: true });
+  await page.click('#engine-compare');
+  await page.waitForFunction(() => document.getElementById('app')?.dataset.compare === 'done');
+  assert.equal(await page.locator('#compare-cards > *').count(), 2);
+  const text = await page.textContent('#compare-cards') ?? '';
+  assert.match(text, /Flink 1분/);
+  assert.doesNotMatch(text, /NaN|undefined/);
+  await page.screenshot({ path: path.join(SHOTS, 'engine-compare-ko.png'), fullPage: true });
+  // The sweep: Flink's checkpoint interval from 1 s to 1 day. At 1 s the 1-s checkpoint
+  // (flink.checkpoint_duration_s) would not finish before the next: refused, with its field.
+  await page.click('#tab-sweep');
+  await page.click('#sweep-run');
+  await page.waitForFunction(() => document.getElementById('app')?.dataset.sweep === 'done', null, { timeout: 300_000 });
+  assert.equal(await page.locator('#sweep-table tbody tr[data-point="done"]').count(), 15, await page.textContent('#sweep-table tbody') ?? '');
+  assert.match(await page.textContent('#sweep-table tbody tr[data-point="refused"]') ?? '', /^1초.*flink\.checkpoint_duration_s/);
+  await page.screenshot({ path: path.join(SHOTS, 'engine-sweep-ko.png'), fullPage: true });
+  await setLang(page, 'en');
+  assert.deepEqual(problems, []);
+});
+
+test('a silent Kafka partition stalls every Flink window, and an idle timeout lets it go', async () => {
+  const { page, problems } = browser;
+  await page.goto('about:blank');
+  // 100 keys over 16 partitions: murmur2 leaves partition 7 without a key (lesson 11).
+  const patch = { engine: { name: 'flink' }, source: { kafka_partitions: 16 } };
+  await page.goto(new URL(`?lang=en${hashOf(patch)}`, server.base).href);
+  await ready(page);
+  await page.waitForSelector('#flink-stalled');
+  assert.equal(await metric(page, 'outputRows'), 0);
+  await page.screenshot({ path: path.join(SHOTS, 'engine-stall-en.png'), fullPage: true });
+  const sc = await change(page, () => page.selectOption('#c-flink-idleness_s', '30'));
+  assert.equal(sc.flink.idleness_s, 30);
+  const r = cli(sc);
+  assert.ok(r.summary.output_rows > 0);
+  assert.equal(await metric(page, 'outputRows'), r.summary.output_rows);
+  assert.equal(await page.locator('#flink-stalled').count(), 0);
+  assert.deepEqual(problems, []);
+});

@@ -1,0 +1,47 @@
+// The wasm core a worker runs a scenario in: the core module (www/pkg/, Spark only), loaded
+// with the worker, or the Flink module (www/pkg-flink/: the same core with the Flink engine,
+// ~30 KB more compressed), fetched the first time a scenario's engine is Flink. The page's
+// first result never waits for the Flink module.
+import init, * as spark from './pkg/pipeline_sim.js';
+
+/** The core module, once loaded (a failure is reported with the first request). */
+export const ready = init().then(() => spark);
+ready.catch(() => {});
+
+/** The Flink module's load, started by the first Flink scenario. @type {Promise<any> | null} */
+let flink = null;
+
+/** Whether a scenario runs on Flink (`engine.name`, docs/scenario.md). @param {any} sc */
+export function isFlink(sc) {
+  return sc?.engine?.name === 'flink';
+}
+
+/**
+ * The module that runs `sc`. A Flink module that did not load (a network error) is tried
+ * again with the next Flink scenario; its failure is a plain error, not a trap.
+ * @param {any} sc @returns {Promise<any>}
+ */
+export function coreFor(sc) {
+  if (!isFlink(sc)) return ready;
+  flink ??= import('./pkg-flink/pipeline_sim.js')
+    .then(async (m) => {
+      await m.default();
+      return m;
+    })
+    .catch((err) => {
+      flink = null;
+      throw new Error(`engine.name: the Flink module could not be loaded (${err instanceof Error ? err.message : err}); try again`);
+    });
+  return flink;
+}
+
+/**
+ * A sweep point's scenario: `sc` with the point's trigger; on Flink, whose micro-batch
+ * trigger is its checkpoint (docs/model.md §13), the point's interval is the checkpoint
+ * interval. @param {any} sc @param {any} trigger
+ */
+export function atPoint(sc, trigger) {
+  if (!isFlink(sc)) return { ...sc, trigger };
+  const every = trigger?.interval_s ?? trigger?.every_s;
+  return { ...sc, trigger, flink: { ...sc.flink, checkpoint_interval_s: every } };
+}
