@@ -66,10 +66,14 @@ export const CONTROLS = [
 
 const STEPS = 1000;
 
-/** Controls another module adds before CONTROLS (the engine panel's: engine-panel.js). @type {ControlSpec[]} */
+/**
+ * Controls another module adds (the engine panel's: engine-panel.js), drawn into a root of
+ * their own (renderControls' `specs`); read and applied here like CONTROLS.
+ * @type {ControlSpec[]}
+ */
 const added = [];
 
-/** Adds controls, drawn first from the next renderControls on. @param {ControlSpec[]} specs */
+/** Adds controls (controlValue, applyControl and field errors know them). @param {ControlSpec[]} specs */
 export function addControls(specs) {
   added.push(...specs.filter((c) => !added.some((a) => a.path === c.path)));
 }
@@ -263,16 +267,17 @@ function typedText(c, v, lang) {
 }
 
 /**
- * Renders every control into `root`; calls `onChange(path, value)` on input.
+ * Renders the controls (CONTROLS, or `specs`) of the scenario's engine into `root`; calls
+ * `onChange(path, value)` on input.
  * @param {HTMLElement} root @param {import('./i18n.js').Lang} lang @param {any} sc
- * @param {(path: string, value: any) => void} onChange
+ * @param {(path: string, value: any) => void} onChange @param {ControlSpec[]} [specs]
  */
-export function renderControls(root, lang, sc, onChange) {
+export function renderControls(root, lang, sc, onChange, specs = CONTROLS) {
   /** @type {Map<string, HTMLElement>} */
   const groups = new Map();
   root.replaceChildren();
   const engine = engineOf(sc);
-  for (const c of [...added, ...CONTROLS]) {
+  for (const c of specs) {
     if (c.engine && c.engine !== engine) continue;
     let g = groups.get(c.group);
     if (!g) {

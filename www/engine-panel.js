@@ -180,6 +180,9 @@ Object.assign(STRINGS.ko, KO);
 
 /**
  * @typedef {object} EngineHooks
+ * @property {import('./controls.js').ControlSpec[]} specs the engine controls (engineControls)
+ * @property {(root: HTMLElement, sc: any, onChange: (path: string, v: any) => void, specs: import('./controls.js').ControlSpec[]) => void} render
+ *   controls.js renderControls in the page's language
  * @property {() => import('./i18n.js').Lang} lang
  * @property {() => any} scenario the scenario on show
  * @property {(a: any, b: any) => void} pinBoth pins both and opens Compare
@@ -211,12 +214,17 @@ export function initEngine(hooks) {
   /** The last Flink figures shown (redrawn in another language). @type {any} */
   let last = null;
 
-  /** Puts the button under the engine switch (the controls are drawn anew on changes). */
+  // The engine's controls: a root of their own before the others.
+  const root = document.createElement('div');
+  root.id = 'engine-controls';
+  document.getElementById('control-list')?.before(root);
+
+  /** Puts the button under the engine switch and the figures after the result. */
   function place() {
     const lang = hooks.lang();
     button.textContent = t(lang, 'engineCompare');
     help.textContent = t(lang, 'engineCompareHelp');
-    const engine = document.querySelector('.control[data-path="engine.name"]');
+    const engine = root.querySelector('.control[data-path="engine.name"]');
     if (engine && engine.nextSibling !== box) engine.after(box);
     const summary = document.getElementById('summary');
     if (summary && figures.previousSibling !== summary) summary.after(figures);
@@ -280,11 +288,14 @@ export function initEngine(hooks) {
   }
 
   return {
-    place,
+    /** Draws the engine's controls anew. @param {(path: string, v: any) => void} onChange */
+    draw(onChange) {
+      hooks.render(root, hooks.scenario(), onChange, hooks.specs);
+      place();
+    },
     show,
     /** Redraws in the current language. */
     redraw() {
-      place();
       show(last?.flink ?? null, last?.summary);
     },
   };

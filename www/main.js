@@ -378,15 +378,21 @@ async function drawSteps() {
   });
 }
 
+/** A control changed. @param {string} path @param {any} value */
+function onControl(path, value) {
+  applyControl(state.scenario, path, value);
+  // Another engine has other controls.
+  if (path === 'engine.name') drawControls();
+  saveUrl();
+  scheduleRun();
+}
+
+/** Draws the controls anew (the focused one keeps the focus). */
 function drawControls() {
-  renderControls($('control-list'), lang, state.scenario, (path, value) => {
-    applyControl(state.scenario, path, value);
-    // Another engine has other controls.
-    if (path === 'engine.name') drawControls();
-    saveUrl();
-    scheduleRun();
-  });
-  engine?.place();
+  const focused = document.activeElement?.id;
+  renderControls($('control-list'), lang, state.scenario, onControl);
+  engine?.draw(onControl);
+  if (focused && document.activeElement?.id !== focused) document.getElementById(focused)?.focus();
 }
 
 function showView() {
@@ -473,8 +479,11 @@ async function runSweep() {
 /** @type {Promise<import('./data-panel.js').DataPanel> | null} */ let deferredLoading = null;
 /** The engine switch (engine-panel.js), with the later code. @type {ReturnType<typeof import('./engine-panel.js').initEngine> | null} */ let engine = null;
 const deferredCode = () => (deferredLoading ??= import('./deferred.js').then(({ initDataPanel, initExport, initEngine, engineControls }) => {
-  addControls(engineControls(TRIGGER_STOPS));
+  const specs = engineControls(TRIGGER_STOPS);
+  addControls(specs);
   engine = initEngine({
+    specs,
+    render: (root, sc, onChange, list) => renderControls(root, lang, sc, onChange, list),
     lang: () => lang,
     scenario: () => state.scenario,
     pinBoth: (a, b) => {
@@ -487,7 +496,10 @@ const deferredCode = () => (deferredLoading ??= import('./deferred.js').then(({ 
       setView('compare');
     },
   });
-  drawControls();
+  // The engine's own controls; the others anew only if they are Flink's (a reader's focus
+  // on a Spark control stays where it is).
+  if (state.scenario.engine?.name === 'flink') drawControls();
+  else engine.draw(onControl);
   dataPanel = initDataPanel({
     lang: () => lang,
     scenario: () => state.scenario,
