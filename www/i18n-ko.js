@@ -80,6 +80,7 @@ export const KO = {
   "h_trigger.mode": "스트림은 클러스터를 계속 켜 두고, 작업은 실행마다 클러스터를 띄웁니다(시작 4.5분).",
   "o_stream": "스트림 (processingTime)",
   "o_job": "예약 작업 (availableNow)",
+  "o_engines": "Spark와 Flink (트리거 = 체크포인트 간격)",
   "f_workload.rate_per_s": "초당 이벤트",
   "h_workload.rate_per_s": "평균 도착률 (포아송).",
   "f_workload.duration_s": "시뮬레이션 시간",

@@ -86,6 +86,7 @@ export const STRINGS = {
     "h_trigger.mode": "A stream keeps a cluster up; a job starts one per run (4.5 min start-up).",
     "o_stream": "a stream (processingTime)",
     "o_job": "a scheduled job (availableNow)",
+    "o_engines": "Spark and Flink (trigger = checkpoint interval)",
     "f_workload.rate_per_s": "Events per second",
     "h_workload.rate_per_s": "Mean arrival rate (Poisson).",
     "f_workload.duration_s": "Simulated time",

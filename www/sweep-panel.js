@@ -14,7 +14,7 @@ export const STREAM_GRID = [1, 2, 5, 10, 30, 60, 120, 300, 600, 900, 1800, 3600,
 /** Job intervals, s (a job starts a cluster: from 5 min). */
 export const JOB_GRID = [300, 600, 900, 1800, 3600, 7200, 21600, 43200, 86400];
 
-/** @typedef {{label: string, every: number, trigger: any}} PanelPoint */
+/** @typedef {{label: string, every: number, trigger: any, engine?: 'spark' | 'flink'}} PanelPoint */
 
 /**
  * A sweep on show: its points, the results so far (null: not back yet), and whether it is
@@ -25,8 +25,20 @@ export const JOB_GRID = [300, 600, 900, 1800, 3600, 7200, 21600, 43200, 86400];
  * @property {'running' | 'done' | 'cancelled'} state
  */
 
-/** @param {'stream' | 'job'} mode @param {import('./i18n.js').Lang} lang @returns {PanelPoint[]} */
+/**
+ * The sweep's points: a stream's trigger intervals, a job's, or (`engines`) the stream's on
+ * Spark then the same intervals as Flink's checkpoint interval.
+ * @param {'stream' | 'job' | 'engines'} mode @param {import('./i18n.js').Lang} lang @returns {PanelPoint[]}
+ */
 export function sweepPoints(mode, lang) {
+  if (mode === 'engines') {
+    return (/** @type {const} */ (['spark', 'flink'])).flatMap((engine) => STREAM_GRID.map((s) => ({
+      label: `${engine === 'flink' ? 'Flink' : 'Spark'} ${duration(s, lang)}`,
+      every: s,
+      trigger: { kind: 'processing_time', interval_s: s },
+      engine,
+    })));
+  }
   const grid = mode === 'job' ? JOB_GRID : STREAM_GRID;
   return grid.map((s) => ({
     label: duration(s, lang),
@@ -101,7 +113,7 @@ export function renderRefusals(el, lang, refusals, points) {
     const line = document.createElement('span');
     line.className = 'warn';
     line.dataset.point = String(r.index);
-    const label = points[r.index] ? duration(points[r.index].every, lang) : r.label;
+    const label = points[r.index] ? pointLabel(points[r.index], lang) : r.label;
     line.textContent = `${t(lang, 'sweepPoint', { label })} ${withControl(lang, r.message)}`;
     parts.push(' ', document.createElement('br'), line);
   }
@@ -122,6 +134,11 @@ export function sweepOutcome(lang, view) {
   if (!failed && !refused) return t(lang, 'sweepProgress', { done: total, total });
   if (!failed) return t(lang, 'sweepSomeRefused', { ran, refused, total });
   return t(lang, 'sweepSomeFailed', { ran, failed, total });
+}
+
+/** A point's name: its interval, and its engine in a sweep of both. @param {PanelPoint} p @param {import('./i18n.js').Lang} lang */
+function pointLabel(p, lang) {
+  return p.engine ? `${p.engine === 'flink' ? 'Flink' : 'Spark'} ${duration(p.every, lang)}` : duration(p.every, lang);
 }
 
 /**
@@ -149,12 +166,19 @@ export function renderSweep(lang, view, slaMin) {
       const r = view.results[i];
       return r && 'row' in r ? f(r.row) : NaN;
     };
-    const n = view.points.length;
-    sweepChart(chart, view.points.map((p) => p.every),
-      Array.from({ length: n }, (_, i) => at(i, (r) => r.usdPerMonth)),
-      Array.from({ length: n }, (_, i) => at(i, (r) => r.p95s)),
-      Array.from({ length: n }, (_, i) => onFront.has(i)),
-      { x: t(lang, 'sX'), usd: t(lang, 'sUsd'), p95: t(lang, 'sP95'), pareto: t(lang, 'sPareto') }, lang);
+    // A sweep of both engines: Spark's points then Flink's at the same intervals, drawn as a
+    // second pair of lines.
+    const flinkFrom = view.points.findIndex((p) => p.engine === 'flink');
+    const n = flinkFrom > 0 ? flinkFrom : view.points.length;
+    const series = (/** @type {number} */ from) => ({
+      usd: Array.from({ length: n }, (_, i) => at(from + i, (r) => r.usdPerMonth)),
+      p95: Array.from({ length: n }, (_, i) => at(from + i, (r) => r.p95s)),
+      pareto: Array.from({ length: n }, (_, i) => onFront.has(from + i)),
+    });
+    const first = series(0);
+    const labels = { x: t(lang, 'sX'), usd: t(lang, 'sUsd'), p95: t(lang, 'sP95'), pareto: t(lang, 'sPareto') };
+    sweepChart(chart, view.points.slice(0, n).map((p) => p.every), first.usd, first.p95, first.pareto, labels, lang,
+      flinkFrom > 0 ? { ...series(flinkFrom), names: ['Spark', 'Flink'] } : undefined);
   } else {
     chart.replaceChildren();
   }
@@ -162,7 +186,7 @@ export function renderSweep(lang, view, slaMin) {
   const answer = /** @type {HTMLElement} */ (document.getElementById('sweep-answer'));
   const sla = duration(slaMin * 60, lang);
   const text = best
-    ? t(lang, 'sweepAnswer', { sla, label: duration(best.every, lang), usd: usd(best.usdPerMonth, lang), p95: duration(best.p95s, lang) })
+    ? t(lang, 'sweepAnswer', { sla, label: pointLabel(view.points[best.i], lang), usd: usd(best.usdPerMonth, lang), p95: duration(best.p95s, lang) })
     : t(lang, 'sweepNone', { sla });
   // A scaled workload (crate/src/scenario/scale.rs): every point is, by the same factor.
   const k = Math.max(1, ...rows.map((r) => r.scale ?? 1));
@@ -188,7 +212,7 @@ export function renderSweep(lang, view, slaMin) {
       tr.append(td);
       return td;
     };
-    cell(duration(p.every, lang));
+    cell(pointLabel(p, lang));
     const r = view.results[i];
     if (r && 'row' in r) {
       tr.dataset.point = 'done';
@@ -250,7 +274,9 @@ export async function runSweep(host) {
   const app = $('app');
   const lang = host.lang();
   const scenario = host.scenario();
-  const mode = /** @type {'stream' | 'job'} */ (scenario.engine?.name === 'flink' ? 'stream' : /** @type {HTMLSelectElement} */ ($('sweep-mode')).value);
+  const picked = /** @type {'stream' | 'job' | 'engines'} */ (/** @type {HTMLSelectElement} */ ($('sweep-mode')).value);
+  // A Flink job has no scheduled mode: its sweep is over the checkpoint interval.
+  const mode = picked === 'job' && scenario.engine?.name === 'flink' ? 'stream' : picked;
   const points = sweepPoints(mode, lang);
   const view = newSweepView(points);
   const progress = /** @type {HTMLProgressElement} */ ($('sweep-progress'));
@@ -269,7 +295,7 @@ export async function runSweep(host) {
     if (host.current() === view && host.shown()) renderSweep(host.lang(), view, host.slaMin());
   };
   try {
-    await host.pool.sweep(scenario, points.map(({ label, trigger }) => ({ label, trigger })), {
+    await host.pool.sweep(scenario, points.map(({ label, trigger, engine }) => ({ label, trigger, engine })), {
       signal: ac.signal,
       // Points that cannot run are shown with their reason; the others run.
       runTheRest: true,

@@ -13,6 +13,8 @@ import { WATCHDOG_MS, WorkerFailure } from './sim-client.js';
  * @typedef {object} SweepPoint
  * @property {string} label
  * @property {any} trigger a trigger in the scenario format
+ * @property {'spark' | 'flink'} [engine] the engine it runs on (default: the scenario's;
+ *   Flink's interval is its checkpoint interval: worker-core.js atPoint)
  */
 
 /**
@@ -121,7 +123,9 @@ export class SweepPool {
       new Sweep({
         // A snapshot: the caller's scenario may change while the sweep runs.
         scenario: JSON.parse(JSON.stringify(scenario)),
-        points: points.map(({ label, trigger }) => ({ label: String(label), trigger: JSON.parse(JSON.stringify(trigger ?? null)) })),
+        points: points.map(({ label, trigger, engine }) => ({
+          label: String(label), trigger: JSON.parse(JSON.stringify(trigger ?? null)), ...(engine === 'flink' || engine === 'spark' ? { engine } : {}),
+        })),
         files,
         size: Math.max(1, Math.floor(opts.size ?? this.size)),
         watchdogMs: this.watchdogMs,

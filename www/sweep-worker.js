@@ -11,7 +11,7 @@
 //               {type: 'alive', stage}  (a heartbeat for the pool's watchdog)
 //               {type: 'error', message, crashed?, stage?}  (crashed: a wasm trap; the pool
 //               ends this worker)
-import { ready, coreFor, atPoint } from './worker-core.js';
+import { ready, coreForPoints, atPoint } from './worker-core.js';
 import { sweepRow } from './run-result.js';
 import { bytesOf } from './worker-files.js';
 import { loadEncoded } from './formats.js';
@@ -22,7 +22,7 @@ const ctx = /** @type {{postMessage: (m: any, t?: Transferable[]) => void, onmes
 /** The module of the sweep's scenario (the core, or the Flink module: worker-core.js). @type {any} */
 let core = null;
 
-/** @typedef {{index: number, label: string, trigger: any}} Point */
+/** @typedef {{index: number, label: string, trigger: any, engine?: 'spark' | 'flink'}} Point */
 
 /** Files by name: given ones, and bundled ones once fetched. @type {Map<string, Uint8Array>} */
 const files = new Map();
@@ -100,7 +100,7 @@ function progress(f) {
 function runShared(d, scenario, points) {
   const many = d ? d.simulateMany : core.simulateMany;
   if (points.length < 2 || typeof many !== 'function') return false;
-  const json = JSON.stringify(points.map((p) => atPoint(scenario, p.trigger)));
+  const json = JSON.stringify(points.map((p) => atPoint(scenario, p.trigger, p.engine)));
   const t0 = performance.now();
   let set;
   try {
@@ -135,7 +135,7 @@ function runShared(d, scenario, points) {
 function runEach(d, scenario, points) {
   for (let k = 0; k < points.length; k++) {
     const p = points[k];
-    const json = JSON.stringify(atPoint(scenario, p.trigger));
+    const json = JSON.stringify(atPoint(scenario, p.trigger, p.engine));
     const t0 = performance.now();
     const cb = (/** @type {number} */ f) => progress((k + f) / points.length);
     let run;
@@ -177,13 +177,13 @@ ctx.onmessage = async (/** @type {MessageEvent} */ e) => {
       }
     } else if (msg.type === 'check') {
       // Fields and the resource budget of every point, before any runs.
-      core = await coreFor(msg.scenario);
+      core = await coreForPoints(msg.scenario, msg.points);
       const d = await dataFor(msg.scenario);
       enter('sweep');
       /** @type {{index: number, message: string}[]} */
       const refusals = [];
       for (const p of /** @type {Point[]} */ (msg.points)) {
-        const json = JSON.stringify(atPoint(msg.scenario, p.trigger));
+        const json = JSON.stringify(atPoint(msg.scenario, p.trigger, p.engine));
         try {
           if (d) d.validate(json);
           else core.validateScenario(json);
@@ -194,7 +194,7 @@ ctx.onmessage = async (/** @type {MessageEvent} */ e) => {
       }
       ctx.postMessage({ type: 'checked', refusals });
     } else if (msg.type === 'run') {
-      core = await coreFor(msg.scenario);
+      core = await coreForPoints(msg.scenario, msg.points);
       const d = await dataFor(msg.scenario);
       enter('sweep');
       lastProgress = performance.now();

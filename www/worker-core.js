@@ -36,12 +36,28 @@ export function coreFor(sc) {
 }
 
 /**
- * A sweep point's scenario: `sc` with the point's trigger; on Flink, whose micro-batch
- * trigger is its checkpoint (docs/model.md §13), the point's interval is the checkpoint
- * interval. @param {any} sc @param {any} trigger
+ * A sweep point's scenario: `sc` with the point's trigger, on the point's engine (default:
+ * the scenario's). On Flink, whose trigger is its checkpoint (docs/model.md §13), the point's
+ * interval is the checkpoint interval; a Flink scenario swept on Spark loses its `flink`
+ * section (the core refuses it on Spark). @param {any} sc @param {any} trigger
+ * @param {'spark' | 'flink'} [engine]
  */
-export function atPoint(sc, trigger) {
+export function atPoint(sc, trigger, engine) {
+  const on = engine ?? (isFlink(sc) ? 'flink' : 'spark');
+  if (on === 'flink') {
+    const every = trigger?.interval_s ?? trigger?.every_s;
+    return { ...sc, engine: { ...sc.engine, name: 'flink' }, trigger, flink: { ...sc.flink, checkpoint_interval_s: every } };
+  }
   if (!isFlink(sc)) return { ...sc, trigger };
-  const every = trigger?.interval_s ?? trigger?.every_s;
-  return { ...sc, trigger, flink: { ...sc.flink, checkpoint_interval_s: every } };
+  const { flink: _, ...rest } = sc;
+  const { name: __, ...eng } = sc.engine;
+  return { ...rest, engine: eng, trigger };
+}
+
+/**
+ * The module for a sweep's points: the Flink module when any of them runs on Flink.
+ * @param {any} sc @param {{engine?: 'spark' | 'flink'}[]} points
+ */
+export function coreForPoints(sc, points) {
+  return coreFor(points.some((p) => p.engine === 'flink') ? { engine: { name: 'flink' } } : sc);
 }

@@ -154,11 +154,11 @@ ctx.onmessage = async (/** @type {MessageEvent} */ e) => {
       enter('sweep');
       /** @type {import('./run-result.js').SweepRow[]} */
       const rows = [];
-      const points = /** @type {{label: string, trigger: any}[]} */ (msg.points);
+      const points = /** @type {{label: string, trigger: any, engine?: 'spark' | 'flink'}[]} */ (msg.points);
       // Every point is checked (fields and the resource budget) before the first one runs:
       // a sweep never spends minutes to fail at its last point.
       for (const p of points) {
-        const sc = atPoint(msg.scenario, p.trigger);
+        const sc = atPoint(msg.scenario, p.trigger, p.engine);
         const core = await coreFor(sc);
         const d = await dataFor(sc, core);
         try {
@@ -170,7 +170,7 @@ ctx.onmessage = async (/** @type {MessageEvent} */ e) => {
         }
       }
       for (let i = 0; i < points.length; i++) {
-        const sc = atPoint(msg.scenario, points[i].trigger);
+        const sc = atPoint(msg.scenario, points[i].trigger, points[i].engine);
         const { run } = await runScenario(sc, null, 'sweep');
         rows.push(sweepRow(points[i].label, points[i].trigger, run));
         run.free();

@@ -125,3 +125,26 @@ test('a silent Kafka partition stalls every Flink window, and an idle timeout le
   assert.equal(await page.locator('#flink-stalled').count(), 0);
   assert.deepEqual(problems, []);
 });
+
+test('the sweep over both engines draws Spark\'s and Flink\'s lines at the same intervals and names the cheapest', async () => {
+  const { page, problems } = browser;
+  await page.goto('about:blank');
+  await page.goto(new URL(`?lang=en${HOUR}&view=sweep`, server.base).href);
+  await ready(page);
+  await page.selectOption('#sweep-mode', 'engines');
+  await page.click('#sweep-run');
+  await page.waitForFunction(() => document.getElementById('app')?.dataset.sweep === 'done', null, { timeout: 300_000 });
+  const rows = page.locator('#sweep-table tbody tr');
+  assert.equal(await rows.count(), 32);
+  // Flink at 1 s: its 1-s checkpoint would not finish in time (refused at its field).
+  assert.equal(await page.locator('#sweep-table tbody tr[data-point="done"]').count(), 31);
+  assert.match(await page.textContent('#sweep-table tbody tr[data-point="refused"]') ?? '', /^Flink 1 s.*flink\.checkpoint_duration_s/);
+  assert.match(await rows.nth(0).textContent() ?? '', /^Spark 1 s/);
+  assert.match(await rows.nth(16).textContent() ?? '', /^Flink 1 s/);
+  // Both engines' cost and p95 lines and fronts (uPlot's legend).
+  const legend = await page.locator('#sweep-chart .u-legend .u-series').allTextContents();
+  for (const s of ['Spark: ', 'Flink: ']) assert.ok(legend.filter((l) => l.includes(s)).length === 3, legend.join(' | '));
+  assert.match(await page.textContent('#sweep-answer') ?? '', /(Spark|Flink) \d/);
+  await page.screenshot({ path: path.join(SHOTS, 'engine-sweep-both-en.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+});

@@ -62,8 +62,11 @@ export function sweepPlotOf(el) {
  * @param {boolean[]} pareto
  * @param {{x: string, usd: string, p95: string, pareto: string}} labels
  * @param {string} lang for the ticks: durations on x and p95, dollars on cost
+ * @param {{usd: number[], p95: number[], pareto: boolean[], names: [string, string]}} [other]
+ *   a second engine's points at the same intervals (a sweep of both engines), drawn in other
+ *   colours; `names` the two engines', put before their series' labels
  */
-export function sweepChart(el, intervals, usd, p95, pareto, labels, lang) {
+export function sweepChart(el, intervals, usd, p95, pareto, labels, lang, other) {
   const { stroke, grid } = axisColors();
   const width = Math.max(280, el.clientWidth || 600);
   /** @type {uPlot.Options} */
@@ -105,13 +108,20 @@ export function sweepChart(el, intervals, usd, p95, pareto, labels, lang) {
       },
     ],
   };
+  const positive = (/** @type {number[]} */ a) => a.map((v) => (v > 0 ? v : null));
+  const front = (/** @type {number[]} */ u, /** @type {boolean[]} */ on) => u.map((v, i) => (on[i] && v > 0 ? v : null));
   /** @type {uPlot.AlignedData} */
-  const data = [
-    intervals,
-    usd.map((v) => (v > 0 ? v : null)),
-    p95.map((v) => (v > 0 ? v : null)),
-    usd.map((v, i) => (pareto[i] && v > 0 ? v : null)),
-  ];
+  const data = [intervals, positive(usd), positive(p95), front(usd, pareto)];
+  if (other) {
+    const [a, b] = other.names;
+    for (const s of opts.series.slice(1)) s.label = `${a}: ${s.label}`;
+    opts.series.push(
+      { label: `${b}: ${labels.usd}`, stroke: PALETTE[2], width: 2, scale: 'usd', points: { size: 6 } },
+      { label: `${b}: ${labels.p95}`, stroke: PALETTE[4], width: 2, dash: [6, 4], scale: 'p95', points: { size: 6 } },
+      { ...opts.series[3], label: `${b}: ${labels.pareto}` },
+    );
+    data.push(positive(other.usd), positive(other.p95), front(other.usd, other.pareto));
+  }
   sweepPlotOf(el)?.destroy();
   el.replaceChildren();
   const u = new uPlot(opts, data, el);
