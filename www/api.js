@@ -32,11 +32,29 @@ export function load() {
   return ready;
 }
 
+/** The Flink module's exports once loaded (`engine.name: "flink"`). @type {Promise<any> | null} */
+let flinkReady = null;
+
+/** The module that runs `scenario`: the core, or for Flink the Flink module (pkg-flink/). @param {any} scenario */
+async function coreOf(scenario) {
+  if (scenario?.engine?.name !== 'flink') {
+    await load();
+    return { simulate: wasmSimulate, dataFromBytes };
+  }
+  flinkReady ??= import('./pkg-flink/pipeline_sim.js').then(async (m) => {
+    await m.default();
+    return m;
+  });
+  flinkReady.catch(() => { flinkReady = null; });
+  return flinkReady;
+}
+
 /**
  * @typedef {object} Report
  * @property {any} summary counts, fates, latency percentiles (docs/scenario.md, "The report")
  * @property {any} cost dollars by component, requests, storage, readers, freshness (docs/model.md)
  * @property {string} digest a hash of the full report: equal for equal scenarios, native or wasm
+ * @property {any} flink a Flink run's own figures (docs/model.md §13); null for Spark
  * @property {number} ms time the run took in wasm
  * @property {any} data with `workload.data`: what the load read and dropped (docs/scenario.md), else null
  * @property {{startUs: Float64Array, endUs: Float64Array, inputRows: Float64Array, outputRows: Float64Array,
@@ -54,6 +72,7 @@ function toReport(r) {
     digest: r.digest,
     ms: r.ms,
     data: r.data,
+    flink: r.flink,
     batches: {
       startUs: r.batchStartUs, endUs: r.batchEndUs, inputRows: r.batchInputRows, outputRows: r.batchOutputRows,
       stateRows: r.batchStateRows, backlogRows: r.batchBacklogRows, dataFiles: r.batchDataFiles, watermarkUs: r.batchWatermarkUs,
@@ -88,7 +107,7 @@ async function bytesOf(name, files) {
  * @returns {Promise<Report>}
  */
 export async function simulate(scenario, opts = {}) {
-  await load();
+  const core = await coreOf(scenario);
   const spec = scenario?.workload?.data;
   const t0 = performance.now();
   let run;
@@ -96,14 +115,14 @@ export async function simulate(scenario, opts = {}) {
     const files = opts.files ?? {};
     const bytes = await bytesOf(spec.file, files);
     const join = spec.join ? await bytesOf(spec.join.file, files) : undefined;
-    const data = dataFromBytes(await loadEncoded(bytes, join, JSON.stringify(spec)));
+    const data = core.dataFromBytes(await loadEncoded(bytes, join, JSON.stringify(spec)));
     try {
       run = data.simulate(JSON.stringify(scenario));
     } finally {
       data.free();
     }
   } else {
-    run = wasmSimulate(JSON.stringify(scenario));
+    run = core.simulate(JSON.stringify(scenario));
   }
   const r = extract(run, performance.now() - t0);
   run.free();

@@ -1,7 +1,7 @@
 // Same scenario ⇒ byte-identical report, native and wasm: the report digest computed by the
 // wasm core in Chromium equals the native CLI's, for scenarios that exercise every random
 // draw (Poisson gaps, Zipf keys, log-normal and exponential lateness, offline tail, diurnal
-// rate), every operator, and batches run in chunks.
+// rate), every operator, batches run in chunks, and the Flink engine (its own module).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -59,6 +59,22 @@ const SCENARIOS = {
     workload: { duration_s: 86_400, rate_per_s: 2000, keys: 1000 },
     sink: { format: 'delta' },
   },
+  // Flink (the page's Flink module, www/pkg-flink/): per-partition watermarks, idleness,
+  // allowed lateness and a side output, several subtasks.
+  flink_partitions_idleness: {
+    seed: 21,
+    engine: { name: 'flink' },
+    workload: { duration_s: 1800, rate_per_s: 100, keys: 40, offline: { fraction: 0.03, min_s: 60, max_s: 900 } },
+    source: { kafka_partitions: 8 },
+    query: { window: { kind: 'sliding', size_s: 120, slide_s: 60 }, watermark_delay_s: 20 },
+    flink: { checkpoint_interval_s: 30, parallelism: 4, allowed_lateness_s: 60, late_side_output: true, idleness_s: 30 },
+  },
+  flink_session: {
+    seed: 23,
+    engine: { name: 'flink' },
+    workload: { duration_s: 900, rate_per_s: 30, shape: { kind: 'bursty', on_s: 20, off_s: 40 } },
+    query: { window: { kind: 'session', gap_s: 10 }, watermark_delay_s: 15 },
+  },
   sliding_update_small_sample: {
     seed: 5,
     query: { window: { kind: 'sliding', size_s: 60, slide_s: 15 }, output_mode: 'update' },
@@ -75,11 +91,11 @@ for (const [name, scenario] of Object.entries(SCENARIOS)) {
     const { page, problems } = browser;
     // (The page on a short scenario: its own runs stay out of the way.)
     if (page.url() === 'about:blank') await page.goto(new URL('#v=1&s=e30', server.base).href);
-    const wasm = await page.evaluate(async (text) => {
-      const m = await import('./pkg/pipeline_sim.js');
+    const wasm = await page.evaluate(async ([text, dir]) => {
+      const m = await import(`./${dir}/pipeline_sim.js`);
       await m.default();
       return m.simulate(text).digest();
-    }, json);
+    }, [json, /** @type {any} */ (scenario).engine?.name === 'flink' ? 'pkg-flink' : 'pkg']);
     assert.match(native, /^[0-9a-f]{16}$/);
     assert.equal(wasm, native);
     assert.deepEqual(problems, []);

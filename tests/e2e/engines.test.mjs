@@ -6,7 +6,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { SHOTS, HOUR, startServer, openBrowser, change, cli, ready, setLang } from './harness.mjs';
+import { execFileSync } from 'node:child_process';
+import { ROOT, SHOTS, HOUR, startServer, openBrowser, change, cli, ready, setLang } from './harness.mjs';
 
 /** @type {Awaited<ReturnType<typeof startServer>>} */ let server;
 /** @type {Awaited<ReturnType<typeof openBrowser>>} */ let browser;
@@ -146,5 +147,25 @@ test('the sweep over both engines draws Spark\'s and Flink\'s lines at the same 
   for (const s of ['Spark: ', 'Flink: ']) assert.ok(legend.filter((l) => l.includes(s)).length === 3, legend.join(' | '));
   assert.match(await page.textContent('#sweep-answer') ?? '', /(Spark|Flink) \d/);
   await page.screenshot({ path: path.join(SHOTS, 'engine-sweep-both-en.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+});
+
+test('the JS API runs a Flink scenario (on this thread and in a worker) as the CLI does', async () => {
+  const { page, problems } = browser;
+  await page.goto('about:blank');
+  await page.goto(new URL(`?lang=en${HOUR}`, server.base).href);
+  await ready(page);
+  const scenario = { seed: 3, engine: { name: 'flink' }, workload: { duration_s: 600 }, flink: { checkpoint_interval_s: 20 } };
+  const got = await page.evaluate(async (sc) => {
+    const api = await import('./api.js');
+    const here = await api.simulate(sc);
+    const there = await api.simulateInWorker(sc);
+    return { here: here.digest, there: there.digest, checkpoints: here.flink?.checkpoints };
+  }, scenario);
+  const r = cli(scenario);
+  const native = execFileSync(path.join(ROOT, 'target/release/pipeline-sim'), ['run', '-', '--format', 'digest'], { input: JSON.stringify(scenario) }).toString().trim();
+  assert.equal(got.here, native);
+  assert.equal(got.there, native);
+  assert.equal(got.checkpoints, r.flink.checkpoints);
   assert.deepEqual(problems, []);
 });
