@@ -137,6 +137,8 @@ const EN = {
   flinkNote: 'Each event is processed within milliseconds; its result is readable once the checkpoint after its window fired completes (docs/model.md §13).',
   flinkStalled: 'No window fired: the watermark did not advance. Is a Kafka partition silent? Set an idle partition timeout.',
   batchesFlink: 'Checkpoints',
+  pyflinkTitle: 'Run it on a real cluster: the PyFlink code',
+  pyflinkNote: 'The same Kafka events, watermark strategy, window and checkpoint-rolled file sink as a PyFlink DataStream job (python3 job.py --help for its paths).',
   flinkScenario: 'On Flink 2.3: a checkpoint every {interval} (its trigger), parallelism {p}, a watermark every {wm}.',
 };
 
@@ -172,6 +174,8 @@ const KO = {
   flinkNote: '각 이벤트는 밀리초 안에 처리되지만, 그 결과는 윈도우가 발화한 뒤 다음 체크포인트가 완료되어야 읽을 수 있습니다(docs/model.md §13).',
   flinkStalled: '발화한 윈도우가 없습니다: 워터마크가 나아가지 않았습니다. 조용한 Kafka 파티션이 있나요? 유휴 파티션 타임아웃을 설정하세요.',
   batchesFlink: '체크포인트',
+  pyflinkTitle: '실제 클러스터에서 실행하기: PyFlink 코드',
+  pyflinkNote: '같은 Kafka 이벤트, 워터마크 전략, 윈도우, 체크포인트마다 롤링되는 파일 싱크를 PyFlink DataStream 잡으로 옮긴 코드입니다(경로는 python3 job.py --help).',
   flinkScenario: 'Flink 2.3에서: 체크포인트 {interval}마다(트리거 역할), 병렬도 {p}, 워터마크 {wm}마다.',
 };
 
@@ -241,6 +245,11 @@ export function initEngine(hooks) {
     // Flink's rows of the batch table are its checkpoints (docs/model.md §13).
     const heading = document.querySelector('#batches-h span');
     if (heading) heading.textContent = t(lang, flink ? 'batchesFlink' : 'batches');
+    // The code to run it: PyFlink's for a Flink job (worker.js).
+    for (const [sel, spark, fl] of [['#pyspark summary', 'pysparkTitle', 'pyflinkTitle'], ['#pyspark p.muted', 'pysparkNote', 'pyflinkNote']]) {
+      const el = document.querySelector(sel);
+      if (el) el.textContent = t(lang, flink ? fl : spark);
+    }
     if (!flink) return;
     const text = document.getElementById('scenario-text');
     if (text && !text.dataset.flink) {

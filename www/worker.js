@@ -2,7 +2,8 @@
 // Messages in:  {type: 'run', id, scenario}   {type: 'sweep', id, scenario, points}
 //               {type: 'file', name, bytes}   (a dropped file: it never leaves the browser)
 //               {type: 'export', id, scenario, table, format}  (format: arrow | csv)
-//               {type: 'pyspark', id, scenario}  (the scenario as a PySpark script)
+//               {type: 'pyspark', id, scenario}  (the scenario as a PySpark script, or a
+//               Flink scenario as a PyFlink one)
 // Messages out: {type: 'result', id, result}  {type: 'progress', id, done, total}
 //               (a run's progress: done ∈ 0..1 of total 1; a sweep's: runs done of total)
 //               {type: 'sweep-result', id, rows}  {type: 'export-result', id, bytes}
@@ -10,7 +11,7 @@
 //               {type: 'error', id, message, crashed?, stage?}  (crashed: a wasm trap, such as
 //               running out of memory: the module is unusable and this worker must be replaced)
 //               {type: 'alive', id, stage}  (a heartbeat for the page's watchdog: what it is doing)
-import { ready, coreFor, atPoint } from './worker-core.js';
+import { ready, coreFor, atPoint, isFlink } from './worker-core.js';
 import { extract, sweepRow } from './run-result.js';
 // Data files and the formats module's wrappers: fetched with the first data load or export
 // (a generated workload's run needs neither).
@@ -179,7 +180,10 @@ ctx.onmessage = async (/** @type {MessageEvent} */ e) => {
       ctx.postMessage({ type: 'sweep-result', id: msg.id, rows });
     } else if (msg.type === 'pyspark') {
       enter('pyspark');
-      ctx.postMessage({ type: 'pyspark-result', id: msg.id, text: await (await formatsCode()).pysparkScript(JSON.stringify(msg.scenario)) });
+      // A Flink scenario's job is PyFlink's (the Flink module writes it).
+      const json = JSON.stringify(msg.scenario);
+      const text = isFlink(msg.scenario) ? (await coreFor(msg.scenario)).pyflinkScript(json) : await (await formatsCode()).pysparkScript(json);
+      ctx.postMessage({ type: 'pyspark-result', id: msg.id, text });
     } else if (msg.type === 'export') {
       enter('export');
       const json = JSON.stringify(msg.scenario);

@@ -93,6 +93,15 @@ pub fn validate_scenario(scenario_json: &str) -> Result<(), JsError> {
     validated(scenario_json, None).map(|_| ())
 }
 
+/// A Flink scenario as a runnable PyFlink DataStream job (`exports::pyflink`, as
+/// `pipeline-sim pyflink`); only the Flink module has it.
+#[cfg(feature = "flink")]
+#[wasm_bindgen(js_name = pyflinkScript)]
+pub fn pyflink_script(scenario_json: &str) -> Result<String, JsError> {
+    let spec = crate::ScenarioSpec::parse(scenario_json).map_err(|e| JsError::new(&e.to_string()))?;
+    crate::exports::pyflink::generate(&spec).map_err(|e| JsError::new(&e.to_string()))
+}
+
 /// Bytes a run's largest batch, or a deduplication's state, may take in the browser
 /// (`Scenario::check_memory`): with the rest of a run (~25–60 MB) wasm memory stays under
 /// 256 MiB.

@@ -7,6 +7,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { ROOT, SHOTS, HOUR, startServer, openBrowser, change, cli, ready, setLang } from './harness.mjs';
 
 /** @type {Awaited<ReturnType<typeof startServer>>} */ let server;
@@ -68,6 +70,15 @@ test('the engine switch runs the same workload on Flink with its own controls an
   assert.equal(Number((await page.textContent('[data-flink="flinkCheckpoints"]'))?.replace(/\D/g, '')), rf.flink.checkpoints);
   assert.equal(await metric(page, 'dataFiles'), rf.cost.storage.data_files_written);
   assert.doesNotMatch(await page.textContent('main') ?? '', /NaN|undefined/);
+  // The code to run it is PyFlink's, as `pipeline-sim pyflink` writes it.
+  assert.equal(await page.textContent('#pyspark summary'), 'Run it on a real cluster: the PyFlink code');
+  await page.click('#pyspark summary');
+  await page.waitForFunction(() => (document.getElementById('pyspark-code')?.textContent ?? '').length > 0);
+  const code = await page.textContent('#pyspark-code') ?? '';
+  const dir = mkdtempSync(path.join(tmpdir(), 'pyflink-'));
+  writeFileSync(path.join(dir, 'sc.json'), JSON.stringify(fast));
+  assert.equal(code.trim(), execFileSync(path.join(ROOT, 'target/release/pipeline-sim'), ['pyflink', path.join(dir, 'sc.json')]).toString().trim());
+  assert.match(code, /from pyflink/);
   await page.screenshot({ path: path.join(SHOTS, 'engine-flink-en.png'), fullPage: true });
   // And back to Spark at the checkpoint interval.
   const back = await change(page, () => page.selectOption('#c-engine-name', 'spark'));
