@@ -1,7 +1,8 @@
 // The fuzz pass, native against wasm: the release CLI makes mutated inputs for every
 // parser (`pipeline-sim fuzz --emit`) and records what the native core did with each
 // (a report digest, or a refusal and its field); the wasm modules (www/pkg, the page's
-// core, and www/pkg-formats, its file readers) are given the same inputs as the page gives them and must do the same: the same digest,
+// core, www/pkg-formats, its file readers, and www/pkg-flink for Flink scenarios) are given
+// the same inputs as the page gives them and must do the same: the same digest,
 // the same refused field — and never trap. A trap re-instantiates the module (a fresh
 // import) so that one bad input cannot hide the next.
 // FUZZ_WASM_INPUTS sets the inputs per target (default 400).
@@ -16,11 +17,12 @@ import { ROOT } from './harness.mjs';
 const OUT = path.join(ROOT, 'test-results', 'fuzz-wasm');
 const PKG = path.join(ROOT, 'www', 'pkg');
 const PKG_FORMATS = path.join(ROOT, 'www', 'pkg-formats');
+const PKG_FLINK = path.join(ROOT, 'www', 'pkg-flink');
 const INPUTS = Number(process.env.FUZZ_WASM_INPUTS ?? 400);
-const TARGETS = ['scenario', 'mapping', 'csv', 'jsonl', 'json', 'access_log', 'arrow'];
+const TARGETS = ['scenario', 'flink_scenario', 'mapping', 'csv', 'jsonl', 'json', 'access_log', 'arrow'];
 
 let generation = 0;
-/** Fresh instances of the page's wasm modules: the core and the formats module. */
+/** Fresh instances of the page's wasm modules: the core, the formats and the Flink module. */
 async function freshModule() {
   generation += 1;
   /** @param {string} dir @param {string} name */
@@ -29,7 +31,11 @@ async function freshModule() {
     m.initSync({ module: readFileSync(path.join(dir, `${name}_bg.wasm`)) });
     return m;
   };
-  return { core: await instance(PKG, 'pipeline_sim'), formats: await instance(PKG_FORMATS, 'pipeline_sim_formats') };
+  return {
+    core: await instance(PKG, 'pipeline_sim'),
+    formats: await instance(PKG_FORMATS, 'pipeline_sim_formats'),
+    flink: await instance(PKG_FLINK, 'pipeline_sim'),
+  };
 }
 
 /** @param {string} hex */
@@ -51,7 +57,11 @@ function wasmOutcome(m, c) {
   };
   if (c.scenario !== undefined) {
     try {
-      const run = m.core.simulate(text(c.scenario));
+      // A Flink scenario goes to the Flink module (as the page's workers send it).
+      const sc = text(c.scenario);
+      let flink = false;
+      try { flink = JSON.parse(sc)?.engine?.name === 'flink'; } catch { /* the core names the error */ }
+      const run = (flink ? m.flink : m.core).simulate(sc);
       const d = run.digest();
       run.free();
       return `ran:${d}`;
