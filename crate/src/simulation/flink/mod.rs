@@ -181,8 +181,9 @@ impl<'a> Job<'a> {
             crate::storage::sink::file_model(s, &sc.query, key_len, f64::from(sc.workload.row_bytes))
         });
         let start = sc.workload.start;
-        // Forwarded watermarks, at most: a tick's, over the workload's span, and (without
-        // idleness) one an element: the trace's watermark stride, chosen up front.
+        // The trace's watermark stride is chosen up front from a bound of the forwarded
+        // watermarks: one a tick over the workload's span and, without idleness (a watermark
+        // advances only after an element), one an element. (Past it, the stride doubles.)
         let ticks = ((sc.workload.end - start).max(0) / conf.watermark_interval + 1) as u64;
         let ticks = if conf.idleness.is_some() {
             ticks
