@@ -34,7 +34,22 @@
  * @property {number} eventStride
  * @property {Float64Array} latencyHistogram low, high, count triples (µs)
  * @property {Float64Array} fileSizeHistogram low, high, count triples (bytes)
+ * @property {any} flink a Flink run's summary (`FlinkSummary`: checkpoints, watermarks, firings); else null
+ * @property {FlinkTrace | null} flinkTrace a Flink run's watermark steps and window firings; else null
  * @property {Transferable[]} transfer
+ */
+
+/**
+ * A Flink run's trace (crate/src/report/flink_trace.rs): every `strides[0]`-th forwarded
+ * watermark (and the last) and every `strides[1]`-th firing point, over the whole run.
+ * @typedef {object} FlinkTrace
+ * @property {Float64Array} watermarkAtUs processing time of each forwarded watermark, µs
+ * @property {Float64Array} watermarkUs its value, µs
+ * @property {Float64Array} firingAtUs processing time of each firing point, µs
+ * @property {Float64Array} firingEndUs the fired windows' end, µs
+ * @property {Float64Array} firingBy 0 by the watermark, 1 by a late element
+ * @property {Float64Array} firingRows rows the point emitted (one per key and window)
+ * @property {Float64Array} strides [watermarks, firing points]: 1 when every one is kept
  */
 
 /**
@@ -97,11 +112,39 @@ export function extract(run, ms, loadMs = null) {
     eventStride: run.eventStride(),
     latencyHistogram: f(run.latencyHistogram()),
     fileSizeHistogram: f(run.fileSizeHistogram()),
+    ...flinkParts(run),
     /** @type {Transferable[]} */
     transfer: [],
   };
-  for (const v of Object.values(r)) if (v instanceof Float64Array || v instanceof Uint8Array) r.transfer.push(v.buffer);
+  for (const v of [...Object.values(r), ...Object.values(r.flinkTrace ?? {})]) {
+    if (v instanceof Float64Array || v instanceof Uint8Array) r.transfer.push(v.buffer);
+  }
   return r;
+}
+
+/**
+ * A Flink run's summary and trace; nulls for a Spark run, and from a module without the
+ * Flink engine (the page's core has no such getters).
+ * @param {import('./pkg/pipeline_sim.js').Run} run
+ * @returns {{flink: any, flinkTrace: FlinkTrace | null}}
+ */
+function flinkParts(run) {
+  const fr = /** @type {any} */ (run);
+  const json = typeof fr.flinkJson === 'function' ? fr.flinkJson() : undefined;
+  if (!json) return { flink: null, flinkTrace: null };
+  const f = (/** @type {string} */ name) => Float64Array.from(fr[name]());
+  return {
+    flink: JSON.parse(json),
+    flinkTrace: {
+      watermarkAtUs: f('flinkWatermarkAtUs'),
+      watermarkUs: f('flinkWatermarkUs'),
+      firingAtUs: f('flinkFiringAtUs'),
+      firingEndUs: f('flinkFiringEndUs'),
+      firingBy: f('flinkFiringBy'),
+      firingRows: f('flinkFiringRows'),
+      strides: f('flinkTraceStrides'),
+    },
+  };
 }
 
 /**

@@ -1,10 +1,11 @@
 // The timeline view: the dual-clock chart with play / pause / step / scrub, a legend of
 // fates, and the rule that decided the fate of the event under the pointer (or, by keyboard,
 // of the event picked with the arrow keys on the focused chart). With reduced motion asked
-// for, Play does not animate: each press moves one batch.
+// for, Play does not animate: each press moves one batch. A Flink run adds its trace: the
+// watermark's periodic steps and the window firings, with their legend entries.
 import { t } from './i18n.js';
 import { clock, duration, int } from './format.js';
-import { FATES, timelineChart } from './charts/timeline.js';
+import { FATES, FLINK_MARKS, timelineChart } from './charts/timeline.js';
 
 /** @type {{plot: any, timer: number, nowUs: number, batch: number, sel: number | null, say: number} | null} */
 let current = null;
@@ -109,6 +110,54 @@ function keyboard(lang, r, host, hover, state, n, windowUs, toBatch) {
 }
 
 /**
+ * A Flink run's legend entries (none for Spark): the watermark's steps and the firing
+ * marks, each with what is drawn (forwarded watermarks; firing points and their rows).
+ * @param {import('./i18n.js').Lang} lang @param {import('./run-result.js').RunResult} r
+ * @returns {HTMLLIElement[]}
+ */
+function flinkLegend(lang, r) {
+  const tr = r.flinkTrace;
+  if (!tr) return [];
+  /** Points and rows of the firings by `by` (0 watermark, 1 element). @param {number} by */
+  const fired = (by) => {
+    let points = 0;
+    let rows = 0;
+    for (let i = 0; i < tr.firingBy.length; i++) {
+      if (tr.firingBy[i] !== by) continue;
+      points++;
+      rows += tr.firingRows[i];
+    }
+    return { points: int(points, lang), rows: int(rows, lang) };
+  };
+  const vars = [{ n: int(tr.watermarkUs.length, lang) }, fired(0), fired(1)];
+  return FLINK_MARKS.map((m, i) => {
+    const li = document.createElement('li');
+    li.dataset.flink = m.shape;
+    const sw = document.createElement('span');
+    sw.className = `shape shape-${m.shape}`;
+    sw.style.color = m.color;
+    sw.setAttribute('aria-hidden', 'true');
+    li.append(sw, t(lang, m.key, vars[i]));
+    return li;
+  });
+}
+
+/**
+ * A Flink run's note on its trace (empty for Spark): the periodic watermark, the firing
+ * marks, and how thinly they are drawn.
+ * @param {import('./i18n.js').Lang} lang @param {import('./run-result.js').RunResult} r
+ */
+function flinkNote(lang, r) {
+  const tr = r.flinkTrace;
+  if (!tr) return '';
+  const interval = r.flink?.watermark_interval_ms ?? 200;
+  const note = t(lang, 'tlFlinkNote', { ms: int(interval, lang) });
+  const [ws, fs] = [tr.strides[0] ?? 1, tr.strides[1] ?? 1];
+  if (ws <= 1 && fs <= 1) return note;
+  return `${note} ${t(lang, 'tlFlinkThinned', { ws: int(ws, lang), fs: int(fs, lang) })}`;
+}
+
+/**
  * Draws the timeline of a run. With `inSteps`, the chart is made in this task and its
  * points drawn in the next (each about half the work: the page's main thread never
  * stalls long while a result lands); the old chart stays on show until the new one is
@@ -166,6 +215,7 @@ export function renderTimeline(lang, r, scenario, opts = {}) {
     {
       arrival: r.eventArrivalUs, eventTime: r.eventTimeUs, fate: r.eventFate,
       batchStart: cut(r.batchStartUs), batchEnd: cut(r.batchEndUs), watermark: cut(r.batchWatermarkUs), windowUs,
+      flink: r.flinkTrace ?? null,
     },
     () => state.nowUs,
     (i) => { hover.textContent = i == null ? '' : fateRule(lang, r, i, windowUs); },
@@ -230,11 +280,12 @@ export function renderTimeline(lang, r, scenario, opts = {}) {
     sw.setAttribute('aria-hidden', 'true');
     li.append(sw, `${t(lang, f.key)} (${int(counts[i], lang)})`);
     return li;
-  }));
+  }), ...flinkLegend(lang, r));
   const note = /** @type {HTMLElement} */ (document.getElementById('tl-note'));
   note.textContent = [
     r.scaled ? t(lang, 'tlScaled', { slice: duration(r.scaled.timeline_slice_s, lang) }) : '',
     r.eventStride > 1 ? t(lang, 'tlSampled', { shown: int(r.eventFate.length, lang), stride: int(r.eventStride, lang) }) : '',
+    flinkNote(lang, r),
   ].filter(Boolean).join(' ');
   if (!opts.inSteps) {
     finish();

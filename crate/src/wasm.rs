@@ -486,6 +486,79 @@ impl Run {
     }
 }
 
+/// A Flink run's own figures (only in the Flink module: the page's core has no Flink
+/// engine). Every getter is empty (or undefined) for a Spark run.
+#[cfg(feature = "flink")]
+#[wasm_bindgen]
+impl Run {
+    /// The Flink summary (`FlinkSummary`: checkpoints, watermarks, firings) as JSON;
+    /// undefined for a Spark run.
+    #[wasm_bindgen(js_name = flinkJson)]
+    pub fn flink_json(&self) -> Option<String> {
+        self.report
+            .flink
+            .as_ref()
+            .map(|f| serde_json::to_string(f).expect("a Flink summary always serializes"))
+    }
+
+    /// The trace's forwarded watermarks (`report/flink_trace.rs`, bounded and thinned):
+    /// the ticks' processing times, µs.
+    #[wasm_bindgen(js_name = flinkWatermarkAtUs)]
+    pub fn flink_watermark_at_us(&self) -> Vec<f64> {
+        self.trace(|t| i64_f64(&t.watermark_at_us))
+    }
+
+    /// The forwarded watermarks' values, µs.
+    #[wasm_bindgen(js_name = flinkWatermarkUs)]
+    pub fn flink_watermark_us(&self) -> Vec<f64> {
+        self.trace(|t| i64_f64(&t.watermark_us))
+    }
+
+    /// The trace's window firings (one point per processing time, window end and cause):
+    /// processing times, µs.
+    #[wasm_bindgen(js_name = flinkFiringAtUs)]
+    pub fn flink_firing_at_us(&self) -> Vec<f64> {
+        self.trace(|t| i64_f64(&t.firing_at_us))
+    }
+
+    /// The fired windows' ends (exclusive), µs.
+    #[wasm_bindgen(js_name = flinkFiringEndUs)]
+    pub fn flink_firing_end_us(&self) -> Vec<f64> {
+        self.trace(|t| i64_f64(&t.firing_end_us))
+    }
+
+    /// Why each fired: 0 the watermark, 1 a late element within allowed lateness.
+    #[wasm_bindgen(js_name = flinkFiringBy)]
+    pub fn flink_firing_by(&self) -> Vec<f64> {
+        self.trace(|t| t.firing_by.iter().map(|&b| f64::from(b)).collect())
+    }
+
+    /// Rows each firing point emitted (one per key and window fired).
+    #[wasm_bindgen(js_name = flinkFiringRows)]
+    pub fn flink_firing_rows(&self) -> Vec<f64> {
+        self.trace(|t| to_f64(&t.firing_rows))
+    }
+
+    /// The trace's strides: [watermarks, firing points] (1: every one kept).
+    #[wasm_bindgen(js_name = flinkTraceStrides)]
+    pub fn flink_trace_strides(&self) -> Vec<f64> {
+        self.trace(|t| vec![t.watermark_stride as f64, t.firing_stride as f64])
+    }
+}
+
+#[cfg(feature = "flink")]
+impl Run {
+    /// A column of the Flink trace; empty for a Spark run.
+    fn trace(&self, col: impl Fn(&crate::report::flink_trace::FlinkTrace) -> Vec<f64>) -> Vec<f64> {
+        self.report.flink_trace.as_ref().map(col).unwrap_or_default()
+    }
+}
+
+#[cfg(feature = "flink")]
+fn i64_f64(v: &[i64]) -> Vec<f64> {
+    v.iter().map(|&x| x as f64).collect()
+}
+
 fn to_f64(v: &[u64]) -> Vec<f64> {
     v.iter().map(|&x| x as f64).collect()
 }

@@ -3,7 +3,9 @@
 // micro-batches are alternating bands; tumbling windows are rectangles that fill when the
 // watermark passes their end and they are emitted. uPlot draws the axes and scales; the
 // marks are drawn in its draw hook. A "now" cursor (play / step / scrub) shows the state
-// at a processing time.
+// at a processing time. A Flink run's watermark is its periodic steps (the run's trace,
+// crate/src/report/flink_trace.rs), and its window firings are marks at (firing time,
+// window end).
 import uPlot from 'uplot';
 import { PALETTE, axisColors } from './palette.js';
 
@@ -17,13 +19,66 @@ export const FATES = [
   { key: 'fate_unprocessed', color: '#999999', shape: 'dot' },
 ];
 
+/** A Flink run's marks: the watermark's steps, and window firings by their cause. */
+export const FLINK_MARKS = [
+  { key: 'tlFlinkWatermark', color: PALETTE[3], shape: 'line' },
+  { key: 'tlFlinkFiredByWatermark', color: PALETTE[5], shape: 'tick' },
+  { key: 'tlFlinkFiredByElement', color: PALETTE[5], shape: 'plus' },
+];
+
 /**
  * @typedef {object} TimelineData
  * @property {Float64Array} arrival µs @property {Float64Array} eventTime µs
  * @property {Uint8Array} fate @property {Float64Array} batchStart @property {Float64Array} batchEnd
  * @property {Float64Array} watermark µs per batch (NaN: none)
  * @property {number | null} windowUs tumbling window size, or null (no rectangles)
+ * @property {import('../run-result.js').FlinkTrace | null} [flink] a Flink run's trace: the
+ *   watermark drawn from it, and its firings marked; absent for Spark
  */
+
+/**
+ * A Flink run's watermark as a step line: each forwarded value from its tick, up to `nowUs`
+ * and at most to `endUs`. Adds to the current path.
+ * @param {CanvasRenderingContext2D} ctx @param {import('../run-result.js').FlinkTrace} tr
+ * @param {(us: number) => number} X @param {(us: number) => number} Y
+ * @param {number} nowUs @param {number} endUs
+ */
+function watermarkSteps(ctx, tr, X, Y, nowUs, endUs) {
+  let prev = NaN;
+  for (let i = 0; i < tr.watermarkAtUs.length; i++) {
+    const at = tr.watermarkAtUs[i];
+    if (at > nowUs) break;
+    const x = X(at);
+    const y = Y(tr.watermarkUs[i]);
+    if (Number.isNaN(prev)) ctx.moveTo(x, y);
+    else { ctx.lineTo(x, prev); ctx.lineTo(x, y); }
+    prev = y;
+  }
+  if (!Number.isNaN(prev)) ctx.lineTo(X(Math.min(nowUs, Math.max(endUs, tr.watermarkAtUs[tr.watermarkAtUs.length - 1]))), prev);
+}
+
+/**
+ * A Flink run's window firings up to `nowUs` at (firing time, window end): a vertical tick
+ * when the watermark fired the window, a plus when a late element re-fired it.
+ * @param {CanvasRenderingContext2D} ctx @param {import('../run-result.js').FlinkTrace} tr
+ * @param {(us: number) => number} X @param {(us: number) => number} Y
+ * @param {number} nowUs @param {number} dpr
+ */
+function firingMarks(ctx, tr, X, Y, nowUs, dpr) {
+  const r = 4 * dpr;
+  ctx.beginPath();
+  for (let i = 0; i < tr.firingAtUs.length; i++) {
+    if (tr.firingAtUs[i] > nowUs) break;
+    const x = X(tr.firingAtUs[i]);
+    const y = Y(tr.firingEndUs[i]);
+    ctx.moveTo(x, y - r);
+    ctx.lineTo(x, y + r);
+    if (tr.firingBy[i] === 1) { ctx.moveTo(x - r, y); ctx.lineTo(x + r, y); }
+  }
+  ctx.strokeStyle = FLINK_MARKS[1].color;
+  ctx.lineWidth = 1.5 * dpr;
+  ctx.stroke();
+}
 
 /**
  * When each window [k·w, (k+1)·w) is emitted: the end of the first batch whose watermark
@@ -193,12 +248,17 @@ export function timelineChart(el, d, now, onHover, labels, widthPx, selected) {
       }
     }
     const dpr = devicePixelRatio || 1;
-    // Watermark: a step line, each batch's value from its start.
+    // Watermark: a step line, each batch's value from its start (Flink: each forwarded
+    // watermark from its tick).
     ctx.beginPath();
     ctx.strokeStyle = PALETTE[3];
     ctx.lineWidth = 2 * dpr;
     let started = false;
-    for (let b = 0; b < d.batchStart.length; b++) {
+    if (d.flink) {
+      const yClamp = (/** @type {number} */ us) => Y(Math.max(us, yLo - 1e12));
+      watermarkSteps(ctx, d.flink, X, yClamp, nowUs, d.batchEnd[d.batchEnd.length - 1] ?? -Infinity);
+    }
+    for (let b = 0; !d.flink && b < d.batchStart.length; b++) {
       const wm = d.watermark[b];
       if (!Number.isFinite(wm) || d.batchStart[b] > nowUs) continue;
       const x0 = X(d.batchStart[b]);
@@ -208,6 +268,7 @@ export function timelineChart(el, d, now, onHover, labels, widthPx, selected) {
       ctx.lineTo(x1, y);
     }
     ctx.stroke();
+    if (d.flink) firingMarks(ctx, d.flink, X, Y, nowUs, dpr);
     // The event picked by keyboard: a ring around it.
     const sel = selected?.() ?? null;
     if (sel !== null && d.arrival[sel] <= nowUs) {

@@ -1,5 +1,7 @@
 //! Layer 7, the report: what a run tells — summary figures, per-batch and per-event
 //! columns, latency histograms, cost — and its digest.
 
+#[cfg(feature = "flink")]
+pub mod flink_trace;
 pub mod latency;
 pub mod summary;

@@ -244,6 +244,11 @@ pub struct Report {
     #[cfg(feature = "flink")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub flink: Option<FlinkSummary>,
+    /// A Flink run's watermark steps and window firings, bounded and thinned, for the
+    /// timeline (`flink_trace.rs`); None for Spark. Not in the JSON, so not in the digest.
+    #[cfg(feature = "flink")]
+    #[serde(skip)]
+    pub flink_trace: Option<crate::report::flink_trace::FlinkTrace>,
 }
 
 impl Report {

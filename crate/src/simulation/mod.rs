@@ -42,6 +42,11 @@ fn run<'a>(sc: &'a Scenario, progress: Option<&'a mut dyn FnMut(f64)>) -> Result
         let exact = engine_run(slice, None)?;
         scaled.timeline_slice_s = (slice.workload.end - slice.workload.start) as f64 / 1e6;
         report.events = exact.events;
+        // (A Flink run's trace is drawn over those events: the slice's too.)
+        #[cfg(feature = "flink")]
+        if report.flink_trace.is_some() {
+            report.flink_trace = exact.flink_trace;
+        }
     }
     Ok(report)
 }

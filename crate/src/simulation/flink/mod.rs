@@ -48,6 +48,7 @@ use crate::engine::flink::watermark::MIN_WATERMARK;
 use crate::engine::flink::window::Assigner;
 use crate::operators::query::Operator;
 use crate::operators::window::WindowKind;
+use crate::report::flink_trace::{FIRED_BY_ELEMENT, FIRED_BY_WATERMARK, FlinkTrace};
 use crate::report::latency::Histogram;
 use crate::report::summary::{
     BatchColumns, EventColumns, FATE_IN_STATE, FlinkSummary, HistogramColumns, Report, Summary,
@@ -131,6 +132,8 @@ struct Job<'a> {
     cols: BatchColumns,
     sum: Summary,
     flink: FlinkSummary,
+    /// Forwarded watermarks and window firings, bounded and thinned (for the timeline).
+    trace: FlinkTrace,
     detail: EventColumns,
     cost: CostModel,
     first_arrival: Option<Micros>,
@@ -178,6 +181,15 @@ impl<'a> Job<'a> {
             crate::storage::sink::file_model(s, &sc.query, key_len, f64::from(sc.workload.row_bytes))
         });
         let start = sc.workload.start;
+        // The trace's watermark stride is chosen up front from a bound of the forwarded
+        // watermarks: one a tick over the workload's span and, without idleness (a watermark
+        // advances only after an element), one an element. (Past it, the stride doubles.)
+        let ticks = ((sc.workload.end - start).max(0) / conf.watermark_interval + 1) as u64;
+        let ticks = if conf.idleness.is_some() {
+            ticks
+        } else {
+            ticks.min(sc.workload.expected_events() as u64 + 1)
+        };
         Self {
             sc,
             conf,
@@ -213,6 +225,7 @@ impl<'a> Job<'a> {
                 parallelism: p,
                 ..FlinkSummary::default()
             },
+            trace: FlinkTrace::new(ticks),
             detail: EventColumns {
                 stride,
                 ..EventColumns::default()
@@ -275,6 +288,7 @@ impl<'a> Job<'a> {
         let now_ms = (t - self.start).div_euclid(1000);
         if let Some(w) = self.source.on_tick(now_ms) {
             self.flink.watermarks += 1;
+            self.trace.watermark(t, w);
             if let Some(op) = self.op.as_mut() {
                 let firings = op.process_watermark(w);
                 for f in firings {
@@ -390,10 +404,17 @@ impl<'a> Job<'a> {
     /// A window result written at `t`: its row, and the latency of the elements it is the
     /// first result of.
     fn write_firing(&mut self, f: Firing<Payload>, t: Micros) {
-        match f.by {
-            FiredBy::Watermark => self.flink.watermark_firings += 1,
-            FiredBy::Element => self.flink.element_firings += 1,
-        }
+        let by = match f.by {
+            FiredBy::Watermark => {
+                self.flink.watermark_firings += 1;
+                FIRED_BY_WATERMARK
+            }
+            FiredBy::Element => {
+                self.flink.element_firings += 1;
+                FIRED_BY_ELEMENT
+            }
+        };
+        self.trace.firing(t, f.window.end, by);
         let visible = self.visible_at(t);
         let batch = self.checkpoint_index(t);
         let mask = self.detail.stride - 1;
@@ -519,6 +540,7 @@ impl<'a> Job<'a> {
             let b = self.next_barrier;
             self.barriers_through(b);
         }
+        self.trace.finish();
         let k = self.sc.scale;
         self.flink.late_side_output = self.flink.late_side_output.saturating_mul(k);
         self.flink.late_dropped = self.flink.late_dropped.saturating_mul(k);
@@ -565,6 +587,7 @@ impl<'a> Job<'a> {
             data: self.sc.data.as_deref().cloned(),
             scaled: None,
             flink: Some(self.flink),
+            flink_trace: Some(self.trace),
         };
         if self.sc.scale > 1 {
             report.scaled = Some(crate::simulation::weigh::weigh(&mut report, self.sc));

@@ -189,3 +189,151 @@ fn a_kafka_partition_without_records_stalls_windows_unless_idleness_lets_it_go()
     assert!(f.watermark_firings >= 8, "{f:?}");
     assert!(idle.summary.latency.count > 0);
 }
+
+/// The trace's invariants (`report/flink_trace.rs`) on one report.
+fn check_trace(r: &Report) -> &crate::report::flink_trace::FlinkTrace {
+    use crate::report::flink_trace::{MAX_FIRINGS, MAX_WATERMARKS};
+    let tr = r.flink_trace.as_ref().expect("a Flink run has a trace");
+    let f = r.flink.as_ref().unwrap();
+    assert!(tr.watermark_us.len() <= MAX_WATERMARKS + 1);
+    assert!(tr.firing_at_us.len() <= MAX_FIRINGS);
+    assert_eq!(tr.watermark_at_us.len(), tr.watermark_us.len());
+    assert!(tr.watermark_at_us.windows(2).all(|w| w[0] < w[1]));
+    assert!(tr.watermark_us.windows(2).all(|w| w[0] < w[1]));
+    assert!(tr.firing_at_us.windows(2).all(|w| w[0] <= w[1]));
+    assert_eq!(tr.watermarks_seen, f.watermarks);
+    let rows: u64 = tr.firing_rows.iter().sum();
+    let fired = f.watermark_firings + f.element_firings;
+    assert!(rows <= fired && tr.firings_seen <= fired, "{rows} {fired}");
+    if tr.firing_stride == 1 {
+        assert_eq!(rows, fired);
+    }
+    if tr.watermark_stride == 1 {
+        assert_eq!(tr.watermark_us.len() as u64, f.watermarks);
+    }
+    // A watermark firing fires a window the watermark has passed.
+    for i in 0..tr.firing_at_us.len() {
+        if tr.firing_by[i] == crate::report::flink_trace::FIRED_BY_WATERMARK {
+            let j = tr.watermark_at_us.partition_point(|&t| t <= tr.firing_at_us[i]);
+            if tr.watermark_stride == 1 && j > 0 {
+                assert!(tr.watermark_us[j - 1] >= tr.firing_end_us[i] - 1000);
+            }
+        }
+    }
+    tr
+}
+
+#[test]
+fn the_trace_holds_every_watermark_step_and_firing_of_a_short_run() {
+    let (r, _) = by_hand(false);
+    let tr = check_trace(&r);
+    let t0 = 1_704_067_200 * S;
+    // The tick after the 13 s element forwards 10.999 s and fires [0,10): one row.
+    let i = tr
+        .watermark_us
+        .iter()
+        .position(|&w| w == t0 + 10_999_000)
+        .unwrap();
+    assert_eq!(tr.watermark_at_us[i], t0 + 13 * S + 200_000);
+    assert_eq!(tr.firing_at_us, [t0 + 13 * S + 200_000]);
+    assert_eq!(tr.firing_end_us, [t0 + 10 * S]);
+    assert_eq!(tr.firing_rows, [1]);
+    // Re-firings by late elements within allowed lateness: element points.
+    let json = r#"{"seed": 3, "engine": {"name": "flink"}, "flink": {"allowed_lateness_s": 120},
+        "workload": {"duration_s": 1800, "rate_per_s": 20, "keys": 10, "lateness": {"kind": "exponential", "mean_s": 30}},
+        "query": {"operator": "window_count", "window": {"kind": "tumbling", "size_s": 60}, "watermark_delay_s": 5},
+        "sink": {"format": "parquet"}}"#;
+    let r = run(json);
+    let tr = check_trace(&r);
+    assert_eq!(tr.firing_stride, 1);
+    assert!(r.flink.as_ref().unwrap().element_firings > 0);
+    let by = |b: u8| {
+        tr.firing_by
+            .iter()
+            .zip(&tr.firing_rows)
+            .filter(|&(&x, _)| x == b)
+            .map(|(_, &n)| n)
+            .sum::<u64>()
+    };
+    assert_eq!(by(0), r.flink.as_ref().unwrap().watermark_firings);
+    assert_eq!(by(1), r.flink.as_ref().unwrap().element_firings);
+    // A tumbling end fires every key with a row at one tick: one point, not ten.
+    assert!(tr.firing_rows.iter().any(|&n| n > 1));
+}
+
+#[test]
+fn a_long_run_s_trace_is_bounded_thinned_over_the_whole_run_and_deterministic() {
+    use crate::report::flink_trace::MAX_WATERMARKS;
+    // Four days at 2 events/s: ~690 000 forwarded watermarks, 27 648 window ends.
+    let json = r#"{"seed": 9, "engine": {"name": "flink"},
+        "workload": {"duration_s": 345600, "rate_per_s": 2, "keys": 3},
+        "query": {"operator": "window_count", "window": {"kind": "tumbling", "size_s": 10}, "watermark_delay_s": 1},
+        "sink": null}"#;
+    let r = run(json);
+    let tr = check_trace(&r);
+    let f = r.flink.as_ref().unwrap();
+    assert!(f.watermarks > 4 * MAX_WATERMARKS as u64, "{f:?}");
+    assert!(
+        tr.watermark_stride > 1 && tr.firing_stride > 1,
+        "{} {}",
+        tr.watermark_stride,
+        tr.firing_stride
+    );
+    // (The stride is chosen from an upper bound: a quarter of the bound or more is kept.)
+    assert!(
+        tr.watermark_us.len() > MAX_WATERMARKS / 4,
+        "{} {f:?}",
+        tr.watermark_us.len()
+    );
+    // Spread over the whole run: the first points near its start, the last near its end,
+    // and no gap much wider than a stride's worth.
+    let (start, end) = (r.batches.start_us[0], *r.batches.end_us.last().unwrap());
+    let span = end - start;
+    let hour = 3_600 * S;
+    assert!(tr.watermark_at_us[0] - start < hour && end - tr.watermark_at_us.last().unwrap() < hour);
+    assert!(tr.firing_at_us[0] - start < hour && end - tr.firing_at_us.last().unwrap() < hour);
+    let widest = |v: &[i64]| v.windows(2).map(|w| w[1] - w[0]).max().unwrap();
+    assert!(
+        widest(&tr.watermark_at_us) < span / 1000,
+        "{}",
+        widest(&tr.watermark_at_us)
+    );
+    assert!(
+        widest(&tr.firing_at_us) < span / 1000,
+        "{}",
+        widest(&tr.firing_at_us)
+    );
+    // The last forwarded watermark is the last point.
+    assert_eq!(
+        *tr.watermark_us.last().unwrap(),
+        *r.batches.watermark_us.last().unwrap()
+    );
+    // Deterministic, and outside the JSON report (so outside its digest).
+    let again = run(json);
+    assert_eq!(again.flink_trace, r.flink_trace);
+    let v = serde_json::to_value(&r).unwrap();
+    assert!(v.get("flink_trace").is_none() && v.get("flink").is_some());
+}
+
+#[test]
+fn a_spark_run_has_no_trace_and_a_scaled_flink_run_traces_its_slice() {
+    let spark = run(r#"{"seed": 1, "workload": {"duration_s": 600, "rate_per_s": 10}}"#);
+    assert!(spark.flink_trace.is_none());
+    let json = r#"{"seed": 2, "engine": {"name": "flink"},
+        "workload": {"duration_s": 259200, "rate_per_s": 3000, "keys": 100},
+        "query": {"operator": "window_count", "window": {"kind": "tumbling", "size_s": 600}, "watermark_delay_s": 60},
+        "sink": {"format": "parquet"}}"#;
+    let r = run(json);
+    let scaled = r.scaled.as_ref().expect("a scaled run");
+    let tr = r.flink_trace.as_ref().unwrap();
+    // The workload's start: a checkpoint interval (60 s) before the first barrier.
+    let start = r.batches.start_us[0] - 60 * S;
+    let slice_end = start + (scaled.timeline_slice_s * 1e6) as i64;
+    // The slice's ticks (the watermark advances to its end), not the whole run's.
+    let last = *tr.watermark_at_us.last().unwrap();
+    assert!(
+        last <= slice_end + 3_600 * S && last >= slice_end - 10 * S,
+        "{last} {slice_end}"
+    );
+    assert_eq!(tr.watermark_stride, 1);
+}

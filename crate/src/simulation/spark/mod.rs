@@ -717,6 +717,8 @@ impl<'a> Sim<'a> {
             scaled: None,
             #[cfg(feature = "flink")]
             flink: None,
+            #[cfg(feature = "flink")]
+            flink_trace: None,
         };
         if self.sc.scale > 1 {
             report.scaled = Some(crate::simulation::weigh::weigh(&mut report, self.sc));
