@@ -125,6 +125,7 @@ export async function simulate(scenario, opts = {}) {
     run = core.simulate(JSON.stringify(scenario));
   }
   const r = extract(run, performance.now() - t0);
+  if (scenario?.engine?.name === 'flink') (await import('./flink-result.js')).addFlinkParts(r, run);
   run.free();
   return toReport(r);
 }

@@ -367,10 +367,4 @@ export const KO = {
   stage_export: '내보내기',
   stage_pyspark: 'PySpark 코드 작성',
   linkParts: '링크의 일부({parts})를 이해하지 못해 그 부분은 기본값을 씁니다.',
-  // Flink 실행의 타임라인 (trace: crate/src/report/flink_trace.rs, docs/model.md §13).
-  tlFlinkWatermark: '워터마크: Flink의 주기적 계단 ({n}개 표시)',
-  tlFlinkFiredByWatermark: '워터마크가 발화한 윈도우, (발화 시각, 윈도우 끝) 위치 ({points}개 표시, {rows}행)',
-  tlFlinkFiredByElement: '허용 지연 안의 늦은 요소가 다시 발화한 윈도우 ({points}개 표시, {rows}행)',
-  tlFlinkNote: 'Flink 실행: 빨간 계단선은 소스가 내보낸 워터마크로, 처리 시간 {ms} ms마다 확인하고 앞으로 나아갈 때만 움직입니다. 파란 눈금은 워터마크가 윈도우 끝을 지나 발화한 윈도우입니다 (그 행은 그때 쓰이고 다음 체크포인트가 완료될 때 보입니다).',
-  tlFlinkThinned: '실행 전체에 고르게 솎아 그렸습니다: 워터마크 계단은 {ws}개마다, 발화 표시는 {fs}개마다 하나.',
 };

@@ -373,12 +373,6 @@ export const STRINGS = {
     stage_export: 'making the export',
     stage_pyspark: 'writing the PySpark code',
     linkParts: 'Part of the link was not understood ({parts}); the defaults are used there.',
-    // A Flink run's timeline (its trace: crate/src/report/flink_trace.rs, docs/model.md §13).
-    tlFlinkWatermark: 'watermark: Flink’s periodic steps ({n} drawn)',
-    tlFlinkFiredByWatermark: 'window fired by the watermark, at (firing time, window end) ({points} marks, {rows} rows)',
-    tlFlinkFiredByElement: 'window re-fired by a late element within allowed lateness ({points} marks, {rows} rows)',
-    tlFlinkNote: 'A Flink run: the red step line is the watermark the source forwarded, checked every {ms} ms of processing time and moved only when it advanced; a blue tick marks a window fired when the watermark passed its end (its row is written then and visible at the next completed checkpoint).',
-    tlFlinkThinned: 'Thinned evenly over the whole run: every {ws}th watermark step and every {fs}th firing mark are drawn.',
   },
   // Filled by loadLang('ko') from i18n-ko.js.
   ko: {},

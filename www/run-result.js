@@ -8,7 +8,6 @@
  * @property {number} ms wasm run time
  * @property {any} data with `workload.data`: what the load read and dropped (`LoadStats`); else null
  * @property {any} scaled a scaled run (`scale.rs` `Scaled`): its factor and estimates; else null
- * @property {any} flink a Flink run's figures (the report's `flink`: docs/model.md §13); else null
  * @property {number | null} loadMs ms the data's load took in the worker (once)
  * @property {string} digest
  * @property {Float64Array} batchStartUs
@@ -75,16 +74,12 @@ export function extract(run, ms, loadMs = null) {
   const f = (/** @type {number[] | Float64Array} */ a) => Float64Array.from(a);
   const dataJson = run.dataJson();
   const scaledJson = run.scaledJson();
-  // Only the Flink module (www/pkg-flink/) has it.
-  const flinkJson = typeof (/** @type {any} */ (run).flinkJson) === 'function' ? /** @type {any} */ (run).flinkJson() : null;
   const r = {
     summary: JSON.parse(run.summaryJson()),
     /** What `workload.data`'s load read and dropped (`loader::LoadStats`), or null. @type {any} */
     data: dataJson ? JSON.parse(dataJson) : null,
     /** A scaled run's factor and estimates (`scale.rs` `Scaled`), or null when exact. @type {any} */
     scaled: scaledJson ? JSON.parse(scaledJson) : null,
-    /** @type {any} */
-    flink: flinkJson ? JSON.parse(flinkJson) : null,
     loadMs,
     cost: JSON.parse(run.costJson()),
     ms,
@@ -112,58 +107,14 @@ export function extract(run, ms, loadMs = null) {
     eventStride: run.eventStride(),
     latencyHistogram: f(run.latencyHistogram()),
     fileSizeHistogram: f(run.fileSizeHistogram()),
-    ...flinkParts(run),
+    // A Flink run's: filled by flink-result.js (fetched for Flink runs only).
+    /** @type {any} */
+    flink: null,
+    /** @type {FlinkTrace | null} */
+    flinkTrace: null,
     /** @type {Transferable[]} */
     transfer: [],
   };
-  for (const v of [...Object.values(r), ...Object.values(r.flinkTrace ?? {})]) {
-    if (v instanceof Float64Array || v instanceof Uint8Array) r.transfer.push(v.buffer);
-  }
+  for (const v of Object.values(r)) if (v instanceof Float64Array || v instanceof Uint8Array) r.transfer.push(v.buffer);
   return r;
-}
-
-/**
- * A Flink run's summary and trace; nulls for a Spark run, and from a module without the
- * Flink engine (the page's core has no such getters).
- * @param {import('./pkg/pipeline_sim.js').Run} run
- * @returns {{flink: any, flinkTrace: FlinkTrace | null}}
- */
-function flinkParts(run) {
-  const fr = /** @type {any} */ (run);
-  const json = typeof fr.flinkJson === 'function' ? fr.flinkJson() : undefined;
-  if (!json) return { flink: null, flinkTrace: null };
-  const f = (/** @type {string} */ name) => Float64Array.from(fr[name]());
-  return {
-    flink: JSON.parse(json),
-    flinkTrace: {
-      watermarkAtUs: f('flinkWatermarkAtUs'),
-      watermarkUs: f('flinkWatermarkUs'),
-      firingAtUs: f('flinkFiringAtUs'),
-      firingEndUs: f('flinkFiringEndUs'),
-      firingBy: f('flinkFiringBy'),
-      firingRows: f('flinkFiringRows'),
-      strides: f('flinkTraceStrides'),
-    },
-  };
-}
-
-/**
- * @param {string} label
- * @param {any} trigger
- * @param {import('./pkg/pipeline_sim.js').Run} run
- * @returns {SweepRow}
- */
-export function sweepRow(label, trigger, run) {
-  const c = JSON.parse(run.costJson());
-  return {
-    label,
-    trigger,
-    usdPerMonth: c.usd_per_month.total,
-    usd: c.usd_per_month,
-    p95s: c.freshness.p95_latency_s,
-    dataFilesPerDay: c.data_files_per_day,
-    requestsPerDay: c.requests_per_day,
-    sla: c.freshness.sla_class,
-    scale: JSON.parse(run.scaledJson() ?? '{"factor": 1}').factor,
-  };
 }

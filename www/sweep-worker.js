@@ -12,7 +12,7 @@
 //               {type: 'error', message, crashed?, stage?}  (crashed: a wasm trap; the pool
 //               ends this worker)
 import { ready, coreForPoints, atPoint } from './worker-core.js';
-import { sweepRow } from './run-result.js';
+import { sweepRow } from './worker-sweep.js';
 import { bytesOf } from './worker-files.js';
 import { loadEncoded } from './formats.js';
 

@@ -3,9 +3,26 @@
 // of the event picked with the arrow keys on the focused chart). With reduced motion asked
 // for, Play does not animate: each press moves one batch. A Flink run adds its trace: the
 // watermark's periodic steps and the window firings, with their legend entries.
-import { t } from './i18n.js';
+import { STRINGS, t } from './i18n.js';
 import { clock, duration, int } from './format.js';
 import { FATES, FLINK_MARKS, timelineChart } from './charts/timeline.js';
+
+// A Flink run's labels (its trace: crate/src/report/flink_trace.rs, docs/model.md §13), with
+// this view's code rather than in i18n.js, which every first result fetches.
+Object.assign(STRINGS.en, {
+  tlFlinkWatermark: 'watermark: Flink’s periodic steps ({n} drawn)',
+  tlFlinkFiredByWatermark: 'window fired by the watermark, at (firing time, window end) ({points} marks, {rows} rows)',
+  tlFlinkFiredByElement: 'window re-fired by a late element within allowed lateness ({points} marks, {rows} rows)',
+  tlFlinkNote: 'A Flink run: the red step line is the watermark the source forwarded, checked every {ms} ms of processing time and moved only when it advanced; a blue tick marks a window fired when the watermark passed its end (its row is written then and visible at the next completed checkpoint).',
+  tlFlinkThinned: 'Thinned evenly over the whole run: every {ws}th watermark step and every {fs}th firing mark are drawn.',
+});
+Object.assign(STRINGS.ko, {
+  tlFlinkWatermark: '워터마크: Flink의 주기적 계단 ({n}개 표시)',
+  tlFlinkFiredByWatermark: '워터마크가 발화한 윈도우, (발화 시각, 윈도우 끝) 위치 ({points}개 표시, {rows}행)',
+  tlFlinkFiredByElement: '허용 지연 안의 늦은 요소가 다시 발화한 윈도우 ({points}개 표시, {rows}행)',
+  tlFlinkNote: 'Flink 실행: 빨간 계단선은 소스가 내보낸 워터마크로, 처리 시간 {ms} ms마다 확인하고 앞으로 나아갈 때만 움직입니다. 파란 눈금은 워터마크가 윈도우 끝을 지나 발화한 윈도우입니다 (그 행은 그때 쓰이고 다음 체크포인트가 완료될 때 보입니다).',
+  tlFlinkThinned: '실행 전체에 고르게 솎아 그렸습니다: 워터마크 계단은 {ws}개마다, 발화 표시는 {fs}개마다 하나.',
+});
 
 /** @type {{plot: any, timer: number, nowUs: number, batch: number, sel: number | null, say: number} | null} */
 let current = null;

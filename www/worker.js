@@ -12,7 +12,7 @@
 //               running out of memory: the module is unusable and this worker must be replaced)
 //               {type: 'alive', id, stage}  (a heartbeat for the page's watchdog: what it is doing)
 import { ready, coreFor, atPoint, isFlink } from './worker-core.js';
-import { extract, sweepRow } from './run-result.js';
+import { extract } from './run-result.js';
 // Data files and the formats module's wrappers: fetched with the first data load or export
 // (a generated workload's run needs neither).
 const filesCode = () => import('./worker-files.js');
@@ -149,34 +149,18 @@ ctx.onmessage = async (/** @type {MessageEvent} */ e) => {
       }, 'simulate');
       const ms = performance.now() - t0;
       const result = extract(run, ms, d ? d.ms : null);
+      if (isFlink(msg.scenario)) (await import('./flink-result.js')).addFlinkParts(result, run);
       keep({ json: JSON.stringify(msg.scenario), run });
       ctx.postMessage({ type: 'result', id: msg.id, result }, result.transfer);
     } else if (msg.type === 'sweep') {
       enter('sweep');
-      /** @type {import('./run-result.js').SweepRow[]} */
-      const rows = [];
-      const points = /** @type {{label: string, trigger: any, engine?: 'spark' | 'flink'}[]} */ (msg.points);
-      // Every point is checked (fields and the resource budget) before the first one runs:
-      // a sweep never spends minutes to fail at its last point.
-      for (const p of points) {
-        const sc = atPoint(msg.scenario, p.trigger, p.engine);
-        const core = await coreFor(sc);
-        const d = await dataFor(sc, core);
-        try {
-          if (d) d.data.validate(JSON.stringify(sc));
-          else core.validateScenario(JSON.stringify(sc));
-        } catch (err) {
-          if (isTrap(err)) throw err;
-          throw new Error(`(sweep point '${p.label}') ${err instanceof Error ? err.message : String(err)}`);
-        }
-      }
-      for (let i = 0; i < points.length; i++) {
-        const sc = atPoint(msg.scenario, points[i].trigger, points[i].engine);
-        const { run } = await runScenario(sc, null, 'sweep');
-        rows.push(sweepRow(points[i].label, points[i].trigger, run));
-        run.free();
-        ctx.postMessage({ type: 'progress', id: msg.id, done: i + 1, total: points.length });
-      }
+      // One worker's sweep (SimClient.sweep; the page's sweeps run in the pool): its code
+      // is fetched with the first one.
+      const { sweepHere } = await import('./worker-sweep.js');
+      const rows = await sweepHere(msg.scenario, msg.points, {
+        atPoint, coreFor, dataFor, runScenario, isTrap,
+        progress: (done, total) => ctx.postMessage({ type: 'progress', id: msg.id, done, total }),
+      });
       ctx.postMessage({ type: 'sweep-result', id: msg.id, rows });
     } else if (msg.type === 'pyspark') {
       enter('pyspark');

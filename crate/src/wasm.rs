@@ -259,16 +259,6 @@ impl Run {
             .map(|d| serde_json::to_string(d).expect("a scaled note always serializes"))
     }
 
-    /// A Flink run's own figures (`FlinkSummary`) as JSON; undefined for a Spark run.
-    #[cfg(feature = "flink")]
-    #[wasm_bindgen(js_name = flinkJson)]
-    pub fn flink_json(&self) -> Option<String> {
-        self.report
-            .flink
-            .as_ref()
-            .map(|f| serde_json::to_string(f).expect("Flink figures always serialize"))
-    }
-
     /// A report table (`batches` or `events`) as bytes for the formats module's
     /// `arrowIpc` (`export::table_bytes`), which writes the Arrow IPC file.
     #[wasm_bindgen(js_name = tableBytes)]
