@@ -180,3 +180,29 @@ test('the JS API runs a Flink scenario (on this thread and in a worker) as the C
   assert.equal(got.checkpoints, r.flink.checkpoints);
   assert.deepEqual(problems, []);
 });
+
+test('the timeline of a Flink run draws its periodic watermark and its window firings, as many as the CLI counts', async () => {
+  const { page, problems } = browser;
+  await page.goto('about:blank');
+  const patch = {
+    engine: { name: 'flink' },
+    workload: { duration_s: 300, rate_per_s: 20, lateness: { kind: 'exponential', mean_s: 20 } },
+    query: { watermark_delay_s: 10 },
+    flink: { checkpoint_interval_s: 30, watermark_interval_ms: 5000, allowed_lateness_s: 30 },
+  };
+  await page.goto(new URL(`?lang=en${hashOf(patch)}&view=timeline`, server.base).href);
+  await ready(page);
+  await page.waitForSelector('#tl-legend li[data-flink="plus"]');
+  const sc = JSON.parse(await page.getAttribute('#app', 'data-scenario') ?? '{}');
+  const r = cli(sc);
+  const numbers = async (/** @type {string} */ shape) => ((await page.textContent(`#tl-legend li[data-flink="${shape}"]`)) ?? '')
+    .match(/\d[\d,]*/g)?.map((s) => Number(s.replace(/,/g, ''))) ?? [];
+  // A 5-minute run is not thinned: every forwarded watermark, every firing row.
+  assert.deepEqual(await numbers('line'), [r.flink.watermarks]);
+  assert.equal((await numbers('tick'))[1], r.flink.watermark_firings);
+  assert.equal((await numbers('plus'))[1], r.flink.element_firings);
+  assert.ok(r.flink.element_firings > 0, 'late elements re-fired windows');
+  assert.match(await page.textContent('#tl-note') ?? '', /every 5,000 ms/);
+  await page.locator('#view-timeline').screenshot({ path: path.join(SHOTS, 'engine-timeline-en.png') });
+  assert.deepEqual(problems, []);
+});
