@@ -15,6 +15,8 @@ Object.assign(STRINGS.en, {
   tlFlinkFiredByElement: 'window re-fired by a late element within allowed lateness ({points} marks, {rows} rows)',
   tlFlinkNote: 'A Flink run: the red step line is the watermark the source forwarded, checked every {ms} ms of processing time and moved only when it advanced; a blue tick marks a window fired when the watermark passed its end (its row is written then and visible at the next completed checkpoint).',
   tlFlinkThinned: 'Thinned evenly over the whole run: every {ws}th watermark step and every {fs}th firing mark are drawn.',
+  tlFlinkAt: 'after checkpoint {b} of {n}',
+  tlFlinkScrub: 'Checkpoint',
 });
 Object.assign(STRINGS.ko, {
   tlFlinkWatermark: '워터마크: Flink의 주기적 계단 ({n}개 표시)',
@@ -22,6 +24,8 @@ Object.assign(STRINGS.ko, {
   tlFlinkFiredByElement: '허용 지연 안의 늦은 요소가 다시 발화한 윈도우 ({points}개 표시, {rows}행)',
   tlFlinkNote: 'Flink 실행: 빨간 계단선은 소스가 내보낸 워터마크로, 처리 시간 {ms} ms마다 확인하고 앞으로 나아갈 때만 움직입니다. 파란 눈금은 워터마크가 윈도우 끝을 지나 발화한 윈도우입니다 (그 행은 그때 쓰이고 다음 체크포인트가 완료될 때 보입니다).',
   tlFlinkThinned: '실행 전체에 고르게 솎아 그렸습니다: 워터마크 계단은 {ws}개마다, 발화 표시는 {fs}개마다 하나.',
+  tlFlinkAt: '체크포인트 {n}개 중 {b}번 이후',
+  tlFlinkScrub: '체크포인트',
 });
 
 /** @type {{plot: any, timer: number, nowUs: number, batch: number, sel: number | null, say: number} | null} */
@@ -203,6 +207,8 @@ export function renderTimeline(lang, r, scenario, opts = {}) {
   }
   const cut = (/** @type {Float64Array} */ a) => (a.length > n ? a.subarray(0, n) : a);
   const scrub = /** @type {HTMLInputElement} */ (document.getElementById('tl-scrub'));
+  const scrubLabel = scrub.labels?.[0]?.querySelector('span');
+  if (scrubLabel) scrubLabel.textContent = t(lang, r.flink ? 'tlFlinkScrub' : 'tlScrub');
   const play = /** @type {HTMLButtonElement} */ (document.getElementById('tl-play'));
   const info = /** @type {HTMLElement} */ (document.getElementById('tl-info'));
   const hover = /** @type {HTMLElement} */ (document.getElementById('tl-hover'));
@@ -217,7 +223,8 @@ export function renderTimeline(lang, r, scenario, opts = {}) {
     state.batch = Math.max(0, Math.min(n - 1, b));
     const nowUs = state.batch >= n - 1 ? Infinity : r.batchEndUs[state.batch];
     scrub.value = String(state.batch);
-    info.textContent = t(lang, 'tlAt', { b: int(state.batch, lang), n: int(n, lang) });
+    // A Flink run's steps are its checkpoints (its batch table's rows).
+    info.textContent = t(lang, r.flink ? 'tlFlinkAt' : 'tlAt', { b: int(state.batch, lang), n: int(n, lang) });
     // (Drawn already at this "now": the chart was just made, or nothing moved.)
     if (nowUs === state.nowUs) return;
     state.nowUs = nowUs;

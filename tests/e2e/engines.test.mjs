@@ -203,6 +203,8 @@ test('the timeline of a Flink run draws its periodic watermark and its window fi
   assert.equal((await numbers('plus'))[1], r.flink.element_firings);
   assert.ok(r.flink.element_firings > 0, 'late elements re-fired windows');
   assert.match(await page.textContent('#tl-note') ?? '', /every 5,000 ms/);
+  assert.match(await page.textContent('#tl-info') ?? '', /^after checkpoint \d+ of \d+$/);
+  assert.equal(await page.textContent('label.tl-scrub span'), 'Checkpoint');
   await page.locator('#view-timeline').screenshot({ path: path.join(SHOTS, 'engine-timeline-en.png') });
   assert.deepEqual(problems, []);
 });
