@@ -45,7 +45,8 @@ export function describeScenario(lang, sc, events) {
     keys: num(sc.workload.keys, lang),
     query: queryText(lang, sc.query),
     delay: sc.query.watermark_delay_s == null ? '–' : duration(sc.query.watermark_delay_s, lang),
-    interval: duration(sc.trigger.interval_s ?? sc.trigger.every_s ?? 0, lang),
+    // Flink's trigger is its checkpoint (docs/model.md §13).
+    interval: duration(sc.engine?.name === 'flink' ? sc.flink?.checkpoint_interval_s ?? 60 : sc.trigger.interval_s ?? sc.trigger.every_s ?? 0, lang),
     mode: sc.query.output_mode ?? 'append',
     seed: sc.seed,
   });
