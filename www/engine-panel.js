@@ -279,7 +279,10 @@ export function initEngine(hooks) {
       const dd = document.createElement('dd');
       dd.textContent = v;
       dd.dataset.flink = k;
-      dl.append(dt, dd);
+      // As the result's other figures (metric-list.js): a card each.
+      const div = document.createElement('div');
+      div.append(dt, dd);
+      dl.append(div);
     }
     const note = document.createElement('p');
     note.className = 'muted';
