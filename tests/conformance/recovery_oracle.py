@@ -505,7 +505,12 @@ def run_case(spark, case, child_tmp=None):
         if failure["when"] == "commit_log":
             shutil.rmtree(os.path.join(ckpt, "commits", str(n_fail)))
         cp1 = checkpoint_state(ckpt)
-
+        if failure["when"] == "in_write_task":
+            # which write tasks committed their state store before the job was aborted depends
+            # on task scheduling (2 or 3 of 4 files in three runs): not recorded
+            n = cp1["state_delta_files"].pop(str(n_fail + 1), 0)
+            cp1["state_delta_files_of_failed_batch"] = "scheduling-dependent"
+            print("note: %d state delta file(s) of the failed batch %d" % (n, n_fail), flush=True)
         if max(by, default=-1) != n_fail - 1 or cp1["offsets"][-1:] != [n_fail]:
             raise RuntimeError("failed after batches %r, offsets %r; expected failure in batch %d"
                                % (sorted(by), cp1["offsets"], n_fail))
