@@ -453,6 +453,85 @@ def executor_section(spark):
             "java_runtime_maxMemory_this_driver": jvm.java.lang.Runtime.getRuntime().maxMemory()}
 
 
+# ---------------------------------------------------------------------------------- report
+def report(res):
+    """The README's tables from results.json."""
+    def row(cells):
+        print("| " + " | ".join(str(c) for c in cells) + " |")
+
+    for tag in ("memory", "memory_1m"):
+        if tag not in res:
+            continue
+        m = res[tag]
+        print("\n### %s: raw points (the touch batch after each size)\n" % tag)
+        row(["op", "provider", "key B", "rows", "numRowsTotal", "memoryUsedBytes", "B/row",
+             "stateOnCurrentVersion B/row", "SST B/row", "repeat memoryUsedBytes"])
+        row(["---"] * 10)
+        rep = {(p["op"], p["provider"], p["key_bytes"], p["rows"]):
+               (p.get("touch") or p["fill"])["memoryUsedBytes"] for p in m.get("repeat_points", [])}
+        for p in m["points"]:
+            st = p.get("touch") or p["fill"]
+            n = max(1, st["numRowsTotal"])
+            cur = metric(st, "stateOnCurrentVersionSizeBytes")
+            sst = metric(st, "rocksdbSstFileSize")
+            row([p["op"], p["provider"], p["key_bytes"], p["rows"], st["numRowsTotal"],
+                 st["memoryUsedBytes"], round(st["memoryUsedBytes"] / n),
+                 "" if cur is None else round(cur / n), "" if sst is None else round(sst / n),
+                 rep.get((p["op"], p["provider"], p["key_bytes"], p["rows"]), "")])
+        for e in m.get("errors", []):
+            print("\nerror: %s %s k=%s sizes=%s: %s" % (e["op"], e["provider"], e["key_bytes"],
+                                                       e["sizes"], e["error"][:300]))
+        if m.get("fits"):
+            print("\n### %s: fits, bytes per row = a + b x key_bytes (slope over rows per key "
+                  "size, then a line over key sizes)\n" % tag)
+            row(["metric", "op/provider", "a", "b", "rmse", "slope at 8 / 36 / 100 B keys"])
+            row(["---"] * 6)
+            for name, f in m["fits"].items():
+                for k, v in f["bytes_per_row = a + b*key_bytes"].items():
+                    if name == "rocksdbPinnedBlocksMemoryUsage":
+                        continue
+                    row([name, k, v["a"], v["b_per_key_byte"], v["rmse"],
+                         " / ".join(str(x) for x in v["slope_by_key_bytes"].values())])
+    if "versions" in res:
+        print("\n### versions: window_count, 100k rows, 36 B keys; every update batch re-sends "
+              "all keys\n")
+        row(["run", "batch", "numRowsTotal", "memoryUsedBytes", "stateOnCurrentVersionSizeBytes",
+             "rocksdbSstFileSize"])
+        row(["---"] * 6)
+        for run, lst in res["versions"]["runs"].items():
+            for s_ in lst:
+                row([run, s_["batch"], s_["numRowsTotal"], s_["memoryUsedBytes"],
+                     metric(s_, "stateOnCurrentVersionSizeBytes") or "",
+                     metric(s_, "rocksdbSstFileSize") or ""])
+    for tag in ("files", "files_fast"):
+        if tag not in res:
+            continue
+        print("\n### %s: files under state/ (4 partitions, 40 addData = 80 micro-batches)\n"
+              % tag)
+        row(["run", "micro-batches (no-data)", "new files by kind", "new bytes by kind",
+             "deleted by kind", "left at the end", "bytes left"])
+        row(["---"] * 7)
+        for r in res[tag]["runs"]:
+            row([r["label"], "%d (%d)" % (r["micro_batches_run"], r["no_data_batches"]),
+                 r["totals_new_by_kind"], r["totals_new_bytes_by_kind"],
+                 r["totals_deleted_by_kind"], r["final_files_by_kind"], r["final_bytes"]])
+        for r in res[tag]["runs"]:
+            ev = []
+            for b in r["per_batch"]:
+                odd = {k: v for k, v in b["new_by_kind"].items()
+                       if k not in ("delta", "changelog", "zip", "sst", "metadata")}
+                if odd or b["deleted_by_kind"]:
+                    ev.append("add %d (t=%.0fs, batch %s): new %s deleted %s" % (
+                        b["addData"], b["t_s"], b["last_batch_id"], odd, b["deleted_by_kind"]))
+            if r["provider"] == "rocksdb" and r["totals_new_by_kind"].get("sst"):
+                ev.append("SSTs per addData: " + " ".join(
+                    str(b["new_by_kind"].get("sst", 0)) for b in r["per_batch"]))
+            if ev:
+                print("\n%s %s:\n" % (tag, r["label"]))
+                for e in ev:
+                    print("- " + e)
+
+
 # ------------------------------------------------------------------------------------ main
 def load_results():
     if os.path.exists(RESULTS):
@@ -483,13 +562,14 @@ def environment(spark):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("what", nargs="?", default="all",
-                    choices=["memory", "versions", "files", "executor", "fit", "all"])
+                    choices=["memory", "versions", "files", "executor", "fit", "report", "all"])
     ap.add_argument("--sizes", default="1000,10000,100000")
     ap.add_argument("--keys", default="8,36,100")
     ap.add_argument("--ops", default=",".join(OPS))
     ap.add_argument("--providers", default="hdfs,rocksdb")
     ap.add_argument("--repeat-keys", default="36",
                     help="key sizes measured a second time (noise)")
+    ap.add_argument("--files-set", default="default", choices=["default", "fast"])
     ap.add_argument("--tag", default="memory", help="the results.json section to write")
     ap.add_argument("--big", default="", help="extra size for key 36 only, e.g. 1000000")
     args = ap.parse_args()
@@ -498,6 +578,9 @@ def main():
     ops = args.ops.split(",")
     provs = args.providers.split(",")
 
+    if args.what == "report":  # markdown tables of results.json, no Spark
+        report(load_results())
+        return 0
     if args.what == "fit":  # recompute the fits of results.json, no Spark
         res = load_results()
         for tag in ("memory", "memory_1m"):
@@ -552,16 +635,22 @@ def main():
                 "spark.sql.streaming.minBatchesToRetain": "10"}
         dflt = {"spark.sql.streaming.stateStore.maintenanceInterval": "60s",
                 "spark.sql.streaming.minBatchesToRetain": "100"}
-        for label, prov, extra in (
-                ("hdfs default", "hdfs", dict(dflt)),
-                ("rocksdb changelog", "rocksdb", dict(dflt, **{chg: "true"})),
-                ("rocksdb no changelog", "rocksdb", dict(dflt, **{chg: "false"})),
-                ("hdfs fast-maint", "hdfs", dict(fast)),
-                ("rocksdb changelog fast-maint", "rocksdb", dict(fast, **{chg: "true"})),
-                ("rocksdb no changelog fast-maint", "rocksdb", dict(fast, **{chg: "false"}))):
+        # The state store maintenance task is one per JVM and takes its interval from the
+        # first store loaded: run the fast-maintenance set in its own process
+        # (`files --files-set fast`), not after the default set.
+        sets = {"default": (("hdfs default", "hdfs", dict(dflt)),
+                            ("rocksdb changelog", "rocksdb", dict(dflt, **{chg: "true"})),
+                            ("rocksdb no changelog", "rocksdb", dict(dflt, **{chg: "false"}))),
+                "fast": (("hdfs fast-maint", "hdfs", dict(fast)),
+                         ("rocksdb changelog fast-maint", "rocksdb",
+                          dict(fast, **{chg: "true"})),
+                         ("rocksdb no changelog fast-maint", "rocksdb",
+                          dict(fast, **{chg: "false"})))}
+        tag = "files" if args.files_set == "default" else "files_" + args.files_set
+        for label, prov, extra in sets[args.files_set]:
             runs.append(files_run(spark, prov, label, extra,
                                   sleep_s=0.5 if "fast" in label else 0.0))
-            res["files"] = {"shuffle_partitions": SHUFFLE_PARTITIONS, "runs": runs}
+            res[tag] = {"shuffle_partitions": SHUFFLE_PARTITIONS, "runs": runs}
             save_results(res)
         for k in set(list(dflt) + list(fast) + [chg]):
             spark.conf.unset(k)
