@@ -50,7 +50,7 @@ PROVIDERS = {
 OPS = ("window_count", "dedup", "dedup_within_watermark", "session_count")
 T0 = 1767225600  # 2026-01-01T00:00:00Z
 SHUFFLE_PARTITIONS = 4
-DRIVER_MEMORY = "4g"
+DRIVER_MEMORY = os.environ.get("STATEMEM_DRIVER_MEMORY", "4g")
 
 
 def make_session():
@@ -453,6 +453,93 @@ def executor_section(spark):
             "java_runtime_maxMemory_this_driver": jvm.java.lang.Runtime.getRuntime().maxMemory()}
 
 
+# ------------------------------------------------------------------------------------- oom
+def oom_child(spark, provider, rows_per_batch, max_rows, timeout_s, out_path, k=36):
+    """dropDuplicates(["key"]) without watermark on a `rate-micro-batch` source (the source
+    keeps nothing in the driver, unlike a MemoryStream), rows_per_batch new keys per batch,
+    until the JVM dies, the query fails, max_rows or timeout_s. One JSON line per batch, flushed
+    at once: an OutOfMemoryError in a task makes Spark's uncaught-exception handler exit the
+    JVM (and this Python process loses its gateway)."""
+    from pyspark.sql import functions as F
+
+    set_provider(spark, provider)
+    src = (spark.readStream.format("rate-micro-batch").option("rowsPerBatch", rows_per_batch)
+           .option("numPartitions", 2).load())
+    df = src.select(F.expr(key_expr(k).replace("id", "value")).alias("key"))
+    ckpt = tempfile.mkdtemp(prefix="statemem-oom-")
+    q = (df.dropDuplicates(["key"]).writeStream.format("noop").outputMode("append")
+         .option("checkpointLocation", ckpt).trigger(processingTime="0 seconds").start())
+    rt = spark._jvm.java.lang.Runtime.getRuntime()
+    seen = set()
+    t0 = time.time()
+    with open(out_path, "w") as out:
+        out.write(json.dumps({"start": True, "provider": provider, "heap_max": rt.maxMemory(),
+                              "rows_per_batch": rows_per_batch}) + "\n")
+        out.flush()
+        end = "timeout"
+        while time.time() - t0 < timeout_s:
+            time.sleep(0.5)
+            if not q.isActive:
+                end = "query stopped: %s" % (q.exception(),)
+                break
+            for pr in progresses(q):
+                if pr["batchId"] in seen:
+                    continue
+                seen.add(pr["batchId"])
+                st = summarize_state(pr) or {}
+                rec = {"batchId": pr["batchId"], "t_s": round(time.time() - t0, 1),
+                       "numRowsTotal": st.get("numRowsTotal"),
+                       "memoryUsedBytes": st.get("memoryUsedBytes"),
+                       "stateOnCurrentVersionSizeBytes":
+                           st.get("customMetrics", {}).get("stateOnCurrentVersionSizeBytes"),
+                       "rocksdbSstFileSize":
+                           st.get("customMetrics", {}).get("rocksdbSstFileSize"),
+                       "durationMs": st.get("durationMs"),
+                       "heap_used_after": rt.totalMemory() - rt.freeMemory()}
+                out.write(json.dumps(rec) + "\n")
+                out.flush()
+                print("  oom %s batch %d rows %s mem %s heap used %.0f MiB t=%.0fs" % (
+                    provider, rec["batchId"], rec["numRowsTotal"], rec["memoryUsedBytes"],
+                    rec["heap_used_after"] / 2**20, rec["t_s"]), flush=True)
+                if (rec["numRowsTotal"] or 0) >= max_rows:
+                    end = "max_rows"
+            if end == "max_rows":
+                break
+        out.write(json.dumps({"end": end}) + "\n")
+    q.stop()
+    shutil.rmtree(ckpt, ignore_errors=True)
+
+
+def oom_section(providers, heap, rows_per_batch, max_rows, timeout_s):
+    import subprocess
+
+    runs = {}
+    for prov in providers:
+        path = os.path.join(tempfile.mkdtemp(prefix="statemem-oomlog-"), "log.jsonl")
+        env = dict(os.environ, STATEMEM_DRIVER_MEMORY=heap)
+        t0 = time.time()
+        pr = subprocess.run([sys.executable, os.path.abspath(__file__), "oom-child",
+                             "--providers", prov, "--oom-rows-per-batch", str(rows_per_batch),
+                             "--oom-max-rows", str(max_rows), "--oom-timeout", str(timeout_s),
+                             "--oom-out", path], env=env, capture_output=True, text=True,
+                            timeout=timeout_s + 180)
+        lines = [json.loads(x) for x in open(path) if x.strip()]
+        tail = [x for x in (pr.stderr or "").splitlines()
+                if "OutOfMemory" in x or "Exception" in x or "exit" in x.lower()][:10]
+        runs[prov] = {"exit_code": pr.returncode, "wall_s": round(time.time() - t0),
+                      "batches": [x for x in lines if "batchId" in x],
+                      "end": next((x["end"] for x in lines if "end" in x),
+                                  "JVM/process died (no end record)"),
+                      "heap_max": next((x["heap_max"] for x in lines if "heap_max" in x), None),
+                      "stderr_lines": tail}
+        print("  oom %s: exit %s, end %s, last %s" % (
+            prov, pr.returncode, runs[prov]["end"],
+            runs[prov]["batches"][-1] if runs[prov]["batches"] else None), flush=True)
+    return {"op": "dedup (dropDuplicates(['key']), no watermark)", "key_bytes": 36,
+            "spark.driver.memory": heap, "rows_per_batch": rows_per_batch,
+            "source": "rate-micro-batch", "runs": runs}
+
+
 # ---------------------------------------------------------------------------------- report
 def report(res):
     """The README's tables from results.json."""
@@ -490,7 +577,9 @@ def report(res):
                 for k, v in f["bytes_per_row = a + b*key_bytes"].items():
                     if name == "rocksdbPinnedBlocksMemoryUsage":
                         continue
-                    row([name, k, v["a"], v["b_per_key_byte"], v["rmse"],
+                    row([name, k, "-" if v["a"] is None else v["a"],
+                         "-" if v["b_per_key_byte"] is None else v["b_per_key_byte"],
+                         "-" if v["rmse"] is None else v["rmse"],
                          " / ".join(str(x) for x in v["slope_by_key_bytes"].values())])
     if "versions" in res:
         print("\n### versions: window_count, 100k rows, 36 B keys; every update batch re-sends "
@@ -562,13 +651,19 @@ def environment(spark):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("what", nargs="?", default="all",
-                    choices=["memory", "versions", "files", "executor", "fit", "report", "all"])
+                    choices=["memory", "versions", "files", "executor", "fit", "report", "oom",
+                             "oom-child", "all"])
     ap.add_argument("--sizes", default="1000,10000,100000")
     ap.add_argument("--keys", default="8,36,100")
     ap.add_argument("--ops", default=",".join(OPS))
-    ap.add_argument("--providers", default="hdfs,rocksdb")
+    ap.add_argument("--providers", default="hdfs,rocksdb")  # oom-child: the first
     ap.add_argument("--repeat-keys", default="36",
                     help="key sizes measured a second time (noise)")
+    ap.add_argument("--oom-heap", default="1g")
+    ap.add_argument("--oom-rows-per-batch", type=int, default=200000)
+    ap.add_argument("--oom-max-rows", type=int, default=8000000)
+    ap.add_argument("--oom-timeout", type=int, default=300)
+    ap.add_argument("--oom-out", default="")
     ap.add_argument("--files-set", default="default", choices=["default", "fast"])
     ap.add_argument("--tag", default="memory", help="the results.json section to write")
     ap.add_argument("--big", default="", help="extra size for key 36 only, e.g. 1000000")
@@ -588,7 +683,17 @@ def main():
                 res[tag]["fits"] = fits(res[tag]["points"])
         save_results(res)
         return 0
+    if args.what == "oom":  # each provider in its own JVM (an OOM exits it)
+        res = load_results()
+        res["oom"] = oom_section(provs, args.oom_heap, args.oom_rows_per_batch,
+                                 args.oom_max_rows, args.oom_timeout)
+        save_results(res)
+        return 0
     spark = make_session()
+    if args.what == "oom-child":
+        oom_child(spark, provs[0], args.oom_rows_per_batch, args.oom_max_rows,
+                  args.oom_timeout, args.oom_out)
+        return 0
     res = load_results()
     res["environment"] = environment(spark)
     t0 = time.time()
