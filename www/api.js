@@ -37,7 +37,8 @@ let flinkReady = null;
 
 /** The module that runs `scenario`: the core, or for Flink the Flink module (pkg-flink/). @param {any} scenario */
 async function coreOf(scenario) {
-  if (scenario?.engine?.name !== 'flink') {
+  // A `flink` section needs it too (the core module refuses one; worker-core.js needsFlink).
+  if (scenario?.engine?.name !== 'flink' && scenario?.flink === undefined) {
     await load();
     return { simulate: wasmSimulate, dataFromBytes };
   }

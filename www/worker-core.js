@@ -17,12 +17,21 @@ export function isFlink(sc) {
 }
 
 /**
+ * Whether `sc` needs the Flink module: a Flink scenario, or one with a `flink` section
+ * (which a Spark scenario may carry and the native core ignores, but the core module
+ * refuses: it has no Flink settings to read). @param {any} sc
+ */
+export function needsFlink(sc) {
+  return isFlink(sc) || (sc != null && typeof sc === 'object' && sc.flink !== undefined);
+}
+
+/**
  * The module that runs `sc`. A Flink module that did not load (a network error) is tried
  * again with the next Flink scenario; its failure is a plain error, not a trap.
  * @param {any} sc @returns {Promise<any>}
  */
 export function coreFor(sc) {
-  if (!isFlink(sc)) return ready;
+  if (!needsFlink(sc)) return ready;
   flink ??= import('./pkg-flink/pipeline_sim.js')
     .then(async (m) => {
       await m.default();

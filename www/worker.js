@@ -11,7 +11,7 @@
 //               {type: 'error', id, message, crashed?, stage?}  (crashed: a wasm trap, such as
 //               running out of memory: the module is unusable and this worker must be replaced)
 //               {type: 'alive', id, stage}  (a heartbeat for the page's watchdog: what it is doing)
-import { ready, coreFor, atPoint, isFlink } from './worker-core.js';
+import { ready, coreFor, atPoint, isFlink, needsFlink } from './worker-core.js';
 import { extract } from './run-result.js';
 // Data files and the formats module's wrappers: fetched with the first data load or export
 // (a generated workload's run needs neither).
@@ -38,7 +38,7 @@ async function dataFor(sc, core) {
   const spec = sc?.workload?.data;
   if (!spec) return null;
   const key = JSON.stringify(spec);
-  const slot = `${sc?.engine?.name === 'flink' ? 'flink' : 'core'} ${key}`;
+  const slot = `${needsFlink(sc) ? 'flink' : 'core'} ${key}`;
   const have = loaded.get(slot);
   if (have) return have;
   const [{ bytesOf }, { loadEncoded }] = await Promise.all([filesCode(), formatsCode()]);

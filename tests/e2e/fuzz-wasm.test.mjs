@@ -57,10 +57,14 @@ function wasmOutcome(m, c) {
   };
   if (c.scenario !== undefined) {
     try {
-      // A Flink scenario goes to the Flink module (as the page's workers send it).
+      // A scenario that is Flink's or has a flink section goes to the Flink module (as the
+      // page's workers send it: worker-core.js needsFlink).
       const sc = text(c.scenario);
       let flink = false;
-      try { flink = JSON.parse(sc)?.engine?.name === 'flink'; } catch { /* the core names the error */ }
+      try {
+        const v = JSON.parse(sc);
+        flink = v?.engine?.name === 'flink' || (v != null && typeof v === 'object' && v.flink !== undefined);
+      } catch { /* the core names the error */ }
       const run = (flink ? m.flink : m.core).simulate(sc);
       const d = run.digest();
       run.free();

@@ -154,8 +154,9 @@ impl ScenarioSpec {
             EngineName::Flink => {
                 return Err(InputError::new(
                     "engine.name",
-                    "this build simulates Spark only (the Flink engine is in the pipeline-sim \
-                     command line for now): use \"spark\"",
+                    "this module simulates Spark only (the page runs Flink scenarios in its \
+                     Flink module, www/pkg-flink; the pipeline-sim command line has both): use \
+                     \"spark\"",
                 ));
             }
         };

@@ -202,8 +202,9 @@ impl crate::base::spec_reader::Read for FlinkSpec {
     fn read(at: crate::base::spec_reader::At) -> Result<Self, InputError> {
         Err(InputError::new(
             at.path,
-            "this build simulates Spark only (the Flink engine is in the pipeline-sim command \
-             line for now): remove the flink section",
+            "this module simulates Spark only (the page runs a scenario with a flink section \
+             in its Flink module, www/pkg-flink; the pipeline-sim command line has both): \
+             remove the flink section",
         ))
     }
 }
