@@ -19,7 +19,8 @@ FORMAT = "pipeline-sim/recovery-v1"
 
 
 def r(i, key, sec):
-    return {"id": i, "key": key, "event_time": "2024-01-01T00:00:%02d.000000Z" % sec}
+    """A row `sec` seconds after 2024-01-01T00:00:00Z (minutes carried: 70 is 00:01:10)."""
+    return {"id": i, "key": key, "event_time": "2024-01-01T00:%02d:%02d.000000Z" % divmod(sec, 60)}
 
 
 def conf(p):

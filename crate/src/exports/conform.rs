@@ -23,7 +23,7 @@ use std::collections::BTreeMap;
 pub const FORMAT: &str = "pipeline-sim/conformance-v1";
 
 #[derive(Debug, Deserialize)]
-struct InputRow {
+pub(crate) struct InputRow {
     id: u64,
     key: String,
     event_time: String,
@@ -50,7 +50,7 @@ fn input_partitions(case: &Value) -> Result<Option<u32>, InputError> {
 
 /// Reads the Spark settings the simulator models from `engine.conf`; the others are
 /// ignored. Spark's defaults apply to absent ones.
-fn engine_conf(case: &Value) -> Result<EngineConf, InputError> {
+pub(crate) fn engine_conf(case: &Value) -> Result<EngineConf, InputError> {
     let mut conf = EngineConf::default();
     let Some(c) = case.pointer("/engine/conf").and_then(Value::as_object) else {
         return Ok(conf);
@@ -158,34 +158,7 @@ pub fn run_case(case: &Value) -> Result<Value, InputError> {
                 }
             };
             parts.push(part);
-            let event_time = parse_rfc3339(&r.event_time).ok_or_else(|| {
-                InputError::new(
-                    format!("input[{b}][{i}].event_time"),
-                    format!("not an RFC 3339 time: {}", r.event_time),
-                )
-            })?;
-            let next = keys.len() as u32;
-            let key = *key_ids.entry(r.key.clone()).or_insert_with(|| {
-                keys.push(r.key.clone());
-                next
-            });
-            let value = match r.value {
-                Some(NULL_VALUE) => {
-                    return Err(InputError::new(
-                        format!("input[{b}][{i}].value"),
-                        "i64::MIN is reserved for null",
-                    ));
-                }
-                Some(v) => v,
-                None => NULL_VALUE,
-            };
-            out.push(Row {
-                id: r.id,
-                key,
-                event_time,
-                arrival: 0,
-                value,
-            });
+            out.push(row_of(r, &format!("input[{b}][{i}]"), &mut keys, &mut key_ids)?);
         }
         // The stateful operator sees the rows as the shuffle delivers them (partitions.rs);
         // one partition keeps the listed order.
@@ -262,7 +235,45 @@ pub fn run_case(case: &Value) -> Result<Value, InputError> {
     Ok(json!({ "batches": out }))
 }
 
-fn out_row(r: &OutRow, keys: &[String], aggregate: Aggregate) -> Value {
+/// An input row as the engine's `Row` (`at`: its path, for errors); its key gets the next
+/// id in `keys` on first sight.
+pub(crate) fn row_of(
+    r: &InputRow,
+    at: &str,
+    keys: &mut Vec<String>,
+    key_ids: &mut BTreeMap<String, u32>,
+) -> Result<Row, InputError> {
+    let event_time = parse_rfc3339(&r.event_time).ok_or_else(|| {
+        InputError::new(
+            format!("{at}.event_time"),
+            format!("not an RFC 3339 time: {}", r.event_time),
+        )
+    })?;
+    let next = keys.len() as u32;
+    let key = *key_ids.entry(r.key.clone()).or_insert_with(|| {
+        keys.push(r.key.clone());
+        next
+    });
+    let value = match r.value {
+        Some(NULL_VALUE) => {
+            return Err(InputError::new(
+                format!("{at}.value"),
+                "i64::MIN is reserved for null",
+            ));
+        }
+        Some(v) => v,
+        None => NULL_VALUE,
+    };
+    Ok(Row {
+        id: r.id,
+        key,
+        event_time,
+        arrival: 0,
+        value,
+    })
+}
+
+pub(crate) fn out_row(r: &OutRow, keys: &[String], aggregate: Aggregate) -> Value {
     let key = |k: u32| keys.get(k as usize).cloned().unwrap_or_default();
     match r {
         OutRow::Window(w) => {
@@ -355,7 +366,7 @@ fn rows_equal(e: &Value, a: &Value) -> bool {
 }
 
 /// Whether two lists of output rows are equal as multisets (rows normalized first).
-fn same_rows(expected: Option<&Value>, actual: Option<&Value>) -> bool {
+pub(crate) fn same_rows(expected: Option<&Value>, actual: Option<&Value>) -> bool {
     let norm = |v: Option<&Value>| -> Vec<Value> {
         v.and_then(Value::as_array)
             .map(|a| a.iter().map(normalize).collect())
@@ -376,7 +387,7 @@ fn same_rows(expected: Option<&Value>, actual: Option<&Value>) -> bool {
         })
 }
 
-fn sorted_rows(v: Option<&Value>) -> Vec<String> {
+pub(crate) fn sorted_rows(v: Option<&Value>) -> Vec<String> {
     let mut rows: Vec<String> = v
         .and_then(Value::as_array)
         .map(|a| a.iter().map(|r| normalize(r).to_string()).collect())

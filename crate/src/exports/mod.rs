@@ -10,5 +10,6 @@ pub mod flink_case;
 #[cfg(feature = "flink")]
 pub mod pyflink;
 pub mod pyspark;
+pub mod recovery_case;
 pub mod spark_case;
 pub mod sweep;
