@@ -20,7 +20,7 @@ export const KO = {
   tlPlayStepNote: '동작 줄이기 설정이 켜져 있어 재생을 누를 때마다 마이크로 배치가 하나씩 넘어갑니다.',
   tlChartLabel: '타임라인 차트. 왼쪽·오른쪽 화살표: 현재 마이크로 배치의 이벤트와 그 운명을 정한 규칙. Page Up·Page Down: 다음·이전 배치.',
   tlKeyNone: '그려진 이벤트 중 배치 {b} 이하가 처리한 것이 없습니다.',
-  tagline: 'Spark Structured Streaming 쿼리를 브라우저에서 이벤트 단위로 시뮬레이션합니다.',
+  tagline: 'Spark Structured Streaming 쿼리나 Flink 잡을 브라우저에서 이벤트 단위로 시뮬레이션합니다.',
   language: '언어',
   loading: '시뮬레이터를 불러오는 중…',
   scenario: '시나리오',

@@ -26,7 +26,7 @@ export const STRINGS = {
     tlPlayStepNote: 'Reduced motion is on: Play moves one micro-batch per press.',
     tlChartLabel: 'Timeline chart. Left and Right arrow keys: the events of the current micro-batch, each with the rule that decided its fate. Page Up and Page Down: the next or previous batch.',
     tlKeyNone: 'No drawn event was taken by batch {b} or an earlier one.',
-    tagline: 'A Spark Structured Streaming query, simulated event by event in your browser.',
+    tagline: 'A Spark Structured Streaming query or a Flink job, simulated event by event in your browser.',
     language: 'Language',
     loading: 'Loading the simulator…',
     scenario: 'Scenario',
