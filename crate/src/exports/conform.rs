@@ -14,7 +14,7 @@ use crate::engine::spark::microbatch::MicroBatchQuery;
 use crate::operators::operator::{NULL_VALUE, OutRow, Row, RowSpan};
 use crate::operators::partitions::{InputPartitions, shuffle_order};
 use crate::operators::query::Aggregate;
-use crate::operators::query::{EngineConf, QuerySpec};
+use crate::operators::query::{EngineConf, Query, QuerySpec};
 use crate::storage::sink;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
@@ -121,15 +121,9 @@ pub fn run_case(case: &Value) -> Result<Value, InputError> {
             }
         }
     };
-    let spec: QuerySpec = crate::base::spec_reader::Read::read(crate::base::spec_reader::At {
-        value: &query_json,
-        path: "query",
-    })?;
-    let query = spec.validate("query")?;
+    let query = query_of(&query_json)?;
     let conf = engine_conf(case)?;
-    let batches: Vec<Vec<InputRow>> =
-        serde_json::from_value(case.get("input").cloned().unwrap_or(Value::Null))
-            .map_err(|e| InputError::new("input", e.to_string()))?;
+    let batches = input_of(case)?;
 
     let n_parts = input_partitions(case)?;
 
@@ -233,6 +227,21 @@ pub fn run_case(case: &Value) -> Result<Value, InputError> {
         }
     }
     Ok(json!({ "batches": out }))
+}
+
+/// A case's `query` (the scenario format's `query` section), validated.
+pub(crate) fn query_of(query_json: &Value) -> Result<Query, InputError> {
+    let spec: QuerySpec = crate::base::spec_reader::Read::read(crate::base::spec_reader::At {
+        value: query_json,
+        path: "query",
+    })?;
+    spec.validate("query")
+}
+
+/// A case's `input`: its elements (micro-batches), each a list of rows.
+pub(crate) fn input_of(case: &Value) -> Result<Vec<Vec<InputRow>>, InputError> {
+    serde_json::from_value(case.get("input").cloned().unwrap_or(Value::Null))
+        .map_err(|e| InputError::new("input", e.to_string()))
 }
 
 /// An input row as the engine's `Row` (`at`: its path, for errors); its key gets the next

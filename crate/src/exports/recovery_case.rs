@@ -30,9 +30,10 @@
 use crate::base::error::InputError;
 use crate::base::time::format_rfc3339;
 use crate::engine::spark::microbatch::MicroBatchQuery;
-use crate::exports::conform::{InputRow, engine_conf, normalize, out_row, row_of, same_rows, sorted_rows};
+use crate::exports::conform::{
+    engine_conf, input_of, normalize, out_row, query_of, row_of, same_rows, sorted_rows,
+};
 use crate::operators::operator::Row;
-use crate::operators::query::QuerySpec;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -135,15 +136,9 @@ pub fn run_case(case: &Value) -> Result<Value, InputError> {
     if let Some(q) = query_json.as_object_mut() {
         q.entry("watermark_delay_s").or_insert(Value::Null);
     }
-    let spec: QuerySpec = crate::base::spec_reader::Read::read(crate::base::spec_reader::At {
-        value: &query_json,
-        path: "query",
-    })?;
-    let query = spec.validate("query")?;
+    let query = query_of(&query_json)?;
     let conf = engine_conf(case)?;
-    let elements: Vec<Vec<InputRow>> =
-        serde_json::from_value(case.get("input").cloned().unwrap_or(Value::Null))
-            .map_err(|e| InputError::new("input", e.to_string()))?;
+    let elements = input_of(case)?;
     let mut keys = Vec::new();
     let mut key_ids = BTreeMap::new();
     let mut rows: Vec<Vec<Row>> = Vec::with_capacity(elements.len());
