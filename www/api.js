@@ -16,6 +16,7 @@
 import init, { simulate as wasmSimulate, dataFromBytes } from './pkg/pipeline_sim.js';
 import { loadEncoded, defaultScenarioJson } from './formats.js';
 import { extract } from './run-result.js';
+import { needsFlink, flinkModule } from './flink-module.js';
 import { SimClient } from './sim-client.js';
 import { SweepPool } from './sweep-pool.js';
 
@@ -32,22 +33,11 @@ export function load() {
   return ready;
 }
 
-/** The Flink module's exports once loaded (`engine.name: "flink"`). @type {Promise<any> | null} */
-let flinkReady = null;
-
-/** The module that runs `scenario`: the core, or for Flink the Flink module (pkg-flink/). @param {any} scenario */
+/** The module that runs `scenario`: the core, or the Flink module (flink-module.js). @param {any} scenario */
 async function coreOf(scenario) {
-  // A `flink` section needs it too (the core module refuses one; worker-core.js needsFlink).
-  if (scenario?.engine?.name !== 'flink' && scenario?.flink === undefined) {
-    await load();
-    return { simulate: wasmSimulate, dataFromBytes };
-  }
-  flinkReady ??= import('./pkg-flink/pipeline_sim.js').then(async (m) => {
-    await m.default();
-    return m;
-  });
-  flinkReady.catch(() => { flinkReady = null; });
-  return flinkReady;
+  if (needsFlink(scenario)) return flinkModule();
+  await load();
+  return { simulate: wasmSimulate, dataFromBytes };
 }
 
 /**
@@ -126,7 +116,7 @@ export async function simulate(scenario, opts = {}) {
     run = core.simulate(JSON.stringify(scenario));
   }
   const r = extract(run, performance.now() - t0);
-  if (scenario?.engine?.name === 'flink') (await import('./flink-result.js')).addFlinkParts(r, run);
+  if (needsFlink(scenario)) (await import('./flink-result.js')).addFlinkParts(r, run);
   run.free();
   return toReport(r);
 }

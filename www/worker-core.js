@@ -3,45 +3,20 @@
 // ~30 KB more compressed), fetched the first time a scenario's engine is Flink. The page's
 // first result never waits for the Flink module.
 import init, * as spark from './pkg/pipeline_sim.js';
+import { isFlink, needsFlink, flinkModule } from './flink-module.js';
+
+export { isFlink, needsFlink };
 
 /** The core module, once loaded (a failure is reported with the first request). */
 export const ready = init().then(() => spark);
 ready.catch(() => {});
 
-/** The Flink module's load, started by the first Flink scenario. @type {Promise<any> | null} */
-let flink = null;
-
-/** Whether a scenario runs on Flink (`engine.name`, docs/scenario.md). @param {any} sc */
-export function isFlink(sc) {
-  return sc?.engine?.name === 'flink';
-}
-
 /**
- * Whether `sc` needs the Flink module: a Flink scenario, or one with a `flink` section
- * (which a Spark scenario may carry and the native core ignores, but the core module
- * refuses: it has no Flink settings to read). @param {any} sc
- */
-export function needsFlink(sc) {
-  return isFlink(sc) || (sc != null && typeof sc === 'object' && sc.flink !== undefined);
-}
-
-/**
- * The module that runs `sc`. A Flink module that did not load (a network error) is tried
- * again with the next Flink scenario; its failure is a plain error, not a trap.
+ * The module that runs `sc`: the core, or the Flink module (flink-module.js).
  * @param {any} sc @returns {Promise<any>}
  */
 export function coreFor(sc) {
-  if (!needsFlink(sc)) return ready;
-  flink ??= import('./pkg-flink/pipeline_sim.js')
-    .then(async (m) => {
-      await m.default();
-      return m;
-    })
-    .catch((err) => {
-      flink = null;
-      throw new Error(`engine.name: the Flink module could not be loaded (${err instanceof Error ? err.message : err}); try again`);
-    });
-  return flink;
+  return needsFlink(sc) ? flinkModule() : ready;
 }
 
 /**

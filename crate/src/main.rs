@@ -210,12 +210,7 @@ fn run(args: &[String]) -> Result<String, String> {
             serde_json::to_string_pretty(&loaded.stats).map_err(|e| e.to_string())
         }
         Some("pyspark") => {
-            let path = args
-                .get(1)
-                .ok_or_else(|| format!("pyspark needs a scenario file\n{USAGE}"))?;
-            if let Some(other) = args.get(2) {
-                return Err(format!("unknown option {other}\n{USAGE}"));
-            }
+            let path = only_path(args, "pyspark")?;
             let spec = read_spec(path)?;
             let script =
                 pipeline_sim::exports::pyspark::generate(&spec).map_err(|e| format!("{path}: {e}"))?;
@@ -223,12 +218,7 @@ fn run(args: &[String]) -> Result<String, String> {
             Ok(script.trim_end().to_string())
         }
         Some("events") => {
-            let path = args
-                .get(1)
-                .ok_or_else(|| format!("events needs a scenario file\n{USAGE}"))?;
-            if let Some(other) = args.get(2) {
-                return Err(format!("unknown option {other}\n{USAGE}"));
-            }
+            let path = only_path(args, "events")?;
             let spec = read_spec(path)?;
             let data = load_data(&spec, path)?;
             let sc = spec
@@ -258,14 +248,12 @@ fn run(args: &[String]) -> Result<String, String> {
             serde_json::to_string_pretty(&case).map_err(|e| e.to_string())
         }
         Some("pyflink") => {
-            let path = args
-                .get(1)
-                .ok_or_else(|| format!("pyflink needs a scenario file\n{USAGE}"))?;
-            if let Some(other) = args.get(2) {
-                return Err(format!("unknown option {other}\n{USAGE}"));
-            }
+            let path = only_path(args, "pyflink")?;
             let spec = read_spec(path)?;
-            pipeline_sim::exports::pyflink::generate(&spec).map_err(|e| format!("{path}: {e}"))
+            let script =
+                pipeline_sim::exports::pyflink::generate(&spec).map_err(|e| format!("{path}: {e}"))?;
+            // `println!` adds the final newline.
+            Ok(script.trim_end().to_string())
         }
         Some("flink-case") => {
             let path = args
@@ -543,7 +531,17 @@ fn table(r: &Report) -> String {
     text
 }
 
-/// The sweep as a Markdown table: counts per day, dollars per 30-day month.
+/// The scenario file of a subcommand that takes nothing else (`args[1]`).
+fn only_path<'a>(args: &'a [String], cmd: &str) -> Result<&'a str, String> {
+    let path = args
+        .get(1)
+        .ok_or_else(|| format!("{cmd} needs a scenario file\n{USAGE}"))?;
+    if let Some(other) = args.get(2) {
+        return Err(format!("unknown option {other}\n{USAGE}"));
+    }
+    Ok(path)
+}
+
 /// A case's name: `--name`, or the scenario file's stem.
 fn case_name<'a>(path: &'a str, opts: &std::collections::BTreeMap<&str, &'a str>) -> &'a str {
     opts.get("--name").copied().unwrap_or_else(|| {
@@ -554,6 +552,7 @@ fn case_name<'a>(path: &'a str, opts: &std::collections::BTreeMap<&str, &'a str>
     })
 }
 
+/// Spark against Flink as a Markdown table: counts per day, dollars per 30-day month.
 fn compare_table(rows: &[pipeline_sim::exports::compare::CompareRow]) -> String {
     let mut out = String::from(
         "| engine | interval | latency p50 | latency p95 | data files/day | requests/day | $ requests | $ compute | $ total/month | dropped late |\n\
@@ -590,6 +589,7 @@ fn compare_table(rows: &[pipeline_sim::exports::compare::CompareRow]) -> String 
     out
 }
 
+/// The sweep as a Markdown table: counts per day, dollars per 30-day month.
 fn sweep_table(rows: &[pipeline_sim::exports::sweep::SweepRow]) -> String {
     let mut out = String::from(
         "| trigger | data files/day | all files/day | requests/day | $ sink req | $ checkpoint req | \

@@ -437,8 +437,41 @@ public class FlinkOracle {
         public void close() {}
     }
 
+    /**
+     * A bounded FLIP-27 source of `splits()` splits (PartEnumerator hands them all to one
+     * reader); its reader is the subclass's.
+     */
+    public abstract static class BoundedSource implements Source<Ev, PartSplit, Integer> {
+        abstract int splits();
+
+        @Override
+        public Boundedness getBoundedness() {
+            return Boundedness.BOUNDED;
+        }
+
+        @Override
+        public SplitEnumerator<PartSplit, Integer> createEnumerator(SplitEnumeratorContext<PartSplit> ctx) {
+            return new PartEnumerator(ctx, splits());
+        }
+
+        @Override
+        public SplitEnumerator<PartSplit, Integer> restoreEnumerator(SplitEnumeratorContext<PartSplit> ctx, Integer chk) {
+            return new PartEnumerator(ctx, splits());
+        }
+
+        @Override
+        public SimpleVersionedSerializer<PartSplit> getSplitSerializer() {
+            return new PartSplitSerializer();
+        }
+
+        @Override
+        public SimpleVersionedSerializer<Integer> getEnumeratorCheckpointSerializer() {
+            return new IntSerializer();
+        }
+    }
+
     /** A bounded FLIP-27 source: one split per partition, all read by one reader. */
-    public static class PartSource implements Source<Ev, PartSplit, Integer> {
+    public static class PartSource extends BoundedSource {
         final List<Ev> evs;
         final int[] partitions;
         final long[] arrivals;
@@ -455,10 +488,6 @@ public class FlinkOracle {
             this.n = n;
         }
 
-        @Override
-        public Boundedness getBoundedness() {
-            return Boundedness.BOUNDED;
-        }
 
         @Override
         public SourceReader<Ev, PartSplit> createReader(SourceReaderContext ctx) {
@@ -466,23 +495,8 @@ public class FlinkOracle {
         }
 
         @Override
-        public SplitEnumerator<PartSplit, Integer> createEnumerator(SplitEnumeratorContext<PartSplit> ctx) {
-            return new PartEnumerator(ctx, n);
-        }
-
-        @Override
-        public SplitEnumerator<PartSplit, Integer> restoreEnumerator(SplitEnumeratorContext<PartSplit> ctx, Integer chk) {
-            return new PartEnumerator(ctx, n);
-        }
-
-        @Override
-        public SimpleVersionedSerializer<PartSplit> getSplitSerializer() {
-            return new PartSplitSerializer();
-        }
-
-        @Override
-        public SimpleVersionedSerializer<Integer> getEnumeratorCheckpointSerializer() {
-            return new IntSerializer();
+        int splits() {
+            return n;
         }
     }
 
@@ -636,7 +650,7 @@ public class FlinkOracle {
     }
 
     /** The bounded one-split source of the sink job. */
-    public static class SinkSource implements Source<Ev, PartSplit, Integer> {
+    public static class SinkSource extends BoundedSource {
         final List<Ev> evs;
         final int[] pauses;
 
@@ -645,10 +659,6 @@ public class FlinkOracle {
             this.pauses = pauses;
         }
 
-        @Override
-        public Boundedness getBoundedness() {
-            return Boundedness.BOUNDED;
-        }
 
         @Override
         public SourceReader<Ev, PartSplit> createReader(SourceReaderContext ctx) {
@@ -656,23 +666,20 @@ public class FlinkOracle {
         }
 
         @Override
-        public SplitEnumerator<PartSplit, Integer> createEnumerator(SplitEnumeratorContext<PartSplit> ctx) {
-            return new PartEnumerator(ctx, 1);
+        int splits() {
+            return 1;
         }
+    }
 
-        @Override
-        public SplitEnumerator<PartSplit, Integer> restoreEnumerator(SplitEnumeratorContext<PartSplit> ctx, Integer chk) {
-            return new PartEnumerator(ctx, 1);
-        }
-
-        @Override
-        public SimpleVersionedSerializer<PartSplit> getSplitSerializer() {
-            return new PartSplitSerializer();
-        }
-
-        @Override
-        public SimpleVersionedSerializer<Integer> getEnumeratorCheckpointSerializer() {
-            return new IntSerializer();
+    /** The files visible now that were not before (`seen`), as `cur.committed`: name, rows, ids. */
+    static void putCommitted(ObjectNode cur, java.util.Map<String, JsonNode> now, java.util.Map<String, JsonNode> seen) {
+        ArrayNode committed = cur.putArray("committed");
+        for (java.util.Map.Entry<String, JsonNode> f : now.entrySet()) {
+            if (seen.containsKey(f.getKey())) continue;
+            ObjectNode o = committed.addObject();
+            o.put("name", f.getKey());
+            o.put("rows", f.getValue().size());
+            o.set("ids", f.getValue());
         }
     }
 
@@ -840,14 +847,7 @@ public class FlinkOracle {
                 cur.put("visible_at_barrier", visible(e.path("listing")).size());
             } else if (kind.equals("resumed")) {
                 java.util.Map<String, JsonNode> now = visible(e.path("listing"));
-                ArrayNode committed = cur.putArray("committed");
-                for (java.util.Map.Entry<String, JsonNode> f : now.entrySet()) {
-                    if (seen.containsKey(f.getKey())) continue;
-                    ObjectNode o = committed.addObject();
-                    o.put("name", f.getKey());
-                    o.put("rows", f.getValue().size());
-                    o.set("ids", f.getValue());
-                }
+                putCommitted(cur, now, seen);
                 cur.put("in_progress_after", hiddenCount(e.path("listing")));
                 seen = now;
                 cur = null;
@@ -860,15 +860,7 @@ public class FlinkOracle {
             }
         }
         if (cur == null || !cur.path("end_of_input").asBoolean()) throw new IllegalStateException("no end of input");
-        java.util.Map<String, JsonNode> now = visible(finalListing);
-        ArrayNode committed = cur.putArray("committed");
-        for (java.util.Map.Entry<String, JsonNode> f : now.entrySet()) {
-            if (seen.containsKey(f.getKey())) continue;
-            ObjectNode o = committed.addObject();
-            o.put("name", f.getKey());
-            o.put("rows", f.getValue().size());
-            o.set("ids", f.getValue());
-        }
+        putCommitted(cur, visible(finalListing), seen);
         cur.put("in_progress_after", hiddenCount(finalListing));
         ObjectNode run = out.putObject("run");
         return out;

@@ -59,6 +59,16 @@ def order_independent(exp):
             "late_dropped": len(exp["late_dropped"])}
 
 
+def write_case(case, f, out):
+    """Writes a case filled by Flink: over its file, or into the directory `out`."""
+    dest = os.path.join(out, os.path.basename(f)) if out else f
+    if out:
+        os.makedirs(out, exist_ok=True)
+    with open(dest, "w") as fh:
+        json.dump(order_keys(case), fh, indent=1)
+        fh.write("\n")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--classpath", required=True)
@@ -91,12 +101,7 @@ def main():
                 bad += 0 if same else 1
                 continue
             case["expected"] = r["expected"]
-            dest = os.path.join(a.out, os.path.basename(f)) if a.out else f
-            if a.out:
-                os.makedirs(a.out, exist_ok=True)
-            with open(dest, "w") as fh:
-                json.dump(order_keys(case), fh, indent=1)
-                fh.write("\n")
+            write_case(case, f, a.out)
             continue
         if run["threads"] != 1:
             raise SystemExit("%s: the job ran in %d threads, not one chain" % (f, run["threads"]))
@@ -117,12 +122,7 @@ def main():
             continue
         case["expected"] = r["expected"]
         case["engine"]["version"] = "2.3.0"
-        dest = os.path.join(a.out, os.path.basename(f)) if a.out else f
-        if a.out:
-            os.makedirs(a.out, exist_ok=True)
-        with open(dest, "w") as fh:
-            json.dump(order_keys(case), fh, indent=1)
-            fh.write("\n")
+        write_case(case, f, a.out)
     print("flink oracle: %d cases in %.1f s (one JVM)" % (len(files), took))
 
     if a.keyby_check:
