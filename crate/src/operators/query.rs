@@ -201,6 +201,22 @@ pub enum EngineName {
     Flink,
 }
 
+/// Spark's state store provider (`spark.sql.streaming.stateStore.providerClass`): where a
+/// stateful operator keeps its state between micro-batches, and what it writes to the
+/// checkpoint's `state/` directory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum StateStore {
+    /// `HDFSBackedStateStoreProvider`, Spark's default: state as JVM objects on the executor
+    /// heap (versions kept in memory), `V.delta` and `V.snapshot` files.
+    #[default]
+    Hdfs,
+    /// `RocksDBStateStoreProvider`: state in RocksDB on the executor's local disk, memory
+    /// bounded by its block cache and write buffers; `V.zip` + shared SST files, or
+    /// `V.changelog` files with changelog checkpointing.
+    Rocksdb,
+}
+
 /// The engine, and the Spark SQL settings that change what a query does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(default, deny_unknown_fields)]
@@ -216,6 +232,11 @@ pub struct EngineConf {
     /// Executor cores (`spark.default.parallelism`): a file source packs a batch's input
     /// into about this many read tasks. Default 4 (one m6i.xlarge worker).
     pub cores: u32,
+    /// `spark.sql.streaming.stateStore.providerClass`: `"hdfs"` (default) or `"rocksdb"`.
+    pub state_store: StateStore,
+    /// `spark.sql.streaming.stateStore.rocksdb.changelogCheckpointing.enabled`; default
+    /// false. Only read with the RocksDB provider.
+    pub changelog_checkpointing: bool,
 }
 
 impl Default for EngineConf {
@@ -226,6 +247,8 @@ impl Default for EngineConf {
             no_data_micro_batches: true,
             allow_multiple: true,
             cores: 4,
+            state_store: StateStore::Hdfs,
+            changelog_checkpointing: false,
         }
     }
 }
@@ -247,12 +270,15 @@ crate::read_defaults!(QuerySpec {
     output_mode,
 });
 crate::read_names!(EngineName { "spark" => Spark, "flink" => Flink });
+crate::read_names!(StateStore { "hdfs" => Hdfs, "rocksdb" => Rocksdb });
 crate::read_defaults!(EngineConf {
     name,
     shuffle_partitions,
     no_data_micro_batches,
     allow_multiple,
-    cores
+    cores,
+    state_store,
+    changelog_checkpointing,
 });
 
 #[cfg(test)]
