@@ -452,6 +452,25 @@ impl CostModel {
 
     /// Commits data files (`sizes`, the first `empty` without rows, in `dirs` directories)
     /// to the table at `end`.
+    /// A failed attempt's files that no commit took (`storage/rerun.rs`), written at `t`:
+    /// their PUTs and bytes at rest; they stay (nothing in the model cleans them up).
+    /// After [`CostModel::query_stopped`] at `t` (the failure).
+    pub fn orphan_files(&mut self, t: Micros, sizes: &[u64]) {
+        self.ledger.write(Component::Sink, t, sizes);
+    }
+
+    /// A failed attempt's files committed to the table at `t` (a plain `foreachBatch`
+    /// append the re-run writes again): data files like a batch's. After
+    /// [`CostModel::query_stopped`] at `t` (the failure).
+    pub fn extra_commit(&mut self, t: Micros, files: (&[u64], usize, u64)) {
+        self.commit_files(t, Some(files));
+    }
+
+    /// State delta files each partition would replay on a restart now (`checkpoint.rs`).
+    pub fn deltas_since_snapshot(&self) -> u64 {
+        self.checkpoint.deltas_since_snapshot()
+    }
+
     fn commit_files(&mut self, end: Micros, files: Option<(&[u64], usize, u64)>) {
         if let (Some(tb), Some((sizes, empty, dirs))) = (self.table.as_mut(), files) {
             let written = tb.commit(&mut self.ledger, end, sizes, empty, dirs);

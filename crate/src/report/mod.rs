@@ -4,4 +4,5 @@
 #[cfg(feature = "flink")]
 pub mod flink_trace;
 pub mod latency;
+pub mod recovery;
 pub mod summary;

@@ -249,6 +249,9 @@ pub struct Report {
     #[cfg(feature = "flink")]
     #[serde(skip)]
     pub flink_trace: Option<crate::report::flink_trace::FlinkTrace>,
+    /// An injected driver failure and the recovery (`recovery.rs`); None without one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recovery: Option<crate::report::recovery::Recovery>,
 }
 
 impl Report {

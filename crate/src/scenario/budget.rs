@@ -102,10 +102,14 @@ impl Horizon {
         let one_batch = sc
             .overhead
             .saturating_add((rows * sc.per_row_us).min(MAX_SPAN_US as f64) as Micros);
+        // A failure adds its restart delay, the restore and the backlog's batches (an hour
+        // of room for those: `recovery.rs` bounds the restore by the state's files).
+        let outage = sc.failure.map_or(0, |f| f.restart.saturating_add(3_600_000_000));
         let expected_end = w
             .last_arrival_bound()
             .saturating_add(trigger_period(sc))
-            .saturating_add(one_batch);
+            .saturating_add(one_batch)
+            .saturating_add(outage);
         let span = expected_end.saturating_sub(start);
         if span > MAX_SPAN_US {
             return Err(InputError::new(

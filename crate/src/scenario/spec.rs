@@ -4,6 +4,7 @@
 use crate::base::time::Micros;
 use crate::cost::spec::{Cost, CostSpec};
 use crate::engine::flink::conf::{FlinkConf, FlinkSpec};
+use crate::engine::spark::recovery::{Failure, FailureSpec};
 use crate::engine::spark::trigger::{Trigger, TriggerSpec};
 use crate::operators::query::{EngineConf, Query, QuerySpec};
 use crate::storage::sink::{Sink, SinkSpec};
@@ -84,6 +85,9 @@ pub struct ScenarioSpec {
     pub cost: CostSpec,
     pub batch_cost: BatchCostSpec,
     pub report: ReportSpec,
+    /// A driver failure and the restart on the same checkpoint (`engine/spark/recovery.rs`);
+    /// `null` = none.
+    pub failure: Option<FailureSpec>,
 }
 
 impl Default for SourceSpec {
@@ -128,6 +132,7 @@ impl Default for ScenarioSpec {
             cost: CostSpec::default(),
             batch_cost: BatchCostSpec::default(),
             report: ReportSpec::default(),
+            failure: None,
         }
     }
 }
@@ -166,6 +171,8 @@ pub struct Scenario {
     pub timeline_slice: Option<std::sync::Arc<Scenario>>,
     /// The simulated clock's bounds, from the work budget's check (`budget.rs`).
     pub horizon: Horizon,
+    /// A driver failure to inject, and the restart.
+    pub failure: Option<Failure>,
 }
 
 /// The simulated clock's bounds for one run.
@@ -201,6 +208,7 @@ crate::read_defaults!(ScenarioSpec {
     cost,
     batch_cost,
     report,
+    failure,
 });
 crate::read_defaults!(ReportSpec { detail_events });
 

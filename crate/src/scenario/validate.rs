@@ -52,6 +52,8 @@ impl ScenarioSpec {
         let mut spec = self.clone();
         spec.workload.duration_s = slice_s;
         spec.workload.scale = crate::workload::scale_spec::ScaleSpec::Factor(1);
+        // The slice shows the failure when it falls within it.
+        spec.failure = self.failure.filter(|f| f.at_s <= slice_s);
         spec.validate_with(None)
     }
 
@@ -203,6 +205,26 @@ impl ScenarioSpec {
             ));
         }
         let mut workload = self.workload.validate("workload", data)?;
+        let failure = match &self.failure {
+            None => None,
+            Some(f) => {
+                if flink.is_some() {
+                    return Err(InputError::new(
+                        "failure",
+                        "failure and recovery are simulated for Spark: set failure to null, or \
+                         engine.name \"spark\"",
+                    ));
+                }
+                if !matches!(trigger, Trigger::Default | Trigger::ProcessingTime(_)) {
+                    return Err(InputError::new(
+                        "failure",
+                        "a failure is simulated for a long-running micro-batch query (trigger \
+                         processing_time or default): set failure to null, or change the trigger",
+                    ));
+                }
+                Some(f.validate("failure", workload.start, workload.end)?)
+            }
+        };
         let mut cost = self.cost.validate("cost", long_running)?;
         if cost.brokers.priced() && self.source.file_rows.is_some() {
             return Err(InputError::new(
@@ -281,6 +303,7 @@ impl ScenarioSpec {
                 expected_end: 0,
                 limit: 0,
             },
+            failure,
         };
         // Last: the budget needs the whole scenario, and no work has started yet.
         sc.horizon = crate::scenario::budget::check(&sc)?;

@@ -216,6 +216,12 @@ impl Checkpoint {
         }
     }
 
+    /// Delta files a partition replays on top of its latest snapshot when the store is
+    /// loaded now (a restart's restore).
+    pub fn deltas_since_snapshot(&self) -> u64 {
+        self.version - self.last_snapshot
+    }
+
     /// Runs the maintenance ticks due by `t`, the store holding `state_rows` rows. A stopped
     /// query has no maintenance: Spark's task runs on the executors while the query's
     /// state store providers are loaded.

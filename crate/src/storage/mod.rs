@@ -7,5 +7,6 @@ pub mod checkpoint;
 pub mod flink_checkpoint;
 pub mod object_store;
 pub mod reader;
+pub mod rerun;
 pub mod sink;
 pub mod table_format;

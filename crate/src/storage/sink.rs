@@ -19,6 +19,7 @@ use crate::base::error::{InputError, non_negative, positive};
 use crate::base::murmur3::{SEED, hash_bytes, hash_long, pmod};
 use crate::operators::dedup::DedupColumns;
 use crate::operators::operator::OutRow;
+use crate::storage::rerun::Writer;
 use crate::storage::table_format::{DeltaSpec, IcebergSpec, TableFormat};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -42,6 +43,10 @@ pub struct SinkSpec {
     pub delta: DeltaSpec,
     /// Iceberg-only settings (ignored by other formats).
     pub iceberg: IcebergSpec,
+    /// How the query writes: `sink` (the format's streaming sink, default),
+    /// `foreach_batch_append` or `foreach_batch_idempotent` (`rerun.rs`: what a re-run
+    /// batch does to the table).
+    pub writer: Writer,
 }
 
 impl Default for SinkSpec {
@@ -54,6 +59,7 @@ impl Default for SinkSpec {
             small_file_mib: 128.0,
             delta: DeltaSpec::default(),
             iceberg: IcebergSpec::default(),
+            writer: Writer::Sink,
         }
     }
 }
@@ -101,6 +107,7 @@ pub struct Sink {
     pub small_file_bytes: u64,
     pub delta: DeltaSpec,
     pub iceberg: IcebergSpec,
+    pub writer: Writer,
 }
 
 impl Sink {
@@ -152,6 +159,7 @@ impl SinkSpec {
                 as u64,
             delta: self.delta.validate(&format!("{field}.delta"))?,
             iceberg: self.iceberg.validate(&format!("{field}.iceberg"))?,
+            writer: self.writer,
         })
     }
 }
@@ -471,6 +479,7 @@ crate::read_defaults!(SinkSpec {
     small_file_mib,
     delta,
     iceberg,
+    writer,
 });
 crate::read_defaults!(FileSizeSpec {
     row_bytes,

@@ -3,5 +3,6 @@
 //! once per batch.
 
 pub mod microbatch;
+pub mod recovery;
 pub mod trigger;
 pub mod watermark;

@@ -588,6 +588,7 @@ impl<'a> Job<'a> {
             scaled: None,
             flink: Some(self.flink),
             flink_trace: Some(self.trace),
+            recovery: None,
         };
         if self.sc.scale > 1 {
             report.scaled = Some(crate::simulation::weigh::weigh(&mut report, self.sc));

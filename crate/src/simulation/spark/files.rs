@@ -5,6 +5,17 @@
 use super::*;
 
 impl Sim<'_> {
+    /// Real rows an output row stands for: a scaled run's row of a row-preserving query (a
+    /// select's, a deduplication's kept id) stands for k rows; a group's row for itself
+    /// (`scale.rs`).
+    pub(super) fn row_weight(&self) -> u64 {
+        if crate::scenario::scale::row_preserving(&self.sc.query.operator) {
+            self.sc.scale
+        } else {
+            1
+        }
+    }
+
     /// The batch's files: with a sink its data files (and their sizes), always its
     /// checkpoint; all to the cost model.
     pub(super) fn write_files(
@@ -13,13 +24,7 @@ impl Sim<'_> {
         end: Micros,
         out: &crate::operators::operator::BatchOutcome,
     ) {
-        // A scaled run's row of a row-preserving query (a select's, a deduplication's kept
-        // id) stands for k rows; a group's row stands for itself (`scale.rs`).
-        let weight = if crate::scenario::scale::row_preserving(&self.sc.query.operator) {
-            self.sc.scale
-        } else {
-            1
-        };
+        let weight = self.row_weight();
         let state_rows = self.query.state_rows() * weight;
         let mut out_state = out.state;
         out_state.updated *= weight;
@@ -27,11 +32,43 @@ impl Sim<'_> {
         if let Some(c) = self.cols.newest_visible_us.last_mut() {
             *c = self.newest_visible;
         }
-        let Some(sink) = &self.sc.sink else {
+        if self.sc.sink.is_none() {
             self.cost
                 .batch(start, end, None, out_state.updated, out_state.removed, state_rows);
             return;
-        };
+        }
+        let (files, sizes) = self.files_of(out);
+        if let Some(d) = self.cols.data_files.last_mut() {
+            *d = files.data_files;
+        }
+        if let Some(e) = self.cols.empty_files.last_mut() {
+            *e = files.empty_files;
+        }
+        if let Some(b) = self.cols.data_bytes.last_mut() {
+            *b = sizes.iter().sum();
+        }
+        let f = &mut self.sum.files;
+        f.data_files += files.data_files;
+        f.empty_data_files += files.empty_files;
+        f.partition_dirs_max = f.partition_dirs_max.max(files.partition_dirs);
+        self.cost.batch(
+            start,
+            end,
+            Some((&sizes, files.empty_files as usize, files.partition_dirs)),
+            out.state.updated,
+            out.state.removed,
+            state_rows,
+        );
+    }
+
+    /// The sink's part files of a batch's output `out` (rows in `self.rows` for a stateless
+    /// query), and their sizes. Needs a sink.
+    pub(super) fn files_of(
+        &self,
+        out: &crate::operators::operator::BatchOutcome,
+    ) -> (crate::storage::sink::BatchFiles, Vec<u64>) {
+        let sink = self.sc.sink.as_ref().expect("files need a sink");
+        let weight = self.row_weight();
         let names = self.sc.workload.key_names.clone();
         let name = |k: u32| match &names {
             Some(n) => n.get(k as usize).cloned().unwrap_or_default(),
@@ -83,27 +120,7 @@ impl Sim<'_> {
             .iter()
             .map(|&r| crate::storage::sink::file_bytes(r, row_bytes, ratio, footer))
             .collect();
-        if let Some(d) = self.cols.data_files.last_mut() {
-            *d = files.data_files;
-        }
-        if let Some(e) = self.cols.empty_files.last_mut() {
-            *e = files.empty_files;
-        }
-        if let Some(b) = self.cols.data_bytes.last_mut() {
-            *b = sizes.iter().sum();
-        }
-        let f = &mut self.sum.files;
-        f.data_files += files.data_files;
-        f.empty_data_files += files.empty_files;
-        f.partition_dirs_max = f.partition_dirs_max.max(files.partition_dirs);
-        self.cost.batch(
-            start,
-            end,
-            Some((&sizes, files.empty_files as usize, files.partition_dirs)),
-            out.state.updated,
-            out.state.removed,
-            state_rows,
-        );
+        (files, sizes)
     }
 
     /// The read task of each row of a stateless batch (its output, in input order): the

@@ -198,6 +198,8 @@ struct Sim<'a> {
     next_progress: u64,
     /// Why the run stopped early: it went past its budget.
     stopped: Option<InputError>,
+    /// An injected driver failure (`failure.rs`).
+    failure: Option<failure::FailureRun>,
 }
 
 /// A chunkable batch in progress: the chunks fed so far.
@@ -285,6 +287,7 @@ impl<'a> Sim<'a> {
             progress: None,
             next_progress: PROGRESS_EVERY,
             stopped: None,
+            failure: sc.failure.map(failure::FailureRun::new),
         }
     }
 
@@ -469,6 +472,8 @@ impl<'a> Sim<'a> {
             .sc
             .overhead
             .saturating_add((n as f64 * self.sc.per_row_us).round() as i64);
+        // A failure inside the batch re-runs it, the same rows, after the restart.
+        let start = self.failure_in_batch(start, duration, &run.outcome);
         let end = start.saturating_add(duration);
         if let Some(per_file) = self.sc.source.file_rows {
             // The input files that arrived so far (real rows in a scaled run), all listed.
@@ -484,6 +489,7 @@ impl<'a> Sim<'a> {
         let out = &run.outcome;
         self.cols.push(start, end, n, run.watermark, out); // backlog settled when the stream passes `end`
         self.write_files(start, end, out);
+        self.failure_after_batch(self.cols.len() - 1, n, limit, interval);
         let s = &mut self.sum;
         s.events += n;
         s.no_data_batches += u64::from(n == 0);
@@ -502,6 +508,8 @@ impl<'a> Sim<'a> {
             Trigger::ProcessingTime(iv) => Some(iv),
             _ => None,
         };
+        // A failure while no batch runs: the restarted query's first trigger reads on.
+        let now = self.failure_before_step(now);
         self.take(now, self.row_limit(self.sc.max_rows_per_batch));
         if !self.has_rows() && !self.query.wants_no_data_batch() {
             // Nothing to do until the next event arrives.
@@ -526,8 +534,10 @@ impl<'a> Sim<'a> {
         if !self.within_budget(end) {
             return Phase::Done;
         }
+        // A re-run batch started later than planned: the trigger counts from its start.
+        let started = self.cols.start_us.last().copied().unwrap_or(now);
         Phase::Streaming {
-            now: trigger.next_start(now, end),
+            now: trigger.next_start(started, end),
         }
     }
 
@@ -680,6 +690,7 @@ impl<'a> Sim<'a> {
             }
         }
         let hist = HistogramColumns::of(&self.latency);
+        let recovery = self.recovery_report();
         self.sum.final_state_rows = self.query.state_rows();
         if let (Some(first), Some(last_end)) = (self.first_arrival, self.cols.end_us.last()) {
             self.sum.processing_span_s = (last_end - first) as f64 / 1e6;
@@ -719,7 +730,9 @@ impl<'a> Sim<'a> {
             flink: None,
             #[cfg(feature = "flink")]
             flink_trace: None,
+            recovery: None,
         };
+        report.recovery = recovery;
         if self.sc.scale > 1 {
             report.scaled = Some(crate::simulation::weigh::weigh(&mut report, self.sc));
         }
@@ -733,9 +746,12 @@ fn round_up(t: i64, step: i64) -> i64 {
     if r == 0 { t } else { t - r + step }
 }
 
+mod failure;
 mod files;
 mod record;
 use record::detail_slot;
+#[cfg(test)]
+mod failure_tests;
 mod take;
 #[cfg(test)]
 mod tests;

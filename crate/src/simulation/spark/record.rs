@@ -49,7 +49,10 @@ impl Sim<'_> {
         match visibility {
             Visibility::AtCommit(end) => {
                 self.latency
-                    .record_all(list.arrivals().map(|a| end - a), end - last, end - first)
+                    .record_all(list.arrivals().map(|a| end - a), end - last, end - first);
+                if let Some(h) = self.failure.as_mut().and_then(|f| f.recovering()) {
+                    h.record_all(list.arrivals().map(|a| end - a), end - last, end - first);
+                }
             }
             Visibility::OnArrival => self.latency.record_all(
                 list.arrivals().map(|_| CONTINUOUS_LATENCY),
