@@ -219,12 +219,12 @@ fn input_partitions_are_what_the_parts_cases_pin() {
 }
 
 /// The recovery cases (`tests/conformance/recovery/`, a query failing in batch N on real
-/// Spark 4.3.0 and restarted on its checkpoint) with a foreachBatch sink: the batches of
-/// both attempts, the re-run, the backlog and the sink's duplicates, as Spark ran them. The
-/// file sink's cases (orphan files, skipped re-runs) are not modelled yet: counted, so that
-/// a new case of a modelled kind is never left out.
+/// Spark 4.3.0 and restarted on its checkpoint): with a foreachBatch sink the batches of
+/// both attempts, the re-run, the backlog and the sink's duplicates; with the parquet file
+/// sink also its `_spark_metadata` logs, part files, skipped re-runs and orphan files, as
+/// Spark ran them. Counted by sink, so that no case is left out.
 #[test]
-fn simulator_matches_spark_on_the_foreach_batch_recovery_cases() {
+fn simulator_matches_spark_on_every_recovery_case() {
     let all = cases(RECOVERY_DIRS);
     let kind = |f: &PathBuf| -> String {
         let case: Value = serde_json::from_str(&std::fs::read_to_string(f).expect("readable")).expect("JSON");
@@ -233,29 +233,32 @@ fn simulator_matches_spark_on_the_foreach_batch_recovery_cases() {
             .unwrap_or("")
             .to_string()
     };
-    let (fb, other): (Vec<PathBuf>, Vec<PathBuf>) = all
-        .into_iter()
-        .partition(|f| kind(f).starts_with("foreach_batch"));
+    let fb = all
+        .iter()
+        .filter(|f| kind(f).starts_with("foreach_batch"))
+        .count();
+    let file = all.iter().filter(|f| kind(f) == "file").count();
     assert_eq!(
-        (fb.len(), other.len()),
-        (10, 5),
-        "foreachBatch and file-sink recovery cases"
-    );
-    assert!(
-        other.iter().all(|f| kind(f) == "file"),
-        "every other case is a file sink's"
+        (fb, file, all.len()),
+        (10, 5, 15),
+        "foreachBatch and file-sink recovery cases, and no other"
     );
     let failures = mismatches(
-        &fb,
+        &all,
         "tests/conformance/recovery_oracle.sh",
         recovery_case::run_case,
         recovery_case::compare,
+    );
+    println!(
+        "{} of {} recovery cases match",
+        all.len() - failures.len(),
+        all.len()
     );
     assert!(
         failures.is_empty(),
         "{} of {} recovery cases differ from Spark:\n{}",
         failures.len(),
-        fb.len(),
+        all.len(),
         failures.join("\n")
     );
 }
@@ -274,4 +277,57 @@ fn a_wrong_recovery_answer_is_caught() {
     let diffs = recovery_case::compare(&case["expected"], &actual);
     assert!(diffs.iter().any(|d| d.contains("duplicate_rows")), "{diffs:?}");
     assert!(diffs.iter().any(|d| d.contains("Spark ran")), "{diffs:?}");
+}
+
+#[test]
+fn a_wrong_file_sink_recovery_answer_is_caught() {
+    // Orphans that are readable, a lost orphan row, a log entry's file count, and a re-run
+    // the sink did not skip must each be noticed.
+    let case = load(
+        RECOVERY_DIRS,
+        "rec_file_sink_dedup_files_fail_b2_process_killed.json",
+    );
+    let mut actual = recovery_case::run_case(&case).expect("runs");
+    assert!(recovery_case::compare(&case["expected"], &actual).is_empty());
+    let sink = &mut actual["attempts"][1]["sink_after"];
+    sink["orphans"][2]["bytes_zero"] = Value::from(false);
+    sink["orphan_rows"].as_array_mut().expect("array").pop();
+    sink["logs"]["2"]["data_files"] = Value::from(4);
+    let diffs = recovery_case::compare(&case["expected"], &actual);
+    for what in ["orphans", "orphan_rows", "log 2: data_files"] {
+        assert!(diffs.iter().any(|d| d.contains(what)), "{what}: {diffs:?}");
+    }
+
+    let case = load(RECOVERY_DIRS, "rec_file_sink_select_fail_b0_commit_log.json");
+    let mut actual = recovery_case::run_case(&case).expect("runs");
+    assert!(recovery_case::compare(&case["expected"], &actual).is_empty());
+    // the skipped re-run read no rows
+    assert_eq!(actual["attempts"][1]["batches"][0]["input_rows"], Value::from(0));
+    actual["attempts"][1]["batches"][0]["input_rows"] = Value::from(2);
+    actual["attempts"][1]["sink_after"]["logs"]["0"]["rows"]
+        .as_array_mut()
+        .expect("array")
+        .push(case["input"][0][0].clone());
+    let diffs = recovery_case::compare(&case["expected"], &actual);
+    assert!(diffs.iter().any(|d| d.contains("input_rows")), "{diffs:?}");
+    assert!(diffs.iter().any(|d| d.contains("log 0: rows")), "{diffs:?}");
+}
+
+#[test]
+fn the_failing_batch_follows_the_marker_row() {
+    // The UDF fails on a row id, not on a batch number: with the marker in element 2 the
+    // map-stage failure comes in batch 2, and with one that never arrives there is none.
+    let mut case = load(RECOVERY_DIRS, "rec_file_sink_dedup_fail_b1_in_input_task.json");
+    case["failure"]["marker_id"] = Value::from(7);
+    let actual = recovery_case::run_case(&case).expect("runs");
+    assert_eq!(actual["attempts"][0]["failed_batch"]["batch_id"], Value::from(2));
+    assert_eq!(
+        actual["attempts"][0]["sink_after"]["logs"]
+            .as_object()
+            .expect("logs")
+            .len(),
+        2
+    );
+    case["failure"]["marker_id"] = Value::from(99);
+    assert!(recovery_case::run_case(&case).is_err());
 }

@@ -11,5 +11,6 @@ pub mod flink_case;
 pub mod pyflink;
 pub mod pyspark;
 pub mod recovery_case;
+mod recovery_file_sink;
 pub mod spark_case;
 pub mod sweep;
