@@ -63,7 +63,7 @@ module pipeline_sim_formats www/pkg-formats
 # Spark's), fetched only when a scenario's engine is Flink. Built last, so that the core's
 # cdylib above was the one wasm-bindgen read (both are target/…/pipeline_sim.wasm).
 cargo rustc --quiet --release --target wasm32-unknown-unknown -p pipeline-sim --lib \
-  --crate-type cdylib --no-default-features --features wasm,flink
+  --crate-type cdylib --no-default-features --features wasm,flink,recovery
 module pipeline_sim www/pkg-flink
 # The cache keeps this build's modules only.
 for f in "$cache"/*.wasm; do

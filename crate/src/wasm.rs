@@ -259,6 +259,20 @@ impl Run {
             .map(|d| serde_json::to_string(d).expect("a scaled note always serializes"))
     }
 
+    /// A run with an injected failure: the report's `recovery` section as JSON; undefined
+    /// without one (and in the core module, which has no failure injection).
+    #[wasm_bindgen(js_name = recoveryJson)]
+    pub fn recovery_json(&self) -> Option<String> {
+        #[cfg(feature = "recovery")]
+        return self
+            .report
+            .recovery
+            .as_ref()
+            .map(|r| serde_json::to_string(r).expect("a recovery section always serializes"));
+        #[cfg(not(feature = "recovery"))]
+        None
+    }
+
     /// A report table (`batches` or `events`) as bytes for the formats module's
     /// `arrowIpc` (`export::table_bytes`), which writes the Arrow IPC file.
     #[wasm_bindgen(js_name = tableBytes)]

@@ -158,6 +158,13 @@ const SCENARIOS: &[&str] = &[
     r#"{"seed": 12, "workload": {"duration_s": 60, "rate_per_s": 5},
         "trigger": {"kind": "scheduled", "every_s": 20, "startup_s": 0, "once": true},
         "sink": {"format": "parquet", "small_file_mib": 1, "file_size": {"row_bytes": 50, "compression_ratio": 3, "footer_bytes": 100}}}"#,
+    r#"{"seed": 13, "workload": {"duration_s": 120, "rate_per_s": 10}, "trigger": {"kind": "processing_time", "interval_s": 10},
+        "source": {"max_rows_per_trigger": 50}, "engine": {"shuffle_partitions": 4, "state_store": "rocksdb"},
+        "sink": {"format": "delta", "writer": "foreach_batch_append"},
+        "failure": {"at_s": 40.2, "restart_s": 30, "when": "commit_log"}}"#,
+    r#"{"seed": 14, "workload": {"duration_s": 60, "rate_per_s": 5}, "trigger": {"kind": "default"},
+        "query": {"operator": "select"}, "sink": {"format": "parquet", "writer": "sink"},
+        "failure": {"at_s": 20, "restart_s": 0, "when": "after_write"}}"#,
 ];
 
 /// Flink scenarios: every window kind, idleness, side output, lateness, parallelism, a select.

@@ -249,7 +249,9 @@ pub struct Report {
     #[cfg(feature = "flink")]
     #[serde(skip)]
     pub flink_trace: Option<crate::report::flink_trace::FlinkTrace>,
-    /// An injected driver failure and the recovery (`recovery.rs`); None without one.
+    /// An injected driver failure and the recovery (`recovery.rs`); None without one (a
+    /// build without failure injection has no such field).
+    #[cfg(feature = "recovery")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recovery: Option<crate::report::recovery::Recovery>,
 }

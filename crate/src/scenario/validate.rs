@@ -222,6 +222,17 @@ impl ScenarioSpec {
                          processing_time or default): set failure to null, or change the trigger",
                     ));
                 }
+                #[cfg(not(feature = "recovery"))]
+                {
+                    let _ = f;
+                    return Err(InputError::new(
+                        "failure",
+                        "this module simulates no failures (the page runs scenarios with a failure \
+                         in its extended module, www/pkg-flink; the pipeline-sim command line has \
+                         it): set failure to null",
+                    ));
+                }
+                #[cfg(feature = "recovery")]
                 Some(f.validate("failure", workload.start, workload.end)?)
             }
         };

@@ -588,6 +588,7 @@ impl<'a> Job<'a> {
             scaled: None,
             flink: Some(self.flink),
             flink_trace: Some(self.trace),
+            #[cfg(feature = "recovery")]
             recovery: None,
         };
         if self.sc.scale > 1 {

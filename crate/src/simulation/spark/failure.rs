@@ -95,25 +95,28 @@ impl Sim<'_> {
 
     /// A batch planned from `start`, lasting `duration`: if the failure falls inside it,
     /// the failed attempt's files (orphans or duplicates, `rerun.rs`) are written and the
-    /// batch is re-run after the restart. Returns the (re-run) batch's start.
+    /// batch is re-run after the restart. Returns the batch's start and duration, and when
+    /// its output became visible if the failed attempt's sink commit stands: the sink then
+    /// skips the re-run, which runs no rows (the recovery cases: a logged batch re-runs with
+    /// 0 input rows and no state work) and takes the fixed overhead only.
     pub(super) fn failure_in_batch(
         &mut self,
         start: Micros,
         duration: Micros,
         out: &crate::operators::operator::BatchOutcome,
-    ) -> Micros {
+    ) -> (Micros, Micros, Option<Micros>) {
         let Some(at) = self.pending_failure() else {
-            return start;
+            return (start, duration, None);
         };
         if at >= start.saturating_add(duration) {
-            return start;
+            return (start, duration, None);
         }
         let batch = self.cols.len() as u64;
         let resumed = self.fail(at, FailedDuring::Batch, Some(batch), at - start);
         self.failure.as_mut().expect("a failure").rerun = Some(batch as usize);
         let when = self.failure.as_ref().expect("a failure to inject").failure.when;
         let Some(sink) = &self.sc.sink else {
-            return resumed;
+            return (resumed, duration, None);
         };
         let r = rerun(sink.format, sink.writer, when);
         let weight = self.row_weight();
@@ -123,6 +126,9 @@ impl Sim<'_> {
             .and_then(|f| f.recovery.as_mut())
             .expect("the failure was just recorded");
         rec.write_skipped = when != When::BeforeWrite && !r.orphans && !r.duplicates;
+        if rec.write_skipped {
+            return (resumed, self.sc.overhead.min(duration), Some(at));
+        }
         if r.orphans || r.duplicates {
             let (files, sizes) = self.files_of(out);
             if r.orphans {
@@ -138,7 +144,7 @@ impl Sim<'_> {
                 self.recovery_mut().duplicate_rows = out.output.len() as u64 * weight;
             }
         }
-        resumed
+        (resumed, duration, None)
     }
 
     fn recovery_mut(&mut self) -> &mut Recovery {

@@ -73,6 +73,9 @@ fn what_the_rerun_leaves_depends_on_the_sink_and_the_moment() {
     let rec = skipped.recovery.as_ref().expect("recovery");
     assert!(rec.write_skipped);
     assert_eq!((rec.orphan_files, rec.duplicate_rows), (0, 0));
+    // The logged batch is skipped: its re-run runs no rows, only the fixed overhead.
+    let n = rec.failed_batch.expect("in flight") as usize;
+    assert_eq!(skipped.batches.end_us[n] - skipped.batches.start_us[n], 500_000);
     for when in ["after_write", "commit_log"] {
         let dup = run(&scenario(
             &at(when),

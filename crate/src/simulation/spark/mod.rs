@@ -472,9 +472,11 @@ impl<'a> Sim<'a> {
             .sc
             .overhead
             .saturating_add((n as f64 * self.sc.per_row_us).round() as i64);
-        // A failure inside the batch re-runs it, the same rows, after the restart.
-        let start = self.failure_in_batch(start, duration, &run.outcome);
+        // A failure inside the batch re-runs it, the same rows, after the restart (or only
+        // its fixed part when the sink had committed it, its output visible since then).
+        let (start, duration, committed) = self.failure_in_batch(start, duration, &run.outcome);
         let end = start.saturating_add(duration);
+        let visible_at = committed.unwrap_or(end);
         if let Some(per_file) = self.sc.source.file_rows {
             // The input files that arrived so far (real rows in a scaled run), all listed.
             self.source_rows = self.source_rows.saturating_add(n.saturating_mul(self.sc.scale));
@@ -483,9 +485,9 @@ impl<'a> Sim<'a> {
         self.pending_backlog
             .push_back((self.cols.id.len(), end, self.taken));
         for list in &visible {
-            self.record_visible(list, Visibility::AtCommit(end));
+            self.record_visible(list, Visibility::AtCommit(visible_at));
         }
-        self.record_visible(&run.outcome.visible, Visibility::AtCommit(end));
+        self.record_visible(&run.outcome.visible, Visibility::AtCommit(visible_at));
         let out = &run.outcome;
         self.cols.push(start, end, n, run.watermark, out); // backlog settled when the stream passes `end`
         self.write_files(start, end, out);
@@ -690,6 +692,7 @@ impl<'a> Sim<'a> {
             }
         }
         let hist = HistogramColumns::of(&self.latency);
+        #[cfg(feature = "recovery")]
         let recovery = self.recovery_report();
         self.sum.final_state_rows = self.query.state_rows();
         if let (Some(first), Some(last_end)) = (self.first_arrival, self.cols.end_us.last()) {
@@ -730,9 +733,9 @@ impl<'a> Sim<'a> {
             flink: None,
             #[cfg(feature = "flink")]
             flink_trace: None,
-            recovery: None,
+            #[cfg(feature = "recovery")]
+            recovery,
         };
-        report.recovery = recovery;
         if self.sc.scale > 1 {
             report.scaled = Some(crate::simulation::weigh::weigh(&mut report, self.sc));
         }
@@ -746,11 +749,12 @@ fn round_up(t: i64, step: i64) -> i64 {
     if r == 0 { t } else { t - r + step }
 }
 
+#[cfg_attr(not(feature = "recovery"), path = "failure_off.rs")]
 mod failure;
 mod files;
 mod record;
 use record::detail_slot;
-#[cfg(test)]
+#[cfg(all(test, feature = "recovery"))]
 mod failure_tests;
 mod take;
 #[cfg(test)]
