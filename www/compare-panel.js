@@ -8,6 +8,7 @@ import { renderCostBars } from './cost-bars.js';
 import { timeChart } from './charts/time-chart.js';
 import { histogramChart } from './charts/histogram-chart.js';
 import { metricItems } from './metric-list.js';
+import { recoveryItems } from './recovery-panel.js';
 import { failureText } from './run-failure.js';
 
 /** A short name for a configuration. @param {any} sc @param {import('./i18n.js').Lang} lang */
@@ -59,6 +60,8 @@ export function renderCompare(lang, pins, onRemove) {
       ['latP95', lat.p95_s == null ? '–' : duration(lat.p95_s, lang)],
       ['latP99', lat.p99_s == null ? '–' : duration(lat.p99_s, lang)],
       ['stripClass', t(lang, `sla_${c.freshness.sla_class}`)],
+      // A run with an injected failure: what it left and how long it took to catch up.
+      ...(p.result.recovery ? recoveryItems(lang, p.result.recovery) : []),
     ];
     dl.append(...metricItems(lang, items));
     const bars = document.createElement('div');

@@ -9,6 +9,7 @@
 // engine's model: docs/model.md §13.
 import { STRINGS, t } from './i18n.js';
 import { duration, int } from './format.js';
+import { initRecovery, recoveryControls } from './recovery-panel.js';
 
 /** The Flink section's defaults (crate/src/engine/flink/conf.rs; docs/scenario.md). */
 const DEFAULTS = /** @type {Record<string, any>} */ ({
@@ -103,6 +104,8 @@ export const engineControls = (stops) => [
     path: 'flink.idleness_s', kind: 'select', options: ['off', 10, 30, 60, 300], group: 'flink', engine: 'flink',
     get: (sc) => sc.flink?.idleness_s ?? 'off', set: (sc, v) => setFlink(sc, 'idleness_s', v === 'off' ? null : v),
   },
+  // Failure and recovery, and the state store (recovery-panel.js): drawn after the others.
+  ...recoveryControls(),
 ];
 
 const EN = {
@@ -193,10 +196,13 @@ Object.assign(STRINGS.ko, KO);
  */
 
 /**
- * The engine panel: the compare button (after the controls) and Flink's figures (in the
- * result). @param {EngineHooks} hooks
+ * The engine panel: the compare button (after the controls), Flink's figures (in the
+ * result), and the failure panel (its controls after the others, its figures in the result).
+ * @param {EngineHooks} hooks
  */
 export function initEngine(hooks) {
+  const recovery = initRecovery({ lang: hooks.lang });
+  const isFailure = (/** @type {import('./controls.js').ControlSpec} */ c) => c.group === 'failure';
   const button = document.createElement('button');
   button.type = 'button';
   button.id = 'engine-compare';
@@ -218,10 +224,13 @@ export function initEngine(hooks) {
   /** The last Flink figures shown (redrawn in another language). @type {any} */
   let last = null;
 
-  // The engine's controls: a root of their own before the others.
+  // The engine's controls: a root of their own before the others; the failure's after them.
   const root = document.createElement('div');
   root.id = 'engine-controls';
   document.getElementById('control-list')?.before(root);
+  const after = document.createElement('div');
+  after.id = 'recovery-controls';
+  document.getElementById('control-list')?.after(after);
 
   /** Puts the button under the engine switch and the figures after the result. */
   function place() {
@@ -235,11 +244,14 @@ export function initEngine(hooks) {
   }
 
   /**
-   * Shows Flink's figures of a run (its `flink` summary), or hides them for Spark.
+   * Shows Flink's figures of a run (its `flink` summary), or hides them for Spark; and the
+   * failure's recovery figures, or hides them.
    * @param {any} flink the report's `flink` section, or null @param {any} [summary] the run's summary
+   * @param {any} [rec] the report's `recovery` section, or null
    */
-  function show(flink, summary = null) {
-    last = flink ? { flink, summary } : null;
+  function show(flink, summary = null, rec = null) {
+    recovery.show(rec);
+    last = { flink, summary, rec };
     figures.hidden = !flink;
     const lang = hooks.lang();
     // Flink's rows of the batch table are its checkpoints (docs/model.md §13).
@@ -302,13 +314,14 @@ export function initEngine(hooks) {
   return {
     /** Draws the engine's controls anew. @param {(path: string, v: any) => void} onChange */
     draw(onChange) {
-      hooks.render(root, hooks.scenario(), onChange, hooks.specs);
+      hooks.render(root, hooks.scenario(), onChange, hooks.specs.filter((c) => !isFailure(c)));
+      hooks.render(after, hooks.scenario(), onChange, hooks.specs.filter(isFailure));
       place();
     },
     show,
     /** Redraws in the current language. */
     redraw() {
-      show(last?.flink ?? null, last?.summary);
+      show(last?.flink ?? null, last?.summary, last?.rec);
     },
   };
 }

@@ -11,12 +11,13 @@ export function isFlink(sc) {
 }
 
 /**
- * Whether `sc` needs the Flink module: a Flink scenario, or one with a `flink` section
- * (which a Spark scenario may carry and the native core ignores, but the core module
- * refuses: it has no Flink settings to read). @param {any} sc
+ * Whether `sc` needs the extended module (the Flink module): a Flink scenario, one with a
+ * `flink` section (which a Spark scenario may carry and the native core ignores, but the
+ * core module refuses: it has no Flink settings to read), or one with a `failure` to inject
+ * (the core module has no failure injection). @param {any} sc
  */
 export function needsFlink(sc) {
-  return isFlink(sc) || (sc != null && typeof sc === 'object' && sc.flink !== undefined);
+  return isFlink(sc) || (sc != null && typeof sc === 'object' && (sc.flink !== undefined || sc.failure != null));
 }
 
 /**

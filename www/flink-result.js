@@ -1,6 +1,7 @@
-// A Flink run's own parts of a run result (run-result.js): its summary and its trace, from
-// the Flink module's getters (www/pkg-flink/). Imported by the worker (and the JS API) for
-// Flink runs only, so that a Spark run's code does not carry it.
+// The extended module's own parts of a run result (run-result.js): a Flink run's summary and
+// trace, and an injected failure's recovery section, from the getters of the extended module
+// (www/pkg-flink/). Imported by the worker (and the JS API) for the runs that module makes
+// only, so that a core run's code does not carry it.
 
 /**
  * Adds a Flink run's summary and trace to its result (and their buffers to its transfer);
@@ -9,6 +10,8 @@
  */
 export function addFlinkParts(r, run) {
   const fr = /** @type {any} */ (run);
+  const rec = typeof fr.recoveryJson === 'function' ? fr.recoveryJson() : undefined;
+  if (rec) r.recovery = JSON.parse(rec);
   const json = typeof fr.flinkJson === 'function' ? fr.flinkJson() : undefined;
   if (!json) return;
   const f = (/** @type {string} */ name) => Float64Array.from(fr[name]());

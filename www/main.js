@@ -336,7 +336,7 @@ async function drawSteps() {
     if (r.data) deferredCode().then((p) => p.showStats(r.data, r.loadMs), () => {});
     else dataPanel?.showStats(null, null);
     renderSummary(lang, sc, r.summary, r.ms);
-    if (r.flink) deferredCode().then(() => engine?.show(r.flink, r.summary), () => {});
+    if (r.flink || r.recovery) deferredCode().then(() => engine?.show(r.flink, r.summary, r.recovery), () => {});
     else engine?.show(null);
     renderScaledNote($('scaled-note'), lang, r.scaled, r.summary.events);
     renderCost(lang, r.cost);
@@ -523,7 +523,7 @@ const deferredCode = () => (deferredLoading ??= import('./deferred.js').then(({ 
   if (last) {
     $('export').hidden = false;
     exporter.refresh();
-    if (last.flink) engine.show(last.flink, last.summary);
+    if (last.flink || last.recovery) engine.show(last.flink, last.summary, last.recovery);
   }
   return dataPanel;
 }).catch((err) => {

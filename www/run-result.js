@@ -35,6 +35,7 @@
  * @property {Float64Array} fileSizeHistogram low, high, count triples (bytes)
  * @property {any} flink a Flink run's summary (`FlinkSummary`: checkpoints, watermarks, firings); else null
  * @property {FlinkTrace | null} flinkTrace a Flink run's watermark steps and window firings; else null
+ * @property {any} recovery a run with an injected failure: the report's `recovery` section; else null
  * @property {Transferable[]} transfer
  */
 
@@ -107,11 +108,13 @@ export function extract(run, ms, loadMs = null) {
     eventStride: run.eventStride(),
     latencyHistogram: f(run.latencyHistogram()),
     fileSizeHistogram: f(run.fileSizeHistogram()),
-    // A Flink run's: filled by flink-result.js (fetched for Flink runs only).
+    // A run of the extended module's: filled by flink-result.js (fetched for those only).
     /** @type {any} */
     flink: null,
     /** @type {FlinkTrace | null} */
     flinkTrace: null,
+    /** @type {any} */
+    recovery: null,
     /** @type {Transferable[]} */
     transfer: [],
   };

@@ -149,7 +149,7 @@ ctx.onmessage = async (/** @type {MessageEvent} */ e) => {
       }, 'simulate');
       const ms = performance.now() - t0;
       const result = extract(run, ms, d ? d.ms : null);
-      if (isFlink(msg.scenario)) (await import('./flink-result.js')).addFlinkParts(result, run);
+      if (needsFlink(msg.scenario)) (await import('./flink-result.js')).addFlinkParts(result, run);
       keep({ json: JSON.stringify(msg.scenario), run });
       ctx.postMessage({ type: 'result', id: msg.id, result }, result.transfer);
     } else if (msg.type === 'sweep') {
