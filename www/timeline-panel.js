@@ -17,6 +17,8 @@ Object.assign(STRINGS.en, {
   tlFlinkThinned: 'Thinned evenly over the whole run: every {ws}th watermark step and every {fs}th firing mark are drawn.',
   tlFlinkAt: 'after checkpoint {b} of {n}',
   tlFlinkScrub: 'Checkpoint',
+  tlOutage: 'The red band: the query was down from the driver failure to its restart (restart delay {restart}, state restore {restore}); batch {batch} then ran again with the same rows, and the next batch read the {rows} rows that piled up.',
+  tlOutageIdle: 'The red band: the query was down from the driver failure to its restart (restart delay {restart}, state restore {restore}); its first batch read the {rows} rows that piled up.',
 });
 Object.assign(STRINGS.ko, {
   tlFlinkWatermark: '워터마크: Flink의 주기적 계단 ({n}개 표시)',
@@ -26,6 +28,8 @@ Object.assign(STRINGS.ko, {
   tlFlinkThinned: '실행 전체에 고르게 솎아 그렸습니다: 워터마크 계단은 {ws}개마다, 발화 표시는 {fs}개마다 하나.',
   tlFlinkAt: '체크포인트 {n}개 중 {b}번 이후',
   tlFlinkScrub: '체크포인트',
+  tlOutage: '빨간 띠: 드라이버 장애부터 재시작까지 쿼리가 멈춘 구간입니다(재시작 지연 {restart}, 상태 복원 {restore}). 그다음 배치 {batch}를 같은 행으로 다시 실행했고, 다음 배치가 그동안 쌓인 {rows}행을 읽었습니다.',
+  tlOutageIdle: '빨간 띠: 드라이버 장애부터 재시작까지 쿼리가 멈춘 구간입니다(재시작 지연 {restart}, 상태 복원 {restore}). 첫 배치가 그동안 쌓인 {rows}행을 읽었습니다.',
 });
 
 /** @type {{plot: any, timer: number, nowUs: number, batch: number, sel: number | null, say: number} | null} */
@@ -179,6 +183,21 @@ function flinkNote(lang, r) {
 }
 
 /**
+ * A run with an injected failure: what the red band is (empty without one).
+ * @param {import('./i18n.js').Lang} lang @param {import('./run-result.js').RunResult} r
+ */
+function outageNote(lang, r) {
+  const rec = r.recovery;
+  if (!rec || rec.during === 'after_end') return '';
+  return t(lang, rec.during === 'batch' ? 'tlOutage' : 'tlOutageIdle', {
+    restart: duration(rec.restart_s, lang),
+    restore: duration(rec.restore_s, lang),
+    batch: rec.failed_batch,
+    rows: int(rec.backlog_rows, lang),
+  });
+}
+
+/**
  * Draws the timeline of a run. With `inSteps`, the chart is made in this task and its
  * points drawn in the next (each about half the work: the page's main thread never
  * stalls long while a result lands); the old chart stays on show until the new one is
@@ -240,6 +259,7 @@ export function renderTimeline(lang, r, scenario, opts = {}) {
       arrival: r.eventArrivalUs, eventTime: r.eventTimeUs, fate: r.eventFate,
       batchStart: cut(r.batchStartUs), batchEnd: cut(r.batchEndUs), watermark: cut(r.batchWatermarkUs), windowUs,
       flink: r.flinkTrace ?? null,
+      outage: r.recovery ? [r.recovery.failed_at_us, r.recovery.resumed_at_us] : null,
     },
     () => state.nowUs,
     (i) => { hover.textContent = i == null ? '' : fateRule(lang, r, i, windowUs); },
@@ -310,6 +330,7 @@ export function renderTimeline(lang, r, scenario, opts = {}) {
     r.scaled ? t(lang, 'tlScaled', { slice: duration(r.scaled.timeline_slice_s, lang) }) : '',
     r.eventStride > 1 ? t(lang, 'tlSampled', { shown: int(r.eventFate.length, lang), stride: int(r.eventStride, lang) }) : '',
     flinkNote(lang, r),
+    outageNote(lang, r),
   ].filter(Boolean).join(' ');
   if (!opts.inSteps) {
     finish();

@@ -73,6 +73,21 @@ test('a killed driver: duplicates with a plain foreachBatch append, none keyed o
   assert.deepEqual(problems, []);
 });
 
+test('the timeline shades the outage and says what it was', async () => {
+  const { page, problems } = browser;
+  const patch = { failure: { at_s: 1800.2, restart_s: 300 } };
+  await page.goto(new URL(`?lang=en${hashOf(patch)}&view=timeline`, server.base).href);
+  await ready(page);
+  await page.waitForFunction(() => /red band/.test(document.getElementById('tl-note')?.textContent ?? ''));
+  const sc = JSON.parse(await page.getAttribute('#app', 'data-scenario') ?? '{}');
+  const r = cli(sc);
+  const note = await page.textContent('#tl-note') ?? '';
+  assert.match(note, new RegExp(`batch ${r.recovery.failed_batch} then ran again`));
+  assert.match(note, new RegExp(r.recovery.backlog_rows.toLocaleString('en')));
+  await page.screenshot({ path: path.join(SHOTS, 'recovery-timeline-en.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+});
+
 test('a failure time outside the workload is refused at its control', async () => {
   const { page } = browser;
   const patch = { failure: { at_s: 1e6 } };

@@ -34,6 +34,8 @@ export const FLINK_MARKS = [
  * @property {number | null} windowUs tumbling window size, or null (no rectangles)
  * @property {import('../run-result.js').FlinkTrace | null} [flink] a Flink run's trace: the
  *   watermark drawn from it, and its firings marked; absent for Spark
+ * @property {[number, number] | null} [outage] an injected failure: from the failure to the
+ *   restarted query's first batch, µs (shaded); absent without one
  */
 
 /**
@@ -207,6 +209,13 @@ export function timelineChart(el, d, now, onHover, labels, widthPx, selected) {
       const x0 = X(d.batchStart[b]);
       const x1 = X(Math.min(d.batchEnd[b], nowUs));
       ctx.fillRect(x0, top, Math.max(1, x1 - x0), h);
+    }
+    // An injected failure: the query down (restart and restore), shaded red up to now.
+    if (d.outage && d.outage[0] <= nowUs) {
+      const x0 = X(d.outage[0]);
+      const x1 = X(Math.min(d.outage[1], nowUs));
+      ctx.fillStyle = 'rgba(213,94,0,0.16)';
+      ctx.fillRect(x0, top, Math.max(2, x1 - x0), h);
     }
     // Windows: outlined until emitted, filled after.
     for (const win of windows) {
