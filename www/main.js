@@ -164,7 +164,8 @@ async function rerun() {
       app.dataset.state = 'crashed';
     } else {
       if (message.startsWith('workload.data')) $('data-problem').textContent = message;
-      else if (!showFieldError($('control-list'), message)) $('general-error').textContent = message;
+      // Every control's error box (the engine's and the failure's controls are beside the list).
+      else if (!showFieldError($('controls'), message)) $('general-error').textContent = message;
       // Also where the results are: the field's control (if it has one) may be far down.
       $('run-note').textContent = t(lang, last ? 'runInvalid' : 'runInvalidNone', { message: message.replace(/\.$/, '') });
       app.dataset.ran = JSON.stringify(scenario);
@@ -195,7 +196,7 @@ async function show(r, sc, full) {
   if (full) app.dataset.previewOf = JSON.stringify(full);
   else delete app.dataset.previewOf;
   $('run-note').textContent = '';
-  showFieldError($('control-list'), null);
+  showFieldError($('controls'), null);
   $('general-error').textContent = '';
   $('data-problem').textContent = '';
   previewStopped = false;

@@ -90,12 +90,14 @@ test('the timeline shades the outage and says what it was', async () => {
 
 test('a failure time outside the workload is refused at its control', async () => {
   const { page } = browser;
-  const patch = { failure: { at_s: 1e6 } };
+  const patch = { failure: { at_s: 1800.2 } };
   await page.goto(new URL(`?lang=en${hashOf(patch)}`, server.base).href);
   await ready(page);
-  assert.equal(await page.getAttribute('#app', 'data-state'), 'invalid');
   await page.focus('#c-trigger-every');
-  await page.waitForSelector('#c-failure-at_s');
+  await page.waitForSelector('#c-failure-at_s-typed');
+  await page.fill('#c-failure-at_s-typed', '30 d');
+  await page.press('#c-failure-at_s-typed', 'Enter');
   await page.waitForFunction(() => (document.getElementById('c-failure-at_s-error')?.textContent ?? '').length > 0);
   assert.match(await page.textContent('#c-failure-at_s-error') ?? '', /within the workload/);
+  assert.equal(await page.getAttribute('#app', 'data-state'), 'invalid');
 });
