@@ -259,6 +259,16 @@ impl Run {
             .map(|d| serde_json::to_string(d).expect("a scaled note always serializes"))
     }
 
+    /// A stateful Spark query's state memory and its line (`cost/state_memory.rs`) as
+    /// JSON; undefined without state and for Flink.
+    #[wasm_bindgen(js_name = stateMemoryJson)]
+    pub fn state_memory_json(&self) -> Option<String> {
+        self.report
+            .state_memory
+            .as_ref()
+            .map(|m| serde_json::to_string(m).expect("a state memory report always serializes"))
+    }
+
     /// A report table (`batches` or `events`) as bytes for the formats module's
     /// `arrowIpc` (`export::table_bytes`), which writes the Arrow IPC file.
     #[wasm_bindgen(js_name = tableBytes)]
@@ -426,6 +436,12 @@ impl Run {
     #[wasm_bindgen(js_name = batchDataBytes)]
     pub fn batch_data_bytes(&self) -> Vec<f64> {
         to_f64(&self.report.batches.data_bytes)
+    }
+
+    /// The whole state's bytes after each batch (heap or local disk, by provider).
+    #[wasm_bindgen(js_name = batchStateMemoryBytes)]
+    pub fn batch_state_memory_bytes(&self) -> Vec<f64> {
+        to_f64(&self.report.batches.state_memory_bytes)
     }
 
     #[wasm_bindgen(js_name = batchBacklogRows)]

@@ -52,11 +52,12 @@ pub const RESERVED_BYTES: f64 = 300.0 * MIB;
 pub const MIN_EXECUTOR_MEMORY_GIB: f64 = 450.0 / 1024.0;
 /// Default executor heap of an m6i.xlarge worker, GiB: an **estimate**. EMR gives YARN
 /// 12 288 MiB of a 16 GiB m5.xlarge (`yarn.nodemanager.resource.memory-mb`, Amazon EMR
-/// Release Guide, "Task configuration", m5 instances; m6i.xlarge has the same 4 vCPU and
-/// 16 GiB and is taken as the same); one executor per node (what `maximizeResourceAllocation`
-/// configures) whose container is its heap plus Spark's overhead of 0.1 × heap
-/// (`spark.executor.memoryOverheadFactor`): 12 288 MiB ÷ 1.1 ≈ 10.9 GiB. No Databricks or
-/// EMR page found states the heap itself; `cost.compute.executor_memory_gib` overrides it.
+/// Release Guide, "Task configuration", m5 instances, read 2026-11; m6i.xlarge has the
+/// same 4 vCPU and 16 GiB and is taken as the same); one executor per node (what
+/// `maximizeResourceAllocation` configures) whose container is its heap plus Spark's
+/// overhead of 0.1 × heap (`spark.executor.memoryOverheadFactor`): 12 288 MiB ÷ 1.1 ≈
+/// 10.9 GiB. No Databricks or EMR page found states the heap itself;
+/// `cost.compute.executor_memory_gib` overrides it.
 pub const DEFAULT_EXECUTOR_MEMORY_GIB: f64 = 10.9;
 /// Share of (heap − 300 MiB) one version of the HDFS provider's state reached when the
 /// measured query died: 0.78–0.81 (`results.json` `oom`, 1 GiB heap, local mode).

@@ -77,6 +77,7 @@ fn columns(r: &Report, t: Table) -> Vec<(&'static str, Col<'_>)> {
                 ("empty_files", Col::U64(&b.empty_files)),
                 ("data_bytes", Col::U64(&b.data_bytes)),
                 ("newest_visible_us", Col::I64(&b.newest_visible_us)),
+                ("state_memory_bytes", Col::U64(&b.state_memory_bytes)),
             ]
         }
         Table::Events => {
