@@ -121,7 +121,11 @@ mod tests {
         // each), which is counted and billed (a job cluster: at least 60 s a run).
         assert_eq!(r.summary.runs, 4, "{:?}", r.summary);
         assert_eq!(c.batch, 3);
-        assert!(r.cost.billed_compute_s >= 4.0 * 60.0, "{:?}", r.cost.billed_compute_s);
+        assert!(
+            r.cost.billed_compute_s >= 4.0 * 60.0,
+            "{:?}",
+            r.cost.billed_compute_s
+        );
         assert!(r.summary.unprocessed_events > 0);
         assert_eq!(r.summary.events + r.summary.unprocessed_events, generated(&sc));
     }
