@@ -385,7 +385,7 @@ mod tests {
         assert!(lines[0].starts_with("id,start_us,end_us,input_rows,watermark_us"));
         let first: Vec<&str> = lines[1].split(',').collect();
         assert_eq!(first[3], r.batches.input_rows[0].to_string());
-        assert_eq!(first.len(), 15);
+        assert_eq!(first.len(), 16);
     }
 
     #[test]
