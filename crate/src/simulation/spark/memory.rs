@@ -40,8 +40,12 @@ mod tests {
     /// events/s for 10 min in 10 s batches, on 2 nodes whose executor heap is 0.5 GiB: the
     /// line is 0.8 × (512 − 300) MiB ÷ 178.9 B ≈ 994 k rows, about the 50th batch.
     fn dedup(store: &str, heap_gib: f64, trigger: &str) -> (Scenario, Report) {
+        dedup_scaled(store, heap_gib, trigger, 1)
+    }
+
+    fn dedup_scaled(store: &str, heap_gib: f64, trigger: &str, k: u64) -> (Scenario, Report) {
         let json = format!(
-            r#"{{"seed": 5, "workload": {{"duration_s": 600, "rate_per_s": 2000}},
+            r#"{{"seed": 5, "workload": {{"duration_s": 600, "rate_per_s": 2000, "scale": {k}}},
             "trigger": {trigger},
             "query": {{"operator": "dedup", "dedup_columns": ["id"], "watermark_delay_s": null}},
             "engine": {{"shuffle_partitions": 4, "state_store": "{store}"}},
@@ -108,6 +112,28 @@ mod tests {
             "{m:?}"
         );
         assert_eq!(m.native_bytes_per_executor, 35_554_432);
+    }
+
+    #[test]
+    fn a_scaled_run_weighs_its_state_rows_up_to_the_real_ones() {
+        // Each simulated id stands for 4 real ones: the line is crossed at about the same
+        // batch, by about as many real rows, as in the exact run.
+        let (_, exact) = dedup("hdfs", 0.5, EVERY_10_S);
+        let (_, scaled) = dedup_scaled("hdfs", 0.5, EVERY_10_S, 4);
+        assert_eq!(scaled.scaled.as_ref().map(|s| s.factor), Some(4));
+        let crossing = |r: &Report| {
+            r.state_memory
+                .as_ref()
+                .and_then(|m| m.out_of_memory)
+                .expect("the state passed the line")
+        };
+        let (e, s) = (crossing(&exact), crossing(&scaled));
+        assert!(e.batch.abs_diff(s.batch) <= 1, "{e:?} {s:?}");
+        assert!(
+            (s.state_rows as f64 / e.state_rows as f64 - 1.0).abs() < 0.03,
+            "{e:?} {s:?}"
+        );
+        assert_eq!(s.state_rows % 4, 0);
     }
 
     #[test]

@@ -345,7 +345,8 @@ impl<'a> Sim<'a> {
     }
 
     /// Whether the run may go on with its clock at `t`: false (and the reason kept) once the
-    /// clock passes the horizon's limit or the batches or runs pass the engine's stop.
+    /// clock passes the horizon's limit or the batches or runs pass the engine's stop; false
+    /// once the query died of its state's memory (`memory.rs`: a report, not an error).
     fn within_budget(&mut self, t: Micros) -> bool {
         if self.stopped.is_some() || self.memory.out_of_memory() {
             return false;
