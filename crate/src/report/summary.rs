@@ -235,7 +235,8 @@ pub struct Report {
     /// Storage, compute and reader costs; freshness.
     pub cost: crate::cost::bill::CostReport,
     /// A stateful Spark query's state memory and the line where it no longer fits
-    /// (`cost/state_memory.rs`); None without state and for Flink.
+    /// (`cost/state_memory.rs`); None (absent) without state and for Flink.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub state_memory: Option<crate::cost::state_memory::StateMemoryReport>,
     pub batches: BatchColumns,
     pub events: EventColumns,
