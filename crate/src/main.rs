@@ -480,7 +480,7 @@ fn read_input(path: &str) -> Result<String, String> {
 fn table(r: &Report) -> String {
     let s = &r.summary;
     let secs = |v: Option<f64>| v.map_or_else(|| "–".to_string(), |x| format!("{x:.3}"));
-    let rows: Vec<(&str, String)> = vec![
+    let mut rows: Vec<(&str, String)> = vec![
         ("events processed", s.events.to_string()),
         ("  on time", s.fates.on_time.to_string()),
         ("  late but counted", s.fates.late_counted.to_string()),
@@ -515,11 +515,34 @@ fn table(r: &Report) -> String {
         ("latency max (s)", secs(s.latency.max_s)),
         ("processing span (s)", format!("{:.3}", s.processing_span_s)),
     ];
+    if let Some(m) = &r.state_memory {
+        let on = match m.provider {
+            pipeline_sim::operators::query::StateStore::Hdfs => "state on heap, peak (MB)",
+            pipeline_sim::operators::query::StateStore::Rocksdb => "state on disk, peak (MB)",
+        };
+        rows.push((on, format!("{:.1}", m.peak_bytes as f64 / 1e6)));
+        rows.push(("  line (MB)", format!("{:.1}", m.line_bytes as f64 / 1e6)));
+        rows.push(("  line (rows)", m.line_rows.to_string()));
+    }
     let mut text = rows
         .iter()
         .map(|(k, v)| format!("{k:<24}{v:>14}"))
         .collect::<Vec<_>>()
         .join("\n");
+    if let Some(c) = r.state_memory.as_ref().and_then(|m| m.out_of_memory) {
+        text.push_str(&format!(
+            "\nout of memory: batch {} put {} rows in state, past the line; it failed \
+             (java.lang.OutOfMemoryError) and the query stopped there",
+            c.batch, c.state_rows
+        ));
+    }
+    if let Some(c) = r.state_memory.as_ref().and_then(|m| m.block_cache_exceeded) {
+        text.push_str(&format!(
+            "\nblock cache exceeded: from batch {} ({} rows in state) the state on disk is larger \
+             than RocksDB's block cache; reads go to disk",
+            c.batch, c.state_rows
+        ));
+    }
     if let Some(sc) = &r.scaled {
         text.push_str(&format!(
             "\nscaled: each simulated event stands for {} ({} simulated); estimates: {}",

@@ -259,6 +259,7 @@ impl Run {
             .map(|d| serde_json::to_string(d).expect("a scaled note always serializes"))
     }
 
+<<<<<<< HEAD
     /// A run with an injected failure: the report's `recovery` section as JSON; undefined
     /// without one (and in the core module, which has no failure injection).
     #[wasm_bindgen(js_name = recoveryJson)]
@@ -271,6 +272,16 @@ impl Run {
             .map(|r| serde_json::to_string(r).expect("a recovery section always serializes"));
         #[cfg(not(feature = "recovery"))]
         None
+=======
+    /// A stateful Spark query's state memory and its line (`cost/state_memory.rs`) as
+    /// JSON; undefined without state and for Flink.
+    #[wasm_bindgen(js_name = stateMemoryJson)]
+    pub fn state_memory_json(&self) -> Option<String> {
+        self.report
+            .state_memory
+            .as_ref()
+            .map(|m| serde_json::to_string(m).expect("a state memory report always serializes"))
+>>>>>>> h17b
     }
 
     /// A report table (`batches` or `events`) as bytes for the formats module's
@@ -440,6 +451,12 @@ impl Run {
     #[wasm_bindgen(js_name = batchDataBytes)]
     pub fn batch_data_bytes(&self) -> Vec<f64> {
         to_f64(&self.report.batches.data_bytes)
+    }
+
+    /// The whole state's bytes after each batch (heap or local disk, by provider).
+    #[wasm_bindgen(js_name = batchStateMemoryBytes)]
+    pub fn batch_state_memory_bytes(&self) -> Vec<f64> {
+        to_f64(&self.report.batches.state_memory_bytes)
     }
 
     #[wasm_bindgen(js_name = batchBacklogRows)]

@@ -86,6 +86,9 @@ pub struct ComputeSpec {
     pub min_billed_s: f64,
     /// Compaction throughput per node (read + write), MB/s. Default 50 (an assumption).
     pub maintenance_mb_per_s_per_node: f64,
+    /// `spark.executor.memory`, the heap of the one executor on each worker node, GiB.
+    /// Default 10.9, an estimate (`state_memory.rs`); at least 450 MiB (Spark's minimum).
+    pub executor_memory_gib: f64,
 }
 
 impl Default for ComputeSpec {
@@ -100,6 +103,7 @@ impl Default for ComputeSpec {
             surcharge_per_h: None,
             min_billed_s: 60.0,
             maintenance_mb_per_s_per_node: 50.0,
+            executor_memory_gib: crate::cost::state_memory::DEFAULT_EXECUTOR_MEMORY_GIB,
         }
     }
 }
@@ -119,6 +123,8 @@ pub struct Compute {
     pub surcharge_per_h: f64,
     pub min_billed_s: f64,
     pub maintenance_mb_per_s_per_node: f64,
+    /// An executor's heap, bytes.
+    pub executor_heap_bytes: u64,
 }
 
 impl ComputeSpec {
@@ -154,6 +160,17 @@ impl ComputeSpec {
         let pick = |name: &str, v: Option<f64>, d: f64| -> Result<f64, InputError> {
             non_negative(&f(name), v.unwrap_or(d))
         };
+        let heap = positive(&f("executor_memory_gib"), self.executor_memory_gib)?;
+        let min = crate::cost::state_memory::MIN_EXECUTOR_MEMORY_GIB;
+        if !(min..=1024.0).contains(&heap) {
+            return Err(InputError::new(
+                f("executor_memory_gib"),
+                format!(
+                    "must be from 450 MiB ({min} GiB, the least heap Spark starts an executor with) \
+                     to 1024 GiB, got {heap}"
+                ),
+            ));
+        }
         let kind = self.kind.unwrap_or(match (self.preset, long_running) {
             (ComputePreset::DatabricksServerlessAws, _) => ComputeKind::Serverless,
             (_, true) => ComputeKind::AlwaysOn,
@@ -175,6 +192,7 @@ impl ComputeSpec {
                 &f("maintenance_mb_per_s_per_node"),
                 self.maintenance_mb_per_s_per_node,
             )?,
+            executor_heap_bytes: crate::cost::state_memory::heap_bytes(heap),
         })
     }
 }
@@ -253,6 +271,7 @@ crate::read_defaults!(ComputeSpec {
     surcharge_per_h,
     min_billed_s,
     maintenance_mb_per_s_per_node,
+    executor_memory_gib,
 });
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! Layer 5, cost: the cluster and its compute price, the object store's bill, freshness,
-//! and the steady month a simulated horizon is extrapolated to.
+//! the steady month a simulated horizon is extrapolated to, and the state's memory on the
+//! executors.
 
 pub mod bill;
 pub mod cluster;
@@ -7,3 +8,4 @@ pub mod compute;
 pub mod freshness;
 pub mod month;
 pub mod spec;
+pub mod state_memory;

@@ -77,6 +77,7 @@ fn columns(r: &Report, t: Table) -> Vec<(&'static str, Col<'_>)> {
                 ("empty_files", Col::U64(&b.empty_files)),
                 ("data_bytes", Col::U64(&b.data_bytes)),
                 ("newest_visible_us", Col::I64(&b.newest_visible_us)),
+                ("state_memory_bytes", Col::U64(&b.state_memory_bytes)),
             ]
         }
         Table::Events => {
@@ -384,7 +385,7 @@ mod tests {
         assert!(lines[0].starts_with("id,start_us,end_us,input_rows,watermark_us"));
         let first: Vec<&str> = lines[1].split(',').collect();
         assert_eq!(first[3], r.batches.input_rows[0].to_string());
-        assert_eq!(first.len(), 15);
+        assert_eq!(first.len(), 16);
     }
 
     #[test]

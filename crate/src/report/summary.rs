@@ -28,6 +28,9 @@ pub struct BatchColumns {
     pub data_bytes: Vec<u64>,
     /// Arrival of the newest event visible after the batch's commit; `i64::MIN`: none yet.
     pub newest_visible_us: Vec<i64>,
+    /// Bytes of the whole state after the batch: one version on the executors' heaps (HDFS
+    /// provider) or on their local disks (RocksDB); 0 without state (`Report::state_memory`).
+    pub state_memory_bytes: Vec<u64>,
 }
 
 impl BatchColumns {
@@ -55,6 +58,7 @@ impl BatchColumns {
         self.empty_files.push(0);
         self.data_bytes.push(0);
         self.newest_visible_us.push(i64::MIN);
+        self.state_memory_bytes.push(0);
     }
 
     pub fn len(&self) -> usize {
@@ -230,6 +234,10 @@ pub struct Report {
     pub summary: Summary,
     /// Storage, compute and reader costs; freshness.
     pub cost: crate::cost::bill::CostReport,
+    /// A stateful Spark query's state memory and the line where it no longer fits
+    /// (`cost/state_memory.rs`); None (absent) without state and for Flink.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state_memory: Option<crate::cost::state_memory::StateMemoryReport>,
     pub batches: BatchColumns,
     pub events: EventColumns,
     pub latency_histogram: HistogramColumns,

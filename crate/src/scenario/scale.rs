@@ -20,7 +20,8 @@
 //!   were few (all its events thinned away). Exact in the limit of many events per group.
 //!   The report gives the expected share of groups kept (`group_coverage`, from the key
 //!   distribution and a Poisson count per group) and divides the group figures by it;
-//!   the state store's bytes in the checkpoint are those of the kept groups;
+//!   the state store's bytes in the checkpoint are those of the kept groups; the state's
+//!   memory (`state_memory`) is that of the weighed group count;
 //! - the watermark: the maximum event time of a thinned batch is slightly earlier (by
 //!   about the mean lateness gap of `k` events), so late/dropped fates are estimates;
 //! - percentiles: latency percentiles come from the thinned events (a sample of 1 in `k`).
@@ -158,6 +159,7 @@ pub fn estimates(op: &Operator) -> Vec<&'static str> {
             "summary.output_rows",
             "summary.peak_state_rows",
             "summary.final_state_rows",
+            "state_memory",
         ]);
     }
     e

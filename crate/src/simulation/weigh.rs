@@ -54,14 +54,7 @@ pub fn weigh(r: &mut Report, sc: &Scenario) -> Scaled {
         c.iter_mut().for_each(x);
     }
     r.latency_histogram.count.iter_mut().for_each(x);
-    // Real events a (key, window) group holds on average: the real rate over a window.
-    let group_coverage = match op {
-        Operator::WindowCount(WindowKind::Fixed(w)) => {
-            let per_window = w.size as f64 / (sc.workload.gap_us() / k as f64);
-            group_coverage(sc.workload.key_probabilities(), per_window, k)
-        }
-        _ => 1.0,
-    };
+    let group_coverage = coverage(sc);
     if !rows && group_coverage < 1.0 {
         // Groups the thinning left out: the group figures ÷ the expected share kept.
         let up = |v: &mut u64| *v = (*v as f64 / group_coverage).round() as u64;
@@ -87,5 +80,31 @@ pub fn weigh(r: &mut Report, sc: &Scenario) -> Scaled {
         group_coverage,
         estimates: estimates(op),
         timeline_slice_s: 0.0,
+    }
+}
+
+/// The expected share of the real stream's (key, window) groups a thinned run holds (1
+/// without fixed windows): real events a group holds on average are the real rate over a
+/// window.
+fn coverage(sc: &Scenario) -> f64 {
+    let k = sc.scale;
+    match &sc.query.operator {
+        Operator::WindowCount(WindowKind::Fixed(w)) => {
+            let per_window = w.size as f64 / (sc.workload.gap_us() / k as f64);
+            group_coverage(sc.workload.key_probabilities(), per_window, k)
+        }
+        _ => 1.0,
+    }
+}
+
+/// Real state rows per simulated one, as [`weigh`] weighs them: k for a row-preserving
+/// query, ÷ the group coverage for fixed windows, else 1 (1 in an exact run).
+pub fn state_row_weight(sc: &Scenario) -> f64 {
+    if sc.scale <= 1 {
+        1.0
+    } else if row_preserving(&sc.query.operator) {
+        sc.scale as f64
+    } else {
+        1.0 / coverage(sc)
     }
 }

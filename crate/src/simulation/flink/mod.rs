@@ -580,6 +580,7 @@ impl<'a> Job<'a> {
         cost.cluster = self.sc.sizing;
         let mut report = Report {
             cost,
+            state_memory: None,
             summary: self.sum,
             batches: self.cols,
             events: self.detail,

@@ -200,6 +200,8 @@ struct Sim<'a> {
     stopped: Option<InputError>,
     /// An injected driver failure (`failure.rs`).
     failure: Option<failure::FailureRun>,
+    /// The state's memory and its line (`memory.rs`).
+    memory: crate::cost::state_memory::StateMemory,
 }
 
 /// A chunkable batch in progress: the chunks fed so far.
@@ -288,6 +290,7 @@ impl<'a> Sim<'a> {
             next_progress: PROGRESS_EVERY,
             stopped: None,
             failure: sc.failure.map(failure::FailureRun::new),
+            memory: memory::of(sc, key_len),
         }
     }
 
@@ -345,9 +348,10 @@ impl<'a> Sim<'a> {
     }
 
     /// Whether the run may go on with its clock at `t`: false (and the reason kept) once the
-    /// clock passes the horizon's limit or the batches or runs pass the engine's stop.
+    /// clock passes the horizon's limit or the batches or runs pass the engine's stop; false
+    /// once the query died of its state's memory (`memory.rs`: a report, not an error).
     fn within_budget(&mut self, t: Micros) -> bool {
-        if self.stopped.is_some() {
+        if self.stopped.is_some() || self.memory.out_of_memory() {
             return false;
         }
         let h = self.sc.horizon;
@@ -499,6 +503,7 @@ impl<'a> Sim<'a> {
         s.dropped_late += out.dropped_late;
         s.output_rows += out.output.len() as u64;
         s.peak_state_rows = s.peak_state_rows.max(out.state.total);
+        self.observe_memory(out.state.total, end);
         end
     }
 
@@ -564,11 +569,14 @@ impl<'a> Sim<'a> {
                     break;
                 }
                 now = self.batch(now, None, query_start, self.sc.max_rows_per_batch);
+                if self.memory.out_of_memory() {
+                    break; // the run failed: it ends (and is billed) here
+                }
                 if !self.within_budget(now) {
                     return Phase::Done;
                 }
             }
-            if self.query.wants_no_data_batch() {
+            if self.query.wants_no_data_batch() && !self.memory.out_of_memory() {
                 now = self.batch(now, None, query_start, None);
             }
         }
@@ -723,6 +731,7 @@ impl<'a> Sim<'a> {
         }
         let mut report = Report {
             cost,
+            state_memory: self.memory.report(),
             summary: self.sum,
             batches: self.cols,
             events: self.detail,
@@ -752,6 +761,7 @@ fn round_up(t: i64, step: i64) -> i64 {
 #[cfg_attr(not(feature = "recovery"), path = "failure_off.rs")]
 mod failure;
 mod files;
+mod memory;
 mod record;
 use record::detail_slot;
 #[cfg(all(test, feature = "recovery"))]
