@@ -312,11 +312,15 @@ impl Checkpoint {
         self.running = false;
     }
 
-    /// The query starts (again) at `t`: the first maintenance tick is one interval later.
+    /// The query starts (again) at `t`: the first maintenance tick is one interval later,
+    /// and RocksDB stores load afresh.
     pub fn start(&mut self, t: Micros) {
         if !self.running {
             self.running = true;
             self.next_maintenance = t + self.interval;
+            if let Some(r) = self.rocksdb.as_mut() {
+                r.reload();
+            }
         }
     }
 }

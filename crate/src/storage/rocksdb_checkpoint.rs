@@ -10,7 +10,8 @@
 //!   put and removed: the bytes of an HDFS `V.delta`). A commit at least
 //!   `minDeltasForSnapshot` versions after the last snapshot takes a local snapshot; the
 //!   maintenance task uploads the newest one waiting (its new SSTs and `V.zip`); older
-//!   waiting ones are dropped;
+//!   waiting ones are dropped, and so is one still waiting when the query stops (it loads
+//!   its stores afresh when it starts again);
 //! - the maintenance task deletes what the last `minBatchesToRetain` versions do not need:
 //!   the zips older than the newest zip at or before `newest zip − retain + 1`, the
 //!   changelogs older than it, and the SSTs only those zips used. It skips the work (and its
@@ -263,6 +264,14 @@ impl RocksdbFiles {
         self.zip_files.written += p;
     }
 
+    /// The query starts again after a stop (a run-and-stop trigger): each store is loaded
+    /// afresh from its newest zip, which becomes the last snapshot (`RocksDB.load`); a local
+    /// snapshot still waiting for the maintenance task is gone with the old instance.
+    pub fn reload(&mut self) {
+        self.waiting = None;
+        self.last_snapshot = self.zips.back().map_or(0, |&(z, _)| z);
+    }
+
     /// One maintenance run at `now`: the waiting snapshot uploaded (changelog mode), then
     /// the old versions deleted.
     pub fn maintain(&mut self, ledger: &mut Ledger, now: Micros) {
@@ -384,6 +393,23 @@ mod tests {
         assert_eq!(r.zips.iter().map(|z| z.0).collect::<Vec<_>>(), vec![20]);
         // Version 20 uses the flushes at 10 and 20: two SSTs a partition.
         assert_eq!((r.zip_files.written, r.sst_files.written), (4, 8));
+    }
+
+    #[test]
+    fn a_restart_loses_the_waiting_snapshot_and_counts_from_the_newest_zip() {
+        let mut l = Ledger::default();
+        let mut r = RocksdbFiles::new(conf(true, 100));
+        for v in 1..=12u64 {
+            r.commit(&mut l, v as i64, 50, 0, 50 * v);
+        }
+        // Snapshot 10 waits; the query stops before a tick and starts again.
+        r.reload();
+        r.maintain(&mut l, 20);
+        assert_eq!(r.zip_files.written, 0);
+        // No zip: versions count from 0 again, so version 13 (13 changelogs) snapshots.
+        r.commit(&mut l, 21, 50, 0, 650);
+        r.maintain(&mut l, 22);
+        assert_eq!(r.zips.iter().map(|z| z.0).collect::<Vec<_>>(), vec![13]);
     }
 
     #[test]
