@@ -39,7 +39,8 @@
 //!
 //! What is approximated (the SSTs; zips, changelogs and their deletion follow Spark's
 //! rules):
-//! - RocksDB's LSM tree is one L0 list and one L1 file, the same in every partition. A
+//! - RocksDB's LSM tree is one L0 list and one L1 file, the same in every partition that
+//!   holds rows (n rows fill P(1 − (1 − 1/P)ⁿ) of the P partitions, as hashed rows do). A
 //!   commit that put rows flushes them into one L0 SST (bytes by the rows put); a commit
 //!   that only removed rows flushes tombstones that the measured runs never uploaded (read
 //!   off a re-run's `rocksdbFilesCopied` per batch: 0–1 SST per partition, the state's SST
@@ -96,12 +97,12 @@ pub struct RocksdbConf {
     pub rename: Rename,
 }
 
-/// One SST in the local RocksDB instance (the same in every partition).
+/// One SST in the local RocksDB instances (the same in every partition that holds rows).
 #[derive(Debug, Clone, Copy)]
 struct Local {
-    /// Bytes of each of its files in a partition, and its files per partition.
+    /// Bytes of each of its files, and its files over all partitions.
     bytes: u64,
-    files: u64,
+    objects: u64,
     /// Its first copy in `SSTs/` and the version of the zip that uploaded it.
     first_copy: Option<(usize, u64)>,
 }
@@ -167,16 +168,18 @@ impl RocksdbFiles {
         }
     }
 
-    fn per_partition(&self, rows: u64, row_bytes: f64) -> u64 {
-        (rows as f64 * row_bytes / self.conf.partitions as f64).round() as u64
-    }
-
+    /// An SST of `rows` rows over the partitions: in those that hold some of them (the
+    /// expected number of P hash buckets `rows` rows fill), split at `target_file_size_base`.
     fn new_local(&mut self, rows: u64) -> usize {
-        let bytes = self.per_partition(rows, SST_ROW_BYTES) + SST_FILE_OVERHEAD;
+        let p = self.conf.partitions as f64;
+        let holding = (p * (1.0 - libm::pow(1.0 - 1.0 / p, rows as f64)))
+            .round()
+            .clamp(1.0, p);
+        let bytes = (rows as f64 * SST_ROW_BYTES / holding).round() as u64 + SST_FILE_OVERHEAD;
         let files = bytes.div_ceil(SST_TARGET_BYTES).max(1);
         self.locals.push(Local {
             bytes: bytes.div_ceil(files),
-            files,
+            objects: holding as u64 * files,
             first_copy: None,
         });
         self.locals.len() - 1
@@ -195,7 +198,7 @@ impl RocksdbFiles {
             self.upload(ledger, t, v, &ssts, false);
             return;
         }
-        let bytes = self.per_partition(updated + removed, self.conf.changelog_row_bytes)
+        let bytes = ((updated + removed) as f64 * self.conf.changelog_row_bytes / p as f64).round() as u64
             + self.conf.changelog_overhead;
         let id = ledger.write_atomic(Component::Checkpoint, t, p, bytes, self.conf.rename);
         self.changelogs.push_back((v, id));
@@ -244,7 +247,7 @@ impl RocksdbFiles {
                     self.copies[c].last_used = v;
                 }
                 first => {
-                    let objects = p * local.files;
+                    let objects = local.objects;
                     let cohort = ledger.write_n(Component::Checkpoint, t, objects, local.bytes);
                     self.copies.push(Copy {
                         cohort,
