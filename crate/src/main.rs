@@ -506,7 +506,10 @@ fn table(r: &Report) -> String {
                 + st.checkpoint_offsets
                 + st.checkpoint_commits
                 + st.state_delta_files
-                + st.state_snapshot_files)
+                + st.state_snapshot_files
+                + st.state_changelog_files
+                + st.state_zip_files
+                + st.state_sst_files)
                 .to_string()
         }),
         ("latency p50 (s)", secs(s.latency.p50_s)),

@@ -52,8 +52,22 @@ pub struct StorageSummary {
     pub table_log_files: u64,
     pub checkpoint_offsets: u64,
     pub checkpoint_commits: u64,
+    /// State files written: the HDFS provider's `V.delta` and `V.snapshot` (a Flink run's
+    /// state snapshot files in the latter).
     pub state_delta_files: u64,
     pub state_snapshot_files: u64,
+    /// The RocksDB provider's `V.changelog`, `V.zip` and `SSTs/*.sst` files written (an SST
+    /// uploaded again counted again); not in the JSON when 0, as under the HDFS provider.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub state_changelog_files: u64,
+    #[serde(skip_serializing_if = "is_zero")]
+    pub state_zip_files: u64,
+    #[serde(skip_serializing_if = "is_zero")]
+    pub state_sst_files: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
@@ -224,7 +238,13 @@ impl CostModel {
             ledger: Ledger::default(),
             table,
             small_file_bytes: sink.map_or(0, |s| s.small_file_bytes),
-            checkpoint: Checkpoint::new(cost.checkpoint, cost.rename, state_partitions, start),
+            checkpoint: Checkpoint::new(
+                cost.checkpoint,
+                cost.rename,
+                cost.state_store,
+                state_partitions,
+                start,
+            ),
             #[cfg(feature = "flink")]
             flink: None,
             next_read: (read_every > 0 && sink.is_some()).then_some(start + read_every),
@@ -419,7 +439,7 @@ impl CostModel {
     ) {
         self.advance(end, state_rows);
         self.checkpoint
-            .batch(&mut self.ledger, start, end, updated, removed);
+            .batch(&mut self.ledger, start, end, updated, removed, state_rows);
         self.commit_files(end, files);
     }
 
@@ -599,8 +619,12 @@ impl CostModel {
         storage.peak_stored_bytes = self.ledger.peak_live_bytes;
         storage.checkpoint_offsets = self.checkpoint.offsets;
         storage.checkpoint_commits = self.checkpoint.commits;
-        storage.state_delta_files = self.checkpoint.deltas;
-        storage.state_snapshot_files = self.checkpoint.snapshots;
+        let state = self.checkpoint.state_files();
+        storage.state_delta_files = state.delta.written;
+        storage.state_snapshot_files = state.snapshot.written;
+        storage.state_changelog_files = state.changelog.written;
+        storage.state_zip_files = state.zip.written;
+        storage.state_sst_files = state.sst.written;
         #[cfg(feature = "flink")]
         if let Some(f) = &self.flink {
             // A Flink checkpoint is one `_metadata` (its commit) and full snapshots.

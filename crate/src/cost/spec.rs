@@ -7,8 +7,8 @@ use crate::base::error::{InputError, Unit, duration, non_negative};
 use crate::base::time::Micros;
 use crate::cost::compute::{Compute, ComputeSpec};
 use crate::storage::broker::{BrokerPrice, BrokerSpec, BrokerSummary};
-use crate::storage::checkpoint::{CheckpointSpec, Rename};
-use crate::storage::object_store::{StoragePreset, StoragePrices};
+use crate::storage::checkpoint::{CheckpointSpec, StateProvider};
+use crate::storage::object_store::{Rename, StoragePreset, StoragePrices};
 use crate::storage::reader::ReaderSpec;
 use serde::Serialize;
 
@@ -55,6 +55,9 @@ pub struct Cost {
     pub brokers: BrokerPrice,
     /// The brokers at the workload's mean bandwidth (set by the scenario, which knows it).
     pub broker: BrokerSummary,
+    /// The state store provider that writes the checkpoint's `state/` files (set by the
+    /// scenario from `engine.state_store` and `engine.changelog_checkpointing`).
+    pub state_store: StateProvider,
 }
 
 impl CostSpec {
@@ -92,6 +95,7 @@ impl CostSpec {
             series_step,
             brokers: self.brokers.validate(&format!("{field}.brokers"))?,
             broker: BrokerSummary::default(),
+            state_store: StateProvider::default(),
         })
     }
 }

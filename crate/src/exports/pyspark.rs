@@ -12,7 +12,7 @@
 use crate::base::error::InputError;
 use crate::base::time::{Micros, secs_to_micros};
 use crate::engine::spark::trigger::TriggerSpec;
-use crate::operators::query::{Aggregate, OperatorName, OutputMode};
+use crate::operators::query::{Aggregate, EngineConf, OperatorName, OutputMode, StateStore};
 use crate::operators::window::WindowSpec;
 use crate::scenario::spec::{Scenario, ScenarioSpec};
 use crate::storage::table_format::TableFormat;
@@ -518,12 +518,14 @@ pub fn generate(spec: &ScenarioSpec) -> Result<String, InputError> {
          \x20   \"spark.sql.streaming.noDataMicroBatches.enabled\": {},\n\
          \x20   # engine.allow_multiple: late rows are judged against the previous batch's watermark.\n\
          \x20   \"spark.sql.streaming.statefulOperator.allowMultiple\": {},\n\
+         {}\
          \x20   # Times print in UTC, as the simulator shows them.\n\
          \x20   \"spark.sql.session.timeZone\": \"UTC\",\n\
          }}\n",
         spec.engine.shuffle_partitions,
         flag(spec.engine.no_data_micro_batches),
         flag(spec.engine.allow_multiple),
+        state_store_conf(&spec.engine),
     );
 
     // Delta settings (used with --sink delta).
@@ -827,6 +829,28 @@ pub fn generate(spec: &ScenarioSpec) -> Result<String, InputError> {
     Ok(s)
 }
 
+/// The `SPARK_CONF` lines of `engine.state_store` (none for the default HDFS provider) and
+/// of `engine.changelog_checkpointing` (with RocksDB, when true).
+fn state_store_conf(engine: &EngineConf) -> String {
+    if engine.state_store != StateStore::Rocksdb {
+        return String::new();
+    }
+    let mut s = String::from(
+        "    # engine.state_store = \"rocksdb\": state in RocksDB on the executors' local disk; the\n\
+         \x20   # checkpoint gets V.zip and shared SST files (or V.changelog files, below).\n\
+         \x20   \"spark.sql.streaming.stateStore.providerClass\":\n\
+         \x20       \"org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider\",\n",
+    );
+    if engine.changelog_checkpointing {
+        s.push_str(
+            "    # engine.changelog_checkpointing: a V.changelog per batch, snapshots uploaded by the\n\
+             \x20   # maintenance task.\n\
+             \x20   \"spark.sql.streaming.stateStore.rocksdb.changelogCheckpointing.enabled\": \"true\",\n",
+        );
+    }
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -915,6 +939,30 @@ mod tests {
         }
         assert!(s.is_ascii());
         python_parses(&s);
+    }
+
+    #[test]
+    fn the_state_store_provider_and_changelog_checkpointing() {
+        const PROVIDER: &str = "\"spark.sql.streaming.stateStore.providerClass\":\n        \
+                                \"org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider\",";
+        const CHANGELOG: &str =
+            "\"spark.sql.streaming.stateStore.rocksdb.changelogCheckpointing.enabled\": \"true\",";
+        for (engine, provider, changelog) in [
+            // HDFS, Spark's default: nothing set (changelog checkpointing is RocksDB's only).
+            (r#"{"changelog_checkpointing": true}"#, false, false),
+            (r#"{"state_store": "rocksdb"}"#, true, false),
+            (
+                r#"{"state_store": "rocksdb", "changelog_checkpointing": true}"#,
+                true,
+                true,
+            ),
+        ] {
+            let s = script(&format!(r#"{{"seed": 1, "engine": {engine}}}"#));
+            assert_eq!(s.contains(PROVIDER), provider, "{engine}\n{s}");
+            assert_eq!(s.contains(CHANGELOG), changelog, "{engine}\n{s}");
+            assert_eq!(s.contains("providerClass"), provider);
+            python_parses(&s);
+        }
     }
 
     #[test]

@@ -249,6 +249,10 @@ impl ScenarioSpec {
         let ingest = workload.expected_events() / span_s * f64::from(workload.row_bytes);
         cost.broker =
             crate::storage::broker::BrokerSummary::of(self.cost.brokers.preset, &cost.brokers, ingest);
+        cost.state_store = crate::storage::checkpoint::StateProvider::of(
+            self.engine.state_store,
+            self.engine.changelog_checkpointing,
+        );
         // The cluster is sized on the real rate, before any thinning.
         let load = crate::cost::cluster::Load::of(&workload, trigger, overhead, per_row_us);
         if cost.compute.auto {

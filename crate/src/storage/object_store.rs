@@ -123,6 +123,34 @@ pub struct Ledger {
     early_min_object: [f64; 2],
 }
 
+/// How a file is made visible atomically.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Rename {
+    /// Write a temporary object, COPY it, DELETE the temporary (Hadoop S3A and GCS
+    /// connectors implement `rename` so).
+    #[default]
+    Copy,
+    /// One rename operation (ADLS Gen2 with a hierarchical namespace), billed as a write.
+    Atomic,
+}
+
+crate::read_names!(Rename { "copy" => Copy, "atomic" => Atomic });
+
+/// Objects of one kind (a checkpoint's `V.delta` files, say): written and deleted so far.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FileTally {
+    pub written: u64,
+    pub deleted: u64,
+}
+
+impl FileTally {
+    /// Written and not deleted.
+    pub fn live(&self) -> u64 {
+        self.written - self.deleted
+    }
+}
+
 /// Minimum storage durations the ledger tracks early deletion for, days.
 pub const MIN_DURATIONS_DAYS: [f64; 2] = [30.0, 90.0];
 const DAY_US: f64 = 86_400e6;
@@ -176,6 +204,18 @@ impl Ledger {
         o.put += n;
         o.put_units += n * units(size);
         o.delete += n;
+    }
+
+    /// Writes `n` objects of `size` bytes each at `t` so that each appears whole or not at
+    /// all (Spark's `CheckpointFileManager.createAtomic`): a temporary object made visible
+    /// by `rename`.
+    pub fn write_atomic(&mut self, c: Component, t: Micros, n: u64, size: u64, rename: Rename) -> CohortId {
+        let id = self.write_n(c, t, n, size);
+        match rename {
+            Rename::Copy => self.copy_and_delete(c, n, size),
+            Rename::Atomic => self.ops[c as usize].put += n,
+        }
+        id
     }
 
     /// Reads `n` objects (or ranges) of `size` bytes each.
