@@ -221,7 +221,7 @@ export function initEngine(hooks) {
   figures.id = 'flink';
   figures.hidden = true;
   figures.setAttribute('aria-labelledby', 'flink-h');
-  /** The last Flink figures shown (redrawn in another language). @type {any} */
+  /** The last run shown (redrawn in another language). @type {import('./run-result.js').RunResult | null} */
   let last = null;
 
   // The engine's controls: a root of their own before the others; the failure's after them.
@@ -244,14 +244,15 @@ export function initEngine(hooks) {
   }
 
   /**
-   * Shows Flink's figures of a run (its `flink` summary), or hides them for Spark; and the
-   * failure's recovery figures, or hides them.
-   * @param {any} flink the report's `flink` section, or null @param {any} [summary] the run's summary
-   * @param {any} [rec] the report's `recovery` section, or null
+   * Shows a run's Flink figures (its `flink` summary), or hides them for Spark; and its
+   * recovery and state memory figures (recovery-panel.js), or hides them.
+   * @param {import('./run-result.js').RunResult | null} r the run shown
    */
-  function show(flink, summary = null, rec = null) {
-    recovery.show(rec);
-    last = { flink, summary, rec };
+  function show(r) {
+    recovery.show(r);
+    last = r;
+    const flink = r?.flink ?? null;
+    const summary = r?.summary ?? null;
     figures.hidden = !flink;
     const lang = hooks.lang();
     // Flink's rows of the batch table are its checkpoints (docs/model.md §13).
@@ -321,7 +322,7 @@ export function initEngine(hooks) {
     show,
     /** Redraws in the current language. */
     redraw() {
-      show(last?.flink ?? null, last?.summary, last?.rec);
+      show(last);
     },
   };
 }

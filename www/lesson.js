@@ -92,10 +92,10 @@ export function lessonProblems(l) {
   return p;
 }
 
-/** A value at a dotted path of a run's report parts (summary, cost, data, recovery). @param {any} r @param {string} path */
+/** A value at a dotted path of a run's report parts (summary, cost, data, recovery, state_memory). @param {any} r @param {string} path */
 export function reportValue(r, path) {
   /** @type {any} */
-  let o = { summary: r.summary, cost: r.cost, data: r.data, recovery: r.recovery };
+  let o = { summary: r.summary, cost: r.cost, data: r.data, recovery: r.recovery, state_memory: r.stateMemory ?? r.state_memory };
   for (const k of path.split('.')) o = o?.[k];
   return typeof o === 'number' ? o : NaN;
 }

@@ -337,8 +337,8 @@ async function drawSteps() {
     if (r.data) deferredCode().then((p) => p.showStats(r.data, r.loadMs), () => {});
     else dataPanel?.showStats(null, null);
     renderSummary(lang, sc, r.summary, r.ms);
-    if (r.flink || r.recovery) deferredCode().then(() => engine?.show(r.flink, r.summary, r.recovery), () => {});
-    else engine?.show(null);
+    if (r.flink || r.recovery || r.stateMemory?.out_of_memory) deferredCode().then(() => engine?.show(r), () => {});
+    else engine?.show(r);
     renderScaledNote($('scaled-note'), lang, r.scaled, r.summary.events);
     renderCost(lang, r.cost);
     tagPreview('cost-list', ['usdTotal']);
@@ -524,7 +524,7 @@ const deferredCode = () => (deferredLoading ??= import('./deferred.js').then(({ 
   if (last) {
     $('export').hidden = false;
     exporter.refresh();
-    if (last.flink || last.recovery) engine.show(last.flink, last.summary, last.recovery);
+    engine.show(last);
   }
   return dataPanel;
 }).catch((err) => {

@@ -7,7 +7,8 @@
 // own code (controls.js), as engine-panel.js does not. The rule and every figure:
 // docs/model.md §14; the fields: docs/scenario.md (`failure`, `sink.writer`).
 import { STRINGS, t } from './i18n.js';
-import { bytes, duration, int } from './format.js';
+import { bytes, clock, duration, int } from './format.js';
+import { timeChart } from './charts/time-chart.js';
 
 /** A new failure's fields: half-way through the workload, 0.2 s into the batch there. @param {any} sc */
 function newFailure(sc) {
@@ -102,6 +103,15 @@ const EN = {
   recOrphans: 'orphan files (outside the table)',
   recSkipped: 'the re-run\'s write was skipped: the sink had committed the batch',
   recNote: 'Spark re-runs the failed batch with the same offsets on the state the committed batches left (docs/model.md §14).',
+  memTitle: 'State memory',
+  memPerRow: 'bytes per state row',
+  memLine: 'the line: what the executors can hold',
+  memPeak: 'peak state',
+  memOom: 'Out of memory: batch {batch} (at {at}) held {rows} state rows, past the line of {line} rows; Spark ends the query with java.lang.OutOfMemoryError, and the events after it were not processed. A watermark with event time among the keys, dropDuplicatesWithinWatermark, or RocksDB keeps it within bounds.',
+  memCache: 'From batch {batch} (at {at}) the state on disk is larger than RocksDB\'s block cache: reads go to local disk (slower), nothing fails.',
+  memNote: 'One version of the state, measured per row on Spark 4.3 (HDFS-backed: on the executor heap; RocksDB: on local disk); the line is 0.8 × (heap − 300 MiB) per executor, an estimate from one measured failure (docs/model.md §7).',
+  memSeries: 'state memory',
+  memLineSeries: 'the line',
 };
 
 const KO = {
@@ -141,6 +151,15 @@ const KO = {
   recOrphans: '고아 파일(테이블 밖)',
   recSkipped: '싱크가 이미 배치를 커밋해서 다시 실행한 배치의 쓰기를 건너뛰었습니다',
   recNote: 'Spark는 실패한 배치를 같은 오프셋으로, 커밋된 배치들이 남긴 상태 위에서 다시 실행합니다(docs/model.md §14).',
+  memTitle: '상태 메모리',
+  memPerRow: '상태 행당 바이트',
+  memLine: '한계선: 실행기들이 담을 수 있는 양',
+  memPeak: '최대 상태',
+  memOom: '메모리 부족: 배치 {batch}({at})의 상태가 {rows}행으로 한계선 {line}행을 넘었습니다. Spark는 java.lang.OutOfMemoryError로 쿼리를 끝내고, 그 뒤의 이벤트는 처리되지 않았습니다. 이벤트 시간을 키에 넣은 워터마크, dropDuplicatesWithinWatermark, 또는 RocksDB로 상태를 묶어 둘 수 있습니다.',
+  memCache: '배치 {batch}({at})부터 디스크의 상태가 RocksDB 블록 캐시보다 큽니다. 읽기가 로컬 디스크로 가서 느려지지만, 실패하지는 않습니다.',
+  memNote: '상태 한 버전의 크기로, Spark 4.3에서 행당 측정한 값입니다(HDFS 기반: 실행기 힙, RocksDB: 로컬 디스크). 한계선은 실행기마다 0.8 × (힙 − 300 MiB)이며, 한 번 측정한 실패에서 나온 추정치입니다(docs/model.md §7).',
+  memSeries: '상태 메모리',
+  memLineSeries: '한계선',
 };
 
 Object.assign(STRINGS.en, EN);
@@ -160,7 +179,28 @@ export function recoveryItems(lang, rec) {
 }
 
 /**
- * The recovery panel: the run's recovery figures, after the result's summary.
+ * A definition list of figures, a card each (as metric-list.js draws the result's).
+ * @param {[string, string][]} rows label keys and values @param {import('./i18n.js').Lang} lang
+ * @param {string} data the dataset key that names each value
+ */
+function cards(rows, lang, data) {
+  const dl = document.createElement('dl');
+  for (const [k, v] of rows) {
+    const dt = document.createElement('dt');
+    dt.textContent = t(lang, k);
+    const dd = document.createElement('dd');
+    dd.textContent = v;
+    dd.dataset[data] = k;
+    const div = document.createElement('div');
+    div.append(dt, dd);
+    dl.append(div);
+  }
+  return dl;
+}
+
+/**
+ * The recovery panel: a run's recovery figures, and a stateful query's state memory with
+ * its line over time, after the result's summary.
  * @param {{lang: () => import('./i18n.js').Lang}} hooks
  */
 export function initRecovery(hooks) {
@@ -168,24 +208,21 @@ export function initRecovery(hooks) {
   section.id = 'recovery';
   section.hidden = true;
   section.setAttribute('aria-labelledby', 'recovery-h');
-  /** The last figures shown (redrawn in another language). @type {any} */
-  let last = null;
+  const memory = document.createElement('section');
+  memory.id = 'state-memory';
+  memory.hidden = true;
+  memory.setAttribute('aria-labelledby', 'state-memory-h');
 
-  /** Shows a run's `recovery` section, or hides it. @param {any} rec */
-  function show(rec) {
-    last = rec;
+  /** Shows a run's recovery section, or hides it. @param {any} rec @param {import('./i18n.js').Lang} lang */
+  function showRecovery(rec, lang) {
     section.hidden = !rec;
-    const anchor = document.getElementById('flink') ?? document.getElementById('summary');
-    if (anchor && section.previousSibling !== anchor) anchor.after(section);
     if (!rec) return;
-    const lang = hooks.lang();
     const h = document.createElement('h2');
     h.id = 'recovery-h';
     h.textContent = t(lang, 'recoveryTitle');
     const during = rec.during === 'batch' ? t(lang, 'recDuringBatch', { n: rec.failed_batch })
       : rec.during === 'idle' ? t(lang, 'recDuringIdle') : t(lang, 'recDuringAfter');
-    /** @type {[string, string][]} */
-    const rows = [
+    const dl = cards([
       ['recDuring', during],
       ['recOutage', `${duration(rec.restart_s, lang)} + ${duration(rec.restore_s, lang)}`],
       ['recNoCommit', rec.no_commit_s == null ? '—' : duration(rec.no_commit_s, lang)],
@@ -193,22 +230,71 @@ export function initRecovery(hooks) {
       ['recCatchUp', rec.recovery_s == null ? t(lang, 'recCatchUpNever') : duration(rec.recovery_s, lang)],
       ['recP95', rec.latency_p95_s == null ? '—' : duration(rec.latency_p95_s, lang)],
       ...recoveryItems(lang, rec).filter(([k]) => k !== 'recCatchUp'),
-    ];
-    const dl = document.createElement('dl');
-    for (const [k, v] of rows) {
-      const dt = document.createElement('dt');
-      dt.textContent = t(lang, k);
-      const dd = document.createElement('dd');
-      dd.textContent = v;
-      dd.dataset.recovery = k;
-      const div = document.createElement('div');
-      div.append(dt, dd);
-      dl.append(div);
-    }
+    ], lang, 'recovery');
     const note = document.createElement('p');
     note.className = 'muted';
     note.textContent = rec.write_skipped ? `${t(lang, 'recNote')} ${t(lang, 'recSkipped')}.` : t(lang, 'recNote');
     section.replaceChildren(h, dl, note);
+  }
+
+  /**
+   * Shows a stateful query's state memory: figures, the crossing, and a chart of the bytes
+   * after each batch with the line; hides it without state.
+   * @param {import('./run-result.js').RunResult} r @param {import('./i18n.js').Lang} lang
+   */
+  function showMemory(r, lang) {
+    const m = r.stateMemory;
+    memory.hidden = !m;
+    if (!m) return;
+    const h = document.createElement('h2');
+    h.id = 'state-memory-h';
+    h.textContent = t(lang, 'memTitle');
+    const dl = cards([
+      ['memPerRow', `${int(Math.round(m.bytes_per_row), lang)} B (${t(lang, `o_${m.provider}`)})`],
+      ['memLine', `${bytes(m.line_bytes, lang)} = ${int(m.line_rows, lang)}`],
+      ['memPeak', bytes(m.peak_bytes, lang)],
+    ], lang, 'memory');
+    /** @type {HTMLElement[]} */
+    const parts = [h, dl];
+    const start = r.seriesTimeUs[0] ?? 0;
+    for (const [key, c, cls] of [['memOom', m.out_of_memory, 'warn'], ['memCache', m.block_cache_exceeded, 'muted']]) {
+      if (!c) continue;
+      const p = document.createElement('p');
+      p.className = cls;
+      p.id = key === 'memOom' ? 'state-memory-oom' : 'state-memory-cache';
+      p.textContent = t(lang, key, {
+        batch: c.batch, at: clock(c.at_us, start), rows: int(c.state_rows, lang), line: int(m.line_rows, lang),
+      });
+      parts.push(p);
+    }
+    const chart = document.createElement('div');
+    chart.className = 'chart';
+    chart.id = 'chart-state-memory';
+    const note = document.createElement('p');
+    note.className = 'muted';
+    note.textContent = t(lang, 'memNote');
+    parts.push(chart, note);
+    memory.replaceChildren(...parts);
+    const line = new Float64Array(r.batchEndUs.length).fill(m.line_bytes);
+    timeChart(chart, r.batchEndUs, start, [
+      { label: t(lang, 'memSeries'), values: r.batchStateMemoryBytes },
+      { label: t(lang, 'memLineSeries'), values: line },
+    ], { y: 'B' });
+  }
+
+  /** The last run shown (redrawn in another language). @type {import('./run-result.js').RunResult | null} */
+  let last = null;
+
+  /** Shows a run's recovery and state memory figures, or hides them. @param {import('./run-result.js').RunResult | null} r */
+  function show(r) {
+    last = r;
+    const anchor = document.getElementById('flink') ?? document.getElementById('summary');
+    if (anchor && section.previousSibling !== anchor) anchor.after(section);
+    if (section.nextSibling !== memory) section.after(memory);
+    const lang = hooks.lang();
+    showRecovery(r?.recovery ?? null, lang);
+    if (r) showMemory(r, lang);
+    else memory.hidden = true;
   }
 
   return { show, redraw: () => show(last) };

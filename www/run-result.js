@@ -36,6 +36,8 @@
  * @property {any} flink a Flink run's summary (`FlinkSummary`: checkpoints, watermarks, firings); else null
  * @property {FlinkTrace | null} flinkTrace a Flink run's watermark steps and window firings; else null
  * @property {any} recovery a run with an injected failure: the report's `recovery` section; else null
+ * @property {any} stateMemory a stateful Spark query's `state_memory` section; else null
+ * @property {Float64Array} batchStateMemoryBytes the state's bytes after each batch
  * @property {Transferable[]} transfer
  */
 
@@ -115,6 +117,10 @@ export function extract(run, ms, loadMs = null) {
     flinkTrace: null,
     /** @type {any} */
     recovery: null,
+    // A stateful Spark query's state memory and its line (cost/state_memory.rs), or null.
+    /** @type {any} */
+    stateMemory: JSON.parse(run.stateMemoryJson() ?? 'null'),
+    batchStateMemoryBytes: f(run.batchStateMemoryBytes()),
     /** @type {Transferable[]} */
     transfer: [],
   };

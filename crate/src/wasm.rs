@@ -259,7 +259,6 @@ impl Run {
             .map(|d| serde_json::to_string(d).expect("a scaled note always serializes"))
     }
 
-<<<<<<< HEAD
     /// A run with an injected failure: the report's `recovery` section as JSON; undefined
     /// without one (and in the core module, which has no failure injection).
     #[wasm_bindgen(js_name = recoveryJson)]
@@ -272,7 +271,8 @@ impl Run {
             .map(|r| serde_json::to_string(r).expect("a recovery section always serializes"));
         #[cfg(not(feature = "recovery"))]
         None
-=======
+    }
+
     /// A stateful Spark query's state memory and its line (`cost/state_memory.rs`) as
     /// JSON; undefined without state and for Flink.
     #[wasm_bindgen(js_name = stateMemoryJson)]
@@ -281,7 +281,6 @@ impl Run {
             .state_memory
             .as_ref()
             .map(|m| serde_json::to_string(m).expect("a state memory report always serializes"))
->>>>>>> h17b
     }
 
     /// A report table (`batches` or `events`) as bytes for the formats module's

@@ -57,3 +57,41 @@ test('lesson 12: a plain foreachBatch append duplicates the re-run batch; the ot
     assert.ok(ratio > 0.94 && ratio < 1.06, `${ratio}`);
   }
 });
+
+test('lesson 04: dropDuplicates("user_id") runs out of memory in the batch its reveal names', () => {
+  const l4 = JSON.parse(readFileSync(path.join(ROOT, 'www', 'gallery', '04-dedup-oom.json'), 'utf8'));
+  assert.deepEqual(lessonProblems(l4), []);
+  /** @param {any} p */
+  const run = (p) => JSON.parse(execFileSync(path.join(ROOT, 'target/release/pipeline-sim'), ['run', '-'], {
+    input: JSON.stringify(merge(BASE, p)), maxBuffer: 1 << 30,
+  }).toString());
+  const [nowm, etuid, within, stateless] = l4.variants.map((/** @type {any} */ v) => run(v.scenario));
+  const en = l4.reveal.en;
+  const oom = nowm.state_memory.out_of_memory;
+  assert.equal(reportValue(nowm, l4.question.answer.path), oom.batch);
+  assert.equal(oom.batch, 1148);
+  assert.match(en, /^Batch 1,148, 19\.2 hours/);
+  assert.equal(((oom.at_us - Date.parse('2024-01-01T00:00:00Z') * 1000) / 3.6e9).toFixed(1), '19.2');
+  assert.equal(oom.state_rows, 996_854);
+  assert.equal(nowm.state_memory.line_rows, 996_383);
+  assert.equal(nowm.summary.unprocessed_events, 349_784);
+  assert.equal(nowm.summary.fates.duplicate, 382_391);
+  assert.equal(nowm.state_memory.bytes_per_row.toFixed(1), '178.5');
+  // The fixes stay far below the line, and never fail.
+  for (const [r, rows] of [[etuid, 13_477], [within, 25_277]]) {
+    assert.equal(r.summary.peak_state_rows, rows);
+    assert.equal(r.state_memory.out_of_memory, null);
+    assert.equal(r.summary.unprocessed_events, 0);
+  }
+  assert.equal(within.summary.fates.duplicate, 21_824);
+  assert.equal(stateless.summary.peak_state_rows, 0);
+  // "dies in the same batch" without ET; RocksDB does not fail.
+  const trap = structuredClone(l4.variants[0].scenario);
+  trap.query.watermark_delay_s = 600;
+  assert.equal(run(trap).state_memory.out_of_memory.batch, oom.batch);
+  const rocks = structuredClone(l4.variants[0].scenario);
+  rocks.engine.state_store = 'rocksdb';
+  const rr = run(rocks);
+  assert.equal(rr.state_memory.out_of_memory, null);
+  assert.equal(rr.summary.unprocessed_events, 0);
+});
