@@ -13,6 +13,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ROOT } from './harness.mjs';
+import { needsFlink } from '../../www/flink-module.js';
 
 const OUT = path.join(ROOT, 'test-results', 'fuzz-wasm');
 const PKG = path.join(ROOT, 'www', 'pkg');
@@ -57,13 +58,12 @@ function wasmOutcome(m, c) {
   };
   if (c.scenario !== undefined) {
     try {
-      // A scenario that is Flink's or has a flink section goes to the Flink module (as the
-      // page's workers send it: worker-core.js needsFlink).
+      // A scenario that is Flink's, has a flink section or a failure goes to the extended
+      // module, as the page's workers send it (the page's own rule: flink-module.js).
       const sc = text(c.scenario);
       let flink = false;
       try {
-        const v = JSON.parse(sc);
-        flink = v?.engine?.name === 'flink' || (v != null && typeof v === 'object' && v.flink !== undefined);
+        flink = needsFlink(JSON.parse(sc));
       } catch { /* the core names the error */ }
       const run = (flink ? m.flink : m.core).simulate(sc);
       const d = run.digest();
