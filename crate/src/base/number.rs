@@ -21,38 +21,36 @@
 
 /// `format!("{v}")`.
 pub fn display(v: f64) -> String {
-    let Some((mut out, digits, k)) = shortest(v) else {
-        return special(v);
-    };
-    let n = digits.len() as i32;
-    if k <= 0 {
-        out.push_str("0.");
-        zeros(&mut out, -k);
-        out.push_str(&digits);
-    } else if k < n {
-        out.push_str(&digits[..k as usize]);
-        out.push('.');
-        out.push_str(&digits[k as usize..]);
-    } else {
-        out.push_str(&digits);
-        zeros(&mut out, k - n);
+    match shortest(v) {
+        Some((digits, k)) => place(v, &digits, k),
+        None => special(v),
     }
-    out
 }
 
 /// `format!("{v:e}")`.
 pub fn exp(v: f64) -> String {
-    let Some((mut out, digits, k)) = shortest(v) else {
+    let Some((digits, k)) = shortest(v) else {
         return special(v);
     };
-    out.push_str(&digits[..1]);
+    let mut out = sign(v);
+    out.push(digits[0]);
     if digits.len() > 1 {
-        out.push('.');
-        out.push_str(&digits[1..]);
+        out.push(b'.');
+        out.extend_from_slice(&digits[1..]);
     }
-    out.push('e');
-    out.push_str(&(k - 1).to_string());
-    out
+    out.push(b'e');
+    let e = k - 1;
+    if e < 0 {
+        out.push(b'-');
+    }
+    // At most 3 digits (|e| ≤ 324).
+    let e = e.unsigned_abs();
+    for (place, min) in [(100, 100), (10, 10), (1, 0)] {
+        if e >= min {
+            out.push(b'0' + (e / place % 10) as u8);
+        }
+    }
+    text(out)
 }
 
 /// `format!("{v:.decimals$}")`; `decimals` at most 19.
@@ -72,127 +70,117 @@ pub fn fixed(v: f64, decimals: usize) -> String {
     };
     // The answer is v × 10^decimals rounded to an integer, with the point put back.
     let mut big = Big::from(m);
-    let mut d = decimals;
-    while d > 0 {
-        let step = d.min(9);
-        big.mul_small(10u32.pow(step as u32));
-        d -= step;
+    for _ in 0..decimals {
+        big.mul_small(10);
     }
-    if e >= 0 {
-        let mut s = e;
-        while s > 0 {
-            let step = s.min(29);
-            big.mul_small(1 << step);
-            s -= step;
-        }
-    } else {
-        // Divide by 2^-e, 29 bits at a time; the remainder against half of 2^-e decides
-        // the rounding: its top bit is the last chunk's top bit, the rest is "sticky".
-        let mut s = -e;
-        let (mut last, mut last_bits, mut sticky) = (0u32, 1, false);
-        while s > 0 {
-            let step = s.min(29);
-            sticky |= last != 0;
-            last = big.div_small(1 << step);
-            last_bits = step;
-            s -= step;
-        }
-        let half = 1u32 << (last_bits - 1);
-        let above = sticky || last & (half - 1) != 0;
-        if last & half != 0 && (above || big.is_odd()) {
-            big.add_one();
-        }
+    let mut s = e;
+    while s > 0 {
+        let step = s.min(29);
+        big.mul_small(1 << step);
+        s -= step;
     }
-    let mut digits = big.digits();
-    let mut out = String::with_capacity(digits.len() + 3);
-    if v.is_sign_negative() {
-        out.push('-');
+    // Divide by 2^-e, 29 bits at a time; the remainder against half of 2^-e decides the
+    // rounding: its top bit is the last chunk's top bit, the rest is "sticky".
+    let (mut last, mut half, mut sticky) = (0, 0, false);
+    while s < 0 {
+        let step = (-s).min(29);
+        sticky |= last != 0;
+        last = big.div_small(1 << step);
+        half = 1 << (step - 1);
+        s += step;
     }
-    if decimals > 0 {
-        if digits.len() <= decimals {
-            let mut padded = String::with_capacity(decimals + 1);
-            zeros(&mut padded, (decimals + 1 - digits.len()) as i32);
-            padded.push_str(&digits);
-            digits = padded;
-        }
-        let point = digits.len() - decimals;
-        out.push_str(&digits[..point]);
-        out.push('.');
-        out.push_str(&digits[point..]);
-    } else {
-        out.push_str(&digits);
+    if last & half != 0 && (sticky || last & (half - 1) != 0 || big.is_odd()) {
+        big.add_one();
     }
-    out
+    let digits = big.digits();
+    place(v, &digits, digits.len() as i32 - decimals as i32)
 }
 
-/// The sign, the shortest digits (no leading or trailing zero) and `k` with
+/// `digits` with the point after the first `k` (before them and `-k` zeros when `k` ≤ 0;
+/// zeros after them up to `k`); no point when there is nothing after it.
+fn place(v: f64, digits: &[u8], k: i32) -> String {
+    let mut out = sign(v);
+    let n = digits.len() as i32;
+    if k <= 0 {
+        out.push(b'0');
+    } else {
+        out.extend_from_slice(&digits[..k.min(n) as usize]);
+        zeros(&mut out, k - n);
+    }
+    if k < n {
+        out.push(b'.');
+        zeros(&mut out, -k);
+        out.extend_from_slice(&digits[k.max(0) as usize..]);
+    }
+    text(out)
+}
+
+/// The shortest digits of |v| (no leading or trailing zero) and `k` with
 /// |v| = 0.digits × 10^k; `None` for NaN and the infinities. Zero is `0` with `k` 1
 /// (core's `0`, `0e0`).
-fn shortest(v: f64) -> Option<(String, String, i32)> {
+fn shortest(v: f64) -> Option<(Vec<u8>, i32)> {
     if !v.is_finite() {
         return None;
     }
-    let sign = String::from(if v.is_sign_negative() { "-" } else { "" });
     if v == 0.0 {
-        return Some((sign, String::from("0"), 1));
+        return Some((vec![b'0'], 1));
     }
     let mut buffer = zmij::Buffer::new();
     // zmij writes `12.5`, `0.001234`, `1.2e+30` or `5e-324`.
-    let text = buffer.format_finite(v.abs());
-    let (mantissa, exponent) = text.split_once('e').unwrap_or((text, ""));
-    let mut digits = String::with_capacity(mantissa.len());
-    let mut point = None;
-    for c in mantissa.chars() {
-        if c == '.' {
-            point = Some(digits.len() as i32);
-        } else if c != '0' || !digits.is_empty() {
-            digits.push(c);
-        } else if point.is_some() {
-            // A leading zero after the point: the first digit is a place further down.
-            point = point.map(|p| p - 1);
+    let text = buffer.format_finite(v.abs()).as_bytes();
+    let mut digits = Vec::with_capacity(text.len());
+    let (mut k, mut point, mut i) = (0, false, 0);
+    while let Some(&c) = text.get(i) {
+        i += 1;
+        match c {
+            b'.' => point = true,
+            b'e' => break,
+            // A leading zero: before the point it is nothing, after it a place further down.
+            b'0' if digits.is_empty() => k -= i32::from(point),
+            _ => {
+                digits.push(c);
+                k += i32::from(!point);
+            }
         }
     }
-    let mut k = point.unwrap_or(digits.len() as i32);
-    let (negative, magnitude) = match exponent.as_bytes().first() {
-        Some(b'-') => (true, &exponent[1..]),
-        Some(b'+') => (false, &exponent[1..]),
-        _ => (false, exponent),
-    };
-    let e = magnitude.bytes().fold(0i32, |e, b| e * 10 + i32::from(b - b'0'));
+    let (mut e, negative) = (0, text.get(i) == Some(&b'-'));
+    for &c in &text[i..] {
+        if c.is_ascii_digit() {
+            e = e * 10 + i32::from(c - b'0');
+        }
+    }
     k += if negative { -e } else { e };
-    digits.truncate(digits.trim_end_matches('0').len());
+    while digits.last() == Some(&b'0') {
+        digits.pop();
+    }
     if digits.len() >= 16 && halfway_above(v.abs(), &digits, k) {
         // Rounded down to an even digit; core rounds a tie up.
-        let mut bytes = digits.into_bytes();
-        let mut i = bytes.len();
         loop {
-            if i == 0 {
-                bytes.insert(0, b'1');
-                k += 1;
-                break;
-            }
-            i -= 1;
-            if bytes[i] == b'9' {
-                bytes[i] = b'0';
-            } else {
-                bytes[i] += 1;
-                break;
+            match digits.pop() {
+                Some(b'9') => {}
+                Some(d) => {
+                    digits.push(d + 1);
+                    break;
+                }
+                None => {
+                    digits.push(b'1');
+                    k += 1;
+                    break;
+                }
             }
         }
-        digits = bytes.into_iter().map(char::from).collect();
-        digits.truncate(digits.trim_end_matches('0').len());
     }
-    Some((sign, digits, k))
+    Some((digits, k))
 }
 
 /// Whether `v` (finite, > 0) is exactly halfway between `0.digits × 10^k` and the next
 /// number of as many digits up. Two candidates of the shortest length can be equally near
 /// only with 16 or 17 digits (they are an ulp or less apart); zmij then takes the even
 /// one, core the upper one.
-fn halfway_above(v: f64, digits: &str, k: i32) -> bool {
+fn halfway_above(v: f64, digits: &[u8], k: i32) -> bool {
     // The midpoint is t × 10^p, t = digits·5 (odd); v = m × 2^e with m odd. Equal iff
     // e = p and m = t × 5^p (p ≥ 0) or t = m × 5^-p (p < 0).
-    let t = digits.bytes().fold(0u64, |t, b| t * 10 + u64::from(b - b'0')) * 10 + 5;
+    let t = digits.iter().fold(0u64, |t, b| t * 10 + u64::from(b - b'0')) * 10 + 5;
     let p = k - digits.len() as i32 - 1;
     let bits = v.to_bits();
     let raw_exp = ((bits >> 52) & 0x7ff) as i32;
@@ -213,6 +201,15 @@ fn halfway_above(v: f64, digits: &str, k: i32) -> bool {
     }
 }
 
+/// `-` for a negative number (-0.0 too), as core writes it.
+fn sign(v: f64) -> Vec<u8> {
+    let mut out = Vec::with_capacity(24);
+    if v.is_sign_negative() {
+        out.push(b'-');
+    }
+    out
+}
+
 /// NaN, inf and -inf as `format!` writes them.
 fn special(v: f64) -> String {
     String::from(if v.is_nan() {
@@ -224,44 +221,51 @@ fn special(v: f64) -> String {
     })
 }
 
-fn zeros(out: &mut String, n: i32) {
+fn zeros(out: &mut Vec<u8>, n: i32) {
     for _ in 0..n {
-        out.push('0');
+        out.push(b'0');
     }
 }
 
-/// A natural number in base 10⁹, least significant limb first.
+/// ASCII to text (never lossy here).
+fn text(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// A natural number in base 10⁹, least significant limb first, no zero limb on top.
 struct Big(Vec<u32>);
 
 const LIMB: u64 = 1_000_000_000;
 
 impl Big {
-    fn from(mut n: u64) -> Self {
-        let mut limbs = Vec::with_capacity(4);
-        while n > 0 {
-            limbs.push((n % LIMB) as u32);
-            n /= LIMB;
-        }
-        Big(limbs)
+    fn from(m: u64) -> Self {
+        let mut big = Big(Vec::with_capacity(8));
+        big.carry(m);
+        big
     }
 
-    /// × `x` (at most 2^32).
-    fn mul_small(&mut self, x: u32) {
-        let mut carry = 0u64;
-        for limb in &mut self.0 {
-            let p = u64::from(*limb) * u64::from(x) + carry;
-            *limb = (p % LIMB) as u32;
-            carry = p / LIMB;
-        }
+    /// Appends `carry` as limbs.
+    fn carry(&mut self, mut carry: u64) {
         while carry > 0 {
             self.0.push((carry % LIMB) as u32);
             carry /= LIMB;
         }
     }
 
+    /// × `x` (at most 2^32).
+    fn mul_small(&mut self, x: u32) {
+        let mut carry = 0;
+        for limb in &mut self.0 {
+            let p = u64::from(*limb) * u64::from(x) + carry;
+            *limb = (p % LIMB) as u32;
+            carry = p / LIMB;
+        }
+        self.carry(carry);
+    }
+
     /// ÷ `x` (at most 2^29), returning the remainder.
     fn div_small(&mut self, x: u32) -> u32 {
-        let mut rem = 0u64;
+        let mut rem = 0;
         for limb in self.0.iter_mut().rev() {
             let cur = rem * LIMB + u64::from(*limb);
             *limb = (cur / u64::from(x)) as u32;
@@ -279,37 +283,34 @@ impl Big {
     }
 
     fn add_one(&mut self) {
+        self.0.push(0);
         for limb in &mut self.0 {
-            if *limb + 1 < LIMB as u32 {
-                *limb += 1;
-                return;
+            *limb += 1;
+            if *limb < LIMB as u32 {
+                break;
             }
             *limb = 0;
         }
-        self.0.push(1);
+        if self.0.last() == Some(&0) {
+            self.0.pop();
+        }
     }
 
     /// Decimal digits, no leading zero (`0` for zero).
-    fn digits(&self) -> String {
-        let Some((top, rest)) = self.0.split_last() else {
-            return String::from("0");
-        };
-        let mut out = String::with_capacity(9 * self.0.len());
-        let mut limb_digits = |mut limb: u32, width: usize| {
-            let mut buf = [b'0'; 9];
-            let mut i = 9;
-            while limb > 0 {
-                i -= 1;
-                buf[i] = b'0' + (limb % 10) as u8;
-                limb /= 10;
+    fn digits(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(9 * self.0.len() + 1);
+        for limb in self.0.iter().rev() {
+            let mut div = LIMB as u32;
+            while div > 1 {
+                div /= 10;
+                let d = (limb / div % 10) as u8;
+                if d != 0 || !out.is_empty() {
+                    out.push(b'0' + d);
+                }
             }
-            for &b in &buf[9 - width.max(9 - i)..] {
-                out.push(char::from(b));
-            }
-        };
-        limb_digits(*top, 1);
-        for &limb in rest.iter().rev() {
-            limb_digits(limb, 9);
+        }
+        if out.is_empty() {
+            out.push(b'0');
         }
         out
     }
