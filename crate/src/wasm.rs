@@ -48,7 +48,7 @@ impl Data {
     /// What the load read and dropped, as JSON (`loader::LoadStats`).
     #[wasm_bindgen(js_name = statsJson)]
     pub fn stats_json(&self) -> String {
-        serde_json::to_string(&self.loaded.stats).expect("stats always serialize")
+        json(&self.loaded.stats)
     }
 
     /// Simulates a scenario whose `workload.data` is this file with this mapping.
@@ -237,26 +237,20 @@ impl Run {
     /// The summary as JSON (a dozen numbers).
     #[wasm_bindgen(js_name = summaryJson)]
     pub fn summary_json(&self) -> String {
-        serde_json::to_string(&self.report.summary).expect("a summary always serializes")
+        json(&self.report.summary)
     }
 
     /// With `workload.data`: the load's stats as JSON; undefined otherwise.
     #[wasm_bindgen(js_name = dataJson)]
     pub fn data_json(&self) -> Option<String> {
-        self.report
-            .data
-            .as_ref()
-            .map(|d| serde_json::to_string(d).expect("stats always serialize"))
+        self.report.data.as_ref().map(json)
     }
 
     /// A scaled run (`scale.rs`): its factor and estimated figures as JSON; undefined for
     /// an exact run.
     #[wasm_bindgen(js_name = scaledJson)]
     pub fn scaled_json(&self) -> Option<String> {
-        self.report
-            .scaled
-            .as_ref()
-            .map(|d| serde_json::to_string(d).expect("a scaled note always serializes"))
+        self.report.scaled.as_ref().map(json)
     }
 
     /// A run with an injected failure: the report's `recovery` section as JSON; undefined
@@ -264,11 +258,7 @@ impl Run {
     #[wasm_bindgen(js_name = recoveryJson)]
     pub fn recovery_json(&self) -> Option<String> {
         #[cfg(feature = "recovery")]
-        return self
-            .report
-            .recovery
-            .as_ref()
-            .map(|r| serde_json::to_string(r).expect("a recovery section always serializes"));
+        return self.report.recovery.as_ref().map(json);
         #[cfg(not(feature = "recovery"))]
         None
     }
@@ -438,7 +428,7 @@ impl Run {
         let mut c = self.report.cost.clone();
         c.series = Default::default();
         c.file_sizes = Default::default();
-        serde_json::to_string(&c).expect("a cost report always serializes")
+        json(&c)
     }
 
     /// Data files and bytes per batch.
@@ -515,10 +505,7 @@ impl Run {
     /// undefined for a Spark run.
     #[wasm_bindgen(js_name = flinkJson)]
     pub fn flink_json(&self) -> Option<String> {
-        self.report
-            .flink
-            .as_ref()
-            .map(|f| serde_json::to_string(f).expect("a Flink summary always serializes"))
+        self.report.flink.as_ref().map(json)
     }
 
     /// The trace's forwarded watermarks (`report/flink_trace.rs`, bounded and thinned):
@@ -571,6 +558,16 @@ impl Run {
     /// A column of the Flink trace; empty for a Spark run.
     fn trace(&self, col: impl Fn(&crate::report::flink_trace::FlinkTrace) -> Vec<f64>) -> Vec<f64> {
         self.report.flink_trace.as_ref().map(col).unwrap_or_default()
+    }
+}
+
+/// `v` as JSON. The report's types always serialize (string keys, no failing `Serialize`):
+/// a plain panic says so where `.expect()` would link serde_json's `Debug` of its error
+/// (~1 KB of the module) for a message no one sees.
+fn json<T: serde::Serialize + ?Sized>(v: &T) -> String {
+    match serde_json::to_string(v) {
+        Ok(s) => s,
+        Err(_) => unreachable!("the report's types always serialize"),
     }
 }
 

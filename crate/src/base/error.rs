@@ -1,6 +1,7 @@
 //! The one validation error type. Every bad input ends here, with the field it is about
 //! and a sentence a person can act on; nothing in the core panics on user input.
 
+use crate::base::number::{display, exp};
 use std::fmt;
 
 /// A scenario (or other input) that cannot be simulated, and why.
@@ -46,9 +47,9 @@ pub const MAX_DURATION_S: f64 = 20.0 * 365.25 * 86_400.0;
 /// A user's number as a message shows it: plain, or in e-notation when tiny or huge.
 pub fn show(v: f64) -> String {
     if v != 0.0 && (v.abs() < 1e-4 || v.abs() >= 1e15) {
-        format!("{v:e}")
+        exp(v)
     } else {
-        format!("{v}")
+        display(v)
     }
 }
 
@@ -56,13 +57,13 @@ fn finite(field: &str, v: f64) -> Result<f64, InputError> {
     if !v.is_finite() {
         return Err(InputError::new(
             field,
-            format!("must be a finite number, got {v}"),
+            format!("must be a finite number, got {}", display(v)),
         ));
     }
     if v.abs() > MAX_NUMBER {
         return Err(InputError::new(
             field,
-            format!("must be at most {MAX_NUMBER:e} in size, got {v:e}"),
+            format!("must be at most {} in size, got {}", exp(MAX_NUMBER), exp(v)),
         ));
     }
     Ok(v)
@@ -135,7 +136,8 @@ pub(crate) fn duration(
         return Err(InputError::new(
             field,
             format!(
-                "must be at most {max} {} (20 years), got {}",
+                "must be at most {} {} (20 years), got {}",
+                display(max),
                 unit.symbol(),
                 show(v)
             ),

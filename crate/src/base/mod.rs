@@ -1,10 +1,11 @@
 //! Layer 0, the vocabulary every layer shares: virtual time, the typed input error that
-//! names a field, the JSON reader and the scenario-format reader built on it, and the
+//! names a field, the JSON reader and the scenario-format reader built on it, numbers as text, and the
 //! hashing Spark uses. Nothing here knows about events, engines or money.
 
 pub mod error;
 pub mod input;
 pub mod json;
 pub mod murmur3;
+pub mod number;
 pub mod spec_reader;
 pub mod time;

@@ -69,7 +69,11 @@ impl WindowSpec {
         if slide > size {
             return Err(InputError::new(
                 format!("{field}.slide_s"),
-                format!("slide ({slide_s} s) must not exceed the window size ({size_s} s)"),
+                format!(
+                    "slide ({} s) must not exceed the window size ({} s)",
+                    crate::base::number::display(slide_s),
+                    crate::base::number::display(size_s)
+                ),
             ));
         }
         Ok(WindowKind::Fixed(Windowing { size, slide }))

@@ -20,6 +20,7 @@
 //! O(budget) steps; a refusal names the field to change and the limit it broke.
 
 use crate::base::error::{InputError, MAX_DURATION_S};
+use crate::base::number::{display, fixed};
 use crate::base::time::{MICROS_PER_S, Micros};
 use crate::engine::spark::trigger::{POLLING_DELAY, Trigger};
 use crate::operators::query::Operator;
@@ -115,10 +116,10 @@ impl Horizon {
             return Err(InputError::new(
                 span_culprit(sc),
                 format!(
-                    "the simulated clock would span about {:.1} years (the data, its lateness and the \
+                    "the simulated clock would span about {} years (the data, its lateness and the \
                      trigger together); at most {} years are simulated: shorten it",
-                    span as f64 / (365.25 * 86_400e6),
-                    MAX_DURATION_S / (365.25 * 86_400.0)
+                    fixed(span as f64 / (365.25 * 86_400e6), 1),
+                    display(MAX_DURATION_S / (365.25 * 86_400.0))
                 ),
             ));
         }
@@ -143,7 +144,11 @@ impl Horizon {
 fn over(field: &str, what: &str, n: f64, max: f64, fix: &str) -> InputError {
     InputError::new(
         field,
-        format!("{what} would be about {n:.0}, more than the {max:.0} one run may take: {fix}"),
+        format!(
+            "{what} would be about {}, more than the {} one run may take: {fix}",
+            fixed(n, 0),
+            fixed(max, 0)
+        ),
     )
 }
 
@@ -174,12 +179,14 @@ pub fn check(sc: &Scenario) -> Result<Horizon, InputError> {
                 "workload.rate_per_s"
             },
             format!(
-                "about {events:.0} events (the rate{} over the duration); at most {MAX_EVENTS:.0} are simulated",
+                "about {} events (the rate{} over the duration); at most {} are simulated",
+                fixed(events, 0),
                 if bursty {
                     " boosted by the shape's on-phase"
                 } else {
                     ""
-                }
+                },
+                fixed(MAX_EVENTS, 0)
             ),
         ));
     }
@@ -343,8 +350,10 @@ pub fn check(sc: &Scenario) -> Result<Horizon, InputError> {
             return Err(InputError::new(
                 "query.window.slide_s",
                 format!(
-                    "each row would fall in {per_row:.0} windows (size ÷ slide); at most \
-                     {MAX_WINDOWS_PER_ROW:.0}: use a longer slide"
+                    "each row would fall in {} windows (size ÷ slide); at most \
+                     {}: use a longer slide",
+                    fixed(per_row, 0),
+                    fixed(MAX_WINDOWS_PER_ROW, 0)
                 ),
             ));
         }
@@ -448,13 +457,13 @@ impl Scenario {
             return Err(InputError::new(
                 "trigger",
                 format!(
-                    "one micro-batch would take about {:.1} million rows, about {:.0} MB while it runs, \
-                     more than the {:.0} MB this simulator gives a batch in the browser: set \
+                    "one micro-batch would take about {} million rows, about {} MB while it runs, \
+                     more than the {} MB this simulator gives a batch in the browser: set \
                      source.max_rows_per_trigger (Spark's maxOffsetsPerTrigger), a shorter interval, \
                      or fewer events (or use the CLI)",
-                    rows / 1e6,
-                    bytes / 1e6,
-                    max_bytes / 1e6
+                    fixed(rows / 1e6, 1),
+                    fixed(bytes / 1e6, 0),
+                    fixed(max_bytes / 1e6, 0)
                 ),
             ));
         }
@@ -464,13 +473,13 @@ impl Scenario {
                 return Err(InputError::new(
                     "query.dedup_columns",
                     format!(
-                        "the deduplication would keep about {:.1} million rows in state (about {:.0} MB), \
-                         more than the {:.0} MB this simulator gives state in the browser: deduplicate on \
+                        "the deduplication would keep about {} million rows in state (about {} MB), \
+                         more than the {} MB this simulator gives state in the browser: deduplicate on \
                          event_time with a watermark (so that state is evicted), or on fewer distinct \
                          values, or simulate fewer events (or use the CLI)",
-                        state / 1e6,
-                        bytes / 1e6,
-                        max_bytes / 1e6
+                        fixed(state / 1e6, 1),
+                        fixed(bytes / 1e6, 0),
+                        fixed(max_bytes / 1e6, 0)
                     ),
                 ));
             }

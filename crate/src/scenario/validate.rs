@@ -5,6 +5,7 @@
 //! event is simulated.
 
 use crate::base::error::{InputError, Unit, duration, non_negative};
+use crate::base::number::{display, fixed};
 use crate::engine::flink::conf::FlinkConf;
 use crate::engine::spark::trigger::Trigger;
 use crate::operators::query::{EngineName, Operator};
@@ -133,7 +134,11 @@ impl ScenarioSpec {
         if per_row_us > MAX_PER_ROW_US {
             return Err(InputError::new(
                 "batch_cost.per_row_us",
-                format!("must be at most {MAX_PER_ROW_US} µs (1 s a row), got {per_row_us}"),
+                format!(
+                    "must be at most {} µs (1 s a row), got {}",
+                    display(MAX_PER_ROW_US),
+                    display(per_row_us)
+                ),
             ));
         }
         if self.source.max_rows_per_trigger == Some(0) {
@@ -272,9 +277,9 @@ impl ScenarioSpec {
             return Err(InputError::new(
                 "batch_cost.per_row_us",
                 format!(
-                    "the workload's rows would keep the cluster busy for about {:.0} years, longer than \
+                    "the workload's rows would keep the cluster busy for about {} years, longer than \
                      the 20 years one run may simulate: lower the per-row cost, the rate or the duration",
-                    busy_us / 31_557_600e6
+                    fixed(busy_us / 31_557_600e6, 0)
                 ),
             ));
         }

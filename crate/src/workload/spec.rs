@@ -9,6 +9,7 @@
 //! whose transcendental functions come from the pure-Rust `libm` crate (`sampler.rs`).
 
 use crate::base::error::{InputError, MAX_DURATION_S, Unit, duration, non_negative, positive};
+use crate::base::number::{display, fixed};
 use crate::base::time::{Micros, parse_rfc3339, secs_to_micros};
 use crate::workload::event::{GivenEvent, MAX_EXPLICIT_EVENTS};
 use crate::workload::sampler::{SimRng, exp1, normal, unit};
@@ -263,7 +264,8 @@ impl WorkloadSpec {
             return Err(InputError::new(
                 f("rate_per_s"),
                 format!(
-                    "must be at most {MAX_RATE_PER_S:.0} events/s, got {}",
+                    "must be at most {} events/s, got {}",
+                    fixed(MAX_RATE_PER_S, 0),
                     crate::base::error::show(rate)
                 ),
             ));
@@ -306,13 +308,13 @@ impl WorkloadSpec {
                 if !(0.0..=1.0).contains(&amplitude) {
                     return Err(InputError::new(
                         f("shape.amplitude"),
-                        format!("must be in [0, 1], got {amplitude}"),
+                        format!("must be in [0, 1], got {}", display(amplitude)),
                     ));
                 }
                 if !(0.0..24.0).contains(&peak_hour_utc) {
                     return Err(InputError::new(
                         f("shape.peak_hour_utc"),
-                        format!("must be in [0, 24), got {peak_hour_utc}"),
+                        format!("must be in [0, 24), got {}", display(peak_hour_utc)),
                     ));
                 }
                 Shape::Diurnal {
@@ -334,7 +336,7 @@ impl WorkloadSpec {
             if to <= from {
                 return Err(InputError::new(
                     f(&format!("idle[{i}].to_s")),
-                    format!("must be after from_s ({})", p.from_s),
+                    format!("must be after from_s ({})", display(p.from_s)),
                 ));
             }
             idle.push((start + from, start + to));
@@ -363,7 +365,7 @@ impl WorkloadSpec {
             if !(0.0..=1.0).contains(&o.fraction) {
                 return Err(InputError::new(
                     f("offline.fraction"),
-                    format!("must be in [0, 1], got {}", o.fraction),
+                    format!("must be in [0, 1], got {}", display(o.fraction)),
                 ));
             }
             duration(&f("offline.min_s"), o.min_s, Unit::Seconds, true)?;
@@ -371,7 +373,7 @@ impl WorkloadSpec {
             if o.max_s < o.min_s {
                 return Err(InputError::new(
                     f("offline.max_s"),
-                    format!("must be ≥ min_s ({})", o.min_s),
+                    format!("must be ≥ min_s ({})", display(o.min_s)),
                 ));
             }
         }
@@ -523,7 +525,7 @@ fn validate_lateness(l: &Lateness, field: &str) -> Result<(), InputError> {
             if max_s < min_s {
                 return Err(InputError::new(
                     f("max_s"),
-                    format!("must be ≥ min_s ({min_s}), got {max_s}"),
+                    format!("must be ≥ min_s ({}), got {}", display(min_s), display(max_s)),
                 ));
             }
         }
@@ -536,7 +538,7 @@ fn validate_lateness(l: &Lateness, field: &str) -> Result<(), InputError> {
             if sigma > 5.0 {
                 return Err(InputError::new(
                     f("sigma"),
-                    format!("at most 5 (heavier tails overflow), got {sigma}"),
+                    format!("at most 5 (heavier tails overflow), got {}", display(sigma)),
                 ));
             }
         }

@@ -124,7 +124,8 @@ impl FlinkSpec {
                     "a checkpoint of {} s does not finish within the {} s interval (Flink would \
                      delay the next one; not simulated): lower the duration or raise \
                      {field}.checkpoint_interval_s",
-                    self.checkpoint_duration_s, self.checkpoint_interval_s
+                    crate::base::number::display(self.checkpoint_duration_s),
+                    crate::base::number::display(self.checkpoint_interval_s)
                 ),
             ));
         }

@@ -378,11 +378,11 @@ impl<'a> Sim<'a> {
             self.stopped = Some(InputError::new(
                 field,
                 format!(
-                    "{why}: the simulated clock passed {:.1} days, its limit for this workload \
-                     (expected end: {:.1} days): make batches cheaper, the trigger longer, or \
+                    "{why}: the simulated clock passed {} days, its limit for this workload \
+                     (expected end: {} days): make batches cheaper, the trigger longer, or \
                      the workload shorter",
-                    days(h.limit - h.start),
-                    days(h.expected_end - h.start)
+                    crate::base::number::fixed(days(h.limit - h.start), 1),
+                    crate::base::number::fixed(days(h.expected_end - h.start), 1)
                 ),
             ));
             return false;
