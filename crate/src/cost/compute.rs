@@ -166,8 +166,10 @@ impl ComputeSpec {
             return Err(InputError::new(
                 f("executor_memory_gib"),
                 format!(
-                    "must be from 450 MiB ({min} GiB, the least heap Spark starts an executor with) \
-                     to 1024 GiB, got {heap}"
+                    "must be from 450 MiB ({} GiB, the least heap Spark starts an executor with) \
+                     to 1024 GiB, got {}",
+                    crate::base::number::display(min),
+                    crate::base::number::display(heap)
                 ),
             ));
         }

@@ -173,9 +173,12 @@ impl RocksdbFiles {
     /// expected number of P hash buckets `rows` rows fill), split at `target_file_size_base`.
     fn new_local(&mut self, rows: u64) -> usize {
         let p = self.conf.partitions as f64;
+        // max/min, not f64::clamp: clamp's panic message would link core's float printer
+        // into the page's module (base/number.rs).
         let holding = (p * (1.0 - libm::pow(1.0 - 1.0 / p, rows as f64)))
             .round()
-            .clamp(1.0, p);
+            .max(1.0)
+            .min(p);
         let bytes = (rows as f64 * SST_ROW_BYTES / holding).round() as u64 + SST_FILE_OVERHEAD;
         let files = bytes.div_ceil(SST_TARGET_BYTES).max(1);
         self.locals.push(Local {

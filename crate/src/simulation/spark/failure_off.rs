@@ -10,7 +10,10 @@ pub(super) enum FailureRun {}
 
 impl FailureRun {
     pub(super) fn new(failure: crate::engine::spark::recovery::Failure) -> Self {
-        unreachable!("a failure at {} is refused at validation in this build", failure.at)
+        unreachable!(
+            "a failure at {} is refused at validation in this build",
+            failure.at
+        )
     }
 
     pub(super) fn recovering(&mut self) -> Option<&mut Histogram> {
@@ -32,5 +35,12 @@ impl Sim<'_> {
         (start, duration, None)
     }
 
-    pub(super) fn failure_after_batch(&mut self, _i: usize, _n: u64, _limit: Option<u64>, _interval: Option<Micros>) {}
+    pub(super) fn failure_after_batch(
+        &mut self,
+        _i: usize,
+        _n: u64,
+        _limit: Option<u64>,
+        _interval: Option<Micros>,
+    ) {
+    }
 }
