@@ -112,6 +112,7 @@ const EN = {
   memNote: 'One version of the state, measured per row on Spark 4.3 (HDFS-backed: on the executor heap; RocksDB: on local disk); the line is 0.8 × (heap − 300 MiB) per executor, an estimate from one measured failure (docs/model.md §7).',
   memSeries: 'state memory',
   memLineSeries: 'the line',
+  memRows: '{n} rows',
 };
 
 const KO = {
@@ -160,6 +161,7 @@ const KO = {
   memNote: '상태 한 버전의 크기로, Spark 4.3에서 행당 측정한 값입니다(HDFS 기반: 실행기 힙, RocksDB: 로컬 디스크). 한계선은 실행기마다 0.8 × (힙 − 300 MiB)이며, 한 번 측정한 실패에서 나온 추정치입니다(docs/model.md §7).',
   memSeries: '상태 메모리',
   memLineSeries: '한계선',
+  memRows: '{n}행',
 };
 
 Object.assign(STRINGS.en, EN);
@@ -251,7 +253,7 @@ export function initRecovery(hooks) {
     h.textContent = t(lang, 'memTitle');
     const dl = cards([
       ['memPerRow', `${int(Math.round(m.bytes_per_row), lang)} B (${t(lang, `o_${m.provider}`)})`],
-      ['memLine', `${bytes(m.line_bytes, lang)} = ${int(m.line_rows, lang)}`],
+      ['memLine', `${bytes(m.line_bytes, lang)} = ${t(lang, 'memRows', { n: int(m.line_rows, lang) })}`],
       ['memPeak', bytes(m.peak_bytes, lang)],
     ], lang, 'memory');
     /** @type {HTMLElement[]} */
@@ -275,11 +277,12 @@ export function initRecovery(hooks) {
     note.textContent = t(lang, 'memNote');
     parts.push(chart, note);
     memory.replaceChildren(...parts);
-    const line = new Float64Array(r.batchEndUs.length).fill(m.line_bytes);
+    // In MB: an axis of readable numbers.
+    const line = new Float64Array(r.batchEndUs.length).fill(m.line_bytes / 1e6);
     timeChart(chart, r.batchEndUs, start, [
-      { label: t(lang, 'memSeries'), values: r.batchStateMemoryBytes },
+      { label: t(lang, 'memSeries'), values: r.batchStateMemoryBytes.map((b) => b / 1e6) },
       { label: t(lang, 'memLineSeries'), values: line },
-    ], { y: 'B' });
+    ], { y: 'MB' });
   }
 
   /** The last run shown (redrawn in another language). @type {import('./run-result.js').RunResult | null} */
