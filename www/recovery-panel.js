@@ -9,6 +9,7 @@
 import { STRINGS, t } from './i18n.js';
 import { bytes, clock, duration, int } from './format.js';
 import { timeChart } from './charts/time-chart.js';
+import { metricItems } from './metric-list.js';
 
 /** A new failure's fields: half-way through the workload, 0.2 s into the batch there. @param {any} sc */
 function newFailure(sc) {
@@ -180,23 +181,10 @@ export function recoveryItems(lang, rec) {
   ];
 }
 
-/**
- * A definition list of figures, a card each (as metric-list.js draws the result's).
- * @param {[string, string][]} rows label keys and values @param {import('./i18n.js').Lang} lang
- * @param {string} data the dataset key that names each value
- */
-function cards(rows, lang, data) {
+/** A definition list of figures, a card each, as the result's (metric-list.js). @param {[string, string][]} rows @param {import('./i18n.js').Lang} lang */
+function cards(rows, lang) {
   const dl = document.createElement('dl');
-  for (const [k, v] of rows) {
-    const dt = document.createElement('dt');
-    dt.textContent = t(lang, k);
-    const dd = document.createElement('dd');
-    dd.textContent = v;
-    dd.dataset[data] = k;
-    const div = document.createElement('div');
-    div.append(dt, dd);
-    dl.append(div);
-  }
+  dl.append(...metricItems(lang, rows));
   return dl;
 }
 
@@ -232,7 +220,7 @@ export function initRecovery(hooks) {
       ['recCatchUp', rec.recovery_s == null ? t(lang, 'recCatchUpNever') : duration(rec.recovery_s, lang)],
       ['recP95', rec.latency_p95_s == null ? '—' : duration(rec.latency_p95_s, lang)],
       ...recoveryItems(lang, rec).filter(([k]) => k !== 'recCatchUp'),
-    ], lang, 'recovery');
+    ], lang);
     const note = document.createElement('p');
     note.className = 'muted';
     note.textContent = rec.write_skipped ? `${t(lang, 'recNote')} ${t(lang, 'recSkipped')}.` : t(lang, 'recNote');
@@ -255,7 +243,7 @@ export function initRecovery(hooks) {
       ['memPerRow', `${int(Math.round(m.bytes_per_row), lang)} B (${t(lang, `o_${m.provider}`)})`],
       ['memLine', `${bytes(m.line_bytes, lang)} = ${t(lang, 'memRows', { n: int(m.line_rows, lang) })}`],
       ['memPeak', bytes(m.peak_bytes, lang)],
-    ], lang, 'memory');
+    ], lang);
     /** @type {HTMLElement[]} */
     const parts = [h, dl];
     const start = r.seriesTimeUs[0] ?? 0;

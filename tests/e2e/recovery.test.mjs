@@ -18,7 +18,7 @@ const hashOf = (patch) => `#v=1&s=${Buffer.from(JSON.stringify(patch)).toString(
 
 /** A recovery card's number. @param {import('playwright-core').Page} page @param {string} key */
 async function card(page, key) {
-  return (await page.textContent(`[data-recovery="${key}"]`)) ?? '';
+  return (await page.textContent(`#recovery [data-metric="${key}"] dd`)) ?? '';
 }
 
 test('a killed driver: duplicates with a plain foreachBatch append, none keyed on the batch id, as the CLI says', async () => {
