@@ -23,11 +23,18 @@ pub struct RowSpan {
 impl RowSpan {
     /// The span of `rows`; None when empty.
     pub fn of(rows: &[Row]) -> Option<RowSpan> {
-        let mut s: Option<RowSpan> = None;
-        for r in rows {
-            s = Some(s.map_or(RowSpan::at(r), |s| s.with(r)));
+        let first = rows.first()?;
+        Some(rows.iter().fold(RowSpan::at(first), RowSpan::with))
+    }
+
+    /// The span of both.
+    #[inline]
+    pub fn union(self, o: RowSpan) -> RowSpan {
+        RowSpan {
+            min_event_time: self.min_event_time.min(o.min_event_time),
+            max_event_time: self.max_event_time.max(o.max_event_time),
+            max_key: self.max_key.max(o.max_key),
         }
-        s
     }
 
     /// The span of one row.

@@ -2,15 +2,28 @@
 //! the engine needs, per event, only its arrival (latency = commit − arrival) and, for the
 //! events in the report's per-event sample, its id.
 //!
-//! Encoding: arrivals as zigzag LEB128 deltas from the previous entry (the first from 0).
-//! A window's list grows in arrival order (batches take rows in arrival order), so a delta
-//! is the gap between two arrivals of the same window: one or two bytes at ordinary rates,
-//! against 16 bytes for an (id, arrival) pair. Ids are kept, with their arrival, only for
-//! the entries the pusher marks as sampled.
+//! Encoding: **runs** of up to [`RUN`] entries, as 16-bit words. A run opens with a header
+//! (its entry count, whether its arrivals never decrease, its length in words, its first
+//! and its last arrival) and holds each later entry as the delta from the one before: one
+//! word for a gap under 65.5 ms, three for a gap under 71 minutes, five for any other
+//! (a negative or a wrapping one). A window's list grows in arrival order (batches take
+//! rows in arrival order), so at ordinary rates an entry takes one word plus a 128th of
+//! a header: ~2.2 bytes, against 16 for an (id, arrival) pair. Ids are kept, with their
+//! arrival, only for the entries the pusher marks as sampled.
+//!
+//! Why runs: a commit's latencies are `commit − arrival`, so a sorted run's latencies lie
+//! between `commit − last` and `commit − first`. When both ends fall in one bucket of the
+//! latency histogram (a bucket spans 1/128 to 1/64 of its value; a run of 128 arrivals at
+//! 1,000 events/s spans ~128 ms), the whole run is counted at once from its header,
+//! without reading its entries (`Histogram::record_span`).
+//!
+//! The words live in blocks of 32 KiB, a run never split between two: equal blocks are
+//! what wasm's allocator reuses without fragmenting (its memory never shrinks).
 //!
 //! Invariants: `arrivals()` yields exactly the pushed arrivals in push order (any order,
-//! any i64: deltas wrap); `sampled()` the marked entries in push order; `append` equals
-//! pushing the other list's entries one by one.
+//! any i64: deltas wrap); `runs()` the same entries run by run, each run's `first`, `last`
+//! and `sorted` true to its entries; `sampled()` the marked entries in push order;
+//! `append` gives the entries of pushing the other list's entries one by one.
 
 use crate::base::time::Micros;
 
@@ -21,15 +34,36 @@ pub struct Visible {
     pub arrival: Micros,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// Most entries of a run.
+const RUN: u16 = 128;
+/// Words of a run's header: entries (with [`SORTED`]), entry words, first and last arrival
+/// (4 words each, low word first).
+const HEADER: usize = 10;
+/// The header's flag: the run's arrivals never decrease.
+const SORTED: u16 = 0x8000;
+/// An entry word below `WIDE` is the gap itself, µs; `WIDE` is followed by the gap as
+/// two words (a u32), `FULL` by four (an i64 delta, wrapping).
+const WIDE: u16 = 0xFFFE;
+const FULL: u16 = 0xFFFF;
+/// Most words a run takes.
+const RUN_WORDS: usize = HEADER + (RUN as usize - 1) * 5;
+/// Words of a full block (32 KiB).
+const BLOCK: usize = 16 << 10;
+
+#[derive(Debug, Clone, Default)]
 pub struct VisibleList {
-    /// The encoding, in blocks: a list's first block grows as a `Vec` does up to
-    /// [`BLOCK`], later blocks are allocated at [`BLOCK`] bytes each. Equal blocks are what
-    /// wasm's allocator reuses without fragmenting (its memory never shrinks); growing one
-    /// large `Vec` per window took 2.7× the bytes held. A varint may span two blocks.
-    blocks: Vec<Vec<u8>>,
+    /// The runs, in blocks: the first block grows as a `Vec` does up to [`BLOCK`], later
+    /// blocks are allocated at [`BLOCK`] words each.
+    blocks: Vec<Vec<u16>>,
     len: u64,
-    /// Arrival of the last entry (the base of the next delta); 0 when empty.
+    /// The open run, the last one of the last block (none when `run_n` is 0): where its
+    /// header starts, its entries so far, whether they never decreased, its first arrival.
+    /// Its header is written when it closes; readers take these instead.
+    run_at: usize,
+    run_n: u16,
+    run_sorted: bool,
+    run_first: Micros,
+    /// Arrival of the last entry (the base of the next delta).
     last: Micros,
     /// Latest arrival of all entries (`Micros::MIN` when empty).
     max: Micros,
@@ -38,40 +72,22 @@ pub struct VisibleList {
     sampled: Vec<Visible>,
 }
 
-/// Bytes of a full block.
-const BLOCK: usize = 32 << 10;
-
-/// `v` as a LEB128 varint into `buf`; returns its length.
-#[inline]
-fn varint(mut v: u64, buf: &mut [u8; 10]) -> usize {
-    let mut n = 0;
-    while v >= 0x80 {
-        buf[n] = (v as u8) | 0x80;
-        v >>= 7;
-        n += 1;
+/// Equal when they hold the same entries (their runs may be cut differently).
+impl PartialEq for VisibleList {
+    fn eq(&self, o: &Self) -> bool {
+        self.len == o.len && self.sampled == o.sampled && self.arrivals().eq(o.arrivals())
     }
-    buf[n] = v as u8;
-    n + 1
 }
 
-/// `v` as a LEB128 varint at the end of `bytes`.
-#[inline]
-fn push_varint(bytes: &mut Vec<u8>, mut v: u64) {
-    while v >= 0x80 {
-        bytes.push((v as u8) | 0x80);
-        v >>= 7;
-    }
-    bytes.push(v as u8);
+impl Eq for VisibleList {}
+
+fn words(v: i64) -> [u16; 4] {
+    let v = v as u64;
+    [v as u16, (v >> 16) as u16, (v >> 32) as u16, (v >> 48) as u16]
 }
 
-#[inline]
-fn zigzag(d: i64) -> u64 {
-    ((d << 1) ^ (d >> 63)) as u64
-}
-
-#[inline]
-fn unzigzag(z: u64) -> i64 {
-    ((z >> 1) as i64) ^ -((z & 1) as i64)
+fn from_words(w: &[u16]) -> i64 {
+    (u64::from(w[0]) | u64::from(w[1]) << 16 | u64::from(w[2]) << 32 | u64::from(w[3]) << 48) as i64
 }
 
 impl VisibleList {
@@ -93,56 +109,72 @@ impl VisibleList {
         (self.len > 0).then_some(self.min)
     }
 
-    /// Appends bytes to the encoding, filling the last block first.
-    #[cold]
-    #[inline(never)]
-    fn put(&mut self, mut bytes: &[u8]) {
-        while !bytes.is_empty() {
-            let room = match self.blocks.last() {
-                Some(b) if b.len() < BLOCK => BLOCK - b.len(),
-                _ => {
-                    let first = self.blocks.is_empty();
-                    self.blocks
-                        .push(Vec::with_capacity(if first { 16 } else { BLOCK }));
-                    BLOCK
-                }
-            };
-            let block = self.blocks.last_mut().expect("a block was just ensured");
-            let n = room.min(bytes.len());
-            block.extend_from_slice(&bytes[..n]);
-            bytes = &bytes[n..];
-        }
-    }
-
     /// Adds an event; its id is kept when `sampled`.
     #[inline(always)]
     pub fn push(&mut self, v: Visible, sampled: bool) {
+        let a = v.arrival;
         if self.len == 0 {
             self.max = Micros::MIN;
             self.min = Micros::MAX;
         }
-        let z = zigzag(v.arrival.wrapping_sub(self.last));
         match self.blocks.last_mut() {
-            // Byte by byte: a 1–3 byte `extend_from_slice` is a call to memcpy (9 % of a
-            // day's run at a 1 s trigger, measured).
-            Some(b) if b.len() + 10 <= BLOCK => push_varint(b, z),
-            _ => {
-                let mut buf = [0u8; 10];
-                let n = varint(z, &mut buf);
-                self.put(&buf[..n]);
+            Some(b) if self.run_n != 0 && self.run_n < RUN => {
+                let d = a.wrapping_sub(self.last);
+                if (0..i64::from(WIDE)).contains(&d) {
+                    b.push(d as u16);
+                } else {
+                    self.run_sorted &= d >= 0;
+                    push_wide(b, d);
+                }
+                self.run_n += 1;
             }
+            _ => self.start_run(a),
         }
-        self.last = v.arrival;
-        self.max = self.max.max(v.arrival);
-        self.min = self.min.min(v.arrival);
+        self.last = a;
+        self.max = self.max.max(a);
+        self.min = self.min.min(a);
         self.len += 1;
         if sampled {
             self.sampled.push(v);
         }
     }
 
-    /// Moves `other`'s entries to the end of this list (its first delta is re-based, the
-    /// rest copied as they are).
+    /// Closes the open run and opens one at `a` (in a new block when the last one has no
+    /// room for a whole run).
+    #[cold]
+    #[inline(never)]
+    fn start_run(&mut self, a: Micros) {
+        self.close_run();
+        let room = self.blocks.last().is_some_and(|b| b.len() + RUN_WORDS <= BLOCK);
+        if !room {
+            let first = self.blocks.is_empty();
+            self.blocks
+                .push(Vec::with_capacity(if first { 64 } else { BLOCK }));
+        }
+        let b = self.blocks.last_mut().expect("a block was just ensured");
+        self.run_at = b.len();
+        b.extend_from_slice(&[0; HEADER]);
+        self.run_n = 1;
+        self.run_sorted = true;
+        self.run_first = a;
+    }
+
+    /// Writes the open run's header; no run is open after.
+    fn close_run(&mut self) {
+        if self.run_n == 0 {
+            return;
+        }
+        let b = self.blocks.last_mut().expect("an open run is in the last block");
+        let h = &mut b[self.run_at..];
+        let n_words = h.len() - HEADER;
+        h[0] = self.run_n | if self.run_sorted { SORTED } else { 0 };
+        h[1] = u16::try_from(n_words).expect("a run takes at most RUN_WORDS words");
+        h[2..6].copy_from_slice(&words(self.run_first));
+        h[6..10].copy_from_slice(&words(self.last));
+        self.run_n = 0;
+    }
+
+    /// Moves `other`'s entries to the end of this list (its runs copied whole).
     pub fn append(&mut self, mut other: VisibleList) {
         if other.len == 0 {
             return;
@@ -151,19 +183,18 @@ impl VisibleList {
             *self = other;
             return;
         }
-        let first = other
-            .arrivals()
-            .next()
-            .expect("a non-empty list has a first entry");
-        let mut buf = [0u8; 10];
-        let n = varint(zigzag(first.wrapping_sub(self.last)), &mut buf);
-        self.put(&buf[..n]);
-        // The rest as they are: skip the first varint's bytes (it was encoded from 0).
-        let mut skip = varint(zigzag(first), &mut buf);
-        for block in &other.blocks {
-            let from = skip.min(block.len());
-            skip -= from;
-            self.put(&block[from..]);
+        self.close_run();
+        other.close_run();
+        for ob in other.blocks {
+            match self.blocks.last_mut() {
+                Some(b) if b.len() + ob.len() <= BLOCK => b.extend_from_slice(&ob),
+                _ if ob.capacity() == BLOCK => self.blocks.push(ob),
+                _ => {
+                    let mut b = Vec::with_capacity(BLOCK);
+                    b.extend_from_slice(&ob);
+                    self.blocks.push(b);
+                }
+            }
         }
         self.last = other.last;
         self.max = self.max.max(other.max);
@@ -172,15 +203,18 @@ impl VisibleList {
         self.sampled.append(&mut other.sampled);
     }
 
-    /// The arrivals, in push order.
-    pub fn arrivals(&self) -> Arrivals<'_> {
-        Arrivals {
-            blocks: &self.blocks,
+    /// The runs, in push order.
+    pub fn runs(&self) -> Runs<'_> {
+        Runs {
+            list: self,
             block: 0,
             at: 0,
-            left: self.len,
-            prev: 0,
         }
+    }
+
+    /// The arrivals, in push order.
+    pub fn arrivals(&self) -> impl Iterator<Item = Micros> + '_ {
+        self.runs().flat_map(|r| r.arrivals())
     }
 
     /// The entries pushed as sampled, in push order.
@@ -192,6 +226,7 @@ impl VisibleList {
         self.blocks.clear();
         self.sampled.clear();
         self.len = 0;
+        self.run_n = 0;
         self.last = 0;
         self.max = Micros::MIN;
         self.min = Micros::MAX;
@@ -200,45 +235,106 @@ impl VisibleList {
     /// Bytes of the encoding.
     #[cfg(test)]
     fn encoded_len(&self) -> usize {
-        self.blocks.iter().map(Vec::len).sum()
+        self.blocks.iter().map(|b| b.len() * 2).sum()
     }
 }
 
-/// The arrivals of a [`VisibleList`], decoded in order.
-#[derive(Debug)]
-pub struct Arrivals<'a> {
-    blocks: &'a [Vec<u8>],
-    block: usize,
-    at: usize,
-    left: u64,
-    prev: Micros,
-}
-
-impl Arrivals<'_> {
-    /// The next varint, byte by byte (it may span two blocks).
-    #[cold]
-    fn next_varint_slow(&mut self) -> u64 {
-        let mut v = 0u64;
-        let mut shift = 0;
-        loop {
-            let mut block = &self.blocks[self.block];
-            if self.at == block.len() {
-                self.block += 1;
-                self.at = 0;
-                block = &self.blocks[self.block];
-            }
-            let b = block[self.at];
-            self.at += 1;
-            v |= u64::from(b & 0x7f) << shift;
-            if b < 0x80 {
-                return v;
-            }
-            shift += 7;
+/// A gap that does not fit one word: `WIDE` and a u32, or `FULL` and an i64.
+#[cold]
+#[inline(never)]
+fn push_wide(b: &mut Vec<u16>, d: i64) {
+    match u32::try_from(d) {
+        Ok(u) => b.extend_from_slice(&[WIDE, u as u16, (u >> 16) as u16]),
+        Err(_) => {
+            b.push(FULL);
+            b.extend_from_slice(&words(d));
         }
     }
 }
 
-impl Iterator for Arrivals<'_> {
+/// One run of a [`VisibleList`].
+#[derive(Debug, Clone, Copy)]
+pub struct Run<'a> {
+    /// Entries.
+    pub n: u64,
+    /// Whether its arrivals never decrease (then `first` is the least, `last` the greatest).
+    pub sorted: bool,
+    pub first: Micros,
+    pub last: Micros,
+    /// The entries after the first.
+    words: &'a [u16],
+}
+
+impl<'a> Run<'a> {
+    /// The arrivals, in push order.
+    pub fn arrivals(&self) -> RunArrivals<'a> {
+        RunArrivals {
+            words: self.words,
+            at: 0,
+            left: self.n,
+            prev: self.first,
+            first: true,
+        }
+    }
+}
+
+/// The runs of a [`VisibleList`], in order.
+#[derive(Debug)]
+pub struct Runs<'a> {
+    list: &'a VisibleList,
+    block: usize,
+    at: usize,
+}
+
+impl<'a> Iterator for Runs<'a> {
+    type Item = Run<'a>;
+
+    fn next(&mut self) -> Option<Run<'a>> {
+        let l = self.list;
+        loop {
+            let b = l.blocks.get(self.block)?;
+            if self.at >= b.len() {
+                self.block += 1;
+                self.at = 0;
+                continue;
+            }
+            let at = self.at;
+            let open = l.run_n > 0 && self.block + 1 == l.blocks.len() && at == l.run_at;
+            let run = if open {
+                Run {
+                    n: u64::from(l.run_n),
+                    sorted: l.run_sorted,
+                    first: l.run_first,
+                    last: l.last,
+                    words: &b[at + HEADER..],
+                }
+            } else {
+                let h = &b[at..at + HEADER];
+                Run {
+                    n: u64::from(h[0] & !SORTED),
+                    sorted: h[0] & SORTED != 0,
+                    first: from_words(&h[2..6]),
+                    last: from_words(&h[6..10]),
+                    words: &b[at + HEADER..at + HEADER + usize::from(h[1])],
+                }
+            };
+            self.at = at + HEADER + run.words.len();
+            return Some(run);
+        }
+    }
+}
+
+/// The arrivals of one run, decoded in order.
+#[derive(Debug, Clone)]
+pub struct RunArrivals<'a> {
+    words: &'a [u16],
+    at: usize,
+    left: u64,
+    prev: Micros,
+    first: bool,
+}
+
+impl Iterator for RunArrivals<'_> {
     type Item = Micros;
 
     #[inline(always)]
@@ -247,64 +343,30 @@ impl Iterator for Arrivals<'_> {
             return None;
         }
         self.left -= 1;
-        let block = &self.blocks[self.block];
-        let z = if self.at + 10 <= block.len() {
-            // The whole varint is in this block (all but the last few bytes of a block).
-            let bytes = &block[self.at..self.at + 10];
-            let mut v = 0u64;
-            let mut i = 0;
-            loop {
-                let b = bytes[i];
-                v |= u64::from(b & 0x7f) << (7 * i);
-                i += 1;
-                if b < 0x80 {
-                    break;
-                }
-            }
-            self.at += i;
-            v
+        if self.first {
+            self.first = false;
+            return Some(self.prev);
+        }
+        let w = self.words[self.at];
+        let d = if w < WIDE {
+            self.at += 1;
+            i64::from(w)
+        } else if w == WIDE {
+            let d = i64::from(self.words[self.at + 1]) | i64::from(self.words[self.at + 2]) << 16;
+            self.at += 3;
+            d
         } else {
-            self.next_varint_slow()
+            let d = from_words(&self.words[self.at + 1..self.at + 5]);
+            self.at += 5;
+            d
         };
-        self.prev = self.prev.wrapping_add(unzigzag(z));
+        self.prev = self.prev.wrapping_add(d);
         Some(self.prev)
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
         let n = usize::try_from(self.left).unwrap_or(usize::MAX);
         (n, Some(n))
-    }
-
-    /// The remaining arrivals block by block, byte by byte (a varint may span two blocks):
-    /// no per-entry bounds checks, for consumers that take them all (`for_each`, `sum`).
-    fn fold<B, F: FnMut(B, Micros) -> B>(self, init: B, mut f: F) -> B {
-        let mut acc = init;
-        let mut left = self.left;
-        if left == 0 {
-            return acc;
-        }
-        let mut prev = self.prev;
-        let (mut v, mut shift) = (0u64, 0u32);
-        let mut at = self.at;
-        for block in self.blocks.iter().skip(self.block) {
-            for &b in &block[at.min(block.len())..] {
-                v |= u64::from(b & 0x7f) << shift;
-                if b < 0x80 {
-                    prev = prev.wrapping_add(unzigzag(v));
-                    acc = f(acc, prev);
-                    left -= 1;
-                    if left == 0 {
-                        return acc;
-                    }
-                    v = 0;
-                    shift = 0;
-                } else {
-                    shift += 7;
-                }
-            }
-            at = 0;
-        }
-        acc
     }
 }
 
@@ -318,15 +380,31 @@ mod tests {
     }
 
     #[test]
-    fn ordinary_gaps_take_one_or_two_bytes() {
+    fn ordinary_gaps_take_a_word() {
         let mut l = VisibleList::default();
         for i in 0..1000 {
             l.push(v(i, 1_000_000_000 + i as i64 * 1000), i % 100 == 0);
         }
-        // The first delta is the absolute arrival (5 bytes), then 999 gaps of 1 ms.
-        assert_eq!(l.encoded_len(), 5 + 999 * 2);
+        // 8 runs (7 of 128 entries, one of 104): a header each and a word per gap of 1 ms.
+        assert_eq!(l.encoded_len(), 8 * HEADER * 2 + (1000 - 8) * 2);
         assert_eq!(l.sampled().len(), 10);
         assert_eq!(l.max_arrival(), Some(1_000_000_000 + 999_000));
+        let runs: Vec<Run> = l.runs().collect();
+        assert_eq!(runs.len(), 8);
+        assert!(runs.iter().all(|r| r.sorted));
+        assert_eq!(
+            (runs[7].n, runs[7].first, runs[7].last),
+            (104, 1_000_896_000, 1_000_999_000)
+        );
+        // A gap over 65.5 ms takes three words, a step back five and unsorts its run.
+        let mut w = VisibleList::default();
+        for t in [0, 100_000, 50_000] {
+            w.push(v(0, t), false);
+        }
+        assert_eq!(w.encoded_len(), (HEADER + 3 + 5) * 2);
+        let r = w.runs().next().unwrap();
+        assert!(!r.sorted);
+        assert_eq!(r.arrivals().collect::<Vec<_>>(), vec![0, 100_000, 50_000]);
     }
 
     #[test]
@@ -335,7 +413,7 @@ mod tests {
         let mut b = VisibleList::default();
         let mut want = Vec::new();
         for i in 0..100_000i64 {
-            // Gaps of 1 µs … ~2 s: varints of 1 to 3 bytes, some across a block's end.
+            // Gaps of 1 µs … ~2 s, steps back too: entries of 1, 3 and 5 words.
             let t = i * i % 1_999_993;
             want.push(t);
             if i < 60_000 { &mut a } else { &mut b }.push(v(i as u64, t), false);
@@ -344,7 +422,7 @@ mod tests {
         a.append(b);
         assert_eq!(a.arrivals().collect::<Vec<_>>(), want);
         assert_eq!(a.len(), 100_000);
-        // `fold` across blocks, from the start and from inside a block.
+        // Reading on from inside a run and a block.
         for skip in [0, 1, 30_001, 99_999] {
             let mut it = a.arrivals();
             it.by_ref().take(skip).for_each(drop);

@@ -95,6 +95,25 @@ impl Histogram {
         }
     }
 
+    /// Records `n` values known to lie in `[lo, hi]`, both of them among the values, when
+    /// they all fall in one bucket (then it is [`Histogram::record`] of each); false, and
+    /// nothing recorded, when `[lo, hi]` spans buckets.
+    #[inline]
+    pub fn record_span(&mut self, n: u64, lo: i64, hi: i64) -> bool {
+        let (lo, hi) = (lo.max(0), hi.max(0));
+        let b = bucket(lo as u64);
+        if bucket(hi as u64) != b {
+            return false;
+        }
+        if n > 0 {
+            self.counts[b] += n;
+            self.n += n;
+            self.min = self.min.min(lo);
+            self.max = self.max.max(hi);
+        }
+        true
+    }
+
     pub fn count(&self) -> u64 {
         self.n
     }
@@ -195,6 +214,31 @@ mod tests {
         assert_eq!(h.quantile(1.0), Some(1_000_000));
         assert_eq!(Histogram::default().quantile(0.5), None);
         assert_eq!(h.buckets().iter().map(|b| b.2).sum::<u64>(), 1000);
+    }
+
+    #[test]
+    fn record_span_equals_one_by_one_or_declines() {
+        for (lo, hi) in [
+            (0, 0),
+            (5, 63),
+            (63, 64),
+            (1000, 1015),
+            (1000, 1016),
+            (-5, 3),
+            (4096, 4159),
+            (4096, 4160),
+        ] {
+            let values = [lo, (lo + hi) / 2, hi];
+            let mut one = Histogram::default();
+            values.iter().for_each(|&v| one.record(v));
+            let mut span = Histogram::default();
+            if span.record_span(3, lo, hi) {
+                assert_eq!(one, span, "[{lo}, {hi}]");
+            } else {
+                assert_eq!(span, Histogram::default());
+                assert_ne!(bucket(lo.max(0) as u64), bucket(hi.max(0) as u64));
+            }
+        }
     }
 
     #[test]

@@ -101,14 +101,17 @@ impl DirectArrivals {
         m >= self.max || crate::workload::sampler::unit(rng) * self.max < m
     }
 
-    /// Appends up to `room` events to `out` (ids from `*next_id`); false once the stream
-    /// is over and nothing was added.
+    /// Appends up to `room` events that arrive by `bound` to `out` (ids from `*next_id`);
+    /// false when nothing was added (the stream is over, or its next event arrives after
+    /// `bound`). A candidate after `bound` is left as it is, its draws not made yet: the
+    /// events, their ids and the RNG's sequence do not depend on where fills stop.
     pub fn fill(
         &mut self,
         w: &Workload,
         rng: &mut SimRng,
         out: &mut Vec<Event>,
         room: usize,
+        bound: Micros,
         next_id: &mut u64,
     ) -> bool {
         let before = out.len();
@@ -117,8 +120,13 @@ impl DirectArrivals {
             if let Phase::Forward(a) = self.phase {
                 let mut at = a;
                 let gap = self.candidate_gap;
+                let mut past_bound = false;
                 while out.len() - before < room && at < end as f64 {
                     let arrival = floor_us(at);
+                    if arrival > bound {
+                        past_bound = true;
+                        break;
+                    }
                     let late = w.draw_lateness(rng);
                     at += exp1(rng) * gap;
                     let e = arrival - late;
@@ -139,6 +147,9 @@ impl DirectArrivals {
                 } else {
                     Phase::Tail(self.tail(w, rng), 0)
                 };
+                if past_bound {
+                    break;
+                }
                 continue;
             }
             let Phase::Tail(tail, i) = &mut self.phase else {
@@ -149,6 +160,9 @@ impl DirectArrivals {
                     self.phase = Phase::Done;
                     break;
                 };
+                if arrival > bound {
+                    return out.len() > before;
+                }
                 *i += 1;
                 out.push(Event {
                     id: *next_id,

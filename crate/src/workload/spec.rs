@@ -669,7 +669,7 @@ impl Workload {
 
     /// A lateness from the workload's mixture: the offline tail with its probability, else
     /// the main distribution.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn draw_lateness(&self, rng: &mut SimRng) -> Micros {
         if let Some(o) = self.offline {
             if unit(rng) < o.fraction {
@@ -680,7 +680,7 @@ impl Workload {
     }
 
     /// A lateness from the main distribution.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn draw_main_lateness(&self, rng: &mut SimRng) -> Micros {
         let s = match self.lateness {
             Lateness::None => 0.0,

@@ -114,7 +114,14 @@ impl EventStream {
                 *next = to;
             }
             Mode::Direct(d) => {
-                d.fill(&self.w, &mut self.rng, &mut self.buf, FILL, &mut self.next_id);
+                d.fill(
+                    &self.w,
+                    &mut self.rng,
+                    &mut self.buf,
+                    FILL,
+                    Micros::MAX,
+                    &mut self.next_id,
+                );
             }
             Mode::Sorted(s) => {
                 for _ in 0..FILL {
@@ -137,6 +144,38 @@ impl EventStream {
     /// Marks the first `n` buffered events as handed out.
     pub fn consume(&mut self, n: usize) {
         self.pos = (self.pos + n).min(self.buf.len());
+    }
+
+    /// Takes into `out` up to `room` events that arrive by `bound`, in order: the buffered
+    /// ones first, then (the buffer drained) the direct generator writes straight into
+    /// `out`, with no copy through the buffer. Returns how many were taken; the stream goes
+    /// on with the first event not taken, as if they had been taken one by one.
+    pub fn take_into(&mut self, out: &mut Vec<Event>, bound: Micros, room: usize) -> usize {
+        let before = out.len();
+        let buffered = &self.buf[self.pos..];
+        let n = buffered.partition_point(|e| e.arrival <= bound).min(room);
+        out.extend_from_slice(&buffered[..n]);
+        self.pos += n;
+        if n == room || self.pos < self.buf.len() {
+            return n; // full, or the next buffered event arrives after `bound`
+        }
+        if let Mode::Direct(d) = &mut self.mode {
+            d.fill(&self.w, &mut self.rng, out, room - n, bound, &mut self.next_id);
+            return out.len() - before;
+        }
+        while out.len() - before < room {
+            match self.peek() {
+                Some(e) if e.arrival <= bound => {}
+                _ => break,
+            }
+            let buffered = &self.buf[self.pos..];
+            let k = buffered
+                .partition_point(|e| e.arrival <= bound)
+                .min(room - (out.len() - before));
+            out.extend_from_slice(&buffered[..k]);
+            self.pos += k;
+        }
+        out.len() - before
     }
 
     /// The next event without taking it.
@@ -268,6 +307,49 @@ mod tests {
 
     fn events(s: &WorkloadSpec, seed: u64) -> Vec<Event> {
         EventStream::new(s.validate("workload", None).unwrap(), seed).collect()
+    }
+
+    /// Taking by bounds and room, through the buffer or straight from the direct generator,
+    /// gives the stream's events in order, whatever the cuts; `peek` between takes too.
+    #[test]
+    fn take_into_cuts_the_same_stream() {
+        let specs = [
+            spec(),
+            WorkloadSpec {
+                lateness: Lateness::Exponential { mean_s: 3.0 },
+                offline: Some(OfflineTail {
+                    fraction: 0.05,
+                    min_s: 20.0,
+                    max_s: 40.0,
+                }),
+                ..spec()
+            },
+            WorkloadSpec {
+                arrivals: Arrivals::Constant,
+                ..spec()
+            },
+        ];
+        for s in &specs {
+            let want = events(s, 3);
+            let mut st = EventStream::new(s.validate("workload", None).unwrap(), 3);
+            let mut got = Vec::new();
+            let mut bound = want[0].arrival - 1;
+            for step in 0.. {
+                let n = st.take_into(&mut got, bound, [7, 1, 500, usize::MAX][step % 4]);
+                assert!(got[got.len() - n..].iter().all(|e| e.arrival <= bound));
+                if step % 3 == 0 {
+                    if let Some(e) = st.peek() {
+                        assert!(e.arrival > bound || n > 0);
+                    }
+                }
+                if got.len() == want.len() {
+                    break;
+                }
+                bound += 1_700_000;
+            }
+            assert_eq!(got, want);
+            assert_eq!(st.take_into(&mut got, i64::MAX, usize::MAX), 0);
+        }
     }
 
     #[test]

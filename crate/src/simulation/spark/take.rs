@@ -97,19 +97,31 @@ impl Sim<'_> {
     pub(super) fn take_more(&mut self, bound: Micros, limit: Option<u64>, generate: bool) {
         let limit = limit.unwrap_or(u64::MAX);
         while (self.rows.len() as u64) < limit {
-            if !generate && !self.events.ready() {
-                break;
+            let before = self.rows.len();
+            let room = usize::try_from(limit - before as u64).unwrap_or(usize::MAX);
+            match &mut self.events {
+                // Its own stream writes straight into the rows (no copy through a buffer).
+                Feed::Own(s) => {
+                    s.take_into(&mut self.rows, bound, room);
+                }
+                shared => {
+                    if !generate && !shared.ready() {
+                        break;
+                    }
+                    if shared.peek().is_none() {
+                        break;
+                    }
+                    let buf = shared.buffered();
+                    let n = buf.partition_point(|e| e.arrival <= bound).min(room);
+                    self.rows.extend_from_slice(&buf[..n]);
+                    shared.consume(n);
+                }
             }
-            if self.events.peek().is_none() {
-                break;
-            }
-            let buf = self.events.buffered();
-            let room = usize::try_from(limit - self.rows.len() as u64).unwrap_or(usize::MAX);
-            let n = buf.partition_point(|e| e.arrival <= bound).min(room);
+            let n = self.rows.len() - before;
             if n == 0 {
                 break;
             }
-            let taken = &buf[..n];
+            let taken = &self.rows[before..];
             while let Some(&(i, end, taken_then)) = self.pending_backlog.front() {
                 let k = taken.partition_point(|e| e.arrival <= end);
                 if k == n {
@@ -124,13 +136,8 @@ impl Sim<'_> {
                     backlog,
                 );
             }
-            let mut span = self.span.unwrap_or_else(|| RowSpan::at(&taken[0]));
-            self.rows.extend(taken.iter().map(|e| {
-                span = span.with(e);
-                *e
-            }));
-            self.span = Some(span);
-            self.events.consume(n);
+            let span = RowSpan::of(taken).expect("rows were taken");
+            self.span = Some(self.span.map_or(span, |s| s.union(span)));
             self.taken += n as u64;
             if self.taken >= self.next_progress {
                 self.report_progress();
