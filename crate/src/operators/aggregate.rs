@@ -254,7 +254,7 @@ impl WindowCount {
                         if *e.key() + size > w {
                             break;
                         }
-                        out.visible.append(e.remove());
+                        out.emitted.push(e.remove());
                     }
                 }
             }
@@ -306,6 +306,36 @@ impl WindowCount {
         // Windows per row, and the latest window start at or before the last row's time
         // (cached: consecutive rows mostly share it, and it saves a division per row).
         let per_row = ((size + slide - 1) / slide) as usize;
+        if per_row == 1 {
+            // Tumbling (one window per row): the window, its slot and whether the late-row
+            // watermark drops it are known per window, not per row.
+            let (mut lo, mut hi) = (Micros::MAX, Micros::MIN);
+            let (mut slot, mut dropped) = (0usize, false);
+            for r in rows {
+                let t = r.event_time;
+                if !(lo..hi).contains(&t) {
+                    lo = t - t.rem_euclid(slide);
+                    hi = lo + slide;
+                    slot = ((lo - base) / slide) as usize;
+                    dropped = late.is_some_and(|w| lo + size <= w);
+                }
+                if dropped {
+                    out.late.push((lo, r.key));
+                    out.fates.push(Fate::DroppedLate);
+                    continue;
+                }
+                let d = &mut dense[slot];
+                let a = &mut d.aggs[r.key as usize];
+                if a.count == 0 {
+                    d.touched.push(r.key);
+                }
+                a.add(r.value);
+                let list = if append { &mut d.pending } else { &mut *out.visible };
+                list.push(visible(r), r.id & mask == 0);
+                out.fates.push(counted(r, wm.late));
+            }
+            return self.dense_groups(base, windows);
+        }
         let (mut last, mut last_slot) = (Micros::MIN, 0usize);
         for r in rows {
             let t = r.event_time;
@@ -338,9 +368,16 @@ impl WindowCount {
             }
             out.fates.push(fate(first, r, wm.late));
         }
+        self.dense_groups(base, windows)
+    }
+
+    /// The dense step's groups (by window, then key) and lists (by window), taken out of
+    /// its first `windows` slots.
+    fn dense_groups(&mut self, base: Micros, windows: usize) -> (Groups, Lists) {
+        let slide = self.windowing.slide;
         let mut updated = Vec::new();
         let mut pending = Vec::new();
-        for (i, d) in dense.iter_mut().enumerate() {
+        for (i, d) in self.dense[..windows].iter_mut().enumerate() {
             let start = base + i as Micros * slide;
             d.touched.sort_unstable();
             for &k in &d.touched {
@@ -448,19 +485,20 @@ mod tests {
                 removed: 0
             }
         );
-        assert!(out.output.is_empty() && out.visible.is_empty());
+        assert!(out.output.is_empty() && out.visible_lists().all(VisibleList::is_empty));
         assert_eq!(out.fates, vec![Fate::OnTime, Fate::OnTime]);
         // window [0,10) closes at watermark 10 s exactly (end ≤ watermark)
         let out = q.process(&[], wm(0, 10 * S));
         assert_eq!(out.output, vec![window(0, 1)]);
+        assert!(out.visible.is_empty() && out.emitted.len() == 1);
         assert_eq!(
-            out.visible.sampled(),
+            out.emitted[0].sampled(),
             &[Visible {
                 id: 1,
                 arrival: 6 * S
             }]
         );
-        assert_eq!(out.visible.arrivals().collect::<Vec<_>>(), vec![6 * S]);
+        assert_eq!(out.emitted[0].arrivals().collect::<Vec<_>>(), vec![6 * S]);
         let out = q.process(&[], wm(10 * S, 10 * S));
         assert!(out.output.is_empty());
     }
@@ -473,7 +511,7 @@ mod tests {
         let out = q.process(&[r(2, 0, 9 * S)], wm(2 * S, 15 * S));
         assert_eq!(out.dropped_late, 0);
         assert_eq!(out.output, vec![window(0, 2)]);
-        assert_eq!(out.visible.len(), 2);
+        assert_eq!(out.visible_lists().map(VisibleList::len).sum::<u64>(), 2);
         let out = q.process(
             &[r(3, 0, 9 * S), r(4, 0, 14 * S), r(5, 0, 16 * S)],
             wm(15 * S, 15 * S),

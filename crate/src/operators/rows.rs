@@ -142,6 +142,17 @@ pub struct BatchOutcome {
     /// counted rows at once in update and complete mode, a window's rows when append mode
     /// emits it. An event in several windows is visible with the first one emitted.
     pub visible: VisibleList,
+    /// Append mode: the rows of each window this commit emitted, a list per window, oldest
+    /// first (kept apart rather than appended to `visible`: a day's job emits every row of
+    /// the day at one commit, and a copy would hold them twice).
+    pub emitted: Vec<VisibleList>,
+}
+
+impl BatchOutcome {
+    /// Every list of rows this batch's commit made visible.
+    pub fn visible_lists(&self) -> impl Iterator<Item = &VisibleList> {
+        std::iter::once(&self.visible).chain(&self.emitted)
+    }
 }
 
 /// The fate of a row that was counted, given the late-row watermark.

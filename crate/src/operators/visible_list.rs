@@ -4,21 +4,22 @@
 //!
 //! Encoding: **runs** of up to [`RUN`] entries, as 16-bit words. A run opens with a header
 //! (its entry count, whether its arrivals never decrease, its length in words, its first
-//! and its last arrival) and holds each later entry as the delta from the one before: one
+//! arrival and, sorted, its last) and holds each later entry as the delta from the one before: one
 //! word for a gap under 65.5 ms, three for a gap under 71 minutes, five for any other
 //! (a negative or a wrapping one). A window's list grows in arrival order (batches take
-//! rows in arrival order), so at ordinary rates an entry takes one word plus a 128th of
-//! a header: ~2.2 bytes, against 16 for an (id, arrival) pair. Ids are kept, with their
+//! rows in arrival order), so at ordinary rates an entry takes one word plus a 256th of
+//! a header: ~2.06 bytes, against 16 for an (id, arrival) pair. Ids are kept, with their
 //! arrival, only for the entries the pusher marks as sampled.
 //!
 //! Why runs: a commit's latencies are `commit − arrival`, so a sorted run's latencies lie
 //! between `commit − last` and `commit − first`. When both ends fall in one bucket of the
-//! latency histogram (a bucket spans 1/128 to 1/64 of its value; a run of 128 arrivals at
-//! 1,000 events/s spans ~128 ms), the whole run is counted at once from its header,
+//! latency histogram (a bucket spans 1/128 to 1/64 of its value; a run of 256 arrivals at
+//! 1,000 events/s spans ~256 ms), the whole run is counted at once from its header,
 //! without reading its entries (`Histogram::record_span`).
 //!
-//! The words live in blocks of 32 KiB, a run never split between two: equal blocks are
-//! what wasm's allocator reuses without fragmenting (its memory never shrinks).
+//! The words live in blocks of 32 KiB, filled to their end: a run that reaches its
+//! block's end ends there (runs are never split between blocks). Equal blocks are what
+//! wasm's allocator reuses without fragmenting (its memory never shrinks).
 //!
 //! Invariants: `arrivals()` yields exactly the pushed arrivals in push order (any order,
 //! any i64: deltas wrap); `runs()` the same entries run by run, each run's `first`, `last`
@@ -35,18 +36,18 @@ pub struct Visible {
 }
 
 /// Most entries of a run.
-const RUN: u16 = 128;
-/// Words of a run's header: entries (with [`SORTED`]), entry words, first and last arrival
-/// (4 words each, low word first).
-const HEADER: usize = 10;
+const RUN: u16 = 256;
+/// Words of a run's header: entries (with [`SORTED`]), entry words, the first arrival (4
+/// words, low word first) and, when sorted, last − first (2 words: a u32).
+const HEADER: usize = 8;
 /// The header's flag: the run's arrivals never decrease.
 const SORTED: u16 = 0x8000;
 /// An entry word below `WIDE` is the gap itself, µs; `WIDE` is followed by the gap as
 /// two words (a u32), `FULL` by four (an i64 delta, wrapping).
 const WIDE: u16 = 0xFFFE;
 const FULL: u16 = 0xFFFF;
-/// Most words a run takes.
-const RUN_WORDS: usize = HEADER + (RUN as usize - 1) * 5;
+/// Words of the widest entry.
+const WIDEST: usize = 5;
 /// Words of a full block (32 KiB).
 const BLOCK: usize = 16 << 10;
 
@@ -118,7 +119,8 @@ impl VisibleList {
             self.min = Micros::MAX;
         }
         match self.blocks.last_mut() {
-            Some(b) if self.run_n != 0 && self.run_n < RUN => {
+            // Room for the widest entry: a run ends at its block's end.
+            Some(b) if self.run_n != 0 && self.run_n < RUN && b.len() + WIDEST <= BLOCK => {
                 let d = a.wrapping_sub(self.last);
                 if (0..i64::from(WIDE)).contains(&d) {
                     b.push(d as u16);
@@ -140,12 +142,15 @@ impl VisibleList {
     }
 
     /// Closes the open run and opens one at `a` (in a new block when the last one has no
-    /// room for a whole run).
+    /// room for a header and an entry).
     #[cold]
     #[inline(never)]
     fn start_run(&mut self, a: Micros) {
         self.close_run();
-        let room = self.blocks.last().is_some_and(|b| b.len() + RUN_WORDS <= BLOCK);
+        let room = self
+            .blocks
+            .last()
+            .is_some_and(|b| b.len() + HEADER + WIDEST <= BLOCK);
         if !room {
             let first = self.blocks.is_empty();
             self.blocks
@@ -167,14 +172,20 @@ impl VisibleList {
         let b = self.blocks.last_mut().expect("an open run is in the last block");
         let h = &mut b[self.run_at..];
         let n_words = h.len() - HEADER;
-        h[0] = self.run_n | if self.run_sorted { SORTED } else { 0 };
-        h[1] = u16::try_from(n_words).expect("a run takes at most RUN_WORDS words");
+        h[1] = u16::try_from(n_words).expect("a run of RUN entries takes under 65,536 words");
+        // A sorted run spanning over 71 minutes is marked unsorted (read entry by entry).
+        let span = u32::try_from(self.last.wrapping_sub(self.run_first)).ok();
+        let sorted = self.run_sorted && span.is_some();
+        h[0] = self.run_n | if sorted { SORTED } else { 0 };
         h[2..6].copy_from_slice(&words(self.run_first));
-        h[6..10].copy_from_slice(&words(self.last));
+        let span = span.unwrap_or(0);
+        h[6..8].copy_from_slice(&[span as u16, (span >> 16) as u16]);
         self.run_n = 0;
     }
 
-    /// Moves `other`'s entries to the end of this list (its runs copied whole).
+    /// Moves `other`'s entries to the end of this list: its runs are copied whole, as many
+    /// as fit into the last block, the rest into new ones (a block's unused tail is less
+    /// than a run).
     pub fn append(&mut self, mut other: VisibleList) {
         if other.len == 0 {
             return;
@@ -185,14 +196,18 @@ impl VisibleList {
         }
         self.close_run();
         other.close_run();
-        for ob in other.blocks {
-            match self.blocks.last_mut() {
-                Some(b) if b.len() + ob.len() <= BLOCK => b.extend_from_slice(&ob),
-                _ if ob.capacity() == BLOCK => self.blocks.push(ob),
-                _ => {
-                    let mut b = Vec::with_capacity(BLOCK);
-                    b.extend_from_slice(&ob);
-                    self.blocks.push(b);
+        for ob in &other.blocks {
+            let mut at = 0;
+            while at < ob.len() {
+                let run = &ob[at..at + HEADER + usize::from(ob[at + 1])];
+                at += run.len();
+                match self.blocks.last_mut() {
+                    Some(b) if b.len() + run.len() <= BLOCK => b.extend_from_slice(run),
+                    _ => {
+                        let mut b = Vec::with_capacity(BLOCK);
+                        b.extend_from_slice(run);
+                        self.blocks.push(b);
+                    }
                 }
             }
         }
@@ -260,6 +275,7 @@ pub struct Run<'a> {
     /// Whether its arrivals never decrease (then `first` is the least, `last` the greatest).
     pub sorted: bool,
     pub first: Micros,
+    /// The last arrival when `sorted` (else not kept: `first`).
     pub last: Micros,
     /// The entries after the first.
     words: &'a [u16],
@@ -310,11 +326,12 @@ impl<'a> Iterator for Runs<'a> {
                 }
             } else {
                 let h = &b[at..at + HEADER];
+                let first = from_words(&h[2..6]);
                 Run {
                     n: u64::from(h[0] & !SORTED),
                     sorted: h[0] & SORTED != 0,
-                    first: from_words(&h[2..6]),
-                    last: from_words(&h[6..10]),
+                    first,
+                    last: first.wrapping_add(i64::from(h[6]) | i64::from(h[7]) << 16),
                     words: &b[at + HEADER..at + HEADER + usize::from(h[1])],
                 }
             };
@@ -385,17 +402,21 @@ mod tests {
         for i in 0..1000 {
             l.push(v(i, 1_000_000_000 + i as i64 * 1000), i % 100 == 0);
         }
-        // 8 runs (7 of 128 entries, one of 104): a header each and a word per gap of 1 ms.
-        assert_eq!(l.encoded_len(), 8 * HEADER * 2 + (1000 - 8) * 2);
+        // 4 runs (3 of 256 entries, one of 232): a header each and a word per gap of 1 ms.
+        assert_eq!(l.encoded_len(), 4 * HEADER * 2 + (1000 - 4) * 2);
         assert_eq!(l.sampled().len(), 10);
         assert_eq!(l.max_arrival(), Some(1_000_000_000 + 999_000));
         let runs: Vec<Run> = l.runs().collect();
-        assert_eq!(runs.len(), 8);
+        assert_eq!(runs.len(), 4);
         assert!(runs.iter().all(|r| r.sorted));
-        assert_eq!(
-            (runs[7].n, runs[7].first, runs[7].last),
-            (104, 1_000_896_000, 1_000_999_000)
-        );
+        let ends = |rs: &[Run]| rs.iter().map(|r| (r.n, r.first, r.last)).collect::<Vec<_>>();
+        assert_eq!(ends(&runs[3..]), vec![(232, 1_000_768_000, 1_000_999_000)]);
+        // Closed runs (read from their headers) and the open one alike.
+        let mut closed = VisibleList::default();
+        closed.push(v(0, 0), false);
+        closed.append(l.clone());
+        let back: Vec<Run> = closed.runs().skip(1).collect();
+        assert_eq!(ends(&back), ends(&runs));
         // A gap over 65.5 ms takes three words, a step back five and unsorts its run.
         let mut w = VisibleList::default();
         for t in [0, 100_000, 50_000] {
@@ -405,6 +426,17 @@ mod tests {
         let r = w.runs().next().unwrap();
         assert!(!r.sorted);
         assert_eq!(r.arrivals().collect::<Vec<_>>(), vec![0, 100_000, 50_000]);
+        // A sorted run spanning over u32 µs is read entry by entry once closed.
+        let mut long = VisibleList::default();
+        long.push(v(0, 7), false);
+        long.push(v(1, 7 + 5_000_000_000), false);
+        assert!(long.runs().next().unwrap().sorted); // open: its bounds are at hand
+        let mut closed = VisibleList::default();
+        closed.push(v(2, 0), false);
+        closed.append(long);
+        let r = closed.runs().nth(1).unwrap();
+        assert!(!r.sorted);
+        assert_eq!(r.arrivals().collect::<Vec<_>>(), vec![7, 5_000_000_007]);
     }
 
     #[test]
@@ -419,6 +451,9 @@ mod tests {
             if i < 60_000 { &mut a } else { &mut b }.push(v(i as u64, t), false);
         }
         assert!(a.blocks.len() > 2 && a.blocks.iter().all(|x| x.len() <= BLOCK));
+        // Pushed blocks are filled to their end (a run ends where its block does).
+        let full = &a.blocks[..a.blocks.len() - 1];
+        assert!(full.iter().all(|x| x.len() + HEADER + WIDEST > BLOCK));
         a.append(b);
         assert_eq!(a.arrivals().collect::<Vec<_>>(), want);
         assert_eq!(a.len(), 100_000);

@@ -491,7 +491,9 @@ impl<'a> Sim<'a> {
         for list in &visible {
             self.record_visible(list, Visibility::AtCommit(visible_at));
         }
-        self.record_visible(&run.outcome.visible, Visibility::AtCommit(visible_at));
+        for list in run.outcome.visible_lists() {
+            self.record_visible(list, Visibility::AtCommit(visible_at));
+        }
         let out = &run.outcome;
         self.cols.push(start, end, n, run.watermark, out); // backlog settled when the stream passes `end`
         self.write_files(start, end, out);
@@ -624,7 +626,9 @@ impl<'a> Sim<'a> {
         let out = run.outcome;
         let batch_id = self.cols.id.len() as i64;
         self.record_fates(&out.fates, batch_id, None);
-        self.record_visible(&out.visible, Visibility::OnArrival);
+        for list in out.visible_lists() {
+            self.record_visible(list, Visibility::OnArrival);
+        }
         self.cols.push(epoch_start, epoch_end, n, run.watermark, &out);
         if let Some(c) = self.cols.newest_visible_us.last_mut() {
             *c = self.newest_visible;
