@@ -265,16 +265,55 @@ pub struct Report {
 }
 
 impl Report {
-    /// FNV-1a (64-bit) of the report's JSON: equal digests ⇔ byte-identical reports. Used to
-    /// check that native and wasm runs of one scenario agree.
+    /// A 64-bit hash of the report's JSON: equal digests ⇔ byte-identical reports (with
+    /// overwhelming probability). Used to check that native and wasm runs of one scenario
+    /// agree. The JSON is hashed 8 bytes at a time (a multiply-rotate step per word, then
+    /// murmur3's 64-bit finalizer): a byte-at-a-time FNV took 5 ms of a 42 ms re-run at
+    /// 1 M events in Chromium. Integer arithmetic only: the same value native and in wasm.
     pub fn digest(&self) -> String {
         let json = serde_json::to_vec(self).unwrap_or_else(|_| unreachable!("a report always serializes"));
-        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-        for b in json {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        format!("{:016x}", hash_bytes(&json))
+    }
+}
+
+/// The digest's hash of `bytes`.
+fn hash_bytes(bytes: &[u8]) -> u64 {
+    const K: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ (bytes.len() as u64).wrapping_mul(K);
+    let mut words = bytes.chunks_exact(8);
+    for w in &mut words {
+        let w = u64::from_le_bytes(w.try_into().expect("chunks of 8"));
+        h = (h ^ w).wrapping_mul(K).rotate_left(29);
+    }
+    let mut tail = [0u8; 8];
+    tail[..words.remainder().len()].copy_from_slice(words.remainder());
+    h = (h ^ u64::from_le_bytes(tail)).wrapping_mul(K);
+    // murmur3's fmix64.
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    h ^ (h >> 33)
+}
+
+#[cfg(test)]
+mod digest_tests {
+    /// Any change of a byte, of the length or of the order changes the hash.
+    #[test]
+    fn every_byte_counts() {
+        let base: Vec<u8> = (0..100u8).collect();
+        let h = super::hash_bytes(&base);
+        for i in 0..base.len() {
+            let mut b = base.clone();
+            b[i] ^= 1;
+            assert_ne!(super::hash_bytes(&b), h, "byte {i}");
         }
-        format!("{h:016x}")
+        assert_ne!(super::hash_bytes(&base[..99]), h);
+        assert_ne!(super::hash_bytes(&[base.as_slice(), &[0]].concat()), h);
+        let mut swapped = base.clone();
+        swapped.swap(3, 11);
+        assert_ne!(super::hash_bytes(&swapped), h);
+        assert_eq!(super::hash_bytes(&base), h);
     }
 }
 

@@ -1,7 +1,8 @@
 //! The resource budget: what one run may cost, checked before any work starts, so that no
 //! input — a scenario, a link, a lesson, a sweep point — can make the core hang, trap or
 //! run out of memory. The same limits hold natively and in wasm (the browser adds one of
-//! its own: the largest batch and a deduplication's state, `Scenario::check_memory`).
+//! its own: the largest batch, a windowed count's groups and a deduplication's state,
+//! `Scenario::check_memory`).
 //!
 //! The rule: every loop of the simulation is bounded by a number this budget checked.
 //! - Events: the generator's expected count (`workload::MAX_EVENTS`), or the explicit /
@@ -391,8 +392,10 @@ impl Scenario {
     /// Bytes one row of a batch holds while the batch runs. Measured as native peak RSS
     /// over rows of the largest batch (a day at 1,000 events/s, 2026-11-28): a windowed
     /// aggregation takes its batch in chunks and keeps ~2 bytes an event (its compact
-    /// visible lists: a gap between arrivals under 16 ms takes 2 bytes; 196 MB for 86.4 M
-    /// rows measured, 2.5 assumed, 3.5 below 100 events/s where gaps take 3); select and
+    /// visible lists, `visible_list.rs`: a gap between arrivals under 65.5 ms takes 2 bytes,
+    /// a longer one 6, plus a 256th of a 16-byte run header; 196 MB for 86.4 M rows
+    /// measured, 2.5 assumed; 3.5 below 100 events/s, where 27 % of gaps are long at 20/s;
+    /// 6.5 below 20 events/s, where most are); select and
     /// dedup keep every row with its output (113 measured, 120 assumed); session windows
     /// also their per-session lists (194 measured, 200 assumed).
     pub fn batch_bytes_per_row(&self) -> f64 {
@@ -402,13 +405,41 @@ impl Scenario {
             Operator::WindowCount(WindowKind::Fixed(_)) => {
                 if rate >= 100.0 {
                     2.5
-                } else {
+                } else if rate >= 20.0 {
                     3.5
+                } else {
+                    6.5
                 }
             }
             Operator::WindowCount(WindowKind::Session { .. }) => 200.0,
             Operator::Select | Operator::Dedup(_) | Operator::DedupWithinWatermark(_) => 120.0,
         }
+    }
+
+    /// About how many (window, key) groups a windowed count holds at its peak: the windows
+    /// that a batch's rows, the watermark's delay and the lateness keep open (every window
+    /// of the run without a watermark or in complete mode: nothing is evicted), times the
+    /// keys one window sees (at most its events). None for the other operators.
+    pub fn expected_window_groups(&self) -> Option<f64> {
+        let Operator::WindowCount(WindowKind::Fixed(win)) = self.query.operator else {
+            return None;
+        };
+        let w = &self.workload;
+        let total = w.expected_events();
+        let run_us = (w.end - w.start).max(1) as f64;
+        let rate = total / run_us;
+        let evicts = self.query.watermark_delay.is_some()
+            && self.query.output_mode != crate::operators::query::OutputMode::Complete;
+        let open_us = if evicts {
+            let batch_us = self.expected_batch_rows() / rate.max(f64::MIN_POSITIVE);
+            let delay = self.query.watermark_delay.unwrap_or(0) as f64;
+            (batch_us + delay + w.lateness_bound_us() as f64).min(run_us)
+        } else {
+            run_us
+        };
+        let windows = ((open_us + win.size as f64) / win.slide as f64).ceil();
+        let keys = f64::from(w.keys.max(1)).min((rate * win.size as f64).max(1.0));
+        Some(windows * keys)
     }
 
     /// About how many rows a deduplication keeps in state at its peak: every distinct
@@ -467,6 +498,24 @@ impl Scenario {
                 ),
             ));
         }
+        if let Some(groups) = self.expected_window_groups() {
+            let bytes = groups * WINDOW_GROUP_BYTES;
+            if bytes > max_bytes {
+                return Err(InputError::new(
+                    "trigger",
+                    format!(
+                        "the windowed count would hold about {} million (window, key) groups at \
+                         once (about {} MB), more than the {} MB this simulator gives state in the \
+                         browser: run batches more often (a shorter interval, or a job that runs \
+                         more often), use fewer keys or longer windows, or simulate fewer events \
+                         (or use the CLI)",
+                        fixed(groups / 1e6, 1),
+                        fixed(bytes / 1e6, 0),
+                        fixed(max_bytes / 1e6, 0)
+                    ),
+                ));
+            }
+        }
         if let Some(state) = self.expected_dedup_state_rows() {
             let bytes = state * DEDUP_STATE_BYTES_PER_ROW;
             if bytes > max_bytes {
@@ -487,6 +536,12 @@ impl Scenario {
         Ok(())
     }
 }
+
+/// Bytes a windowed count's (window, key) group takes while its batch runs (its state
+/// entry, its partial aggregate and its output row): 186 measured (native peak RSS, one
+/// 2-hour job at 1,000 events/s over 10,000 keys, 1.2 M groups, against the same job over
+/// 10 keys, 2026-11-29), 200 assumed.
+pub const WINDOW_GROUP_BYTES: f64 = 200.0;
 
 /// Bytes a deduplication's state row takes: 68 measured (native peak RSS over 86.4 M
 /// rows of `dropDuplicates("id")`, 2026-11-28), 70 assumed.

@@ -305,6 +305,39 @@ mod tests {
         )
         .unwrap();
         assert!((stream.expected_batch_rows() - 60_000.0).abs() < 1.0);
+        // A windowed count's state: windows a batch keeps open × keys. A month's job at
+        // 10 events/s holds 43,200 windows × 100 keys (1,374 MiB of wasm memory measured).
+        let groups = |json: &str| {
+            let sc = ScenarioSpec::from_json(json).unwrap();
+            (sc.expected_window_groups().unwrap(), sc.check_memory(230e6))
+        };
+        let (g, r) = groups(
+            r#"{"seed": 1, "workload": {"duration_s": 2592000, "rate_per_s": 10, "keys": 100},
+                "trigger": {"kind": "scheduled", "every_s": 2592000}}"#,
+        );
+        assert!((g - 4.32e6).abs() < 1e4, "{g}");
+        let e = r.unwrap_err();
+        assert_eq!(e.field, "trigger");
+        assert!(
+            e.message.contains("about 4.3 million (window, key) groups"),
+            "{e}"
+        );
+        // Complete mode evicts nothing: a day of 10,000 keys is 14.4 M groups.
+        let (g, r) = groups(
+            r#"{"seed": 1, "workload": {"duration_s": 86400, "rate_per_s": 1000, "keys": 10000},
+                "query": {"output_mode": "complete"}}"#,
+        );
+        assert!(g > 14e6 && r.is_err(), "{g}");
+        // The same as a stream in append mode holds a few windows.
+        let (g, r) =
+            groups(r#"{"seed": 1, "workload": {"duration_s": 86400, "rate_per_s": 1000, "keys": 10000}}"#);
+        assert!(g < 1e5 && r.is_ok(), "{g}");
+        // The page's day job (100 keys) holds a day of windows and fits.
+        let (g, r) = groups(
+            r#"{"seed": 1, "workload": {"duration_s": 86400, "rate_per_s": 1000, "keys": 100, "scale": 1},
+                "trigger": {"kind": "scheduled", "every_s": 86400}}"#,
+        );
+        assert!((g - 144_100.0).abs() < 200.0 && r.is_ok(), "{g}");
     }
 
     #[test]
