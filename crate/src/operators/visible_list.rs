@@ -172,7 +172,9 @@ impl VisibleList {
         let b = self.blocks.last_mut().expect("an open run is in the last block");
         let h = &mut b[self.run_at..];
         let n_words = h.len() - HEADER;
-        h[1] = u16::try_from(n_words).expect("a run of RUN entries takes under 65,536 words");
+        // At most HEADER + (RUN − 1) × WIDEST words: under 65,536.
+        debug_assert!(n_words < 1 << 16);
+        h[1] = n_words as u16;
         // A sorted run spanning over 71 minutes is marked unsorted (read entry by entry).
         let span = u32::try_from(self.last.wrapping_sub(self.run_first)).ok();
         let sorted = self.run_sorted && span.is_some();

@@ -282,7 +282,9 @@ fn hash_bytes(bytes: &[u8]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ (bytes.len() as u64).wrapping_mul(K);
     let mut words = bytes.chunks_exact(8);
     for w in &mut words {
-        let w = u64::from_le_bytes(w.try_into().expect("chunks of 8"));
+        let mut word = [0u8; 8];
+        word.copy_from_slice(w);
+        let w = u64::from_le_bytes(word);
         h = (h ^ w).wrapping_mul(K).rotate_left(29);
     }
     let mut tail = [0u8; 8];

@@ -504,11 +504,9 @@ impl Scenario {
                 return Err(InputError::new(
                     "trigger",
                     format!(
-                        "the windowed count would hold about {} million (window, key) groups at \
-                         once (about {} MB), more than the {} MB this simulator gives state in the \
-                         browser: run batches more often (a shorter interval, or a job that runs \
-                         more often), use fewer keys or longer windows, or simulate fewer events \
-                         (or use the CLI)",
+                        "the windowed count would hold about {} million (window, key) groups \
+                         (about {} MB), more than the {} MB this simulator gives state in the \
+                         browser: run batches more often, or use fewer keys or longer windows",
                         fixed(groups / 1e6, 1),
                         fixed(bytes / 1e6, 0),
                         fixed(max_bytes / 1e6, 0)

@@ -69,7 +69,7 @@ impl EventStream {
                 .iter()
                 .enumerate()
                 .map(|(id, &(key, event_time, arrival, value))| {
-                    let arrival = arrival.unwrap_or_else(|| event_time + w.draw_lateness(&mut rng));
+                    let arrival = arrival.unwrap_or_else(|| event_time + w.draw_lateness_call(&mut rng));
                     Event {
                         id: id as u64,
                         key,
@@ -146,36 +146,27 @@ impl EventStream {
         self.pos = (self.pos + n).min(self.buf.len());
     }
 
-    /// Takes into `out` up to `room` events that arrive by `bound`, in order: the buffered
-    /// ones first, then (the buffer drained) the direct generator writes straight into
-    /// `out`, with no copy through the buffer. Returns how many were taken; the stream goes
-    /// on with the first event not taken, as if they had been taken one by one.
+    /// Takes into `out` up to `room` events that arrive by `bound`, in order: buffered ones
+    /// if any, else (the buffer drained) the direct generator's, written straight into
+    /// `out` with no copy through the buffer, else a refill's. Returns how many were taken
+    /// (0: none left by `bound`); the stream goes on with the first event not taken, as if
+    /// they had been taken one by one.
     pub fn take_into(&mut self, out: &mut Vec<Event>, bound: Micros, room: usize) -> usize {
-        let before = out.len();
+        if self.pos == self.buf.len() {
+            if let Mode::Direct(d) = &mut self.mode {
+                let before = out.len();
+                d.fill(&self.w, &mut self.rng, out, room, bound, &mut self.next_id);
+                return out.len() - before;
+            }
+            if !self.refill() {
+                return 0;
+            }
+        }
         let buffered = &self.buf[self.pos..];
         let n = buffered.partition_point(|e| e.arrival <= bound).min(room);
         out.extend_from_slice(&buffered[..n]);
         self.pos += n;
-        if n == room || self.pos < self.buf.len() {
-            return n; // full, or the next buffered event arrives after `bound`
-        }
-        if let Mode::Direct(d) = &mut self.mode {
-            d.fill(&self.w, &mut self.rng, out, room - n, bound, &mut self.next_id);
-            return out.len() - before;
-        }
-        while out.len() - before < room {
-            match self.peek() {
-                Some(e) if e.arrival <= bound => {}
-                _ => break,
-            }
-            let buffered = &self.buf[self.pos..];
-            let k = buffered
-                .partition_point(|e| e.arrival <= bound)
-                .min(room - (out.len() - before));
-            out.extend_from_slice(&buffered[..k]);
-            self.pos += k;
-        }
-        out.len() - before
+        n
     }
 
     /// The next event without taking it.
@@ -234,7 +225,7 @@ impl Sorted {
             return false;
         }
         let key = w.draw_key(rng);
-        let arrival = t + w.draw_lateness(rng);
+        let arrival = t + w.draw_lateness_call(rng);
         let value = w.draw_value(rng);
         self.in_flight.push((arrival, *next_id, key, t, value));
         if self.in_flight.wants_seal() {
@@ -335,7 +326,16 @@ mod tests {
             let mut got = Vec::new();
             let mut bound = want[0].arrival - 1;
             for step in 0.. {
-                let n = st.take_into(&mut got, bound, [7, 1, 500, usize::MAX][step % 4]);
+                let room = [7, 1, 500, usize::MAX][step % 4];
+                let before = got.len();
+                while got.len() - before < room {
+                    let left = room - (got.len() - before);
+                    let k = st.take_into(&mut got, bound, left);
+                    if k == 0 {
+                        break;
+                    }
+                }
+                let n = got.len() - before;
                 assert!(got[got.len() - n..].iter().all(|e| e.arrival <= bound));
                 if step % 3 == 0 {
                     if let Some(e) = st.peek() {

@@ -11,50 +11,37 @@ impl Sim<'_> {
         debug_assert_eq!(fates.len(), self.rows.len(), "a fate per row");
         let rows = &self.rows[..self.rows.len().min(fates.len())];
         let fates = &fates[..rows.len()];
-        // Only the rows not on time are counted by fate (on time = the rest), over the fate
-        // bytes alone: a table of counters incremented per row chains each row to the last
-        // through memory, and comparisons against constants vectorize.
-        let count = |f: Fate| fates.iter().filter(|&&x| x == f).count() as u64;
-        // Most chunks have every row on time: one pass says so.
-        let by_fate = if count(Fate::OnTime) == fates.len() as u64 {
-            [0; 4]
-        } else {
-            [
-                0,
-                count(Fate::LateCounted),
-                count(Fate::DroppedLate),
-                count(Fate::Duplicate),
-            ]
-        };
+        // Only the rows not on time are counted by fate (on time = the rest); most chunks
+        // have none, which one pass over the fate bytes says.
+        let mut by_fate = [0u64; 4];
+        if !fates.iter().all(|&f| f == Fate::OnTime) {
+            for &f in fates {
+                by_fate[f as usize] += 1;
+            }
+            by_fate[Fate::OnTime as usize] = 0;
+        }
         let stride = self.detail.stride;
         let mask = stride - 1;
-        let mut sample = |i: usize| {
-            let r = &rows[i];
-            if let Some(j) = detail_slot(&mut self.detail, r.id, r.event_time, r.arrival) {
-                let d = &mut self.detail;
-                d.batch[j] = batch;
-                d.fate[j] = fates[i] as u8;
-                d.late_watermark_us[j] = late_wm.unwrap_or(i64::MIN);
-            }
+        // Consecutive ids (a generated stream): the sampled rows are every stride-th, from
+        // the first sampled one; else every row is looked at.
+        let (mut i, step) = match (rows.first(), rows.last()) {
+            (Some(first), Some(last)) if last.id.wrapping_sub(first.id) == rows.len() as u64 - 1 => (
+                usize::try_from((stride - (first.id & mask)) & mask).unwrap_or(usize::MAX),
+                usize::try_from(stride).unwrap_or(usize::MAX),
+            ),
+            _ => (0, 1),
         };
-        match (rows.first(), rows.last()) {
-            // Consecutive ids (a generated stream): the sampled rows are every stride-th.
-            (Some(first), Some(last)) if last.id.wrapping_sub(first.id) == rows.len() as u64 - 1 => {
-                let skip = (stride - (first.id & mask)) & mask;
-                let step = usize::try_from(stride).unwrap_or(usize::MAX);
-                let mut i = usize::try_from(skip).unwrap_or(usize::MAX);
-                while i < rows.len() {
-                    sample(i);
-                    i = i.saturating_add(step);
+        while i < rows.len() {
+            let r = &rows[i];
+            if r.id & mask == 0 {
+                if let Some(j) = detail_slot(&mut self.detail, r.id, r.event_time, r.arrival) {
+                    let d = &mut self.detail;
+                    d.batch[j] = batch;
+                    d.fate[j] = fates[i] as u8;
+                    d.late_watermark_us[j] = late_wm.unwrap_or(i64::MIN);
                 }
             }
-            _ => {
-                for (i, r) in rows.iter().enumerate() {
-                    if r.id & mask == 0 {
-                        sample(i);
-                    }
-                }
-            }
+            i = i.saturating_add(step);
         }
         let on_time = rows.len() as u64 - by_fate.iter().sum::<u64>();
         let late = by_fate[Fate::LateCounted as usize];

@@ -136,8 +136,9 @@ impl Sim<'_> {
                     backlog,
                 );
             }
-            let span = RowSpan::of(taken).expect("rows were taken");
-            self.span = Some(self.span.map_or(span, |s| s.union(span)));
+            if let Some(span) = RowSpan::of(taken) {
+                self.span = Some(self.span.map_or(span, |s| s.union(span)));
+            }
             self.taken += n as u64;
             if self.taken >= self.next_progress {
                 self.report_progress();
