@@ -308,7 +308,8 @@ impl WindowCount {
         let per_row = ((size + slide - 1) / slide) as usize;
         if per_row == 1 {
             // Tumbling (one window per row): the window, its slot and whether the late-row
-            // watermark drops it are known per window, not per row.
+            // watermark drops it are known per window, not per row. Its own loop: the
+            // general one with these hoisted ran 5 % slower on #13's 10 M scenario.
             let (mut lo, mut hi) = (Micros::MAX, Micros::MIN);
             let (mut slot, mut dropped) = (0usize, false);
             for r in rows {
