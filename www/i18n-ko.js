@@ -253,6 +253,7 @@ export const KO = {
   sweepFailedRow: '실행 중 실패:',
   sweepRefusedRow: '실행할 수 없음 (시작 안 함):',
   sweepWaiting: '대기 중…',
+  sweepKnown: '이 구성으로 페이지가 이미 실행한 결과(다시 실행하지 않음)',
   sweepNotRun: '실행 안 함',
   "sUsd": "월 $",
   "sP95": "p95 지연",

@@ -259,6 +259,7 @@ export const STRINGS = {
     sweepFailedRow: 'Failed while running:',
     sweepRefusedRow: 'Cannot run (not started):',
     sweepWaiting: 'waiting…',
+    sweepKnown: 'the page’s own run of this configuration, not run again',
     sweepNotRun: 'not run',
     "sUsd": "$/month",
     "sP95": "p95 latency",

@@ -466,6 +466,7 @@ async function runSweep() {
     shown: () => state.view === 'sweep',
     current: () => sweepView,
     setCurrent: (v) => { sweepView = v; },
+    known: () => (last && !previewFor ? { scenario: lastScenario, cost: last.cost, scale: last.scaled?.factor ?? 1 } : null),
     pool: code.pool,
     SweepRefused: code.SweepRefused,
   });

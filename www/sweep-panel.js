@@ -8,6 +8,7 @@ import { duration, int } from './format.js';
 import { usd } from './cost-summary.js';
 import { sweepChart, paretoFront } from './charts/sweep-chart.js';
 import { failureText } from './run-failure.js';
+import { rowOf } from './worker-sweep.js';
 
 /** Stream intervals, s (1 s … 1 d, about 3 a decade). */
 export const STREAM_GRID = [1, 2, 5, 10, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 21600, 43200, 86400];
@@ -218,6 +219,10 @@ export function renderSweep(lang, view, slaMin) {
       tr.dataset.point = 'done';
       tr.dataset.ms = r.ms.toFixed(0);
       tr.dataset.shared = String(r.shared);
+      if (r.known) {
+        tr.dataset.known = 'true';
+        tr.title = t(lang, 'sweepKnown');
+      }
       if (best && best.i === i) tr.className = 'best';
       const row = r.row;
       for (const v of [usd(row.usdPerMonth, lang), row.p95s >= 0 ? duration(row.p95s, lang) : '–', int(row.dataFilesPerDay, lang), int(row.requestsPerDay, lang), onFront.has(i) ? '●' : '']) cell(v);
@@ -238,6 +243,25 @@ export function renderSweep(lang, view, slaMin) {
   /** @type {HTMLElement} */ (table.tBodies[0]).replaceChildren(...body);
 }
 
+/**
+ * The rows the page already has: the point whose scenario is the page's own finished run's
+ * (a Spark point: the scenario with that trigger, worker-core.js atPoint) is that run's row,
+ * drawn at once instead of run again. @param {PanelPoint[]} points @param {any} scenario
+ * @param {{scenario: any, cost: any, scale: number} | null} own
+ */
+export function knownRows(points, scenario, own) {
+  /** @type {Map<number, import('./run-result.js').SweepRow>} */
+  const rows = new Map();
+  if (!own || scenario?.engine?.name === 'flink') return rows;
+  const want = JSON.stringify(own.scenario);
+  points.forEach((p, i) => {
+    if (p.engine !== 'flink' && JSON.stringify({ ...scenario, trigger: p.trigger }) === want) {
+      rows.set(i, rowOf(p.label, p.trigger, own.cost, own.scale));
+    }
+  });
+  return rows;
+}
+
 /** Ends the sweep in flight (Cancel, or a new sweep); null when none runs. @type {AbortController | null} */
 let sweepAbort = null;
 
@@ -255,6 +279,8 @@ export function cancelSweep() {
  * @property {() => boolean} shown whether the sweep view is on show
  * @property {() => SweepView | null} current the sweep on show
  * @property {(v: SweepView | null) => void} setCurrent
+ * @property {() => {scenario: any, cost: any, scale: number} | null} known the page's own
+ *   finished run (not a preview): its scenario, cost report and scale factor
  * @property {import('./sweep-pool.js').SweepPool} pool
  * @property {typeof import('./sweep-pool.js').SweepRefused} SweepRefused
  */
@@ -279,6 +305,7 @@ export async function runSweep(host) {
   const mode = picked === 'job' && scenario.engine?.name === 'flink' ? 'stream' : picked;
   const points = sweepPoints(mode, lang);
   const view = newSweepView(points);
+  const known = knownRows(points, scenario, host.known());
   const progress = /** @type {HTMLProgressElement} */ ($('sweep-progress'));
   const runBtn = /** @type {HTMLButtonElement} */ ($('sweep-run'));
   const cancelBtn = /** @type {HTMLButtonElement} */ ($('sweep-cancel'));
@@ -299,6 +326,7 @@ export async function runSweep(host) {
       signal: ac.signal,
       // Points that cannot run are shown with their reason; the others run.
       runTheRest: true,
+      known,
       onStart: () => {
         host.setCurrent(view);
         draw();

@@ -21,7 +21,8 @@ import { WATCHDOG_MS, WorkerFailure } from './sim-client.js';
  * A finished point: its row, or why it failed while running (`failure`: its worker
  * trapped or went silent, and was replaced), or why it could not run (`refused`, with the
  * `runTheRest` option).
- * @typedef {{index: number, row: import('./run-result.js').SweepRow, ms: number, shared: number}
+ * A point given as `known` is handed over with `known: true` and `ms` 0, not run.
+ * @typedef {{index: number, row: import('./run-result.js').SweepRow, ms: number, shared: number, known?: boolean}
  *   | {index: number, error: string, failure: WorkerFailure | null, refused?: boolean}} PointResult
  */
 
@@ -88,6 +89,9 @@ export function groupsOf(points, workers) {
  * @property {boolean} [runTheRest] when some points cannot run, run the others and give each
  *   refused point as a result with its `error` (and `refused: true`) instead of refusing the
  *   whole sweep (it is still refused when no point can run)
+ * @property {Map<number, import('./run-result.js').SweepRow>} [known] rows the caller already
+ *   has, by point index (the page's own run of that point's scenario): checked like the
+ *   others, then handed over first, without a run
  */
 
 export class SweepPool {
@@ -188,10 +192,13 @@ class Sweep {
     signal?.addEventListener('abort', this.onAbort, { once: true });
     const n = this.points.length;
     if (!n) return this.finish(null);
-    const groups = groupsOf(this.points, this.a.size);
+    // Known points are not run: the groups are made of the others.
+    const known = this.a.opts.known ?? new Map();
+    const runnable = this.points.map((_, i) => i).filter((i) => !known.has(i));
+    const groups = groupsOf(runnable.map((i) => this.points[i]), this.a.size).map((g) => g.map((k) => runnable[k]));
     this.queue = groups;
     // The checks, split over as many workers as will run groups (contiguous shares).
-    const w = Math.min(this.a.size, groups.length);
+    const w = Math.max(1, Math.min(this.a.size, groups.length));
     for (let k = 0; k < w; k++) {
       const share = [];
       for (let i = Math.floor((k * n) / w); i < Math.floor(((k + 1) * n) / w); i++) share.push(i);
@@ -273,6 +280,9 @@ class Sweep {
       }
       this.phase = 'run';
       this.a.opts.onStart?.();
+      for (const [index, row] of this.a.opts.known ?? []) {
+        if (!this.results[index]) this.land({ index, row, ms: 0, shared: 0, known: true });
+      }
       for (const s of [...this.slots]) this.next(s);
     } else if (m.type === 'point') {
       if (!slot.pending.delete(m.index) || this.results[m.index]) return;

@@ -54,7 +54,16 @@ export async function sweepHere(scenario, points, tools) {
  * @returns {import('./run-result.js').SweepRow}
  */
 export function sweepRow(label, trigger, run) {
-  const c = JSON.parse(run.costJson());
+  return rowOf(label, trigger, JSON.parse(run.costJson()), JSON.parse(run.scaledJson() ?? '{"factor": 1}').factor);
+}
+
+/**
+ * A sweep point's row from its run's cost report and scale factor (1 when exact): the page
+ * makes the row of its own run's point with it.
+ * @param {string} label @param {any} trigger @param {any} c @param {number} scale
+ * @returns {import('./run-result.js').SweepRow}
+ */
+export function rowOf(label, trigger, c, scale) {
   return {
     label,
     trigger,
@@ -64,6 +73,6 @@ export function sweepRow(label, trigger, run) {
     dataFilesPerDay: c.data_files_per_day,
     requestsPerDay: c.requests_per_day,
     sla: c.freshness.sla_class,
-    scale: JSON.parse(run.scaledJson() ?? '{"factor": 1}').factor,
+    scale,
   };
 }

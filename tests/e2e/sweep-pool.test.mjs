@@ -40,6 +40,7 @@ before(async () => {
       /** @param {any} m @param {any} [t] */
       postMessage(m, t) {
         if (this.sweep) log.posted.push(m?.type);
+        if (this.sweep && m?.type === 'run') /** @type {any} */ (window).__sweepPoints = (/** @type {any} */ (window).__sweepPoints ?? 0) + m.points.length;
         return t === undefined ? super.postMessage(m) : super.postMessage(m, t);
       }
 
@@ -172,6 +173,13 @@ test('pooled rows equal standalone runs of each trigger (page and API, generated
   assert.equal(log.ended, 3);
   const shown = await tableRows();
   assert.ok(shown.every((r) => r.point === 'done'), JSON.stringify(shown));
+  // The page's own run's point (its trigger) is that run's row, drawn at once: only the
+  // other 15 were given to the workers.
+  const known = await page.locator('#sweep-table tbody tr[data-known="true"] td:first-child').allTextContents();
+  const ownTrigger = JSON.parse(await page.getAttribute('#app', 'data-scenario') ?? '{}').trigger;
+  assert.deepEqual(known, [await page.evaluate(async (s) => (await import('./format.js')).duration(s, 'en'), ownTrigger.interval_s)]);
+  const given = await page.evaluate(() => /** @type {any} */ (window).__sweepPoints);
+  assert.equal(given, 15);
   // Each trigger alone, on the page's thread, formatted as the table formats.
   const full = JSON.parse(await page.getAttribute('#app', 'data-scenario') ?? '{}');
   const alone = await page.evaluate(async (sc) => {
@@ -248,7 +256,8 @@ test('points are drawn as they arrive: the chart and table show some before the 
   // Some points are drawn while the sweep still runs (checked in one go, in the page).
   const seen = await page.waitForFunction(() => {
     const app = document.getElementById('app');
-    const done = document.querySelectorAll('#sweep-table tbody tr[data-point="done"]').length;
+    // (A point the sweep ran: the page's own run's point is drawn at once, not run.)
+    const done = document.querySelectorAll('#sweep-table tbody tr[data-point="done"]:not([data-known])').length;
     const bar = /** @type {HTMLProgressElement} */ (document.getElementById('sweep-progress'));
     return app?.dataset.sweep === 'running' && done >= 1 && document.querySelector('#sweep-chart canvas')
       ? { done, bar: bar.value, hidden: bar.hidden, status: document.getElementById('sweep-status')?.textContent } : null;

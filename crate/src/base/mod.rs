@@ -9,3 +9,4 @@ pub mod murmur3;
 pub mod number;
 pub mod spec_reader;
 pub mod time;
+pub mod turns;

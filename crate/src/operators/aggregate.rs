@@ -104,16 +104,19 @@ pub struct WindowCount {
 }
 
 /// `acc` and `new` (both sorted by key, keys distinct) as one sorted list, equal keys
-/// combined by `join`.
+/// combined by `join`. The part of `acc` before `new`'s first key stays where it is: a
+/// batch fed in many chunks (a day's job) adds its groups near the end, and merging the
+/// whole list each time made the work grow with the square of the chunks.
+#[inline(never)]
 fn merge_sorted<K: Ord + Copy, V>(acc: &mut Vec<(K, V)>, new: Vec<(K, V)>, join: impl Fn(&mut V, V)) {
     if acc.is_empty() {
         *acc = new;
         return;
     }
-    if new.is_empty() {
+    let Some(first) = new.first() else {
         return;
-    }
-    let old = std::mem::take(acc);
+    };
+    let old = acc.split_off(acc.partition_point(|x| x.0 < first.0));
     acc.reserve(old.len() + new.len());
     let mut a = old.into_iter().peekable();
     let mut b = new.into_iter().peekable();

@@ -168,6 +168,16 @@ impl Feed {
         }
     }
 
+    /// A shared reader's chunk and its position in it (the events of [`Feed::buffered`],
+    /// held by a handle of their own so that a caller can read them while it changes
+    /// other state); None for a stream of its own.
+    pub fn shared_chunk(&self) -> Option<(Rc<[Event]>, usize)> {
+        match self {
+            Feed::Own(_) => None,
+            Feed::Shared { chunk, pos, .. } => chunk.clone().map(|c| (c, *pos)),
+        }
+    }
+
     /// Takes the first `n` buffered events.
     #[inline]
     pub fn consume(&mut self, n: usize) {

@@ -745,7 +745,7 @@ impl Workload {
             }
             Shape::Diurnal { amplitude, peak } => {
                 let phase = (t.rem_euclid(DAY) - peak) as f64 / DAY as f64;
-                1.0 + amplitude * libm::cos(std::f64::consts::TAU * phase)
+                1.0 + amplitude * crate::base::turns::cos_turns(phase)
             }
         }
     }

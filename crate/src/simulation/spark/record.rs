@@ -5,11 +5,18 @@
 use super::*;
 
 impl Sim<'_> {
-    /// Folds the fates of the rows in `self.rows` (a batch or one of its chunks) into the
-    /// summary and the sampled per-event columns.
-    pub(super) fn record_fates(&mut self, fates: &[Fate], batch: i64, late_wm: Option<Micros>) {
-        debug_assert_eq!(fates.len(), self.rows.len(), "a fate per row");
-        let rows = &self.rows[..self.rows.len().min(fates.len())];
+    /// Folds the fates of `rows` (default: `self.rows`; a batch or one of its chunks) into
+    /// the summary and the sampled per-event columns.
+    pub(super) fn record_fates(
+        &mut self,
+        rows: Option<&[Row]>,
+        fates: &[Fate],
+        batch: i64,
+        late_wm: Option<Micros>,
+    ) {
+        let rows = rows.unwrap_or(&self.rows);
+        debug_assert_eq!(fates.len(), rows.len(), "a fate per row");
+        let rows = &rows[..rows.len().min(fates.len())];
         let fates = &fates[..rows.len()];
         // Only the rows not on time are counted by fate (on time = the rest); most chunks
         // have none, which one pass over the fate bytes says.

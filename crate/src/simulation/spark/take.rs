@@ -96,9 +96,11 @@ impl Sim<'_> {
     /// without `generate`, only those ready in the feed.
     pub(super) fn take_more(&mut self, bound: Micros, limit: Option<u64>, generate: bool) {
         let limit = limit.unwrap_or(u64::MAX);
-        while (self.rows.len() as u64) < limit {
+        // Rows fed straight from a shared chunk (`direct`): they count toward `limit` too.
+        let mut fed = 0u64;
+        while (self.rows.len() as u64).saturating_add(fed) < limit {
             let before = self.rows.len();
-            let room = usize::try_from(limit - before as u64).unwrap_or(usize::MAX);
+            let room = usize::try_from(limit - before as u64 - fed).unwrap_or(usize::MAX);
             match &mut self.events {
                 // Its own stream writes straight into the rows (no copy through a buffer).
                 Feed::Own(s) => {
@@ -110,6 +112,14 @@ impl Sim<'_> {
                     }
                     if shared.peek().is_none() {
                         break;
+                    }
+                    if self.direct {
+                        let n = self.take_direct(bound, room);
+                        if n == 0 {
+                            break;
+                        }
+                        fed += n as u64;
+                        continue;
                     }
                     let buf = shared.buffered();
                     let n = buf.partition_point(|e| e.arrival <= bound).min(room);
@@ -152,6 +162,44 @@ impl Sim<'_> {
         }
     }
 
+    /// `take_more`'s step for a `direct` simulation: feeds up to `room` rows of the shared
+    /// chunk at hand that arrived by `bound` straight to the batch (no copy into `rows`);
+    /// returns how many.
+    #[inline(never)]
+    fn take_direct(&mut self, bound: Micros, room: usize) -> usize {
+        let Some((chunk, pos)) = self.events.shared_chunk() else {
+            return 0;
+        };
+        let taken = &chunk[pos..];
+        let n = taken.partition_point(|e| e.arrival <= bound).min(room);
+        self.events.consume(n);
+        let taken = &taken[..n];
+        if n == 0 {
+            return 0;
+        }
+        // The backlogs these rows end (as `take_more` settles them).
+        while let Some(&(i, end, taken_then)) = self.pending_backlog.front() {
+            let k = taken.partition_point(|e| e.arrival <= end);
+            if k == n {
+                break;
+            }
+            let backlog = self.taken + k as u64 - taken_then;
+            Self::settle(
+                &mut self.cols,
+                &mut self.sum,
+                &mut self.pending_backlog,
+                i,
+                backlog,
+            );
+        }
+        self.taken += n as u64;
+        self.feed_rows(taken, RowSpan::of(taken));
+        if self.taken >= self.next_progress {
+            self.report_progress();
+        }
+        n
+    }
+
     pub(super) fn report_progress(&mut self) {
         let expected = self.sc.workload.expected_events().max(1.0);
         self.next_progress = self.taken + PROGRESS_EVERY.max((expected / 100.0) as u64);
@@ -163,7 +211,11 @@ impl Sim<'_> {
     /// The row limit of a take: a chunkable query's batch is taken (and run) in chunks of
     /// at most `chunk_rows`, and its rows already fed count toward `limit`.
     pub(super) fn row_limit(&self, limit: Option<u64>) -> Option<u64> {
-        if self.query.chunkable() {
+        if self.direct {
+            // Fed as taken: no rows are held, so no chunk bounds the take.
+            let fed = self.open.as_ref().map_or(0, |o| o.n);
+            limit.map(|l| l - fed)
+        } else if self.query.chunkable() {
             let fed = self.open.as_ref().map_or(0, |o| o.n);
             Some(self.chunk_rows.min(limit.unwrap_or(u64::MAX) - fed))
         } else {
@@ -173,6 +225,13 @@ impl Sim<'_> {
 
     /// Feeds the chunk in `self.rows` to the batch in progress (begun here if none is).
     pub(super) fn feed_chunk(&mut self) {
+        let rows = std::mem::take(&mut self.rows);
+        self.feed_rows(&rows, self.span);
+        self.rows = rows;
+    }
+
+    /// Feeds `rows` (spanning `span`) to the batch in progress (begun here if none is).
+    fn feed_rows(&mut self, rows: &[Row], span: Option<RowSpan>) {
         let mut open = self.open.take().unwrap_or_else(|| OpenBatch {
             wm: self.query.batch_watermarks(),
             n: 0,
@@ -183,15 +242,14 @@ impl Sim<'_> {
         let mut fates = std::mem::take(&mut self.fates);
         fates.clear();
         let mut visible = VisibleList::default();
-        self.query
-            .feed(open.wm, &self.rows, self.span, &mut fates, &mut visible);
+        self.query.feed(open.wm, rows, span, &mut fates, &mut visible);
         if !visible.is_empty() {
             open.visible.push(visible);
         }
-        self.record_fates(&fates, batch_id, open.wm.late);
+        self.record_fates(Some(rows), &fates, batch_id, open.wm.late);
         self.fates = fates;
-        open.n += self.rows.len() as u64;
-        if let Some(s) = self.span {
+        open.n += rows.len() as u64;
+        if let Some(s) = span {
             open.max_event_time = Some(
                 open.max_event_time
                     .map_or(s.max_event_time, |m| m.max(s.max_event_time)),

@@ -313,16 +313,17 @@ fn a_shared_stream_gives_each_trigger_its_standalone_report() {
     };
     check_shared(&scenarios(base, &triggers));
     check_shared(&scenarios(stateless, &more));
-    // Batches fed ahead in chunks of 500 rows: the same reports, and the day's job (one
-    // batch of all 216,000 events) does not hold the shared stream back.
+    // A windowed count is fed straight from the shared chunks as they are taken, whatever
+    // the chunk size of its own-stream runs: the same reports, and the day's job (one batch
+    // of all 216,000 events) does not hold the shared stream back.
     let many = check_shared_in_chunks(&scenarios(base, &triggers), 500);
     let whole = check_shared_in_chunks(&scenarios(base, &triggers), CHUNK_ROWS);
-    assert!(
-        many.peak_held_rows <= 4 * crate::workload::shared_stream::CHUNK && whole.peak_held_rows > 200_000,
-        "held {} rows (whole batches: {})",
-        many.peak_held_rows,
-        whole.peak_held_rows
-    );
+    for held in [many.peak_held_rows, whole.peak_held_rows] {
+        assert!(
+            held <= 4 * crate::workload::shared_stream::CHUNK,
+            "held {held} rows"
+        );
+    }
 }
 
 fn check_shared(scs: &[Scenario]) {
