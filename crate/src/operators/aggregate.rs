@@ -311,32 +311,40 @@ impl WindowCount {
         let per_row = ((size + slide - 1) / slide) as usize;
         if per_row == 1 {
             // Tumbling (one window per row): the window, its slot and whether the late-row
-            // watermark drops it are known per window, not per row. Its own loop: the
-            // general one with these hoisted ran 5 % slower on #13's 10 M scenario.
-            let (mut lo, mut hi) = (Micros::MAX, Micros::MIN);
-            let (mut slot, mut dropped) = (0usize, false);
-            for r in rows {
-                let t = r.event_time;
-                if !(lo..hi).contains(&t) {
-                    lo = t - t.rem_euclid(slide);
-                    hi = lo + slide;
-                    slot = ((lo - base) / slide) as usize;
-                    dropped = late.is_some_and(|w| lo + size <= w);
-                }
-                if dropped {
-                    out.late.push((lo, r.key));
-                    out.fates.push(Fate::DroppedLate);
+            // watermark drops it are known per window, not per row. Rows come in arrival
+            // order, so consecutive rows mostly share a window: taken a run of one window's
+            // rows at a time, each row's window is one compare, and the window's list takes
+            // the run in one call (`push_rows`: 5 % of #13's 10 M run, 14 % of a native
+            // 16-point day's sweep, against a loop that pushed row by row).
+            let mut i = 0;
+            while i < rows.len() {
+                let t = rows[i].event_time;
+                let lo = t - t.rem_euclid(slide);
+                let hi = lo + slide;
+                let n = rows[i + 1..]
+                    .iter()
+                    .position(|r| !(lo..hi).contains(&r.event_time))
+                    .map_or(rows.len() - i, |p| p + 1);
+                let run = &rows[i..i + n];
+                i += n;
+                if late.is_some_and(|w| lo + size <= w) {
+                    for r in run {
+                        out.late.push((lo, r.key));
+                    }
+                    out.fates.extend(run.iter().map(|_| Fate::DroppedLate));
                     continue;
                 }
-                let d = &mut dense[slot];
-                let a = &mut d.aggs[r.key as usize];
-                if a.count == 0 {
-                    d.touched.push(r.key);
+                let d = &mut dense[((lo - base) / slide) as usize];
+                for r in run {
+                    let a = &mut d.aggs[r.key as usize];
+                    if a.count == 0 {
+                        d.touched.push(r.key);
+                    }
+                    a.add(r.value);
                 }
-                a.add(r.value);
                 let list = if append { &mut d.pending } else { &mut *out.visible };
-                list.push(visible(r), r.id & mask == 0);
-                out.fates.push(counted(r, wm.late));
+                list.push_rows(run, mask);
+                out.fates.extend(run.iter().map(|r| counted(r, wm.late)));
             }
             return self.dense_groups(base, windows);
         }

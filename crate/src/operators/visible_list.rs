@@ -27,6 +27,16 @@
 //! `append` gives the entries of pushing the other list's entries one by one.
 
 use crate::base::time::Micros;
+use crate::workload::event::Row;
+
+/// A row as an entry: its id and arrival.
+#[inline(always)]
+fn visible(r: &Row) -> Visible {
+    Visible {
+        id: r.id,
+        arrival: r.arrival,
+    }
+}
 
 /// An event whose result became visible in this batch's commit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -138,6 +148,55 @@ impl VisibleList {
         self.len += 1;
         if sampled {
             self.sampled.push(v);
+        }
+    }
+
+    /// Pushes each row's arrival (and marks it sampled when `id & mask == 0`) as [`push`]
+    /// one by one would, with the open run's state held in locals while the run has room
+    /// for any entry: the dense step pushes a window's rows in runs.
+    ///
+    /// [`push`]: VisibleList::push
+    pub fn push_rows(&mut self, rows: &[Row], mask: u64) {
+        let mut k = 0;
+        while k < rows.len() {
+            // Entries the open run takes whatever their width (0: none open, or full).
+            let room = match self.blocks.last() {
+                Some(b) if self.run_n != 0 && self.run_n < RUN && self.len > 0 => {
+                    ((BLOCK - b.len()) / WIDEST).min(usize::from(RUN - self.run_n))
+                }
+                _ => 0,
+            };
+            if room == 0 {
+                let r = &rows[k];
+                self.push(visible(r), r.id & mask == 0);
+                k += 1;
+                continue;
+            }
+            let take = room.min(rows.len() - k);
+            let b = self.blocks.last_mut().expect("an open run is in the last block");
+            let (mut last, mut sorted) = (self.last, self.run_sorted);
+            let (mut lo, mut hi) = (self.min, self.max);
+            for r in &rows[k..k + take] {
+                let a = r.arrival;
+                let d = a.wrapping_sub(last);
+                if (0..i64::from(WIDE)).contains(&d) {
+                    b.push(d as u16);
+                } else {
+                    sorted &= d >= 0;
+                    push_wide(b, d);
+                }
+                last = a;
+                lo = lo.min(a);
+                hi = hi.max(a);
+                if r.id & mask == 0 {
+                    self.sampled.push(visible(r));
+                }
+            }
+            (self.last, self.run_sorted, self.min, self.max) = (last, sorted, lo, hi);
+            // `take` ≤ RUN − run_n: the sum stays within a run.
+            self.run_n += take as u16;
+            self.len += take as u64;
+            k += take;
         }
     }
 
@@ -469,7 +528,73 @@ mod tests {
         }
     }
 
+    fn row(id: u64, arrival: Micros) -> Row {
+        Row {
+            id,
+            key: 0,
+            event_time: 0,
+            arrival,
+            value: 0,
+        }
+    }
+
+    /// `push_rows` in pieces writes the very words, runs and samples of `push` one by one.
+    fn same_as_pushing(arrivals: &[Micros], pieces: &[usize], mask: u64) {
+        let rows: Vec<Row> = arrivals
+            .iter()
+            .enumerate()
+            .map(|(i, &a)| row(i as u64, a))
+            .collect();
+        let mut one = VisibleList::default();
+        for r in &rows {
+            one.push(visible(r), r.id & mask == 0);
+        }
+        let mut many = VisibleList::default();
+        let (mut at, mut k) = (0, 0);
+        while at < rows.len() {
+            let n = pieces
+                .get(k)
+                .copied()
+                .unwrap_or(usize::MAX)
+                .max(1)
+                .min(rows.len() - at);
+            many.push_rows(&rows[at..at + n], mask);
+            at += n;
+            k += 1;
+        }
+        one.close_run();
+        many.close_run();
+        assert_eq!(one.blocks, many.blocks);
+        assert_eq!(one.sampled, many.sampled);
+        assert_eq!(
+            (one.len, one.min, one.max, one.last),
+            (many.len, many.min, many.max, many.last)
+        );
+    }
+
+    #[test]
+    fn pushing_rows_is_pushing_each() {
+        // Ordinary gaps over many runs and blocks, wide gaps and steps back among them.
+        let long: Vec<Micros> = (0..200_000i64)
+            .map(|i| i * 997 + (i % 13) * 70_000 - (i % 101) * 3_000_000)
+            .collect();
+        same_as_pushing(&long, &[1, 255, 256, 257, 70_000], 7);
+        same_as_pushing(&long, &[], 0);
+        same_as_pushing(&[5, 5, i64::MIN, i64::MAX, -1, 0], &[2, 1], 1);
+    }
+
     proptest! {
+        #[test]
+        fn rows_pushed_in_pieces(
+            a in proptest::collection::vec(prop_oneof![0i64..70_000, any::<i64>()], 0..600),
+            pieces in proptest::collection::vec(1usize..300, 0..8),
+            mask in 0u64..8,
+        ) {
+            // Arrivals as running sums of the gaps (mostly increasing, as a window's are).
+            let arrivals: Vec<i64> = a.iter().scan(0i64, |t, &g| { *t = t.wrapping_add(g); Some(*t) }).collect();
+            same_as_pushing(&arrivals, &pieces, mask);
+        }
+
         #[test]
         fn entries_come_back_exactly(
             a in proptest::collection::vec((any::<i64>(), any::<bool>()), 0..50),
