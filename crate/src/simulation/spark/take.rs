@@ -132,20 +132,8 @@ impl Sim<'_> {
                 break;
             }
             let taken = &self.rows[before..];
-            while let Some(&(i, end, taken_then)) = self.pending_backlog.front() {
-                let k = taken.partition_point(|e| e.arrival <= end);
-                if k == n {
-                    break; // every row taken here had arrived by the batch's end
-                }
-                let backlog = self.taken + k as u64 - taken_then;
-                Self::settle(
-                    &mut self.cols,
-                    &mut self.sum,
-                    &mut self.pending_backlog,
-                    i,
-                    backlog,
-                );
-            }
+            let parts = (&mut self.cols, &mut self.sum, &mut self.pending_backlog);
+            Self::settle_ended(parts, self.taken, taken);
             if let Some(span) = RowSpan::of(taken) {
                 self.span = Some(self.span.map_or(span, |s| s.union(span)));
             }
@@ -159,6 +147,28 @@ impl Sim<'_> {
         if !self.pending_backlog.is_empty() && (generate || self.events.ready()) {
             let next = self.events.peek().map(|e| e.arrival);
             self.settle_backlog(next);
+        }
+    }
+
+    /// Settles the backlog of each pending batch that ended before one of `taken`, the
+    /// rows next in the stream after the `taken_before` already taken. (Over fields:
+    /// `taken` may be `self.rows`.)
+    #[allow(clippy::type_complexity)]
+    fn settle_ended(
+        (cols, sum, pending): (
+            &mut BatchColumns,
+            &mut Summary,
+            &mut std::collections::VecDeque<(usize, Micros, u64)>,
+        ),
+        taken_before: u64,
+        taken: &[Row],
+    ) {
+        while let Some(&(i, end, taken_then)) = pending.front() {
+            let k = taken.partition_point(|e| e.arrival <= end);
+            if k == taken.len() {
+                break; // every row taken here had arrived by the batch's end
+            }
+            Self::settle(cols, sum, pending, i, taken_before + k as u64 - taken_then);
         }
     }
 
@@ -177,21 +187,8 @@ impl Sim<'_> {
         if n == 0 {
             return 0;
         }
-        // The backlogs these rows end (as `take_more` settles them).
-        while let Some(&(i, end, taken_then)) = self.pending_backlog.front() {
-            let k = taken.partition_point(|e| e.arrival <= end);
-            if k == n {
-                break;
-            }
-            let backlog = self.taken + k as u64 - taken_then;
-            Self::settle(
-                &mut self.cols,
-                &mut self.sum,
-                &mut self.pending_backlog,
-                i,
-                backlog,
-            );
-        }
+        let parts = (&mut self.cols, &mut self.sum, &mut self.pending_backlog);
+        Self::settle_ended(parts, self.taken, taken);
         self.taken += n as u64;
         self.feed_rows(taken, RowSpan::of(taken));
         if self.taken >= self.next_progress {
