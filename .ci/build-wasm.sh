@@ -15,6 +15,12 @@ wasm_dir=target/wasm32-unknown-unknown/release
 # of 10 runs each, alternated; medians 6.9 and 6.4 s): ~7 % slower for 16 % less to
 # download. "z" is smaller still (676 KB) but ~1.5x slower. One line to change back.
 export CARGO_PROFILE_RELEASE_OPT_LEVEL=s
+# WebAssembly SIMD (128-bit; every current browser has it: Chrome 91, Firefox 89, Safari
+# 16.4): LLVM vectorizes the scans and copies. Measured 2026-11-29 on the core: 192,589 →
+# 190,643 B gzipped, a day at 1,000 events/s in Node 2.79–2.90 s → 2.74–2.90 s (3 runs
+# each, alternated), the same digest. Only the wasm target gets it (the native build's
+# flags stay as they are).
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-C target-feature=+simd128"
 # The core library as a cdylib (its manifest says rlib: see crate/Cargo.toml), without the
 # readers and with its wasm boundary.
 cargo rustc --quiet --release --target wasm32-unknown-unknown -p pipeline-sim --lib \
@@ -27,7 +33,7 @@ cargo build --quiet --release --target wasm32-unknown-unknown -p pipeline-sim-fo
 # (260 B raw, ~200 B gzip of the core).
 OPT_FLAGS="-O3 --strip-producers --strip-target-features --enable-bulk-memory
   --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals
-  --enable-reference-types --enable-multivalue"
+  --enable-reference-types --enable-multivalue --enable-simd"
 cache=target/wasm-opt-cache
 opt_version=$(node_modules/.bin/wasm-opt --version)
 mkdir -p "$cache"
