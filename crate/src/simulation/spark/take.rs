@@ -180,17 +180,24 @@ impl Sim<'_> {
         let Some((chunk, pos)) = self.events.shared_chunk() else {
             return 0;
         };
-        let taken = &chunk[pos..];
+        let taken = &chunk.events()[pos..];
         let n = taken.partition_point(|e| e.arrival <= bound).min(room);
         self.events.consume(n);
         let taken = &taken[..n];
         if n == 0 {
             return 0;
         }
+        // Their span, from the chunk's block bounds (made once for every reader).
+        let span = chunk.bounds(pos..pos + n).map(|b| RowSpan {
+            min_event_time: b.min_event_time,
+            max_event_time: b.max_event_time,
+            max_key: b.max_key,
+        });
         let parts = (&mut self.cols, &mut self.sum, &mut self.pending_backlog);
         Self::settle_ended(parts, self.taken, taken);
         self.taken += n as u64;
-        self.feed_rows(taken, RowSpan::of(taken));
+        debug_assert_eq!(span, RowSpan::of(taken));
+        self.feed_rows(taken, span);
         if self.taken >= self.next_progress {
             self.report_progress();
         }
