@@ -38,15 +38,6 @@ type Groups = Vec<((Micros, u32), Agg)>;
 /// Per window (sorted by start), the events counted first in it.
 type Lists = Vec<(Micros, VisibleList)>;
 
-/// A counted row as an event waiting to become visible.
-#[inline]
-fn visible(r: &Row) -> Visible {
-    Visible {
-        id: r.id,
-        arrival: r.arrival,
-    }
-}
-
 /// A row's fate after its windows: dropped when none counted it (`uncounted`).
 #[inline]
 fn fate(uncounted: bool, r: &Row, late: Option<Micros>) -> Fate {
@@ -374,7 +365,7 @@ impl WindowCount {
                 if first {
                     // An event's latency is that of its first counted window.
                     let list = if append { &mut d.pending } else { &mut *out.visible };
-                    list.push(visible(r), r.id & mask == 0);
+                    list.push(Visible::of(r), r.id & mask == 0);
                 }
                 first = false;
             }
@@ -427,7 +418,7 @@ impl WindowCount {
                     } else {
                         &mut *out.visible
                     };
-                    list.push(visible(r), r.id & mask == 0);
+                    list.push(Visible::of(r), r.id & mask == 0);
                 }
                 first = false;
             }

@@ -81,13 +81,7 @@ impl Dedup {
                 continue;
             }
             out.fates.push(counted(r, wm.late));
-            out.visible.push(
-                Visible {
-                    id: r.id,
-                    arrival: r.arrival,
-                },
-                r.id & self.sample_mask == 0,
-            );
+            out.visible.push(Visible::of(r), r.id & self.sample_mask == 0);
             let expiry = match self.kind {
                 DedupKind::DropDuplicates => r.event_time,
                 DedupKind::WithinWatermark { delay } => r.event_time + delay,

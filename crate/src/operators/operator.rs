@@ -70,15 +70,7 @@ impl Operator {
                 fates: vec![Fate::OnTime; rows.len()],
                 visible: {
                     let mut v = VisibleList::default();
-                    for r in rows {
-                        v.push(
-                            Visible {
-                                id: r.id,
-                                arrival: r.arrival,
-                            },
-                            r.id & *sample_mask == 0,
-                        );
-                    }
+                    v.push_rows(rows, *sample_mask);
                     v
                 },
                 ..BatchOutcome::default()

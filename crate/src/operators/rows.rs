@@ -10,53 +10,7 @@
 use crate::base::time::Micros;
 use crate::operators::state::StateMetrics;
 use crate::operators::visible_list::VisibleList;
-pub use crate::workload::event::{NULL_VALUE, Row};
-
-/// Bounds of a batch's rows, gathered while the batch is taken (saves a pass over it).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RowSpan {
-    pub min_event_time: Micros,
-    pub max_event_time: Micros,
-    pub max_key: u32,
-}
-
-impl RowSpan {
-    /// The span of `rows`; None when empty.
-    pub fn of(rows: &[Row]) -> Option<RowSpan> {
-        let first = rows.first()?;
-        Some(rows.iter().fold(RowSpan::at(first), RowSpan::with))
-    }
-
-    /// The span of both.
-    #[inline]
-    pub fn union(self, o: RowSpan) -> RowSpan {
-        RowSpan {
-            min_event_time: self.min_event_time.min(o.min_event_time),
-            max_event_time: self.max_event_time.max(o.max_event_time),
-            max_key: self.max_key.max(o.max_key),
-        }
-    }
-
-    /// The span of one row.
-    #[inline]
-    pub fn at(r: &Row) -> RowSpan {
-        RowSpan {
-            min_event_time: r.event_time,
-            max_event_time: r.event_time,
-            max_key: r.key,
-        }
-    }
-
-    /// This span widened to `r`.
-    #[inline]
-    pub fn with(self, r: &Row) -> RowSpan {
-        RowSpan {
-            min_event_time: self.min_event_time.min(r.event_time),
-            max_event_time: self.max_event_time.max(r.event_time),
-            max_key: self.max_key.max(r.key),
-        }
-    }
-}
+pub use crate::workload::event::{NULL_VALUE, Row, RowSpan};
 
 /// What the operator did with one input row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

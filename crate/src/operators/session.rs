@@ -87,10 +87,7 @@ impl SessionCount {
                 out.fates.push(Fate::DroppedLate);
             } else {
                 out.fates.push(counted(r, wm.late));
-                let v = Visible {
-                    id: r.id,
-                    arrival: r.arrival,
-                };
+                let v = Visible::of(r);
                 if !append {
                     out.visible.push(v, r.id & self.sample_mask == 0);
                 }

@@ -29,20 +29,22 @@
 use crate::base::time::Micros;
 use crate::workload::event::Row;
 
-/// A row as an entry: its id and arrival.
-#[inline(always)]
-fn visible(r: &Row) -> Visible {
-    Visible {
-        id: r.id,
-        arrival: r.arrival,
-    }
-}
-
 /// An event whose result became visible in this batch's commit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Visible {
     pub id: u64,
     pub arrival: Micros,
+}
+
+impl Visible {
+    /// A row as an entry: its id and arrival.
+    #[inline(always)]
+    pub fn of(r: &Row) -> Visible {
+        Visible {
+            id: r.id,
+            arrival: r.arrival,
+        }
+    }
 }
 
 /// Most entries of a run.
@@ -161,14 +163,14 @@ impl VisibleList {
         while k < rows.len() {
             // Entries the open run takes whatever their width (0: none open, or full).
             let room = match self.blocks.last() {
-                Some(b) if self.run_n != 0 && self.run_n < RUN && self.len > 0 => {
+                Some(b) if self.run_n != 0 && self.run_n < RUN => {
                     ((BLOCK - b.len()) / WIDEST).min(usize::from(RUN - self.run_n))
                 }
                 _ => 0,
             };
             if room == 0 {
                 let r = &rows[k];
-                self.push(visible(r), r.id & mask == 0);
+                self.push(Visible::of(r), r.id & mask == 0);
                 k += 1;
                 continue;
             }
@@ -189,7 +191,7 @@ impl VisibleList {
                 lo = lo.min(a);
                 hi = hi.max(a);
                 if r.id & mask == 0 {
-                    self.sampled.push(visible(r));
+                    self.sampled.push(Visible::of(r));
                 }
             }
             (self.last, self.run_sorted, self.min, self.max) = (last, sorted, lo, hi);
@@ -547,7 +549,7 @@ mod tests {
             .collect();
         let mut one = VisibleList::default();
         for r in &rows {
-            one.push(visible(r), r.id & mask == 0);
+            one.push(Visible::of(r), r.id & mask == 0);
         }
         let mut many = VisibleList::default();
         let (mut at, mut k) = (0, 0);

@@ -483,56 +483,68 @@ impl Scenario {
     /// page should stay within a few hundred MB). Names the field to change.
     pub fn check_memory(&self, max_bytes: f64) -> Result<(), InputError> {
         let rows = self.expected_batch_rows();
-        let bytes = rows * self.batch_bytes_per_row();
-        if bytes > max_bytes {
-            return Err(InputError::new(
-                "trigger",
+        within(
+            "trigger",
+            rows,
+            self.batch_bytes_per_row(),
+            max_bytes,
+            |n, mb, max| {
                 format!(
-                    "one micro-batch would take about {} million rows, about {} MB while it runs, \
-                     more than the {} MB this simulator gives a batch in the browser: set \
-                     source.max_rows_per_trigger (Spark's maxOffsetsPerTrigger), a shorter interval, \
-                     or fewer events (or use the CLI)",
-                    fixed(rows / 1e6, 1),
-                    fixed(bytes / 1e6, 0),
-                    fixed(max_bytes / 1e6, 0)
-                ),
-            ));
-        }
+                    "one micro-batch would take about {n} million rows, about {mb} MB while it runs, \
+                 more than the {max} MB this simulator gives a batch in the browser: set \
+                 source.max_rows_per_trigger (Spark's maxOffsetsPerTrigger), a shorter interval, \
+                 or fewer events (or use the CLI)"
+                )
+            },
+        )?;
         if let Some(groups) = self.expected_window_groups() {
-            let bytes = groups * WINDOW_GROUP_BYTES;
-            if bytes > max_bytes {
-                return Err(InputError::new(
-                    "trigger",
-                    format!(
-                        "the windowed count would hold about {} million (window, key) groups \
-                         (about {} MB), more than the {} MB this simulator gives state in the \
-                         browser: run batches more often, or use fewer keys or longer windows",
-                        fixed(groups / 1e6, 1),
-                        fixed(bytes / 1e6, 0),
-                        fixed(max_bytes / 1e6, 0)
-                    ),
-                ));
-            }
+            within("trigger", groups, WINDOW_GROUP_BYTES, max_bytes, |n, mb, max| {
+                format!(
+                    "the windowed count would hold about {n} million (window, key) groups \
+                     (about {mb} MB), more than the {max} MB this simulator gives state in the \
+                     browser: run batches more often, or use fewer keys or longer windows"
+                )
+            })?;
         }
         if let Some(state) = self.expected_dedup_state_rows() {
-            let bytes = state * DEDUP_STATE_BYTES_PER_ROW;
-            if bytes > max_bytes {
-                return Err(InputError::new(
-                    "query.dedup_columns",
+            within(
+                "query.dedup_columns",
+                state,
+                DEDUP_STATE_BYTES_PER_ROW,
+                max_bytes,
+                |n, mb, max| {
                     format!(
-                        "the deduplication would keep about {} million rows in state (about {} MB), \
-                         more than the {} MB this simulator gives state in the browser: deduplicate on \
-                         event_time with a watermark (so that state is evicted), or on fewer distinct \
-                         values, or simulate fewer events (or use the CLI)",
-                        fixed(state / 1e6, 1),
-                        fixed(bytes / 1e6, 0),
-                        fixed(max_bytes / 1e6, 0)
-                    ),
-                ));
-            }
+                        "the deduplication would keep about {n} million rows in state (about {mb} MB), \
+                     more than the {max} MB this simulator gives state in the browser: deduplicate on \
+                     event_time with a watermark (so that state is evicted), or on fewer distinct \
+                     values, or simulate fewer events (or use the CLI)"
+                    )
+                },
+            )?;
         }
         Ok(())
     }
+}
+
+/// `count` items of `per` bytes each within `max_bytes`, or the refusal naming `field`
+/// whose message `say` words from the count in millions, its MB and the budget's MB.
+fn within(
+    field: &str,
+    count: f64,
+    per: f64,
+    max_bytes: f64,
+    say: impl Fn(String, String, String) -> String,
+) -> Result<(), InputError> {
+    let bytes = count * per;
+    if bytes > max_bytes {
+        let message = say(
+            fixed(count / 1e6, 1),
+            fixed(bytes / 1e6, 0),
+            fixed(max_bytes / 1e6, 0),
+        );
+        return Err(InputError::new(field, message));
+    }
+    Ok(())
 }
 
 /// Bytes a windowed count's (window, key) group takes while its batch runs (its state

@@ -10,8 +10,7 @@
 //! Invariant: chunk `n` holds events `n·CHUNK ..` of the stream, in arrival order; the
 //! stream generator runs once per `Shared` (counted in `streams`).
 
-use crate::base::time::Micros;
-use crate::workload::event::Event;
+use crate::workload::event::{Event, RowSpan};
 use crate::workload::stream::EventStream;
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -19,55 +18,21 @@ use std::rc::Rc;
 
 /// Events per shared chunk.
 pub const CHUNK: usize = 1 << 14;
-/// Events per block of a chunk's [`Bounds`].
+/// Events per block of a chunk's spans.
 const BLOCK: usize = 64;
 
-/// Bounds of some events: their earliest and latest event time, and their largest key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Bounds {
-    pub min_event_time: Micros,
-    pub max_event_time: Micros,
-    pub max_key: u32,
-}
-
-impl Bounds {
-    fn of(e: &Event) -> Self {
-        Bounds {
-            min_event_time: e.event_time,
-            max_event_time: e.event_time,
-            max_key: e.key,
-        }
-    }
-
-    fn with(self, o: Bounds) -> Self {
-        Bounds {
-            min_event_time: self.min_event_time.min(o.min_event_time),
-            max_event_time: self.max_event_time.max(o.max_event_time),
-            max_key: self.max_key.max(o.max_key),
-        }
-    }
-}
-
-/// A chunk of the stream, with the [`Bounds`] of each block of [`BLOCK`] of its events:
-/// made once, so that each reader finds the bounds of what it takes from a few blocks
+/// A chunk of the stream, with the [`RowSpan`] of each block of [`BLOCK`] of its events:
+/// made once, so that each reader finds the span of what it takes from a few blocks
 /// (16 points of a sweep each took a pass of their own: 8 % of a native day's sweep).
 #[derive(Debug)]
 pub struct Chunk {
     events: Vec<Event>,
-    blocks: Vec<Bounds>,
+    blocks: Vec<RowSpan>,
 }
 
 impl Chunk {
     fn new(events: Vec<Event>) -> Self {
-        let blocks = events
-            .chunks(BLOCK)
-            .map(|b| {
-                b.iter()
-                    .map(Bounds::of)
-                    .reduce(Bounds::with)
-                    .expect("a block has events")
-            })
-            .collect();
+        let blocks = events.chunks(BLOCK).filter_map(RowSpan::of).collect();
         Chunk { events, blocks }
     }
 
@@ -75,18 +40,18 @@ impl Chunk {
         &self.events
     }
 
-    /// The bounds of `events()[range]`; None when it is empty. Whole blocks are read from
-    /// their bounds, the rows at either end one by one.
-    pub fn bounds(&self, range: std::ops::Range<usize>) -> Option<Bounds> {
-        let rows = |r: std::ops::Range<usize>| self.events[r].iter().map(Bounds::of).reduce(Bounds::with);
+    /// The span of `events()[range]`; None when it is empty. Whole blocks are read from
+    /// their spans, the rows at either end one by one.
+    pub fn span(&self, range: std::ops::Range<usize>) -> Option<RowSpan> {
+        let rows = |r: std::ops::Range<usize>| RowSpan::of(&self.events[r]);
         let (from, to) = (range.start.div_ceil(BLOCK), range.end / BLOCK);
         if from >= to {
             return rows(range);
         }
         let head = rows(range.start..from * BLOCK);
-        let middle = self.blocks[from..to].iter().copied().reduce(Bounds::with);
+        let middle = self.blocks[from..to].iter().copied().reduce(RowSpan::union);
         let tail = rows(to * BLOCK..range.end);
-        [head, middle, tail].into_iter().flatten().reduce(Bounds::with)
+        [head, middle, tail].into_iter().flatten().reduce(RowSpan::union)
     }
 }
 
@@ -327,10 +292,10 @@ impl Drop for Feed {
 mod tests {
     use super::*;
 
-    /// A range's bounds from the blocks equal a pass over its events, for every kind of
+    /// A range's span from the blocks equals a pass over its events, for every kind of
     /// range: inside one block, across block edges, whole chunks, empty.
     #[test]
-    fn block_bounds_are_a_pass_over_the_range() {
+    fn block_spans_are_a_pass_over_the_range() {
         let events: Vec<Event> = (0..1_000u64)
             .map(|i| Event {
                 id: i,
@@ -341,11 +306,11 @@ mod tests {
             })
             .collect();
         let c = Chunk::new(events.clone());
-        let pass = |r: std::ops::Range<usize>| events[r].iter().map(Bounds::of).reduce(Bounds::with);
+        let pass = |r: std::ops::Range<usize>| RowSpan::of(&events[r]);
         for start in [0, 1, 63, 64, 65, 127, 128, 500, 999, 1_000] {
             for len in [0, 1, 2, 63, 64, 65, 128, 129, 300, 1_000] {
                 let end = (start + len).min(events.len());
-                assert_eq!(c.bounds(start..end), pass(start..end), "{start}..{end}");
+                assert_eq!(c.span(start..end), pass(start..end), "{start}..{end}");
             }
         }
     }

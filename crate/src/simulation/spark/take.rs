@@ -187,12 +187,8 @@ impl Sim<'_> {
         if n == 0 {
             return 0;
         }
-        // Their span, from the chunk's block bounds (made once for every reader).
-        let span = chunk.bounds(pos..pos + n).map(|b| RowSpan {
-            min_event_time: b.min_event_time,
-            max_event_time: b.max_event_time,
-            max_key: b.max_key,
-        });
+        // Their span, from the chunk's block spans (made once for every reader).
+        let span = chunk.span(pos..pos + n);
         let parts = (&mut self.cols, &mut self.sum, &mut self.pending_backlog);
         Self::settle_ended(parts, self.taken, taken);
         self.taken += n as u64;
