@@ -228,6 +228,9 @@ function renderPreviewNote() {
 let timer = 0;
 function scheduleRun() {
   clearTimeout(timer);
+  // The scenario changed: a run in flight is for one already left, and its result must not
+  // land in the moment before the new run starts (a run ending inside that wait did).
+  generation += 1;
   timer = window.setTimeout(rerun, 30);
 }
 
