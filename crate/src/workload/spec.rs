@@ -711,8 +711,7 @@ impl Workload {
     #[inline]
     pub(crate) fn draw_key(&self, rng: &mut SimRng) -> u32 {
         match &self.zipf_cdf {
-            // Lemire's multiply-shift: uniform in [0, keys) without a division.
-            None => ((u128::from(rng.next_u64()) * u128::from(self.keys)) >> 64) as u32,
+            None => crate::workload::sampler::below(rng.next_u64(), self.keys),
             Some(cdf) => {
                 let u = unit(rng);
                 cdf.partition_point(|&c| c <= u).min(cdf.len() - 1) as u32
