@@ -57,6 +57,10 @@ struct PartialWindow {
     touched: Vec<u32>,
     /// Events counted first in this window (append mode).
     pending: VisibleList,
+    /// By key index: whether a late row of the key was dropped in this chunk.
+    late_seen: Vec<bool>,
+    /// Keys with a late row dropped in this chunk, in first-seen order.
+    late_keys: Vec<u32>,
 }
 
 /// The partial step of the batch in progress (the chunks fed so far).
@@ -190,9 +194,16 @@ impl WindowCount {
         merge_sorted(&mut b.groups, groups, |a, x| a.merge(&x));
         merge_sorted(&mut b.lists, lists, |a, x| a.append(x));
         if !out.late.is_empty() {
-            b.late.extend(out.late);
-            b.late.sort_unstable();
-            b.late.dedup();
+            let mut late = out.late;
+            late.sort_unstable();
+            late.dedup();
+            // Mostly later windows than the chunks before: appended, no sort of the batch's list.
+            let append = b.late.last().is_none_or(|l| *l < late[0]);
+            b.late.extend(late);
+            if !append {
+                b.late.sort_unstable();
+                b.late.dedup();
+            }
         }
     }
 
@@ -294,6 +305,7 @@ impl WindowCount {
         for d in dense.iter_mut() {
             if d.aggs.len() < keys {
                 d.aggs.resize(keys, Agg::default());
+                d.late_seen.resize(keys, false);
             }
         }
         let late = if drop_late { wm.late } else { None };
@@ -318,14 +330,19 @@ impl WindowCount {
                     .map_or(rows.len() - i, |p| p + 1);
                 let run = &rows[i..i + n];
                 i += n;
+                let d = &mut dense[((lo - base) / slide) as usize];
                 if late.is_some_and(|w| lo + size <= w) {
+                    // Each late group once (a flag per key), not a pair per row to sort.
                     for r in run {
-                        out.late.push((lo, r.key));
+                        let seen = &mut d.late_seen[r.key as usize];
+                        if !*seen {
+                            *seen = true;
+                            d.late_keys.push(r.key);
+                        }
                     }
                     out.fates.extend(run.iter().map(|_| Fate::DroppedLate));
                     continue;
                 }
-                let d = &mut dense[((lo - base) / slide) as usize];
                 for r in run {
                     let a = &mut d.aggs[r.key as usize];
                     if a.count == 0 {
@@ -337,7 +354,7 @@ impl WindowCount {
                 list.push_rows(run, mask);
                 out.fates.extend(run.iter().map(|r| counted(r, wm.late)));
             }
-            return self.dense_groups(base, windows);
+            return self.dense_groups(base, windows, out);
         }
         let (mut last, mut last_slot) = (Micros::MIN, 0usize);
         for r in rows {
@@ -371,17 +388,22 @@ impl WindowCount {
             }
             out.fates.push(fate(first, r, wm.late));
         }
-        self.dense_groups(base, windows)
+        self.dense_groups(base, windows, out)
     }
 
     /// The dense step's groups (by window, then key) and lists (by window), taken out of
-    /// its first `windows` slots.
-    fn dense_groups(&mut self, base: Micros, windows: usize) -> (Groups, Lists) {
+    /// its first `windows` slots; its late groups go to `out`.
+    fn dense_groups(&mut self, base: Micros, windows: usize, out: &mut ChunkOut) -> (Groups, Lists) {
         let slide = self.windowing.slide;
         let mut updated = Vec::new();
         let mut pending = Vec::new();
         for (i, d) in self.dense[..windows].iter_mut().enumerate() {
             let start = base + i as Micros * slide;
+            for &k in &d.late_keys {
+                d.late_seen[k as usize] = false;
+                out.late.push((start, k));
+            }
+            d.late_keys.clear();
             d.touched.sort_unstable();
             for &k in &d.touched {
                 updated.push(((start, k), std::mem::take(&mut d.aggs[k as usize])));
@@ -474,6 +496,66 @@ mod tests {
             sum: 0,
             nonnull: 0,
         })
+    }
+
+    /// The dense step (small keys) and the hashed one (keys past `DENSE_KEYS`) agree on
+    /// every batch's late groups, fates and output, fed in chunks of any size: rows out of
+    /// order, many late in the same groups, windows late and open in one chunk.
+    #[test]
+    fn dense_and_hashed_steps_agree_on_late_groups() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move |n: u64| {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 33) % n
+        };
+        let far = DENSE_KEYS as u32;
+        let mut dropped = 0;
+        for mode in [OutputMode::Append, OutputMode::Update] {
+            let (mut dense, mut hashed) = (op(mode), op(mode));
+            let mut id = 0;
+            for batch in 0..30i64 {
+                let rows: Vec<Row> = (0..next(400))
+                    .map(|_| {
+                        id += 1;
+                        // Event times up to 60 s behind the batch's time: late windows too.
+                        r(id, next(5) as u32, batch * 5 * S - next(60) as i64 * S)
+                    })
+                    .collect();
+                let far_rows: Vec<Row> = rows
+                    .iter()
+                    .map(|x| Row {
+                        key: x.key + far,
+                        ..*x
+                    })
+                    .collect();
+                let w = wm((batch - 4) * 5 * S, (batch - 4) * 5 * S);
+                let mut at = 0;
+                let (mut fd, mut fh) = (Vec::new(), Vec::new());
+                let (mut vd, mut vh) = (VisibleList::default(), VisibleList::default());
+                while at < rows.len() {
+                    let n = (1 + next(90) as usize).min(rows.len() - at);
+                    let (a, b) = (&rows[at..at + n], &far_rows[at..at + n]);
+                    dense.feed(a, w, RowSpan::of(a), &mut fd, &mut vd);
+                    hashed.feed(b, w, RowSpan::of(b), &mut fh, &mut vh);
+                    at += n;
+                }
+                let (od, oh) = (dense.finish(w), hashed.finish(w));
+                assert_eq!(fd, fh, "fates, batch {batch}");
+                assert_eq!(od.dropped_late, oh.dropped_late, "late groups, batch {batch}");
+                dropped += od.dropped_late;
+                let back = |o: &OutRow| match o {
+                    OutRow::Window(x) => OutRow::Window(WindowRow {
+                        key: x.key - far,
+                        ..*x
+                    }),
+                    other => other.clone(),
+                };
+                assert_eq!(od.output, oh.output.iter().map(back).collect::<Vec<_>>());
+            }
+        }
+        assert!(dropped > 20, "late groups were dropped: {dropped}");
     }
 
     #[test]

@@ -22,10 +22,11 @@ impl Sim<'_> {
         // have none, which one pass over the fate bytes says.
         let mut by_fate = [0u64; 4];
         if !fates.iter().all(|&f| f == Fate::OnTime) {
-            for &f in fates {
-                by_fate[f as usize] += 1;
+            // A count per fate: each pass vectorizes (a histogram's `by_fate[f] += 1` does
+            // not, and chains its increments through memory).
+            for f in [Fate::LateCounted, Fate::DroppedLate, Fate::Duplicate] {
+                by_fate[f as usize] = fates.iter().filter(|&&x| x == f).count() as u64;
             }
-            by_fate[Fate::OnTime as usize] = 0;
         }
         let stride = self.detail.stride;
         let mask = stride - 1;
