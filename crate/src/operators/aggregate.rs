@@ -550,7 +550,7 @@ mod tests {
                         key: x.key - far,
                         ..*x
                     }),
-                    other => other.clone(),
+                    other => *other,
                 };
                 assert_eq!(od.output, oh.output.iter().map(back).collect::<Vec<_>>());
             }
