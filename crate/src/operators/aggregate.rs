@@ -246,12 +246,13 @@ impl WindowCount {
                     }
                 }
                 if let Some(w) = wm.evict {
-                    self.state.remove_where(|(s, _), _| s + size <= w);
+                    self.state.remove_prefix(|(s, _)| s + size <= w);
                 }
             }
             OutputMode::Append => {
                 if let Some(w) = wm.evict {
-                    for (k, a) in self.state.remove_where(|(s, _), _| s + size <= w) {
+                    // Keyed by (start, key): the windows ended by `w` are a prefix.
+                    for (k, a) in self.state.remove_prefix(|(s, _)| s + size <= w) {
                         out.output.push(row(k, &a));
                     }
                     // Windows ending by the watermark, oldest first: all their groups went.
