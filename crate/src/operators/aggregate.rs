@@ -334,36 +334,40 @@ impl WindowCount {
             while i < rows.len() {
                 let t = rows[i].event_time;
                 let lo = t - t.rem_euclid(slide);
-                let hi = lo + slide;
-                let n = rows[i + 1..]
-                    .iter()
-                    .position(|r| !(lo..hi).contains(&r.event_time))
-                    .map_or(rows.len() - i, |p| p + 1);
-                let run = &rows[i..i + n];
-                i += n;
+                let window = lo..lo + slide;
                 let d = &mut dense[((lo - base) / slide) as usize];
+                let first = i;
+                // The run's end is found in the same pass that counts (or flags) its rows.
                 if late.is_some_and(|w| lo + size <= w) {
                     // Each late group once (a flag per key), not a pair per row to sort.
-                    for r in run {
+                    while let Some(r) = rows.get(i).filter(|r| window.contains(&r.event_time)) {
                         let seen = &mut d.late_seen[r.key as usize];
                         if !*seen {
                             *seen = true;
                             d.late_keys.push(r.key);
                         }
+                        i += 1;
                     }
-                    out.fates.extend(run.iter().map(|_| Fate::DroppedLate));
+                    out.fates.resize(out.fates.len() + (i - first), Fate::DroppedLate);
                     continue;
                 }
-                for r in run {
+                while let Some(r) = rows.get(i).filter(|r| window.contains(&r.event_time)) {
                     let a = &mut d.aggs[r.key as usize];
                     if a.count == 0 {
                         d.touched.push(r.key);
                     }
                     a.add(r.value);
+                    i += 1;
                 }
+                let run = &rows[first..i];
                 let list = if append { &mut d.pending } else { &mut *out.visible };
                 list.push_rows(run, mask);
-                out.fates.extend(run.iter().map(|r| counted(r, wm.late)));
+                if wm.late.is_none_or(|w| lo >= w) {
+                    // The window starts at or after the late-row watermark: all on time.
+                    out.fates.resize(out.fates.len() + run.len(), Fate::OnTime);
+                } else {
+                    out.fates.extend(run.iter().map(|r| counted(r, wm.late)));
+                }
             }
             return self.dense_groups(base, windows, out);
         }
