@@ -10,6 +10,7 @@
 //! Invariant: chunk `n` holds events `n·CHUNK ..` of the stream, in arrival order; the
 //! stream generator runs once per `Shared` (counted in `streams`).
 
+use crate::base::time::Micros;
 use crate::workload::event::{Event, RowSpan};
 use crate::workload::stream::EventStream;
 use std::cell::RefCell;
@@ -73,18 +74,14 @@ impl Buffer {
     fn chunk(&mut self, n: u64) -> Option<Rc<Chunk>> {
         while !self.exhausted && self.first + self.chunks.len() as u64 <= n {
             let mut v = Vec::with_capacity(CHUNK);
+            // The direct generator writes straight into the chunk (no copy through the
+            // stream's buffer: 2.7 % of a native 16-point sweep was that copy).
             while v.len() < CHUNK {
-                let got = self.stream.buffered();
-                if got.is_empty() {
-                    if self.stream.peek().is_none() {
-                        self.exhausted = true;
-                        break;
-                    }
-                    continue;
+                let room = CHUNK - v.len();
+                if self.stream.take_into(&mut v, Micros::MAX, room) == 0 {
+                    self.exhausted = true;
+                    break;
                 }
-                let k = got.len().min(CHUNK - v.len());
-                v.extend_from_slice(&got[..k]);
-                self.stream.consume(k);
             }
             self.generated += v.len() as u64;
             if v.is_empty() {
