@@ -52,8 +52,16 @@ fn main() -> ExitCode {
     match run(&args) {
         Ok(out) if out.is_empty() => ExitCode::SUCCESS,
         Ok(out) => {
-            println!("{out}");
-            ExitCode::SUCCESS
+            use std::io::Write;
+            match writeln!(std::io::stdout().lock(), "{out}") {
+                Ok(()) => ExitCode::SUCCESS,
+                // The reader left (`| head`, `| cmp`): nothing more to say, and no panic.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("pipeline-sim: writing the output: {e}");
+                    ExitCode::from(2)
+                }
+            }
         }
         Err(msg) => {
             // Input echoed in a message never drives the terminal: control characters
@@ -214,7 +222,7 @@ fn run(args: &[String]) -> Result<String, String> {
             let spec = read_spec(path)?;
             let script =
                 pipeline_sim::exports::pyspark::generate(&spec).map_err(|e| format!("{path}: {e}"))?;
-            // `println!` adds the final newline.
+            // `main` adds the final newline.
             Ok(script.trim_end().to_string())
         }
         Some("events") => {
@@ -252,7 +260,7 @@ fn run(args: &[String]) -> Result<String, String> {
             let spec = read_spec(path)?;
             let script =
                 pipeline_sim::exports::pyflink::generate(&spec).map_err(|e| format!("{path}: {e}"))?;
-            // `println!` adds the final newline.
+            // `main` adds the final newline.
             Ok(script.trim_end().to_string())
         }
         Some("flink-case") => {
