@@ -130,8 +130,8 @@ mod tests {
     #[test]
     fn prefix_removal_is_the_scan_for_a_monotone_predicate() {
         for bound in [0u32, 1, 7, 50, 99, 200] {
-            let (mut a, mut b): (StateStore<(u32, u32), u32>, StateStore<(u32, u32), u32>) =
-                Default::default();
+            let mut a: StateStore<(u32, u32), u32> = StateStore::default();
+            let mut b: StateStore<(u32, u32), u32> = StateStore::default();
             for start in (0..100).step_by(3) {
                 for key in [5, 1, 3] {
                     a.put((start, key), start * key);
