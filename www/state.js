@@ -27,10 +27,11 @@ const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 /**
  * How much the page's default workload is: a full day at 1,000 events/s (86.4 M events),
  * so that the first picture is a representative day (a month's cost from a day, not from
- * an hour). THE one place to change it: while the wasm core does ~3–4.5 M events/s a day
- * of PAGE_DEFAULT takes 25–45 s in the page on a 2-core machine (the page shows the first
- * hour as a labelled preview meanwhile, PREVIEW_S); the engine speed-up (≥ 30 M events/s)
- * makes it ~3–5 s. `{duration_s: 3600, rate_per_s: 200}` is the old, hour-long default.
+ * an hour). THE one place to change it: a day of PAGE_DEFAULT is one run of 2.7–2.8 s
+ * through the worker in Chromium on a 2-core machine (~31 M events/s; measured 2026-11-30
+ * with tests/bench/browser-rerun.mjs), and the page shows the first hour as a labelled
+ * preview meanwhile (PREVIEW_S). `{duration_s: 3600, rate_per_s: 200}` is the old,
+ * hour-long default.
  */
 export const DEFAULT_SIZE = Object.freeze({ duration_s: 86_400, rate_per_s: 1_000 });
 
