@@ -48,11 +48,17 @@ fn fate(uncounted: bool, r: &Row, late: Option<Micros>) -> Fate {
     }
 }
 
-/// Whether `n` keys of `slots` are put in key order faster by reading the slots than by
-/// sorting the `n` (a sort costs about log₂ n per key, a read one per slot).
-#[inline]
-fn by_slots(n: usize, slots: usize) -> bool {
-    n > 0 && n * 8 >= slots
+/// Puts `keys` (distinct, each with `set(k)` true among `slots` per-key slots) in key
+/// order: sorted when few, else read off the slots (a sort costs about log₂ n per key, a
+/// read one per slot; sorting many keys per window and chunk was 4 % of a day of
+/// one-second batches).
+fn in_key_order(keys: &mut Vec<u32>, slots: usize, set: impl Fn(u32) -> bool) {
+    if keys.len() * 8 < slots {
+        keys.sort_unstable();
+    } else if !keys.is_empty() {
+        keys.clear();
+        keys.extend((0..slots as u32).filter(|&k| set(k)));
+    }
 }
 
 /// One window's partial aggregates in a chunk (the dense step).
@@ -414,28 +420,15 @@ impl WindowCount {
         let mut pending = Vec::new();
         for (i, d) in self.dense[..windows].iter_mut().enumerate() {
             let start = base + i as Micros * slide;
-            // Both key lists in key order: sorted when short, else read off the per-key
-            // slots (a sort of many keys per window and chunk was 4 % of a day of
-            // one-second batches).
-            if by_slots(d.late_keys.len(), d.late_seen.len()) {
-                d.late_keys.clear();
-                d.late_keys
-                    .extend((0..d.late_seen.len() as u32).filter(|&k| d.late_seen[k as usize]));
-            } else {
-                d.late_keys.sort_unstable();
-            }
+            let late_seen = &d.late_seen;
+            in_key_order(&mut d.late_keys, late_seen.len(), |k| late_seen[k as usize]);
             for &k in &d.late_keys {
                 d.late_seen[k as usize] = false;
                 out.late.push((start, k));
             }
             d.late_keys.clear();
-            if by_slots(d.touched.len(), d.aggs.len()) {
-                d.touched.clear();
-                d.touched
-                    .extend((0..d.aggs.len() as u32).filter(|&k| d.aggs[k as usize].count != 0));
-            } else {
-                d.touched.sort_unstable();
-            }
+            let aggs = &d.aggs;
+            in_key_order(&mut d.touched, aggs.len(), |k| aggs[k as usize].count != 0);
             for &k in &d.touched {
                 updated.push(((start, k), std::mem::take(&mut d.aggs[k as usize])));
             }

@@ -18,8 +18,7 @@ impl Sim<'_> {
         debug_assert_eq!(fates.len(), rows.len(), "a fate per row");
         let rows = &rows[..rows.len().min(fates.len())];
         let fates = &fates[..rows.len()];
-        // Only the rows not on time are counted by fate (on time = the rest); most chunks
-        // have none, which one pass over the fate bytes says.
+        // The rows not on time counted by fate (on time = the rest).
         let by_fate = count_fates(fates);
         let stride = self.detail.stride;
         let mask = stride - 1;
