@@ -26,8 +26,17 @@ import { WATCHDOG_MS, WorkerFailure } from './sim-client.js';
  *   | {index: number, error: string, failure: WorkerFailure | null, refused?: boolean}} PointResult
  */
 
-/** Points a group may hold: one shared event stream each; smaller groups arrive sooner. */
-export const MAX_GROUP = 4;
+/**
+ * What the points of one group may hold together, bytes, by the core's estimate
+ * (`validateScenario`: `Scenario::expected_held_bytes`): they run side by side in one wasm
+ * memory, which never shrinks. Each group reads one generated stream, so fewer groups are
+ * faster (a day at 1,000 events/s: its stream takes ~1.4 s of a group's time in Chromium,
+ * each point ~1 s more), and groups of points that each hold little are capped at
+ * MAX_GROUP points.
+ */
+export const GROUP_BYTES = 400e6;
+/** Most points in a group: the page's 16-point grid arrives in two waves at least. */
+export const MAX_GROUP = 8;
 
 /** The pool's size: one worker per core, less one for the page and its own worker. */
 export function poolSize() {
@@ -55,23 +64,37 @@ function period(trigger) {
 }
 
 /**
- * The points' groups (indices): at least one per worker, a multiple of the workers where
- * the points allow, at most MAX_GROUP points each where the workers allow. Points are dealt
- * round-robin from the cheapest (longest period) down, so that groups cost about the same,
- * each spans the sweep's range (the chart fills in evenly), and a worker's first point
- * comes early.
- * @param {SweepPoint[]} points @param {number} workers @returns {number[][]}
+ * The points' groups (indices into `points`): as few as the memory allows, and at least
+ * one per worker. `held[i]` is what point i would hold at its peak, bytes. The points go
+ * from the largest holder down, each to the group with the fewest points among those it
+ * fits in (under GROUP_BYTES and MAX_GROUP; then the group holding least), so that groups
+ * take about the same time and memory; a point that fits in none opens a group (a point
+ * over the budget alone has a group to itself). Within a group, points keep the longest
+ * period first.
+ * @param {SweepPoint[]} points @param {number} workers @param {number[]} [held]
+ * @returns {number[][]}
  */
-export function groupsOf(points, workers) {
+export function groupsOf(points, workers, held = []) {
   const n = points.length;
   if (!n) return [];
-  let g = Math.max(workers, Math.ceil(n / MAX_GROUP));
-  g = Math.min(n, Math.ceil(g / workers) * workers);
-  const order = points.map((_, i) => i).sort((a, b) => period(points[b].trigger) - period(points[a].trigger) || a - b);
-  /** @type {number[][]} */
-  const groups = Array.from({ length: g }, () => []);
-  order.forEach((idx, k) => groups[k % g].push(idx));
-  return groups;
+  const bytes = (/** @type {number} */ i) => Math.max(0, Number(held[i]) || 0);
+  const total = points.reduce((a, _, i) => a + bytes(i), 0);
+  const g = Math.min(n, Math.max(workers, Math.ceil(total / GROUP_BYTES), Math.ceil(n / MAX_GROUP)));
+  /** @type {{idx: number[], bytes: number}[]} */
+  const groups = Array.from({ length: g }, () => ({ idx: [], bytes: 0 }));
+  const order = points.map((_, i) => i)
+    .sort((a, b) => bytes(b) - bytes(a) || period(points[b].trigger) - period(points[a].trigger) || a - b);
+  for (const i of order) {
+    const fits = groups.filter((x) => !x.idx.length || (x.idx.length < MAX_GROUP && x.bytes + bytes(i) <= GROUP_BYTES));
+    let to = fits.sort((a, b) => a.idx.length - b.idx.length || a.bytes - b.bytes)[0];
+    if (!to) {
+      to = { idx: [], bytes: 0 };
+      groups.push(to);
+    }
+    to.idx.push(i);
+    to.bytes += bytes(i);
+  }
+  return groups.map((x) => x.idx.sort((a, b) => period(points[b].trigger) - period(points[a].trigger) || a - b));
 }
 
 /**
@@ -174,6 +197,8 @@ class Sweep {
     this.checked = 0;
     /** @type {{index: number, label: string, message: string}[]} */
     this.refusals = [];
+    /** What each checked point would hold at its peak, bytes, by index. @type {number[]} */
+    this.held = [];
     this.closed = false;
     this.onAbort = () => this.finish(new DOMException('the sweep was cancelled', 'AbortError'));
   }
@@ -192,13 +217,11 @@ class Sweep {
     signal?.addEventListener('abort', this.onAbort, { once: true });
     const n = this.points.length;
     if (!n) return this.finish(null);
-    // Known points are not run: the groups are made of the others.
+    // The checks, split over as many workers as will run points (contiguous shares); the
+    // groups are made when every check is in (they pack by what each point holds).
     const known = this.a.opts.known ?? new Map();
-    const runnable = this.points.map((_, i) => i).filter((i) => !known.has(i));
-    const groups = groupsOf(runnable.map((i) => this.points[i]), this.a.size).map((g) => g.map((k) => runnable[k]));
-    this.queue = groups;
-    // The checks, split over as many workers as will run groups (contiguous shares).
-    const w = Math.max(1, Math.min(this.a.size, groups.length));
+    const runnable = this.points.map((_, i) => i).filter((i) => !known.has(i)).length;
+    const w = Math.max(1, Math.min(this.a.size, runnable));
     for (let k = 0; k < w; k++) {
       const share = [];
       for (let i = Math.floor((k * n) / w); i < Math.floor(((k + 1) * n) / w); i++) share.push(i);
@@ -262,6 +285,7 @@ class Sweep {
       this.lost(slot, m.crashed ? new WorkerFailure('crash', m.stage ?? slot.stage, m.message) : new Error(m.message));
     } else if (m.type === 'checked') {
       for (const r of m.refusals) this.refusals.push({ index: r.index, label: this.points[r.index].label, message: r.message });
+      for (const h of m.held ?? []) this.held[h.index] = Number(h.bytes) || 0;
       this.checked += slot.group.length;
       if (this.checked < this.points.length) {
         clearTimeout(slot.timer); // idle until every check is in
@@ -274,10 +298,14 @@ class Sweep {
           return;
         }
         // The others run; each refused point is a result with its reason, at once.
-        const refused = new Set(this.refusals.map((r) => r.index));
-        this.queue = this.queue.map((g) => g.filter((i) => !refused.has(i))).filter((g) => g.length);
         for (const r of this.refusals) this.land({ index: r.index, error: r.message, failure: null, refused: true });
       }
+      // Known points are not run: the groups are made of the others that passed.
+      const known = this.a.opts.known ?? new Map();
+      const refused = new Set(this.refusals.map((r) => r.index));
+      const runnable = this.points.map((_, i) => i).filter((i) => !known.has(i) && !refused.has(i));
+      this.queue = groupsOf(runnable.map((i) => this.points[i]), this.a.size, runnable.map((i) => this.held[i]))
+        .map((g) => g.map((k) => runnable[k]));
       this.phase = 'run';
       this.a.opts.onStart?.();
       for (const [index, row] of this.a.opts.known ?? []) {

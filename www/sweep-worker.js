@@ -4,7 +4,7 @@
 // Messages in:  {type: 'file', name, bytes}   (a dropped file, or one given to the API)
 //               {type: 'check', scenario, points}  (points: {index, label, trigger}[])
 //               {type: 'run', scenario, points}
-// Messages out: {type: 'checked', refusals: {index, message}[]}
+// Messages out: {type: 'checked', refusals: {index, message}[], held: {index, bytes}[]}
 //               {type: 'point', index, row, ms, shared} (ms: the run's time; shared: how many
 //               points shared that run) or {type: 'point', index, error}
 //               {type: 'ran'}  (the group is done)   {type: 'progress', fraction}  (of the group)
@@ -182,17 +182,19 @@ ctx.onmessage = async (/** @type {MessageEvent} */ e) => {
       enter('sweep');
       /** @type {{index: number, message: string}[]} */
       const refusals = [];
+      /** What each point that passed would hold at its peak, bytes (the core's estimate). @type {{index: number, bytes: number}[]} */
+      const held = [];
       for (const p of /** @type {Point[]} */ (msg.points)) {
         const json = JSON.stringify(atPoint(msg.scenario, p.trigger, p.engine));
         try {
-          if (d) d.validate(json);
-          else core.validateScenario(json);
+          const bytes = d ? d.validate(json) : core.validateScenario(json);
+          held.push({ index: p.index, bytes: Number(bytes) || 0 });
         } catch (err) {
           if (isTrap(err)) throw err;
           refusals.push({ index: p.index, message: messageOf(err) });
         }
       }
-      ctx.postMessage({ type: 'checked', refusals });
+      ctx.postMessage({ type: 'checked', refusals, held });
     } else if (msg.type === 'run') {
       core = await coreForPoints(msg.scenario, msg.points);
       const d = await dataFor(msg.scenario);

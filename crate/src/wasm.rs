@@ -70,8 +70,8 @@ impl Data {
     }
 
     /// [`validate_scenario`] for a scenario whose `workload.data` is this file.
-    pub fn validate(&self, scenario_json: &str) -> Result<(), JsError> {
-        validated(scenario_json, Some(self)).map(|_| ())
+    pub fn validate(&self, scenario_json: &str) -> Result<f64, JsError> {
+        validated(scenario_json, Some(self)).map(|sc| sc.expected_held_bytes())
     }
 
     /// [`Data::simulate`] with progress, as [`simulate_with_progress`].
@@ -87,10 +87,12 @@ impl Data {
 
 /// Checks a scenario as [`simulate`] would before running it — the format, every field,
 /// the resource budget (`budget.rs`) and the browser's batch memory — without running it:
-/// a sweep checks every point before the first one runs.
+/// a sweep checks every point before the first one runs. Returns about how many bytes the
+/// run would hold at its peak (`Scenario::expected_held_bytes`): a sweep packs its points
+/// into workers by it.
 #[wasm_bindgen(js_name = validateScenario)]
-pub fn validate_scenario(scenario_json: &str) -> Result<(), JsError> {
-    validated(scenario_json, None).map(|_| ())
+pub fn validate_scenario(scenario_json: &str) -> Result<f64, JsError> {
+    validated(scenario_json, None).map(|sc| sc.expected_held_bytes())
 }
 
 /// A Flink scenario as a runnable PyFlink DataStream job (`exports::pyflink`, as

@@ -24,7 +24,7 @@ use crate::base::error::{InputError, MAX_DURATION_S};
 use crate::base::number::{display, fixed};
 use crate::base::time::{MICROS_PER_S, Micros};
 use crate::engine::spark::trigger::{POLLING_DELAY, Trigger};
-use crate::operators::query::Operator;
+use crate::operators::query::{Operator, OutputMode};
 use crate::operators::window::WindowKind;
 use crate::scenario::spec::{Horizon, Scenario};
 use crate::workload::spec::MAX_EVENTS;
@@ -428,8 +428,7 @@ impl Scenario {
         let total = w.expected_events();
         let run_us = (w.end - w.start).max(1) as f64;
         let rate = total / run_us;
-        let evicts = self.query.watermark_delay.is_some()
-            && self.query.output_mode != crate::operators::query::OutputMode::Complete;
+        let evicts = self.query.watermark_delay.is_some() && self.query.output_mode != OutputMode::Complete;
         let open_us = if evicts {
             let batch_us = self.expected_batch_rows() / rate.max(f64::MIN_POSITIVE);
             let delay = self.query.watermark_delay.unwrap_or(0) as f64;
@@ -476,6 +475,34 @@ impl Scenario {
             }
         };
         Some(rows)
+    }
+
+    /// About how many bytes a run holds at its peak, to pack a sweep's points into its
+    /// workers (`www/sweep-pool.js`; the points of a group run side by side in one wasm
+    /// memory): its largest batch's rows or, for a windowed count in append mode, the rows
+    /// waiting for their window's emission if more, plus its (window, key) groups and its
+    /// deduplication state. A row waits until a batch's watermark passes its window's end:
+    /// up to two trigger periods, a window, the watermark's delay and the lateness after it
+    /// arrived, at most the run. (Measured at 1,000 events/s over a day, wasm memory less
+    /// the 20 MiB of a one-minute trigger: a 12 h trigger holds 212 MiB, as much as a daily
+    /// one, 214; a 6 h one 105; 2 h 30.) An estimate at the mean rate, not a bound.
+    pub fn expected_held_bytes(&self) -> f64 {
+        let w = &self.workload;
+        let run_us = (w.end - w.start).max(1) as f64;
+        let rate = w.expected_events() / run_us;
+        let batch = self.expected_batch_rows();
+        let mut rows = batch;
+        if let (Operator::WindowCount(WindowKind::Fixed(win)), OutputMode::Append) =
+            (self.query.operator, self.query.output_mode)
+        {
+            let batch_us = batch / rate.max(f64::MIN_POSITIVE);
+            let delay = self.query.watermark_delay.unwrap_or(0) as f64;
+            let wait_us = 2.0 * batch_us + win.size as f64 + delay + w.lateness_bound_us() as f64;
+            rows = rows.max(rate * wait_us.min(run_us));
+        }
+        rows * self.batch_bytes_per_row()
+            + self.expected_window_groups().unwrap_or(0.0) * WINDOW_GROUP_BYTES
+            + self.expected_dedup_state_rows().unwrap_or(0.0) * DEDUP_STATE_BYTES_PER_ROW
     }
 
     /// Refuses a scenario whose largest batch, or whose deduplication state, would need
@@ -566,6 +593,34 @@ mod tests {
             Ok(_) => panic!("accepted: {json}"),
             Err(e) => e.field,
         }
+    }
+
+    #[test]
+    fn held_bytes_count_the_rows_waiting_for_their_window() {
+        let held = |interval_s: u32, mode: &str| {
+            let json = format!(
+                r#"{{"seed": 1, "workload": {{"duration_s": 86400, "rate_per_s": 1000, "lateness": {{"kind": "fixed", "s": 5}}}},
+                    "trigger": {{"kind": "processing_time", "interval_s": {interval_s}}},
+                    "query": {{"operator": "window_count", "window": {{"kind": "tumbling", "size_s": 60}},
+                               "watermark_delay_s": 60, "output_mode": "{mode}"}}}}"#
+            );
+            ScenarioSpec::from_json(&json).unwrap().expected_held_bytes() / 1e6
+        };
+        // Append: a 12 h trigger holds a day's rows, as a daily one does (2.5 bytes a row,
+        // plus the (window, key) groups); a 6 h one, 12 h and a bit.
+        let (day, half, quarter) = (
+            held(86_400, "append"),
+            held(43_200, "append"),
+            held(21_600, "append"),
+        );
+        assert!((216.0..230.0).contains(&day), "{day}");
+        assert!((half - day).abs() < 3.0, "{half} {day}");
+        assert!((108.0..115.0).contains(&quarter), "{quarter}");
+        // Update mode emits every batch: one batch's rows.
+        let update = held(21_600, "update");
+        assert!((54.0..60.0).contains(&update), "{update}");
+        // A one-minute trigger: a few minutes of rows.
+        assert!(held(60, "append") < 2.0);
     }
 
     #[test]
