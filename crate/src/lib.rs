@@ -36,8 +36,6 @@ pub mod fuzz;
 
 #[cfg(all(target_arch = "wasm32", feature = "wasm"))]
 pub mod wasm;
-#[cfg(all(target_arch = "wasm32", feature = "wasm"))]
-mod wasm_heap;
 
 pub use base::error::InputError;
 pub use report::summary::Report;
