@@ -1,7 +1,7 @@
 // A run that crashes or never ends must not take the page with it. The tests serve the
 // worker a wrapped core module (the page and the worker are the real ones): seed 901 fills
-// the wasm memory to its 4 GiB limit before simulating, so the core's allocation fails and
-// the module traps for real (`unreachable`), leaving it as an out-of-memory run did
+// the wasm memory to its 4 GiB limit and then its heap before simulating, so an allocation
+// fails and the module traps for real (`unreachable`), leaving it as an out-of-memory run did
 // (defect 7: every later run in that worker trapped too); seed 902 makes the worker
 // busy-loop forever without a word (defect 3: a scenario the core looped on). The page must
 // say what happened in words, replace the worker, and run the next scenario normally.
@@ -25,10 +25,13 @@ export default async function init(...args) { wasm = await real.default(...args)
 function fault(json) {
   const seed = JSON.parse(json).seed;
   if (seed === ${TRAP_SEED}) {
-    // Take every page of memory there is, as a huge run would: the next allocation fails.
+    // Take every page of memory there is, as a huge run would, then what the heap has left
+    // (a run may fit in the memory an earlier run freed): an allocation fails, and the
+    // module traps (unreachable) as it does when a run outgrows the memory.
     for (const step of [4096, 256, 16, 1]) {
       for (;;) { try { wasm.memory.grow(step); } catch { break; } }
     }
+    for (;;) wasm.__wbindgen_malloc(1 << 20, 8);
   }
   if (seed === ${HANG_SEED}) for (;;) {}
 }
