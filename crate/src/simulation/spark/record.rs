@@ -94,10 +94,21 @@ impl Sim<'_> {
 /// on-time slot is 0). One pass of three sums over the fate bytes (0–3): Σb, Σ⌊b/2⌋ and
 /// the threes, from which the counts follow. (A histogram's `by_fate[f] += 1` chains its
 /// increments through memory, and a pass per fate is three passes: in the page's wasm,
-/// built for size and not vectorized, these were 5 % of a day's run.)
+/// built for size and not vectorized, these were 5 % of a day's run.) Eight bytes at a
+/// time as one word: a byte's ⌊b/2⌋ is its bit 1, and b = 3 is bits 0 and 1 both; a word's
+/// byte sum is the top byte of the word times 0x0101…01 (every sum here is under 256).
 fn count_fates(fates: &[Fate]) -> [u64; 4] {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let byte_sum = |w: u64| w.wrapping_mul(ONES) >> 56;
     let (mut sum, mut halves, mut threes) = (0u64, 0u64, 0u64);
-    for &f in fates {
+    let mut words = fates.chunks_exact(8);
+    for c in &mut words {
+        let w = u64::from_le_bytes(std::array::from_fn(|i| c[i] as u8));
+        sum += byte_sum(w);
+        halves += byte_sum((w >> 1) & ONES);
+        threes += byte_sum(w & (w >> 1) & ONES);
+    }
+    for &f in words.remainder() {
         let b = f as u64;
         sum += b;
         halves += b >> 1;
@@ -151,7 +162,7 @@ mod tests {
             Fate::Duplicate,
         ];
         let mut seed = 7u64;
-        for len in [0usize, 1, 2, 5, 64, 1000] {
+        for len in [0usize, 1, 2, 5, 7, 8, 9, 17, 64, 1000] {
             for _ in 0..50 {
                 let fates: Vec<Fate> = (0..len)
                     .map(|_| {
