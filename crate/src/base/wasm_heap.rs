@@ -59,7 +59,8 @@ fn grow(pages: usize) -> Option<(*mut u8, usize)> {
 // zeroed (the spec's memory.grow), and of the size it says; nothing is remapped or freed.
 unsafe impl dlmalloc::Allocator for Geometric {
     fn alloc(&self, size: usize) -> (*mut u8, usize, u32) {
-        let have = wasm32::memory_size::<0>() * PAGE;
+        // Saturating: a full 4 GiB memory's size does not fit a wasm32 usize.
+        let have = wasm32::memory_size::<0>().saturating_mul(PAGE);
         match grow(growth_pages(size, have)).or_else(|| grow(size.div_ceil(PAGE))) {
             Some((start, size)) => (start, size, 0),
             None => (core::ptr::null_mut(), 0, 0),
