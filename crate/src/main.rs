@@ -85,6 +85,18 @@ fn escape_controls(s: &str) -> String {
         .collect()
 }
 
+/// Writes straight to standard output, buffered, and returns the empty output (`main` then
+/// prints nothing more). A reader that stopped early (`| head`) is not an error.
+fn to_stdout(
+    write: impl FnOnce(&mut std::io::BufWriter<std::io::StdoutLock<'static>>) -> std::io::Result<()>,
+) -> Result<String, String> {
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    match write(&mut out).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(format!("stdout: {e}")),
+        _ => Ok(String::new()),
+    }
+}
+
 fn run(args: &[String]) -> Result<String, String> {
     match args.first().map(String::as_str) {
         Some("fuzz") => fuzz(&args[1..]),
@@ -97,7 +109,12 @@ fn run(args: &[String]) -> Result<String, String> {
             Ok(match format {
                 "table" => table(&report),
                 "digest" => report.digest(),
-                _ => serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?,
+                // Streamed: a long run's report (tens of MB) is not built as one string first
+                // (its growth copied it over and over: 5 % of a 10 M-event run, perf).
+                _ => to_stdout(|out| {
+                    serde_json::to_writer_pretty(&mut *out, &report)?;
+                    writeln!(out)
+                })?,
             })
         }
         Some("conform") => {
@@ -233,15 +250,10 @@ fn run(args: &[String]) -> Result<String, String> {
                 .validate_with(data.as_ref())
                 .map_err(|e| format!("{path}: {e}"))?;
             // Streamed: a long scenario's events need not fit in memory.
-            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            let written = pipeline_sim::exports::spark_case::events_jsonl(&sc)
-                .try_for_each(|line| writeln!(out, "{line}"))
-                .and_then(|()| out.flush());
-            match written {
-                // A reader that stopped early (`| head`) is not an error.
-                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(format!("stdout: {e}")),
-                _ => Ok(String::new()),
-            }
+            to_stdout(|out| {
+                pipeline_sim::exports::spark_case::events_jsonl(&sc)
+                    .try_for_each(|line| writeln!(out, "{line}"))
+            })
         }
         Some("case") => {
             let path = args

@@ -35,8 +35,8 @@
 
 use crate::base::time::Micros;
 use crate::workload::event::Event;
-use crate::workload::sampler::{SimRng, exp1};
-use crate::workload::spec::{Workload, floor_us};
+use crate::workload::sampler::{Exp1, SimRng, exp1};
+use crate::workload::spec::{ExpDraws, Workload, floor_us};
 
 /// Candidates per kept event allowed for the direct path (the bursty boost, or the idle
 /// share of the span): above it the event-time-order generator is cheaper.
@@ -118,30 +118,25 @@ impl DirectArrivals {
         let end = w.end;
         while out.len() - before < room {
             if let Phase::Forward(a) = self.phase {
-                let mut at = a;
-                let gap = self.candidate_gap;
-                let mut past_bound = false;
-                while out.len() - before < room && at < end as f64 {
-                    let arrival = floor_us(at);
-                    if arrival > bound {
-                        past_bound = true;
-                        break;
+                // The RNG's state is worked on as a local and written back once: behind
+                // the `&mut` it stayed in memory, and every draw went through a store and
+                // a load.
+                let mut local = rng.clone();
+                let limit = before.saturating_add(room);
+                let (at, past_bound) = match (self.flat, w.exp_draws()) {
+                    (true, Some(draws)) => {
+                        let flat = FlatExp {
+                            draws,
+                            start: w.start,
+                        };
+                        self.walk(&flat, w, &mut local, out, limit, bound, next_id, a)
                     }
-                    let late = w.draw_lateness(rng);
-                    at += exp1(rng) * gap;
-                    let e = arrival - late;
-                    if !self.keep(w, rng, e) {
-                        continue;
+                    _ => {
+                        let any = AnyShape { w, walk: self };
+                        self.walk(&any, w, &mut local, out, limit, bound, next_id, a)
                     }
-                    out.push(Event {
-                        id: *next_id,
-                        key: w.draw_key(rng),
-                        event_time: e,
-                        arrival,
-                        value: w.draw_value(rng),
-                    });
-                    *next_id += 1;
-                }
+                };
+                *rng = local;
                 self.phase = if at < end as f64 {
                     Phase::Forward(at)
                 } else {
@@ -177,6 +172,54 @@ impl DirectArrivals {
         out.len() > before
     }
 
+    /// Walks candidates forward from arrival `at` (fractional µs), appending the kept ones
+    /// to `out` until it holds `limit`, the next candidate arrives after `bound`, or the
+    /// walk reaches `end`. Returns where the walk stopped and whether it stopped at
+    /// `bound`. The candidate's draws, in order: lateness, the next gap, [thinning], key,
+    /// value (the order every shape uses: the stream does not depend on which `D` ran).
+    #[allow(clippy::too_many_arguments)]
+    #[inline(always)]
+    fn walk<D: Candidates>(
+        &self,
+        d: &D,
+        w: &Workload,
+        rng: &mut SimRng,
+        out: &mut Vec<Event>,
+        limit: usize,
+        bound: Micros,
+        next_id: &mut u64,
+        mut at: f64,
+    ) -> (f64, bool) {
+        let gap = self.candidate_gap;
+        let end = w.end as f64;
+        let exp = Exp1::tables();
+        let mut id = *next_id;
+        let mut past_bound = false;
+        while out.len() < limit && at < end {
+            let arrival = floor_us(at);
+            if arrival > bound {
+                past_bound = true;
+                break;
+            }
+            let late = d.lateness(exp, rng);
+            at += exp.draw(rng) * gap;
+            let e = arrival - late;
+            if !d.keep(rng, e) {
+                continue;
+            }
+            out.push(Event {
+                id,
+                key: d.key(rng),
+                event_time: e,
+                arrival,
+                value: w.draw_value(rng),
+            });
+            id += 1;
+        }
+        *next_id = id;
+        (at, past_bound)
+    }
+
     /// The events that arrive at or after `end`, sorted by arrival (ties in walk order).
     fn tail(&self, w: &Workload, rng: &mut SimRng) -> Vec<(Micros, Micros, u32, i64)> {
         let mut tail = Vec::new();
@@ -210,6 +253,66 @@ impl DirectArrivals {
         // Stable: equal arrivals keep walk order.
         tail.sort_by_key(|t| t.0);
         tail
+    }
+}
+
+/// A candidate's draws and its thinning, as the forward walk makes them. Two kinds, one
+/// result: [`FlatExp`] is the common case with nothing to look up per candidate (the loop
+/// keeps the RNG's state in registers; a general one spilled it), [`AnyShape`] every
+/// workload. Both draw what [`Workload::draw_lateness`], [`Workload::draw_key`] and
+/// [`DirectArrivals::keep`] draw, in the same order.
+trait Candidates {
+    fn lateness(&self, exp: Exp1, rng: &mut SimRng) -> Micros;
+    /// Whether a candidate with event time `e` (arrived before the end) is kept.
+    fn keep(&self, rng: &mut SimRng, e: Micros) -> bool;
+    fn key(&self, rng: &mut SimRng) -> u32;
+}
+
+/// A flat workload with no idle periods, exponential lateness (with or without the
+/// offline tail) and uniform keys: the page's default and the benchmarks'.
+struct FlatExp {
+    draws: ExpDraws,
+    start: Micros,
+}
+
+impl Candidates for FlatExp {
+    #[inline(always)]
+    fn lateness(&self, exp: Exp1, rng: &mut SimRng) -> Micros {
+        self.draws.lateness(exp, rng)
+    }
+
+    /// Flat: every candidate with `e ≥ start` is kept (`e ≤ arrival < end` holds).
+    #[inline(always)]
+    fn keep(&self, _: &mut SimRng, e: Micros) -> bool {
+        e >= self.start
+    }
+
+    #[inline(always)]
+    fn key(&self, rng: &mut SimRng) -> u32 {
+        self.draws.key(rng)
+    }
+}
+
+/// Any workload the direct path takes.
+struct AnyShape<'a> {
+    w: &'a Workload,
+    walk: &'a DirectArrivals,
+}
+
+impl Candidates for AnyShape<'_> {
+    #[inline(always)]
+    fn lateness(&self, _: Exp1, rng: &mut SimRng) -> Micros {
+        self.w.draw_lateness(rng)
+    }
+
+    #[inline(always)]
+    fn keep(&self, rng: &mut SimRng, e: Micros) -> bool {
+        self.walk.keep(self.w, rng, e)
+    }
+
+    #[inline(always)]
+    fn key(&self, rng: &mut SimRng) -> u32 {
+        self.w.draw_key(rng)
     }
 }
 

@@ -29,6 +29,7 @@ const R: f64 = 7.697_117_470_131_05;
 /// Area of each layer (ibid.).
 const V: f64 = 3.949_659_822_581_557e-3;
 
+#[derive(Debug)]
 struct Ziggurat {
     /// Layer widths, decreasing: x[0] = V / f(R) (the base layer's virtual width), x[1] = R,
     /// …, x[256] = 0.
@@ -104,7 +105,29 @@ fn below_in_halves(bits: u64, n: u32) -> u32 {
 /// Standard exponential (mean 1).
 #[inline(always)]
 pub fn exp1(rng: &mut SimRng) -> f64 {
-    let z = tables();
+    Exp1::tables().draw(rng)
+}
+
+/// The exponential sampler with its tables looked up: a hot loop takes it once, instead of
+/// checking the tables' one-time initialization at every draw.
+#[derive(Debug, Clone, Copy)]
+pub struct Exp1(&'static Ziggurat);
+
+impl Exp1 {
+    #[inline(always)]
+    pub fn tables() -> Exp1 {
+        Exp1(tables())
+    }
+
+    /// A standard exponential: the same draws as [`exp1`].
+    #[inline(always)]
+    pub fn draw(self, rng: &mut SimRng) -> f64 {
+        exp1_from(self.0, rng)
+    }
+}
+
+#[inline(always)]
+fn exp1_from(z: &'static Ziggurat, rng: &mut SimRng) -> f64 {
     let bits = rng.next_u64();
     let i = (bits & 0xff) as usize;
     // The top 53 bits, independent of the layer's 8 low ones.
@@ -112,13 +135,23 @@ pub fn exp1(rng: &mut SimRng) -> f64 {
     if x < z.x[i + 1] {
         return x; // inside the layer's rectangle under the curve
     }
-    exp1_slow(rng, z, i, x)
+    // The state goes to the cold path by value and comes back: a `&mut` to it would make
+    // the caller keep it in memory for the whole loop (its address escapes), and every
+    // fast-path draw would go through a store and a load.
+    let (value, state) = exp1_slow(rng.clone(), z, i, x);
+    *rng = state;
+    value
 }
 
 /// The ziggurat's rare cases: the base layer's tail, a wedge, and the retries.
 #[cold]
 #[inline(never)]
-fn exp1_slow(rng: &mut SimRng, z: &Ziggurat, mut i: usize, mut x: f64) -> f64 {
+fn exp1_slow(mut state: SimRng, z: &Ziggurat, i: usize, x: f64) -> (f64, SimRng) {
+    (exp1_retry(&mut state, z, i, x), state)
+}
+
+#[inline(always)]
+fn exp1_retry(rng: &mut SimRng, z: &Ziggurat, mut i: usize, mut x: f64) -> f64 {
     loop {
         if i == 0 {
             // The tail beyond R: R + Exp(1), the exponential being memoryless.

@@ -12,7 +12,7 @@ use crate::base::error::{InputError, MAX_DURATION_S, Unit, duration, non_negativ
 use crate::base::number::{display, fixed};
 use crate::base::time::{Micros, parse_rfc3339, secs_to_micros};
 use crate::workload::event::{GivenEvent, MAX_EXPLICIT_EVENTS};
-use crate::workload::sampler::{SimRng, exp1, normal, unit};
+use crate::workload::sampler::{Exp1, SimRng, below, exp1, normal, unit};
 use rand_core::RngCore;
 use serde::Serialize;
 use std::sync::Arc;
@@ -679,12 +679,24 @@ impl Workload {
     /// the main distribution.
     #[inline(always)]
     pub(crate) fn draw_lateness(&self, rng: &mut SimRng) -> Micros {
-        if let Some(o) = self.offline {
-            if unit(rng) < o.fraction {
-                return lateness_us(o.min_s + (o.max_s - o.min_s) * unit(rng));
-            }
+        if let Some(late) = self.offline.and_then(|o| o.draw(rng)) {
+            return late;
         }
         self.draw_main_lateness(rng)
+    }
+
+    /// The draws of the common case, when they apply: exponential main lateness (with or
+    /// without the offline tail) and uniform keys. They draw what [`Self::draw_lateness`]
+    /// and [`Self::draw_key`] draw, with nothing to match per call.
+    pub(crate) fn exp_draws(&self) -> Option<ExpDraws> {
+        match (self.lateness, &self.zipf_cdf) {
+            (Lateness::Exponential { mean_s }, None) => Some(ExpDraws {
+                mean_s,
+                offline: self.offline,
+                keys: self.keys,
+            }),
+            _ => None,
+        }
     }
 
     /// A lateness from the main distribution. Always inlined: out of line it took 20 % of
@@ -704,14 +716,14 @@ impl Workload {
     /// A lateness from the offline tail (uniform in [min_s, max_s]).
     pub(crate) fn draw_offline_lateness(&self, rng: &mut SimRng) -> Micros {
         let o = self.offline.expect("only called with an offline tail");
-        lateness_us(o.min_s + (o.max_s - o.min_s) * unit(rng))
+        o.lateness(rng)
     }
 
     /// A key: uniform, or Zipf through the cumulative table.
     #[inline]
     pub(crate) fn draw_key(&self, rng: &mut SimRng) -> u32 {
         match &self.zipf_cdf {
-            None => crate::workload::sampler::below(rng.next_u64(), self.keys),
+            None => below(rng.next_u64(), self.keys),
             Some(cdf) => {
                 let u = unit(rng);
                 cdf.partition_point(|&c| c <= u).min(cdf.len() - 1) as u32
@@ -797,9 +809,50 @@ pub(crate) fn floor_us(t: f64) -> Micros {
     if (i as f64) > t { i - 1 } else { i }
 }
 
+impl OfflineTail {
+    /// The offline tail's share of the mixture: with probability `fraction` a lateness
+    /// from the tail, else None (one uniform drawn either way).
+    #[inline(always)]
+    fn draw(self, rng: &mut SimRng) -> Option<Micros> {
+        (unit(rng) < self.fraction).then(|| self.lateness(rng))
+    }
+
+    /// A lateness from the tail: uniform in [min_s, max_s].
+    #[inline(always)]
+    fn lateness(self, rng: &mut SimRng) -> Micros {
+        lateness_us(self.min_s + (self.max_s - self.min_s) * unit(rng))
+    }
+}
+
+/// [`Workload::exp_draws`]: exponential lateness (and the offline tail), uniform keys.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ExpDraws {
+    mean_s: f64,
+    offline: Option<OfflineTail>,
+    keys: u32,
+}
+
+impl ExpDraws {
+    /// [`Workload::draw_lateness`] for this case.
+    #[inline(always)]
+    pub(crate) fn lateness(&self, exp: Exp1, rng: &mut SimRng) -> Micros {
+        if let Some(late) = self.offline.and_then(|o| o.draw(rng)) {
+            return late;
+        }
+        lateness_us(exp.draw(rng) * self.mean_s)
+    }
+
+    /// [`Workload::draw_key`] for uniform keys.
+    #[inline(always)]
+    pub(crate) fn key(&self, rng: &mut SimRng) -> u32 {
+        below(rng.next_u64(), self.keys)
+    }
+}
+
 /// Non-negative seconds to whole µs, rounded (the hot-path twin of `secs_to_micros`).
 /// A draw beyond [`MAX_DURATION_S`] (a log-normal's far tail) is held there, so that
 /// `event time + lateness` never overflows.
+#[inline(always)]
 fn lateness_us(s: f64) -> Micros {
     (s.min(MAX_DURATION_S) * 1e6 + 0.5) as Micros
 }
