@@ -112,7 +112,7 @@ fn run(args: &[String]) -> Result<String, String> {
                 // Streamed: a long run's report (tens of MB) is not built as one string first
                 // (its growth copied it over and over: 5 % of a 10 M-event run, perf).
                 _ => to_stdout(|out| {
-                    serde_json::to_writer_pretty(&mut *out, &report)?;
+                    pipeline_sim::report::json_layout::to_writer(&mut *out, &report)?;
                     writeln!(out)
                 })?,
             })

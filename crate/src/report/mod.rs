@@ -3,6 +3,7 @@
 
 #[cfg(feature = "flink")]
 pub mod flink_trace;
+pub mod json_layout;
 pub mod latency;
 pub mod recovery;
 pub mod summary;
