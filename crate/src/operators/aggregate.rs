@@ -337,11 +337,24 @@ impl WindowCount {
             // the run in one call (`push_rows`: 5 % of #13's 10 M run, 14 % of a native
             // 16-point day's sweep, against a loop that pushed row by row).
             let mut i = 0;
+            // The last two windows' (start, slot): runs mostly alternate between the window
+            // filling now and the one before (its late rows), and each lookup saved is two
+            // 64-bit divisions (perf: 13 % of this step).
+            let mut recent = [(Micros::MIN, 0usize); 2];
             while i < rows.len() {
                 let t = rows[i].event_time;
-                let lo = t - t.rem_euclid(slide);
+                let in_window = |lo: Micros| lo <= t && t < lo + slide;
+                if !in_window(recent[0].0) {
+                    if in_window(recent[1].0) {
+                        recent.swap(0, 1);
+                    } else {
+                        let lo = t - t.rem_euclid(slide);
+                        recent = [(lo, ((lo - base) / slide) as usize), recent[0]];
+                    }
+                }
+                let (lo, slot) = recent[0];
                 let window = lo..lo + slide;
-                let d = &mut dense[((lo - base) / slide) as usize];
+                let d = &mut dense[slot];
                 let first = i;
                 // The run's end is found in the same pass that counts (or flags) its rows.
                 if late.is_some_and(|w| lo + size <= w) {

@@ -43,7 +43,7 @@ fn newline_indent<W: ?Sized + Write>(w: &mut W, indent: usize) -> io::Result<()>
 
 impl Layout {
     /// Writes what goes before an array element, once its kind is known.
-    #[inline]
+    #[inline(always)]
     fn value_start<W: ?Sized + Write>(&mut self, w: &mut W, plain: bool) -> io::Result<()> {
         let Some(first) = self.pending.take() else {
             return Ok(());

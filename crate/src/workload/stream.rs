@@ -11,7 +11,7 @@
 
 use crate::base::time::Micros;
 use crate::workload::arrival_order::ArrivalOrder;
-use crate::workload::event::Event;
+use crate::workload::event::{Event, RowSpan};
 use crate::workload::sampler::unit;
 use crate::workload::sampler::{SimRng, exp1};
 use crate::workload::spec::floor_us;
@@ -121,6 +121,7 @@ impl EventStream {
                     FILL,
                     Micros::MAX,
                     &mut self.next_id,
+                    &mut None,
                 );
             }
             Mode::Sorted(s) => {
@@ -152,21 +153,41 @@ impl EventStream {
     /// (0: none left by `bound`); the stream goes on with the first event not taken, as if
     /// they had been taken one by one.
     pub fn take_into(&mut self, out: &mut Vec<Event>, bound: Micros, room: usize) -> usize {
+        self.take_spanned(out, bound, room).0
+    }
+
+    /// [`Self::take_into`], with the span of the events taken (None when none were).
+    pub fn take_spanned(
+        &mut self,
+        out: &mut Vec<Event>,
+        bound: Micros,
+        room: usize,
+    ) -> (usize, Option<RowSpan>) {
         if self.pos == self.buf.len() {
             if let Mode::Direct(d) = &mut self.mode {
                 let before = out.len();
-                d.fill(&self.w, &mut self.rng, out, room, bound, &mut self.next_id);
-                return out.len() - before;
+                let mut span = None;
+                d.fill(
+                    &self.w,
+                    &mut self.rng,
+                    out,
+                    room,
+                    bound,
+                    &mut self.next_id,
+                    &mut span,
+                );
+                return (out.len() - before, span);
             }
             if !self.refill() {
-                return 0;
+                return (0, None);
             }
         }
         let buffered = &self.buf[self.pos..];
         let n = buffered.partition_point(|e| e.arrival <= bound).min(room);
-        out.extend_from_slice(&buffered[..n]);
+        let taken = &buffered[..n];
+        out.extend_from_slice(taken);
         self.pos += n;
-        n
+        (n, RowSpan::of(taken))
     }
 
     /// The next event without taking it.

@@ -101,11 +101,10 @@ impl Sim<'_> {
         while (self.rows.len() as u64).saturating_add(fed) < limit {
             let before = self.rows.len();
             let room = usize::try_from(limit - before as u64 - fed).unwrap_or(usize::MAX);
-            match &mut self.events {
-                // Its own stream writes straight into the rows (no copy through a buffer).
-                Feed::Own(s) => {
-                    s.take_into(&mut self.rows, bound, room);
-                }
+            let span = match &mut self.events {
+                // Its own stream writes straight into the rows (no copy through a buffer),
+                // and knows their span.
+                Feed::Own(s) => s.take_spanned(&mut self.rows, bound, room).1,
                 shared => {
                     if !generate && !shared.ready() {
                         break;
@@ -125,8 +124,9 @@ impl Sim<'_> {
                     let n = buf.partition_point(|e| e.arrival <= bound).min(room);
                     self.rows.extend_from_slice(&buf[..n]);
                     shared.consume(n);
+                    RowSpan::of(&self.rows[before..])
                 }
-            }
+            };
             let n = self.rows.len() - before;
             if n == 0 {
                 break;
@@ -134,7 +134,8 @@ impl Sim<'_> {
             let taken = &self.rows[before..];
             let parts = (&mut self.cols, &mut self.sum, &mut self.pending_backlog);
             Self::settle_ended(parts, self.taken, taken);
-            if let Some(span) = RowSpan::of(taken) {
+            debug_assert_eq!(span, RowSpan::of(taken), "the span of the rows taken");
+            if let Some(span) = span {
                 self.span = Some(self.span.map_or(span, |s| s.union(span)));
             }
             self.taken += n as u64;
