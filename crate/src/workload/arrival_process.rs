@@ -36,7 +36,7 @@
 use crate::base::time::Micros;
 use crate::workload::event::{Event, RowSpan};
 use crate::workload::sampler::{Exp1, SimRng, exp1};
-use crate::workload::spec::{ExpDraws, Workload, floor_us};
+use crate::workload::spec::{ExpDraws, Workload, floor_us, trunc_small};
 
 /// Candidates per kept event allowed for the direct path (the bursty boost, or the idle
 /// share of the span): above it the event-time-order generator is cheaper.
@@ -129,7 +129,7 @@ impl DirectArrivals {
                 let mut local = rng.clone();
                 let limit = before.saturating_add(room);
                 let (at, past_bound, walked) = match (self.flat, w.exp_draws()) {
-                    (true, Some(draws)) if w.start >= 0 => {
+                    (true, Some(draws)) if w.start >= 0 && w.end < 1 << 52 => {
                         let flat = FlatExp {
                             draws,
                             start: w.start,
@@ -311,11 +311,16 @@ struct FlatExp {
 }
 
 impl Candidates for FlatExp {
-    /// The walk starts at `start ≥ 0` and goes forward, below 2⁵³ µs (the workload's end):
-    /// truncation is the floor, with no correction (4 instructions fewer per event).
+    /// The walk starts at `start ≥ 0` and goes forward, below the workload's end < 2⁵² µs
+    /// (year 2112): truncation is the floor, with no correction (4 instructions fewer per
+    /// event natively; in wasm through [`trunc_small`]).
     #[inline(always)]
     fn floor(&self, at: f64) -> Micros {
-        at as Micros
+        if cfg!(target_arch = "wasm32") {
+            trunc_small(at)
+        } else {
+            at as Micros
+        }
     }
 
     #[inline(always)]
