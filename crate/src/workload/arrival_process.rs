@@ -207,15 +207,15 @@ impl DirectArrivals {
         let from = out.len();
         let (mut lo, mut hi, mut max_key) = (Micros::MAX, Micros::MIN, 0);
         let end = w.end as f64;
+        // One compare a candidate for both the end and the bound (in wasm, 2–3 % of a
+        // day's run: fewer values live in the loop).
+        let past = past_bound_at(bound);
+        let stop = end.min(past);
         let exp = Exp1::tables();
         let mut id = *next_id;
-        let mut past_bound = false;
-        while out.len() < limit && at < end {
+        let mut left = limit.saturating_sub(out.len());
+        while left > 0 && at < stop {
             let arrival = d.floor(at);
-            if arrival > bound {
-                past_bound = true;
-                break;
-            }
             let late = d.lateness(exp, rng);
             at += exp.draw(rng) * gap;
             let e = arrival - late;
@@ -231,11 +231,13 @@ impl DirectArrivals {
                 value: w.draw_value(rng),
             });
             id += 1;
+            left -= 1;
             lo = lo.min(e);
             hi = hi.max(e);
             max_key = max_key.max(key);
         }
         *next_id = id;
+        let past_bound = left > 0 && at < end && at >= past;
         let walked = (out.len() > from).then_some(RowSpan {
             min_event_time: lo,
             max_event_time: hi,
@@ -277,6 +279,20 @@ impl DirectArrivals {
         // Stable: equal arrivals keep walk order.
         tail.sort_by_key(|t| t.0);
         tail
+    }
+}
+
+/// The least float `p` with `⌊at⌋ > bound` ⟺ `at ≥ p` for every float `at`: bound + 1,
+/// rounded up to a float where it is not one (beyond 2⁵³).
+fn past_bound_at(bound: Micros) -> f64 {
+    let Some(b) = bound.checked_add(1) else {
+        return f64::INFINITY; // no ⌊at⌋ exceeds i64::MAX
+    };
+    let p = b as f64;
+    if (p as i128) < i128::from(b) {
+        p.next_up()
+    } else {
+        p
     }
 }
 
@@ -421,6 +437,43 @@ mod tests {
                 .filter(|e| (e.event_time - start) / 100_000_000 == k)
                 .count() as f64;
             assert!((c - 10_000.0).abs() < 600.0, "slice {k}: {c}");
+        }
+    }
+
+    /// `past_bound_at` splits the floats where `⌊at⌋ > bound` did: around small and huge
+    /// bounds, where floats are every integer and where they are every 2, 4, … or 2048.
+    #[test]
+    fn past_bound_is_the_floor_test() {
+        use super::past_bound_at;
+        use crate::workload::spec::floor_us;
+        for bound in [
+            0i64,
+            1,
+            -1,
+            1_700_000_000_000_000,
+            (1 << 53) - 1,
+            1 << 53,
+            (1 << 53) + 1,
+            (1 << 55) + 3,
+            i64::MAX - 1,
+            i64::MAX,
+            i64::MIN,
+            -(1 << 54) - 3,
+        ] {
+            let p = past_bound_at(bound);
+            let mut at = bound as f64;
+            // The floats on either side of the bound.
+            for _ in 0..6 {
+                at = at.next_down();
+            }
+            for _ in 0..12 {
+                // The test it replaces (⌊at⌋ saturating at i64's top, as a cast does; below
+                // −2⁶³ it has no floor to compare).
+                if at > -9.2e18 {
+                    assert_eq!(at >= p, floor_us(at) > bound, "bound {bound}, at {at}");
+                }
+                at = at.next_up();
+            }
         }
     }
 
