@@ -389,7 +389,7 @@ impl WindowCount {
                 list.push_rows(run, mask);
                 // A window that starts at or after the late-row watermark: all on time,
                 // written later.
-                if !wm.late.is_none_or(|w| lo >= w) {
+                if wm.late.is_some_and(|w| lo < w) {
                     on_time_to(out.fates, first);
                     out.fates.extend(run.iter().map(|r| counted(r, wm.late)));
                 }

@@ -290,9 +290,20 @@ fn past_bound_at(bound: Micros) -> f64 {
     };
     let p = b as f64;
     if (p as i128) < i128::from(b) {
-        p.next_up()
+        next_up(p)
     } else {
         p
+    }
+}
+
+/// The least float above finite `x` (`f64::next_up`, stable after this crate's MSRV).
+fn next_up(x: f64) -> f64 {
+    if x == 0.0 {
+        f64::from_bits(1)
+    } else if x > 0.0 {
+        f64::from_bits(x.to_bits() + 1)
+    } else {
+        f64::from_bits(x.to_bits() - 1)
     }
 }
 
@@ -444,7 +455,7 @@ mod tests {
     /// bounds, where floats are every integer and where they are every 2, 4, … or 2048.
     #[test]
     fn past_bound_is_the_floor_test() {
-        use super::past_bound_at;
+        use super::{next_up, past_bound_at};
         use crate::workload::spec::floor_us;
         for bound in [
             0i64,
@@ -464,7 +475,7 @@ mod tests {
             let mut at = bound as f64;
             // The floats on either side of the bound.
             for _ in 0..6 {
-                at = at.next_down();
+                at = -next_up(-at);
             }
             for _ in 0..12 {
                 // The test it replaces (⌊at⌋ saturating at i64's top, as a cast does; below
@@ -472,7 +483,7 @@ mod tests {
                 if at > -9.2e18 {
                     assert_eq!(at >= p, floor_us(at) > bound, "bound {bound}, at {at}");
                 }
-                at = at.next_up();
+                at = next_up(at);
             }
         }
     }
