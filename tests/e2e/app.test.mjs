@@ -127,10 +127,14 @@ test('operator and lateness distribution controls', async () => {
 test('a long run shows its progress and can be cancelled', async () => {
   const { page, problems } = browser;
   await page.goto('about:blank');
-  await page.goto(new URL(`?lang=en${HOUR}`, server.base).href);
-  await ready(page);
-  // A day at 200 events/s: 17 M events, seconds in wasm. Its first hour comes first, as a
+  // An hour at 400 events/s with log-normal lateness (the generator's general path, the
+  // slower one), then a day of it: 35 M events, about 6 s in wasm (Node, 2026-11-30), long
+  // enough to cancel after the steps below. (A day at 200 events/s with the default
+  // exponential lateness is now over in half a second.) Its first hour comes first, as a
   // labelled preview, while the day runs.
+  const slow = { workload: { rate_per_s: 400, lateness: { kind: 'log_normal', median_s: 5, sigma: 1 } } };
+  await page.goto(new URL(`?lang=en#v=1&s=${Buffer.from(JSON.stringify(slow)).toString('base64url')}`, server.base).href);
+  await ready(page);
   await page.selectOption('#c-workload-duration_s', '86400');
   await page.waitForSelector('#run-busy:not([hidden])', { timeout: 20_000 });
   await page.waitForSelector('#app[data-state="preview"]', { timeout: 60_000 });

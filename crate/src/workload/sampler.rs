@@ -130,53 +130,52 @@ impl Exp1 {
     }
 }
 
-/// The ziggurat's draw. Every word it takes from the RNG is taken here, inline; the rare
-/// cases' arithmetic is in cold functions that never see the RNG. So the caller's state
-/// never has its address taken: in a loop it stays in registers (natively) and in wasm
-/// locals (a cold function that took the state, even by value, made wasm keep it in
-/// linear memory, with a load and a store at every draw: seen in V8's code for the page's
-/// generator loop).
 #[inline(always)]
 fn exp1_from(z: &'static Ziggurat, rng: &mut SimRng) -> f64 {
+    let bits = rng.next_u64();
+    let i = (bits & 0xff) as usize;
+    // The top 53 bits, independent of the layer's 8 low ones.
+    let x = top53(bits) * z.x_unit[i];
+    if x < z.x[i + 1] {
+        return x; // inside the layer's rectangle under the curve
+    }
+    // The state goes to the cold path by value and comes back: a `&mut` to it would make
+    // a native caller keep it in memory for the whole loop (its address escapes), and
+    // every fast-path draw would go through a store and a load. (One cold function for
+    // every call site: the page's wasm stays small.)
+    let (value, state) = exp1_slow(rng.clone(), z, i, x);
+    *rng = state;
+    value
+}
+
+/// The ziggurat's rare cases: the base layer's tail, a wedge, and the retries.
+#[cold]
+#[inline(never)]
+fn exp1_slow(mut rng: SimRng, z: &Ziggurat, mut i: usize, mut x: f64) -> (f64, SimRng) {
     loop {
-        let bits = rng.next_u64();
-        let i = (bits & 0xff) as usize;
-        // The top 53 bits, independent of the layer's 8 low ones.
-        let x = top53(bits) * z.x_unit[i];
-        if x < z.x[i + 1] {
-            return x; // inside the layer's rectangle under the curve
-        }
         if i == 0 {
-            return exp1_tail(unit_open(rng));
+            // The tail beyond R: R + Exp(1), the exponential being memoryless.
+            return (R - libm::log(unit_open(&mut rng)), rng);
         }
-        if exp1_wedge_accepts(z, i, x, unit(rng)) {
-            return x;
+        // The wedge: accept under the curve. exp(−x) is convex: it lies above its tangent
+        // at x[i] and below the chord from x[i+1] to x[i], so most points are decided
+        // without the exponential (a "squeeze").
+        let y = z.f[i] + (z.f[i + 1] - z.f[i]) * unit(&mut rng);
+        let tangent = z.f[i] * (1.0 + z.x[i] - x);
+        if y < tangent {
+            return (x, rng);
         }
-        // Rejected: a fresh draw, from the top.
+        let chord = z.f[i] + (z.f[i + 1] - z.f[i]) * (z.x[i] - x) / (z.x[i] - z.x[i + 1]);
+        if y <= chord && y < libm::exp(-x) {
+            return (x, rng);
+        }
+        let bits = rng.next_u64();
+        i = (bits & 0xff) as usize;
+        x = top53(bits) * z.x_unit[i];
+        if x < z.x[i + 1] {
+            return (x, rng);
+        }
     }
-}
-
-/// The tail beyond R: R + Exp(1), the exponential being memoryless; `u` in (0, 1].
-#[cold]
-#[inline(never)]
-fn exp1_tail(u: f64) -> f64 {
-    R - libm::log(u)
-}
-
-/// Whether the point at `x` in layer `i`'s wedge, at height `f[i] + (f[i+1] − f[i]) · u`,
-/// is under the curve. exp(−x) is convex: it lies above its tangent at x[i] and below the
-/// chord from x[i+1] to x[i], so most points are decided without the exponential (a
-/// "squeeze").
-#[cold]
-#[inline(never)]
-fn exp1_wedge_accepts(z: &Ziggurat, i: usize, x: f64, u: f64) -> bool {
-    let y = z.f[i] + (z.f[i + 1] - z.f[i]) * u;
-    let tangent = z.f[i] * (1.0 + z.x[i] - x);
-    if y < tangent {
-        return true;
-    }
-    let chord = z.f[i] + (z.f[i + 1] - z.f[i]) * (z.x[i] - x) / (z.x[i] - z.x[i + 1]);
-    y <= chord && y < libm::exp(-x)
 }
 
 /// Standard normal (mean 0, variance 1).
