@@ -142,7 +142,7 @@ impl DirectArrivals {
                     }
                 };
                 *rng = local;
-                widen(span, walked);
+                RowSpan::widen(span, walked);
                 self.phase = if at < end as f64 {
                     Phase::Forward(at)
                 } else {
@@ -177,7 +177,7 @@ impl DirectArrivals {
                 });
                 *next_id += 1;
             }
-            widen(span, RowSpan::of(&out[from..]));
+            RowSpan::widen(span, RowSpan::of(&out[from..]));
             if !due {
                 break;
             }
@@ -304,13 +304,6 @@ fn next_up(x: f64) -> f64 {
         f64::from_bits(x.to_bits() + 1)
     } else {
         f64::from_bits(x.to_bits() - 1)
-    }
-}
-
-/// `span` widened to `more`.
-fn widen(span: &mut Option<RowSpan>, more: Option<RowSpan>) {
-    if let Some(m) = more {
-        *span = Some(span.map_or(m, |s| s.union(m)));
     }
 }
 

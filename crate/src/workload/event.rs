@@ -50,6 +50,13 @@ impl RowSpan {
         }
     }
 
+    /// `span` widened to `more` (None: no rows yet).
+    pub fn widen(span: &mut Option<RowSpan>, more: Option<RowSpan>) {
+        if let Some(m) = more {
+            *span = Some(span.map_or(m, |s| s.union(m)));
+        }
+    }
+
     /// The span of one row.
     #[inline]
     pub fn at(r: &Row) -> RowSpan {

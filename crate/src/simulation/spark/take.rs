@@ -135,9 +135,7 @@ impl Sim<'_> {
             let parts = (&mut self.cols, &mut self.sum, &mut self.pending_backlog);
             Self::settle_ended(parts, self.taken, taken);
             debug_assert_eq!(span, RowSpan::of(taken), "the span of the rows taken");
-            if let Some(span) = span {
-                self.span = Some(self.span.map_or(span, |s| s.union(span)));
-            }
+            RowSpan::widen(&mut self.span, span);
             self.taken += n as u64;
             if self.taken >= self.next_progress {
                 self.report_progress();
