@@ -337,11 +337,30 @@ impl WindowCount {
             // the run in one call (`push_rows`: 5 % of #13's 10 M run, 14 % of a native
             // 16-point day's sweep, against a loop that pushed row by row).
             let mut i = 0;
+            // The last two windows' (start, slot): runs mostly alternate between the window
+            // filling now and the one before (its late rows), and each lookup saved is two
+            // 64-bit divisions (perf: 13 % of this step).
+            let mut recent = [(Micros::MIN, 0usize); 2];
+            // Fates: `out.fates` holds those of the chunk's rows up to its length (from
+            // `fates_at`); the on-time rows after them are written when another fate comes,
+            // or at the end: one fill for many runs (there are ~12 rows a run in #13's
+            // scenario).
+            let fates_at = out.fates.len();
+            let on_time_to = |fates: &mut Vec<Fate>, row: usize| fates.resize(fates_at + row, Fate::OnTime);
             while i < rows.len() {
                 let t = rows[i].event_time;
-                let lo = t - t.rem_euclid(slide);
+                let in_window = |lo: Micros| lo <= t && t < lo + slide;
+                if !in_window(recent[0].0) {
+                    if in_window(recent[1].0) {
+                        recent.swap(0, 1);
+                    } else {
+                        let lo = t - t.rem_euclid(slide);
+                        recent = [(lo, ((lo - base) / slide) as usize), recent[0]];
+                    }
+                }
+                let (lo, slot) = recent[0];
                 let window = lo..lo + slide;
-                let d = &mut dense[((lo - base) / slide) as usize];
+                let d = &mut dense[slot];
                 let first = i;
                 // The run's end is found in the same pass that counts (or flags) its rows.
                 if late.is_some_and(|w| lo + size <= w) {
@@ -354,7 +373,8 @@ impl WindowCount {
                         }
                         i += 1;
                     }
-                    out.fates.resize(out.fates.len() + (i - first), Fate::DroppedLate);
+                    on_time_to(out.fates, first);
+                    out.fates.resize(fates_at + i, Fate::DroppedLate);
                     continue;
                 }
                 while let Some(r) = rows.get(i).filter(|r| window.contains(&r.event_time)) {
@@ -368,13 +388,14 @@ impl WindowCount {
                 let run = &rows[first..i];
                 let list = if append { &mut d.pending } else { &mut *out.visible };
                 list.push_rows(run, mask);
-                if wm.late.is_none_or(|w| lo >= w) {
-                    // The window starts at or after the late-row watermark: all on time.
-                    out.fates.resize(out.fates.len() + run.len(), Fate::OnTime);
-                } else {
+                // A window that starts at or after the late-row watermark: all on time,
+                // written later.
+                if wm.late.is_some_and(|w| lo < w) {
+                    on_time_to(out.fates, first);
                     out.fates.extend(run.iter().map(|r| counted(r, wm.late)));
                 }
             }
+            on_time_to(out.fates, rows.len());
             return self.dense_groups(base, windows, out);
         }
         let (mut last, mut last_slot) = (Micros::MIN, 0usize);

@@ -130,11 +130,17 @@ impl DirectArrivals {
                 let limit = before.saturating_add(room);
                 let (at, past_bound, walked) = match (self.flat, w.exp_draws()) {
                     (true, Some(draws)) if w.start >= 0 && w.end < 1 << 52 => {
-                        let flat = FlatExp {
-                            draws,
-                            start: w.start,
-                        };
-                        self.walk(&flat, w, &mut local, out, limit, bound, next_id, a)
+                        let start = w.start;
+                        // Without the offline tail, natively, the walk has no tail draw to
+                        // test per candidate (wasm keeps one copy of the loop: the page's
+                        // download).
+                        if draws.has_offline() || cfg!(target_arch = "wasm32") {
+                            let flat = FlatExp::<true> { draws, start };
+                            self.walk(&flat, w, &mut local, out, limit, bound, next_id, a)
+                        } else {
+                            let flat = FlatExp::<false> { draws, start };
+                            self.walk(&flat, w, &mut local, out, limit, bound, next_id, a)
+                        }
                     }
                     _ => {
                         let any = AnyShape { w, walk: self };
@@ -228,20 +234,22 @@ impl DirectArrivals {
                 key,
                 event_time: e,
                 arrival,
-                value: w.draw_value(rng),
+                value: d.value(rng),
             });
             id += 1;
             left -= 1;
             lo = lo.min(e);
             hi = hi.max(e);
-            max_key = max_key.max(key);
+            if d.key_bound().is_none() {
+                max_key = max_key.max(key);
+            }
         }
         *next_id = id;
         let past_bound = left > 0 && at < end && at >= past;
         let walked = (out.len() > from).then_some(RowSpan {
             min_event_time: lo,
             max_event_time: hi,
-            max_key,
+            max_key: d.key_bound().unwrap_or(max_key),
         });
         (at, past_bound, walked)
     }
@@ -319,18 +327,24 @@ trait Candidates {
     /// Whether a candidate with event time `e` (arrived before the end) is kept.
     fn keep(&self, rng: &mut SimRng, e: Micros) -> bool;
     fn key(&self, rng: &mut SimRng) -> u32;
+    fn value(&self, rng: &mut SimRng) -> i64;
+    /// The largest key this kind draws, when known without looking at the keys: the
+    /// span's `max_key` is then that bound (the dense step only needs a bound), and the
+    /// walk does not keep a running maximum.
+    fn key_bound(&self) -> Option<u32>;
 }
 
 /// A flat workload with no idle periods, exponential lateness (with or without the
-/// offline tail) and uniform keys, starting at or after 1970: the page's default and the
-/// benchmarks'.
-struct FlatExp {
+/// offline tail), uniform keys and a constant value, starting at or after 1970: the page's
+/// default and the benchmarks'.
+struct FlatExp<const OFFLINE: bool> {
+    /// With no offline tail when `OFFLINE` is false.
     draws: ExpDraws,
     /// ≥ 0.
     start: Micros,
 }
 
-impl Candidates for FlatExp {
+impl<const OFFLINE: bool> Candidates for FlatExp<OFFLINE> {
     /// The walk starts at `start ≥ 0` and goes forward, below the workload's end < 2⁵² µs
     /// (year 2112): truncation is the floor, with no correction (4 instructions fewer per
     /// event natively; in wasm through [`trunc_small`]).
@@ -345,7 +359,11 @@ impl Candidates for FlatExp {
 
     #[inline(always)]
     fn lateness(&self, exp: Exp1, rng: &mut SimRng) -> Micros {
-        self.draws.lateness(exp, rng)
+        if OFFLINE {
+            self.draws.lateness(exp, rng)
+        } else {
+            self.draws.main_lateness(exp, rng)
+        }
     }
 
     /// Flat: every candidate with `e ≥ start` is kept (`e ≤ arrival < end` holds).
@@ -357,6 +375,16 @@ impl Candidates for FlatExp {
     #[inline(always)]
     fn key(&self, rng: &mut SimRng) -> u32 {
         self.draws.key(rng)
+    }
+
+    #[inline(always)]
+    fn value(&self, _: &mut SimRng) -> i64 {
+        self.draws.value
+    }
+
+    #[inline(always)]
+    fn key_bound(&self) -> Option<u32> {
+        Some(self.draws.keys() - 1)
     }
 }
 
@@ -385,6 +413,16 @@ impl Candidates for AnyShape<'_> {
     #[inline(always)]
     fn key(&self, rng: &mut SimRng) -> u32 {
         self.w.draw_key(rng)
+    }
+
+    #[inline(always)]
+    fn value(&self, rng: &mut SimRng) -> i64 {
+        self.w.draw_value(rng)
+    }
+
+    #[inline(always)]
+    fn key_bound(&self) -> Option<u32> {
+        None
     }
 }
 

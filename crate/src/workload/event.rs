@@ -28,8 +28,11 @@ pub struct Row {
 /// Bounds of a batch's rows, gathered while the batch is taken (saves a pass over it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RowSpan {
+    /// The earliest and latest event times, exactly (the watermark reads the latest).
     pub min_event_time: Micros,
     pub max_event_time: Micros,
+    /// At least the largest key: the direct generator's common case gives its key range's
+    /// top instead of tracking it (the dense step only sizes its table by it).
     pub max_key: u32,
 }
 

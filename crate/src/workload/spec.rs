@@ -686,14 +686,16 @@ impl Workload {
     }
 
     /// The draws of the common case, when they apply: exponential main lateness (with or
-    /// without the offline tail) and uniform keys. They draw what [`Self::draw_lateness`]
-    /// and [`Self::draw_key`] draw, with nothing to match per call.
+    /// without the offline tail), uniform keys and a constant value. They draw what
+    /// [`Self::draw_lateness`], [`Self::draw_key`] and [`Self::draw_value`] draw, with
+    /// nothing to match per call.
     pub(crate) fn exp_draws(&self) -> Option<ExpDraws> {
-        match (self.lateness, &self.zipf_cdf) {
-            (Lateness::Exponential { mean_s }, None) => Some(ExpDraws {
+        match (self.lateness, &self.zipf_cdf, self.value) {
+            (Lateness::Exponential { mean_s }, None, ValueSpec::Constant { v }) => Some(ExpDraws {
                 mean_s,
                 offline: self.offline,
                 keys: self.keys,
+                value: v,
             }),
             _ => None,
         }
@@ -824,12 +826,15 @@ impl OfflineTail {
     }
 }
 
-/// [`Workload::exp_draws`]: exponential lateness (and the offline tail), uniform keys.
+/// [`Workload::exp_draws`]: exponential lateness (and the offline tail), uniform keys, a
+/// constant value.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct ExpDraws {
     mean_s: f64,
     offline: Option<OfflineTail>,
     keys: u32,
+    /// Every event's value.
+    pub(crate) value: i64,
 }
 
 impl ExpDraws {
@@ -839,7 +844,22 @@ impl ExpDraws {
         if let Some(late) = self.offline.and_then(|o| o.draw(rng)) {
             return late;
         }
+        self.main_lateness(exp, rng)
+    }
+
+    /// [`Self::lateness`] when there is no offline tail.
+    #[inline(always)]
+    pub(crate) fn main_lateness(&self, exp: Exp1, rng: &mut SimRng) -> Micros {
         lateness_us(exp.draw(rng) * self.mean_s)
+    }
+
+    pub(crate) fn has_offline(&self) -> bool {
+        self.offline.is_some()
+    }
+
+    /// The number of keys (≥ 1): keys are drawn from `0..keys`.
+    pub(crate) fn keys(&self) -> u32 {
+        self.keys
     }
 
     /// [`Workload::draw_key`] for uniform keys.
