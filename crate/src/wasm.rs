@@ -302,87 +302,61 @@ impl Run {
         self.report.batches.len()
     }
 
-    /// Batch start times, µs, as a `Float64Array` (exact below 2^53 µs ≈ year 2255).
-    #[wasm_bindgen(js_name = batchStartUs)]
-    pub fn batch_start_us(&self) -> Vec<f64> {
-        self.report.batches.start_us.iter().map(|&v| v as f64).collect()
-    }
-
-    #[wasm_bindgen(js_name = batchEndUs)]
-    pub fn batch_end_us(&self) -> Vec<f64> {
-        self.report.batches.end_us.iter().map(|&v| v as f64).collect()
-    }
-
-    /// Watermark per batch, µs; NaN where the query has no watermark.
-    #[wasm_bindgen(js_name = batchWatermarkUs)]
-    pub fn batch_watermark_us(&self) -> Vec<f64> {
-        self.report
-            .batches
-            .watermark_us
-            .iter()
-            .map(|&v| if v == i64::MIN { f64::NAN } else { v as f64 })
-            .collect()
-    }
-
-    #[wasm_bindgen(js_name = batchInputRows)]
-    pub fn batch_input_rows(&self) -> Vec<f64> {
-        to_f64(&self.report.batches.input_rows)
-    }
-
-    #[wasm_bindgen(js_name = batchStateRows)]
-    pub fn batch_state_rows(&self) -> Vec<f64> {
-        to_f64(&self.report.batches.state_rows_total)
-    }
-
-    #[wasm_bindgen(js_name = batchOutputRows)]
-    pub fn batch_output_rows(&self) -> Vec<f64> {
-        to_f64(&self.report.batches.output_rows)
-    }
-
-    #[wasm_bindgen(js_name = batchDroppedLate)]
-    pub fn batch_dropped_late(&self) -> Vec<f64> {
-        to_f64(&self.report.batches.dropped_late)
-    }
-}
-
-#[wasm_bindgen]
-impl Run {
-    /// Sampled per-event columns (see `EventColumns` in report/summary.rs): ids.
-    #[wasm_bindgen(js_name = eventIds)]
-    pub fn event_ids(&self) -> Vec<f64> {
-        to_f64(&self.report.events.id)
-    }
-
-    #[wasm_bindgen(js_name = eventTimeUs)]
-    pub fn event_time_us(&self) -> Vec<f64> {
-        self.report
-            .events
-            .event_time_us
-            .iter()
-            .map(|&v| v as f64)
-            .collect()
-    }
-
-    #[wasm_bindgen(js_name = eventArrivalUs)]
-    pub fn event_arrival_us(&self) -> Vec<f64> {
-        self.report.events.arrival_us.iter().map(|&v| v as f64).collect()
-    }
-
-    /// The micro-batch that took each sampled event; -1 if none.
-    #[wasm_bindgen(js_name = eventBatch)]
-    pub fn event_batch(&self) -> Vec<f64> {
-        self.report.events.batch.iter().map(|&v| v as f64).collect()
-    }
-
-    /// The watermark each sampled event's batch tested lateness against, µs; NaN if none.
-    #[wasm_bindgen(js_name = eventLateWatermarkUs)]
-    pub fn event_late_watermark_us(&self) -> Vec<f64> {
-        self.report
-            .events
-            .late_watermark_us
-            .iter()
-            .map(|&v| if v == i64::MIN { f64::NAN } else { v as f64 })
-            .collect()
+    /// A bulk column of the report as a `Float64Array`, by its index (www/run-result.js's
+    /// `COLUMNS` names them in this order):
+    ///
+    /// - per batch: 0 start, 1 end (µs; exact below 2^53 µs ≈ year 2255), 2 watermark (µs;
+    ///   NaN where the query has no watermark), 3 input rows, 4 state rows, 5 output rows,
+    ///   6 dropped late, 7 data files, 8 data bytes, 9 the whole state's bytes after it
+    ///   (heap or local disk by provider), 10 backlog rows;
+    /// - sampled events (`EventColumns` in report/summary.rs; every `eventStride`-th id):
+    ///   11 id, 12 event time, 13 arrival (µs), 14 batch (−1 if none), 15 the watermark its
+    ///   batch tested lateness against (NaN if none), 16 visible at (NaN if never);
+    /// - the cost model's series (step in `costJson`'s horizon ÷ samples): 17 time (µs),
+    ///   18 live data files, 19 stored bytes, and the cumulative $ of 20 requests, 21 bytes at
+    ///   rest and 22 the cluster;
+    /// - histograms flattened as low0, high0, count0, low1, …: 23 latency (µs, the
+    ///   non-empty buckets), 24 written data files by size (bytes).
+    ///
+    /// One accessor for them all, by number: 24 near-identical functions and their glue were
+    /// ~400 B more of the page's first download with gzip (by name, ~300 B more than those).
+    pub fn column(&self, index: u32) -> Result<Vec<f64>, JsError> {
+        let r = &self.report;
+        let (b, e, s) = (&r.batches, &r.events, &r.cost.series);
+        let times = |v: &[i64]| floats(v, i64::MIN);
+        let (lat, files) = (&r.latency_histogram, &r.cost.file_sizes);
+        Ok(match index {
+            0 => times(&b.start_us),
+            1 => times(&b.end_us),
+            2 => floats(&b.watermark_us, i64::MIN + 1),
+            3 => to_f64(&b.input_rows),
+            4 => to_f64(&b.state_rows_total),
+            5 => to_f64(&b.output_rows),
+            6 => to_f64(&b.dropped_late),
+            7 => to_f64(&b.data_files),
+            8 => to_f64(&b.data_bytes),
+            9 => to_f64(&b.state_memory_bytes),
+            10 => to_f64(&b.backlog_rows),
+            11 => to_f64(&e.id),
+            12 => times(&e.event_time_us),
+            13 => times(&e.arrival_us),
+            14 => times(&e.batch),
+            15 => floats(&e.late_watermark_us, i64::MIN + 1),
+            16 => floats(&e.visible_us, 0),
+            17 => times(&s.t_us),
+            18 => to_f64(&s.live_data_files),
+            19 => to_f64(&s.stored_bytes),
+            20 => s.requests_usd.clone(),
+            21 => s.at_rest_usd.clone(),
+            22 => s.compute_usd.clone(),
+            23 => triples([times(&lat.low_us), times(&lat.high_us), to_f64(&lat.count)]),
+            24 => triples([
+                to_f64(&files.low_bytes),
+                to_f64(&files.high_bytes),
+                to_f64(&files.count),
+            ]),
+            _ => return Err(JsError::new(&format!("no report column {index}"))),
+        })
     }
 
     /// Events in the whole run and the sampling stride of the event columns.
@@ -398,30 +372,6 @@ impl Run {
         self.report.events.fate.clone()
     }
 
-    /// When each sampled event became visible, µs; NaN if never.
-    #[wasm_bindgen(js_name = eventVisibleUs)]
-    pub fn event_visible_us(&self) -> Vec<f64> {
-        self.report
-            .events
-            .visible_us
-            .iter()
-            .map(|&v| if v < 0 { f64::NAN } else { v as f64 })
-            .collect()
-    }
-
-    /// Latency histogram: [low, high) µs and counts of the non-empty buckets, flattened as
-    /// low0, high0, count0, low1, …
-    #[wasm_bindgen(js_name = latencyHistogram)]
-    pub fn latency_histogram(&self) -> Vec<f64> {
-        let h = &self.report.latency_histogram;
-        (0..h.count.len())
-            .flat_map(|i| [h.low_us[i] as f64, h.high_us[i] as f64, h.count[i] as f64])
-            .collect()
-    }
-}
-
-#[wasm_bindgen]
-impl Run {
     /// The cost report without its bulk columns (series, file sizes) as JSON: dollars by
     /// component over the horizon and per month, request counts, storage, readers,
     /// freshness.
@@ -431,70 +381,6 @@ impl Run {
         c.series = Default::default();
         c.file_sizes = Default::default();
         json(&c)
-    }
-
-    /// Data files and bytes per batch.
-    #[wasm_bindgen(js_name = batchDataFiles)]
-    pub fn batch_data_files(&self) -> Vec<f64> {
-        to_f64(&self.report.batches.data_files)
-    }
-
-    #[wasm_bindgen(js_name = batchDataBytes)]
-    pub fn batch_data_bytes(&self) -> Vec<f64> {
-        to_f64(&self.report.batches.data_bytes)
-    }
-
-    /// The whole state's bytes after each batch (heap or local disk, by provider).
-    #[wasm_bindgen(js_name = batchStateMemoryBytes)]
-    pub fn batch_state_memory_bytes(&self) -> Vec<f64> {
-        to_f64(&self.report.batches.state_memory_bytes)
-    }
-
-    #[wasm_bindgen(js_name = batchBacklogRows)]
-    pub fn batch_backlog_rows(&self) -> Vec<f64> {
-        to_f64(&self.report.batches.backlog_rows)
-    }
-
-    /// Time series of the cost model (step in `costJson`'s horizon ÷ samples): sample
-    /// times, µs.
-    #[wasm_bindgen(js_name = seriesTimeUs)]
-    pub fn series_time_us(&self) -> Vec<f64> {
-        self.report.cost.series.t_us.iter().map(|&v| v as f64).collect()
-    }
-
-    #[wasm_bindgen(js_name = seriesLiveDataFiles)]
-    pub fn series_live_data_files(&self) -> Vec<f64> {
-        to_f64(&self.report.cost.series.live_data_files)
-    }
-
-    #[wasm_bindgen(js_name = seriesStoredBytes)]
-    pub fn series_stored_bytes(&self) -> Vec<f64> {
-        to_f64(&self.report.cost.series.stored_bytes)
-    }
-
-    /// Cumulative $ of requests, bytes at rest and the cluster, per sample.
-    #[wasm_bindgen(js_name = seriesRequestsUsd)]
-    pub fn series_requests_usd(&self) -> Vec<f64> {
-        self.report.cost.series.requests_usd.clone()
-    }
-
-    #[wasm_bindgen(js_name = seriesAtRestUsd)]
-    pub fn series_at_rest_usd(&self) -> Vec<f64> {
-        self.report.cost.series.at_rest_usd.clone()
-    }
-
-    #[wasm_bindgen(js_name = seriesComputeUsd)]
-    pub fn series_compute_usd(&self) -> Vec<f64> {
-        self.report.cost.series.compute_usd.clone()
-    }
-
-    /// Written data files by size, flattened as low0, high0, count0, … (bytes).
-    #[wasm_bindgen(js_name = fileSizeHistogram)]
-    pub fn file_size_histogram(&self) -> Vec<f64> {
-        let h = &self.report.cost.file_sizes;
-        (0..h.count.len())
-            .flat_map(|i| [h.low_bytes[i] as f64, h.high_bytes[i] as f64, h.count[i] as f64])
-            .collect()
     }
 }
 
@@ -578,6 +464,23 @@ fn i64_f64(v: &[i64]) -> Vec<f64> {
     v.iter().map(|&x| x as f64).collect()
 }
 
+// The column conversions are out of line: `Run::column`'s arms share them (inlined, each
+// arm had a vector loop of its own: 900 B more of the page's download with gzip).
+#[inline(never)]
 fn to_f64(v: &[u64]) -> Vec<f64> {
     v.iter().map(|&x| x as f64).collect()
+}
+
+/// `v` as floats, NaN for the values below `least` (`i64::MIN`: none).
+#[inline(never)]
+fn floats(v: &[i64], least: i64) -> Vec<f64> {
+    v.iter()
+        .map(|&x| if x < least { f64::NAN } else { x as f64 })
+        .collect()
+}
+
+/// Three equal-length columns interleaved: a0, b0, c0, a1, …
+#[inline(never)]
+fn triples([a, b, c]: [Vec<f64>; 3]) -> Vec<f64> {
+    (0..a.len()).flat_map(|i| [a[i], b[i], c[i]]).collect()
 }

@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import path from 'node:path';
-import { ROOT, startServer, openBrowser } from '../e2e/harness.mjs';
+import { ROOT, startServer, openBrowser, openSmallApp } from '../e2e/harness.mjs';
 
 // The app's scenario at 278 events/s for an hour: 1.0 M events.
 const scenario = {
@@ -25,10 +25,7 @@ const scenario = {
 const server = await startServer();
 const browser = await openBrowser();
 const { page } = browser;
-// (A small scenario: the page only has to be up for the API.)
-const small = Buffer.from(JSON.stringify({ workload: { duration_s: 600 } })).toString('base64url');
-await page.goto(new URL(`?lang=en#v=1&s=${small}`, server.base).href);
-await page.waitForSelector('#app[data-state="ready"]', { timeout: 60_000 });
+await openSmallApp(page, server.base);
 const times = await page.evaluate(async (sc) => {
   const api = await import('./api.js');
   const out = [];

@@ -15,7 +15,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ROOT, startServer, openBrowser } from '../e2e/harness.mjs';
+import { ROOT, startServer, openBrowser, openSmallApp } from '../e2e/harness.mjs';
 import { initSync, simulate } from '../../www/pkg/pipeline_sim.js';
 
 const args = process.argv.slice(2);
@@ -38,9 +38,7 @@ initSync({ module: readFileSync(path.join(ROOT, 'www/pkg/pipeline_sim_bg.wasm'))
 const server = await startServer();
 const browser = await openBrowser();
 const { page } = browser;
-const small = Buffer.from(JSON.stringify({ workload: { duration_s: 600 } })).toString('base64url');
-await page.goto(new URL(`?lang=en#v=1&s=${small}`, server.base).href);
-await page.waitForSelector('#app[data-state="ready"]', { timeout: 60_000 });
+await openSmallApp(page, server.base);
 
 /** @type {{native: number[], chromium: number[], node: number[]}} */
 const ms = { native: [], chromium: [], node: [] };

@@ -75,6 +75,17 @@ export async function openBrowser() {
 }
 
 /**
+ * Opens the app on a small scenario (ten minutes) and waits for its result: a page up for
+ * code that imports its `./api.js` (the benchmarks).
+ * @param {import('playwright-core').Page} page @param {string} base the server's URL
+ */
+export async function openSmallApp(page, base) {
+  const small = Buffer.from(JSON.stringify({ workload: { duration_s: 600 } })).toString('base64url');
+  await page.goto(new URL(`?lang=en#v=1&s=${small}`, base).href);
+  await page.waitForSelector('#app[data-state="ready"]', { timeout: 60_000 });
+}
+
+/**
  * Does `action` (a control change), then waits until the page shows results computed from
  * the scenario it led to; returns that scenario.
  * @param {import('playwright-core').Page} page @param {() => Promise<unknown>} action

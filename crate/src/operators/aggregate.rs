@@ -171,7 +171,7 @@ impl WindowCount {
         self.process_with(rows, wm, RowSpan::of(rows))
     }
 
-    /// [`WindowCount::process`] with the rows' span known (`RowSpan::of(rows)`).
+    /// [`WindowCount::process`] with the rows' span known (one that [`RowSpan::covers`] them).
     pub fn process_with(&mut self, rows: &[Row], wm: BatchWatermarks, span: Option<RowSpan>) -> BatchOutcome {
         let mut fates = Vec::with_capacity(rows.len());
         let mut visible = VisibleList::default();
@@ -183,9 +183,9 @@ impl WindowCount {
         out
     }
 
-    /// Feeds one chunk of the batch in progress (`span` = `RowSpan::of(rows)`): pushes each
-    /// row's fate to `fates`, and in update and complete mode each counted row to `visible`
-    /// (visible at this batch's commit).
+    /// Feeds one chunk of the batch in progress (`span` covers `rows`: [`RowSpan::covers`]):
+    /// pushes each row's fate to `fates`, and in update and complete mode each counted row to
+    /// `visible` (visible at this batch's commit).
     pub fn feed(
         &mut self,
         rows: &[Row],
@@ -341,6 +341,7 @@ impl WindowCount {
             // filling now and the one before (its late rows), and each lookup saved is two
             // 64-bit divisions (perf: 13 % of this step).
             let mut recent = [(Micros::MIN, 0usize); 2];
+            let width = slide as u64; // > 0
             // Fates: `out.fates` holds those of the chunk's rows up to its length (from
             // `fates_at`); the on-time rows after them are written when another fate comes,
             // or at the end: one fill for many runs (there are ~12 rows a run in #13's
@@ -359,17 +360,20 @@ impl WindowCount {
                     }
                 }
                 let (lo, slot) = recent[0];
-                let window = lo..lo + slide;
+                // In [lo, lo + slide): `t − lo`, unsigned, below the slide (one compare; the
+                // times are far inside i64's range, so the difference does not wrap).
+                let inside = |r: &&Row| (r.event_time.wrapping_sub(lo) as u64) < width;
                 let d = &mut dense[slot];
                 let first = i;
                 // The run's end is found in the same pass that counts (or flags) its rows.
                 if late.is_some_and(|w| lo + size <= w) {
                     // Each late group once (a flag per key), not a pair per row to sort.
-                    while let Some(r) = rows.get(i).filter(|r| window.contains(&r.event_time)) {
-                        let seen = &mut d.late_seen[r.key as usize];
+                    let (seen, keys) = (&mut d.late_seen[..], &mut d.late_keys);
+                    while let Some(r) = rows.get(i).filter(inside) {
+                        let seen = &mut seen[r.key as usize];
                         if !*seen {
                             *seen = true;
-                            d.late_keys.push(r.key);
+                            keys.push(r.key);
                         }
                         i += 1;
                     }
@@ -377,10 +381,14 @@ impl WindowCount {
                     out.fates.resize(fates_at + i, Fate::DroppedLate);
                     continue;
                 }
-                while let Some(r) = rows.get(i).filter(|r| window.contains(&r.event_time)) {
-                    let a = &mut d.aggs[r.key as usize];
+                // The slice apart from the touched list: its pointer and length stay in
+                // registers while that list grows (a native 16-point sweep: 8 % fewer
+                // instructions in this step).
+                let (aggs, touched) = (&mut d.aggs[..], &mut d.touched);
+                while let Some(r) = rows.get(i).filter(inside) {
+                    let a = &mut aggs[r.key as usize];
                     if a.count == 0 {
-                        d.touched.push(r.key);
+                        touched.push(r.key);
                     }
                     a.add(r.value);
                     i += 1;

@@ -46,7 +46,7 @@ impl Operator {
         }
     }
 
-    /// Runs one batch; `span` is `RowSpan::of(rows)`.
+    /// Runs one batch; `span` covers `rows` ([`RowSpan::covers`]).
     pub fn process(&mut self, rows: &[Row], wm: BatchWatermarks, span: Option<RowSpan>) -> BatchOutcome {
         self.process_in(rows, InputPartitions::ONE, wm, span)
     }

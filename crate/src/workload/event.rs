@@ -43,6 +43,19 @@ impl RowSpan {
         Some(rows.iter().fold(RowSpan::at(first), RowSpan::with))
     }
 
+    /// Whether `span` is that of `rows` as the engine needs it: None for no rows, else
+    /// their exact earliest and latest event times and a `max_key` at least their largest.
+    pub fn covers(span: Option<RowSpan>, rows: &[Row]) -> bool {
+        match (span, RowSpan::of(rows)) {
+            (Some(s), Some(exact)) => {
+                s.min_event_time == exact.min_event_time
+                    && s.max_event_time == exact.max_event_time
+                    && s.max_key >= exact.max_key
+            }
+            (s, exact) => s.is_none() && exact.is_none(),
+        }
+    }
+
     /// The span of both.
     #[inline]
     pub fn union(self, o: RowSpan) -> RowSpan {
@@ -89,3 +102,42 @@ pub type GivenEvent = (u32, Micros, Option<Micros>, i64);
 
 /// Most explicit events one scenario may hold (larger data goes through the loaders).
 pub const MAX_EXPLICIT_EVENTS: usize = 5_000_000;
+
+#[cfg(test)]
+mod tests {
+    use super::{Row, RowSpan};
+
+    /// A span covers rows with their exact event times and any key bound at or above theirs.
+    #[test]
+    fn a_span_covers_its_rows_with_a_key_bound() {
+        let row = |event_time, key| Row {
+            id: 0,
+            key,
+            event_time,
+            arrival: event_time,
+            value: 1,
+        };
+        let rows = [row(5, 3), row(2, 7), row(9, 1)];
+        let exact = RowSpan::of(&rows);
+        assert_eq!(
+            exact,
+            Some(RowSpan {
+                min_event_time: 2,
+                max_event_time: 9,
+                max_key: 7
+            })
+        );
+        let with_key = |max_key| exact.map(|s| RowSpan { max_key, ..s });
+        assert!(RowSpan::covers(exact, &rows));
+        assert!(RowSpan::covers(with_key(63), &rows));
+        assert!(!RowSpan::covers(with_key(6), &rows));
+        let wider = exact.map(|s| RowSpan {
+            min_event_time: 1,
+            ..s
+        });
+        assert!(!RowSpan::covers(wider, &rows));
+        assert!(RowSpan::covers(None, &[]));
+        assert!(!RowSpan::covers(None, &rows));
+        assert!(!RowSpan::covers(exact, &[]));
+    }
+}

@@ -66,7 +66,7 @@ impl MicroBatchQuery {
         self.run_batch_with(rows, RowSpan::of(rows))
     }
 
-    /// [`MicroBatchQuery::run_batch`] with the rows' span known (`RowSpan::of(rows)`).
+    /// [`MicroBatchQuery::run_batch`] with the rows' span known (one that [`RowSpan::covers`] them).
     pub fn run_batch_with(&mut self, rows: &[Row], span: Option<RowSpan>) -> BatchRun {
         self.run_batch_in(rows, InputPartitions::ONE, span)
     }
@@ -75,7 +75,7 @@ impl MicroBatchQuery {
     /// (`operators::partitions::shuffle_order`), `parts` their partitions, `span` their
     /// `RowSpan`. With [`InputPartitions::ONE`] this is [`MicroBatchQuery::run_batch_with`].
     pub fn run_batch_in(&mut self, rows: &[Row], parts: InputPartitions, span: Option<RowSpan>) -> BatchRun {
-        debug_assert_eq!(span, RowSpan::of(rows));
+        debug_assert!(RowSpan::covers(span, rows), "{span:?}");
         let wm = self.batch_watermarks();
         let outcome = self.op.process_in(rows, parts, wm, span);
         self.close(wm, span.map(|s| s.max_event_time), outcome)
