@@ -8,7 +8,7 @@ import { renderCostBars } from './cost-bars.js';
 import { renderControls, showFieldError, applyControl, addControls, TRIGGER_STOPS } from './controls.js';
 import { renderMetricList } from './metric-list.js';
 import { timeChart } from './charts/time-chart.js';
-import { decodeHash, encodeHash, merge, clone, BASE, PAGE_DEFAULT, previewOf, partsText, MAX_PINS } from './state.js';
+import { decodeHash, encodeHash, merge, clone, BASE, PAGE_DEFAULT, previewOf, previewSpanS, partsText, MAX_PINS } from './state.js';
 import { SimClient, isAbandoned } from './sim-client.js';
 import { duration, int, millis } from './format.js';
 import { failureText, isFailure } from './run-failure.js';
@@ -53,7 +53,7 @@ const sim = new SimClient();
 let last = null;
 /** The sweep on show: its points and results so far. @type {import('./sweep-panel.js').SweepView | null} */
 let sweepView = null;
-/** The scenario `last` was computed from (a preview's: its first hour). @type {any} */
+/** The scenario `last` was computed from (a preview's: its first minutes). @type {any} */
 let lastScenario = null;
 /** When `last` is a preview: the full scenario it previews; else null. @type {any} */
 let previewFor = null;
@@ -86,8 +86,8 @@ let fullDone = 0;
 /**
  * Runs the current scenario. A change while a run is going abandons it (the worker is
  * replaced if the run is not about to end: sim-client.js) and starts the new one at once;
- * an abandoned run's result never lands. A scenario longer than an hour first runs its
- * first hour (previewOf) and shows it, labelled as a preview, while the full run goes on.
+ * an abandoned run's result never lands. A longer scenario first runs its first minutes
+ * (previewOf: ~1 M events) and shows them, labelled as a preview, while the full run goes on.
  * @returns {Promise<boolean>} false when a newer run replaced this one
  */
 async function rerun() {
@@ -150,12 +150,12 @@ async function rerun() {
   } catch (err) {
     if (!fresh() || isAbandoned(err)) return false;
     const message = err instanceof Error ? err.message : String(err);
-    // A preview on show stays, labelled as the first hour of a run that did not finish.
+    // A preview on show stays, labelled as the first minutes of a run that did not finish.
     previewStopped = previewFor !== null;
     renderPreviewNote();
     const ownPreview = previewFor !== null && JSON.stringify(previewFor) === JSON.stringify(scenario);
     if (message === 'cancelled') {
-      $('run-note').textContent = t(lang, ownPreview ? 'runCancelledPreview' : 'runCancelled');
+      $('run-note').textContent = t(lang, ownPreview ? 'runCancelledPreview' : 'runCancelled', { first: previewFirst() });
       app.dataset.state = 'cancelled';
     } else if (isFailure(err)) {
       // The worker was replaced; the results shown (if any) are the last good run's.
@@ -205,6 +205,11 @@ async function show(r, sc, full) {
   await drawn();
 }
 
+/** How much of the run in progress its preview shows, in words ("16 min"). */
+function previewFirst() {
+  return duration(previewSpanS(previewFor?.workload), lang);
+}
+
 /**
  * The preview's label over the results (while `last` is a preview): what it is, and how
  * far the full run is or that it did not finish.
@@ -218,7 +223,8 @@ function renderPreviewNote() {
   }
   const s = previewFor.workload?.duration_s ?? 0;
   const span = s === 86400 ? t(lang, 'previewDay') : duration(s, lang);
-  $('preview-label').textContent = t(lang, previewStopped ? 'previewStopped' : 'previewNote', { span });
+  const first = previewFirst();
+  $('preview-label').textContent = t(lang, previewStopped ? 'previewStopped' : 'previewNote', { span, first });
   // The percentage is not announced (the progress bar is): a live region would read each.
   $('preview-pct').textContent = previewStopped ? '' : t(lang, 'previewPct', { pct: Math.floor(fullDone * 100) });
   note.hidden = false;

@@ -130,15 +130,15 @@ test('a long run shows its progress and can be cancelled', async () => {
   // An hour at 400 events/s with log-normal lateness (the generator's general path, the
   // slower one), then a day of it: 35 M events, about 6 s in wasm (Node, 2026-11-30), long
   // enough to cancel after the steps below. (A day at 200 events/s with the default
-  // exponential lateness is now over in half a second.) Its first hour comes first, as a
-  // labelled preview, while the day runs.
+  // exponential lateness is now over in half a second.) Its first 41 minutes (~1 M events)
+  // come first, as a labelled preview, while the day runs.
   const slow = { workload: { rate_per_s: 400, lateness: { kind: 'log_normal', median_s: 5, sigma: 1 } } };
   await page.goto(new URL(`?lang=en#v=1&s=${Buffer.from(JSON.stringify(slow)).toString('base64url')}`, server.base).href);
   await ready(page);
   await page.selectOption('#c-workload-duration_s', '86400');
   await page.waitForSelector('#run-busy:not([hidden])', { timeout: 20_000 });
   await page.waitForSelector('#app[data-state="preview"]', { timeout: 60_000 });
-  assert.match(await page.textContent('#preview-note') ?? '', /^Preview: first hour — full day running… \(\d+ %\)$/);
+  assert.match(await page.textContent('#preview-note') ?? '', /^Preview: first 41 min — full day running… \(\d+ %\)$/);
   await page.waitForFunction(() => Number(/** @type {HTMLProgressElement} */ (document.getElementById('run-progress')).value) > 0);
   // The page stays responsive while the worker runs: the language switch still works.
   await setLang(page, 'ko');
@@ -147,8 +147,8 @@ test('a long run shows its progress and can be cancelled', async () => {
   await page.click('#run-cancel');
   await page.waitForSelector('#app[data-state="cancelled"]');
   assert.match(await page.textContent('#run-note') ?? '', /^Full run cancelled: the results shown are the preview/);
-  assert.equal(await page.textContent('#preview-label'), 'Preview: first hour only — the full day did not finish.');
-  assert.match(await page.textContent('#scenario-text') ?? '', /for 1 h,/, 'the shown results keep their own scenario (the first hour)');
+  assert.equal(await page.textContent('#preview-label'), 'Preview: first 41 min only — the full day did not finish.');
+  assert.match(await page.textContent('#scenario-text') ?? '', /for 41 min,/, 'the shown results keep their own scenario (the first 41 minutes)');
   assert.equal(await page.isHidden('#run-busy'), true);
   await page.screenshot({ path: path.join(SHOTS, 'app-cancelled.png') });
   // Back to an hour: it runs again.
@@ -402,7 +402,7 @@ test('Korean, and 375 px wide: the default day\'s preview and its label', async 
   assert.equal(await page.textContent('h1'), '파이프라인 시뮬레이터');
   assert.equal(await page.textContent('label[for="c-trigger-every"]'), '트리거 간격');
   assert.equal(await page.getAttribute('#app', 'data-state'), 'preview');
-  assert.match(await page.textContent('#preview-note') ?? '', /^미리보기: 첫 1시간 — 전체 하루 실행 중… \(\d+%\)$/);
+  assert.match(await page.textContent('#preview-note') ?? '', /^미리보기: 첫 16분 — 전체 하루 실행 중… \(\d+%\)$/);
   assert.equal(await page.isVisible('#preview-note'), true);
   assert.equal(await page.textContent('[data-metric="stripUsd"] dt'), '월 $미리보기');
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

@@ -122,7 +122,7 @@ export const HOUR = '#v=1&s=e30';
 
 /**
  * Waits until the page is idle or shows a result of its current scenario: the full run's,
- * or its preview's (the first hour of a longer scenario, while the full run goes on). For
+ * or its preview's (the first minutes of a longer scenario, while the full run goes on). For
  * tests that need no full result of a long scenario, such as the default day.
  * @param {import('playwright-core').Page} page
  */

@@ -111,10 +111,11 @@ test('the default day: its preview lands, a change during the full day stops it,
   assert.equal(await page.isHidden('#preview-note'), true, 'a full result: no preview label');
   assert.equal(await page.getAttribute('#app', 'data-preview'), null);
   const log = await shownLog(page);
-  // The day's preview (the first hour, previewing the day), then the hour's full result.
+  // The day's preview (its first 16 minutes, previewing the day), then the hour's full
+  // result (an hour has no preview).
   const first = log.findIndex((e) => e.previewOf === day);
   assert.ok(first >= 0, 'the day\'s preview was shown');
-  assert.deepEqual(log.slice(first).map((e) => [e.shown === JSON.stringify(sc), e.previewOf === day]), [[true, true], [true, false]]);
+  assert.deepEqual(log.slice(first).map((e) => [e.shown === JSON.stringify(sc), e.previewOf === day]), [[false, true], [true, false]]);
   assert.ok(log.every((e) => e.shown !== day), 'the full day never landed');
   noStaleResult(log);
   console.log(`the hour's result ${ms} ms after the change (the day had ~${left.toFixed(0)} ms to go)`);

@@ -1,9 +1,9 @@
 // The page's default and its preview, in Node (no browser): the page opens PAGE_DEFAULT (a
 // day, sized by DEFAULT_SIZE alone) for a link without a scenario, while every link with one
-// keeps meaning BASE plus its fields; the preview is the same scenario's first hour.
+// keeps meaning BASE plus its fields; the preview is the same scenario's first minutes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, PAGE_DEFAULT, DEFAULT_SIZE, PREVIEW_S, previewOf, clone, merge, diff, encodeHash, decodeHash } from '../../www/state.js';
+import { BASE, PAGE_DEFAULT, DEFAULT_SIZE, PREVIEW_S, previewOf, previewSpanS, clone, merge, diff, encodeHash, decodeHash } from '../../www/state.js';
 import { applyControl, controlValue, latenessMean } from '../../www/controls.js';
 
 const st = (/** @type {any} */ scenario) => ({ scenario, view: 'run', slaMin: 15, pins: [] });
@@ -43,10 +43,16 @@ test('a link without a scenario opens the page default; links with one keep thei
   assert.deepEqual(decodeHash('#v=1').state.scenario, BASE);
 });
 
-test('the preview is the same scenario, same seed, cut to its first hour; only longer ones have one', () => {
+test('the preview is the same scenario, same seed, cut to its first ~1 M events; only scenarios over an hour have one', () => {
   const p = previewOf(PAGE_DEFAULT);
-  assert.equal(p.workload.duration_s, PREVIEW_S);
-  assert.deepEqual(diff(PAGE_DEFAULT, p), { workload: { duration_s: PREVIEW_S } });
+  // A day at 1,000 events/s: its first 16 minutes (960,000 events).
+  assert.equal(p.workload.duration_s, 960);
+  assert.equal(previewSpanS(PAGE_DEFAULT.workload), 960);
+  assert.deepEqual(diff(PAGE_DEFAULT, p), { workload: { duration_s: 960 } });
+  // Slow rates preview up to an hour, fast ones down to a minute.
+  assert.equal(previewSpanS({ rate_per_s: 100 }), PREVIEW_S);
+  assert.equal(previewSpanS({ rate_per_s: 400 }), 2460);
+  assert.equal(previewSpanS({ rate_per_s: 1e6 }), 60);
   assert.equal(PAGE_DEFAULT.workload.duration_s, DEFAULT_SIZE.duration_s, 'the default is not changed');
   assert.equal(previewOf(BASE), null, 'an hour has no preview');
   assert.equal(previewOf(merge(BASE, { workload: { duration_s: 600 } })), null);

@@ -1,12 +1,12 @@
 // The page's default (issue #13 part 3): a full day at 1,000 events/s whose lateness (an
 // offline-device tail) and watermark make late-but-counted and dropped events show from
-// the first picture. The day's first hour lands first as a labelled preview, with every
+// the first picture. The day's first 16 minutes land first as a labelled preview, with every
 // monthly figure marked as such; the full day replaces it. Both timelines are screenshots.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { SHOTS, startServer, openBrowser } from './harness.mjs';
-import { PAGE_DEFAULT, PREVIEW_S } from '../../www/state.js';
+import { PAGE_DEFAULT, previewSpanS } from '../../www/state.js';
 
 /** @type {Awaited<ReturnType<typeof startServer>>} */ let server;
 /** @type {Awaited<ReturnType<typeof openBrowser>>} */ let browser;
@@ -31,11 +31,11 @@ test('the default timeline shows late-counted and dropped events, as a labelled 
   await page.waitForSelector('#app[data-state="preview"]', { timeout: 60_000 });
   const previewMs = Date.now() - t0;
   assert.deepEqual(JSON.parse(await page.getAttribute('#app', 'data-scenario') ?? '{}'), PAGE_DEFAULT);
-  // The preview: labelled, its monthly figure tagged, its scenario the first hour.
-  assert.match(await page.textContent('#preview-note') ?? '', /^Preview: first hour — full day running… \(\d+ %\)$/);
+  // The preview: labelled, its monthly figure tagged, its scenario the first 16 minutes.
+  assert.match(await page.textContent('#preview-note') ?? '', /^Preview: first 16 min — full day running… \(\d+ %\)$/);
   assert.equal(await page.textContent('[data-metric="stripUsd"] dt'), '$/monthpreview');
   assert.match(await page.textContent('#tl-help') ?? '', /preview$/);
-  assert.equal(JSON.parse(await page.getAttribute('#app', 'data-shown') ?? '{}').workload.duration_s, PREVIEW_S);
+  assert.equal(JSON.parse(await page.getAttribute('#app', 'data-shown') ?? '{}').workload.duration_s, previewSpanS(PAGE_DEFAULT.workload));
   assert.ok(await legend(page, 1) > 0 && await legend(page, 2) > 0, 'the preview draws late-counted and dropped events');
   assert.ok(await num(page, '[data-metric="lateCounted"] dd') > 0);
   assert.ok(await num(page, '[data-metric="droppedLate"] dd') > 0);
