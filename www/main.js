@@ -231,13 +231,25 @@ function renderPreviewNote() {
   app.dataset.preview = 'true';
 }
 
+/** Changes closer together than this are one burst (a drag, a held key), ms. */
+const BURST_MS = 30;
 let timer = 0;
+/** When the last change came (performance.now()). */
+let lastChange = -Infinity;
+/**
+ * Runs the changed scenario: at once after a quiet spell (a key press, a click: the
+ * preview's first figures come one worker round trip later), and within a burst of changes
+ * once it pauses for BURST_MS (a drag runs what it rests on, not every step it passed).
+ */
 function scheduleRun() {
   clearTimeout(timer);
   // The scenario changed: a run in flight is for one already left, and its result must not
   // land in the moment before the new run starts (a run ending inside that wait did).
   generation += 1;
-  timer = window.setTimeout(rerun, 30);
+  const now = performance.now();
+  const quiet = now - lastChange > BURST_MS;
+  lastChange = now;
+  timer = window.setTimeout(rerun, quiet ? 0 : BURST_MS);
 }
 
 /**
