@@ -65,11 +65,12 @@ module() {
 # 193,890 B gzipped, wasm-opt 8 s → 42 s (cached afterwards).
 module pipeline_sim www/pkg --converge
 module pipeline_sim_formats www/pkg-formats
-# The Flink module: the same core with the `flink` feature (the Flink engine as well as
-# Spark's), fetched only when a scenario's engine is Flink. Built last, so that the core's
-# cdylib above was the one wasm-bindgen read (both are target/…/pipeline_sim.wasm).
+# The extended module: the same core with the `flink`, `recovery` and `sweep_digest`
+# features (the Flink engine as well as Spark's, failure injection, the sweep's shared chunk
+# digest), fetched only for a Flink run, a failure, or a sweep. Built last, so that the
+# core's cdylib above was the one wasm-bindgen read (both are target/…/pipeline_sim.wasm).
 cargo rustc --quiet --release --target wasm32-unknown-unknown -p pipeline-sim --lib \
-  --crate-type cdylib --no-default-features --features wasm,flink,recovery
+  --crate-type cdylib --no-default-features --features wasm,flink,recovery,sweep_digest
 module pipeline_sim www/pkg-flink
 # The cache keeps this build's modules only.
 for f in "$cache"/*.wasm; do

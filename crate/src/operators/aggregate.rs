@@ -25,6 +25,9 @@ use crate::operators::state::StateStore;
 use crate::operators::visible_list::Visible;
 use crate::operators::visible_list::VisibleList;
 use crate::operators::window::Windowing;
+#[cfg(feature = "sweep_digest")]
+use crate::operators::window_digest::{DigestKey, WindowDigest};
+use crate::workload::shared_stream::Chunk;
 use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;
 
@@ -175,7 +178,7 @@ impl WindowCount {
     pub fn process_with(&mut self, rows: &[Row], wm: BatchWatermarks, span: Option<RowSpan>) -> BatchOutcome {
         let mut fates = Vec::with_capacity(rows.len());
         let mut visible = VisibleList::default();
-        self.feed(rows, wm, span, &mut fates, &mut visible);
+        self.feed(rows, wm, span, None, &mut fates, &mut visible);
         let mut out = self.finish(wm);
         out.fates = fates;
         visible.append(std::mem::take(&mut out.visible));
@@ -186,11 +189,14 @@ impl WindowCount {
     /// Feeds one chunk of the batch in progress (`span` covers `rows`: [`RowSpan::covers`]):
     /// pushes each row's fate to `fates`, and in update and complete mode each counted row to
     /// `visible` (visible at this batch's commit).
+    /// `whole`: the shared chunk `rows` are, all of it (a sweep's point reading it), whose
+    /// digest the dense step may use (`window_digest.rs`).
     pub fn feed(
         &mut self,
         rows: &[Row],
         wm: BatchWatermarks,
         span: Option<RowSpan>,
+        whole: Option<&Chunk>,
         fates: &mut Vec<Fate>,
         visible: &mut VisibleList,
     ) {
@@ -200,7 +206,12 @@ impl WindowCount {
             late: Vec::new(),
         };
         let (groups, lists) = match span.and_then(|s| self.dense_span(s)) {
-            Some((base, windows, keys)) => self.partial_dense(rows, wm, base, windows, keys, &mut out),
+            Some((base, windows, keys)) => {
+                match self.partial_digest(whole, rows, wm, base, windows, keys, &mut out) {
+                    Some(partial) => partial,
+                    None => self.partial_dense(rows, wm, base, windows, keys, &mut out),
+                }
+            }
             None => self.partial_hashed(rows, wm, &mut out),
         };
         let b = &mut self.batch;
@@ -301,6 +312,107 @@ impl WindowCount {
         (windows.checked_mul(keys)? <= DENSE_CELLS).then_some((base, windows as usize, keys as usize))
     }
 
+    /// The dense step's first `windows` slots, each with room for `keys` keys.
+    fn dense_slots(&mut self, windows: usize, keys: usize) -> &mut [PartialWindow] {
+        if self.dense.len() < windows {
+            self.dense.resize_with(windows, PartialWindow::default);
+        }
+        let dense = &mut self.dense[..windows];
+        for d in dense.iter_mut() {
+            if d.aggs.len() < keys {
+                d.aggs.resize(keys, Agg::default());
+                d.late_seen.resize(keys, false);
+            }
+        }
+        dense
+    }
+
+    /// The dense step of a whole shared chunk from its digest, made once for the sweep's
+    /// points (`window_digest.rs`): per window and key instead of per row. None (the caller
+    /// takes the rows one by one) when `rows` are not a whole chunk, the query is not a
+    /// tumbling count in append mode, or no digest is kept for this windowing: it is made
+    /// when a second point asks.
+    #[cfg(feature = "sweep_digest")]
+    #[allow(clippy::too_many_arguments)]
+    fn partial_digest(
+        &mut self,
+        whole: Option<&Chunk>,
+        rows: &[Row],
+        wm: BatchWatermarks,
+        base: Micros,
+        windows: usize,
+        keys: usize,
+        out: &mut ChunkOut,
+    ) -> Option<(Groups, Lists)> {
+        let chunk = whole?;
+        let size = self.windowing.size;
+        if self.mode != OutputMode::Append || size != self.windowing.slide {
+            return None;
+        }
+        let key = DigestKey {
+            size,
+            mask: self.sample_mask,
+            base,
+            keys,
+        };
+        let digest = chunk.memo(|| WindowDigest::of(chunk.events(), key, windows))?;
+        if digest.key != key || digest.windows.len() != windows {
+            return None;
+        }
+        debug_assert_eq!(rows.len(), chunk.events().len(), "a whole chunk");
+        let dense = self.dense_slots(windows, keys);
+        let fates_at = out.fates.len();
+        out.fates.resize(fates_at + rows.len(), Fate::OnTime);
+        let fates = &mut out.fates[fates_at..];
+        for (i, (w, d)) in digest.windows.iter().zip(dense).enumerate() {
+            let lo = base + i as Micros * size;
+            if wm.late.is_some_and(|l| lo + size <= l) {
+                // Dropped whole: one late group per key it had.
+                for &(k, _) in &w.aggs {
+                    d.late_seen[k as usize] = true;
+                    d.late_keys.push(k);
+                }
+                for &(a, b) in &w.runs {
+                    fates[a as usize..b as usize].fill(Fate::DroppedLate);
+                }
+                continue;
+            }
+            for (k, a) in &w.aggs {
+                let x = &mut d.aggs[*k as usize];
+                if x.count == 0 {
+                    d.touched.push(*k);
+                }
+                x.merge(a);
+            }
+            d.pending.append_closed(&w.visible);
+            if wm.late.is_some_and(|l| lo < l) {
+                for &(a, b) in &w.runs {
+                    for j in a as usize..b as usize {
+                        fates[j] = counted(&rows[j], wm.late);
+                    }
+                }
+            }
+        }
+        Some(self.dense_groups(base, windows, out))
+    }
+
+    /// Without the shared digest (the page's core module): every chunk row by row.
+    #[cfg(not(feature = "sweep_digest"))]
+    #[allow(clippy::too_many_arguments)]
+    #[inline(always)]
+    fn partial_digest(
+        &mut self,
+        _: Option<&Chunk>,
+        _: &[Row],
+        _: BatchWatermarks,
+        _: Micros,
+        _: usize,
+        _: usize,
+        _: &mut ChunkOut,
+    ) -> Option<(Groups, Lists)> {
+        None
+    }
+
     fn partial_dense(
         &mut self,
         rows: &[Row],
@@ -315,16 +427,7 @@ impl WindowCount {
         let drop_late = self.mode != OutputMode::Complete;
         let append = self.mode == OutputMode::Append;
         let mask = self.sample_mask;
-        if self.dense.len() < windows {
-            self.dense.resize_with(windows, PartialWindow::default);
-        }
-        let dense = &mut self.dense[..windows];
-        for d in dense.iter_mut() {
-            if d.aggs.len() < keys {
-                d.aggs.resize(keys, Agg::default());
-                d.late_seen.resize(keys, false);
-            }
-        }
+        let dense = self.dense_slots(windows, keys);
         let late = if drop_late { wm.late } else { None };
         // Windows per row, and the latest window start at or before the last row's time
         // (cached: consecutive rows mostly share it, and it saves a division per row).
@@ -590,8 +693,8 @@ mod tests {
                 while at < rows.len() {
                     let n = (1 + next(90) as usize).min(rows.len() - at);
                     let (a, b) = (&rows[at..at + n], &far_rows[at..at + n]);
-                    dense.feed(a, w, RowSpan::of(a), &mut fd, &mut vd);
-                    hashed.feed(b, w, RowSpan::of(b), &mut fh, &mut vh);
+                    dense.feed(a, w, RowSpan::of(a), None, &mut fd, &mut vd);
+                    hashed.feed(b, w, RowSpan::of(b), None, &mut fh, &mut vh);
                     at += n;
                 }
                 let (od, oh) = (dense.finish(w), hashed.finish(w));

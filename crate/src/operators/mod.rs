@@ -13,3 +13,5 @@ pub mod session;
 pub mod state;
 pub mod visible_list;
 pub mod window;
+#[cfg(feature = "sweep_digest")]
+pub mod window_digest;

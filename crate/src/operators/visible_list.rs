@@ -264,15 +264,29 @@ impl VisibleList {
     /// as fit into the last block, the rest into new ones (a block's unused tail is less
     /// than a run).
     pub fn append(&mut self, mut other: VisibleList) {
+        if self.len == 0 {
+            if other.len != 0 {
+                *self = other;
+            }
+            return;
+        }
+        other.close_run();
+        self.append_closed(&other);
+    }
+
+    /// Copies the entries of `other`, a list with no open run (see [`append`]), to the end
+    /// of this one: a list kept for many readers (`window_digest.rs`) is copied, not moved.
+    ///
+    /// [`append`]: VisibleList::append
+    pub fn append_closed(&mut self, other: &VisibleList) {
+        debug_assert_eq!(other.run_n, 0, "a list with no open run");
         if other.len == 0 {
             return;
         }
         if self.len == 0 {
-            *self = other;
-            return;
+            self.clear();
         }
         self.close_run();
-        other.close_run();
         for ob in &other.blocks {
             let mut at = 0;
             while at < ob.len() {
@@ -292,7 +306,15 @@ impl VisibleList {
         self.max = self.max.max(other.max);
         self.min = self.min.min(other.min);
         self.len += other.len;
-        self.sampled.append(&mut other.sampled);
+        self.sampled.extend_from_slice(&other.sampled);
+    }
+
+    /// Closes the open run (its header written): the list can then be copied
+    /// ([`append_closed`]). Pushing after opens a new run.
+    ///
+    /// [`append_closed`]: VisibleList::append_closed
+    pub fn close(&mut self) {
+        self.close_run();
     }
 
     /// The runs, in push order.

@@ -93,6 +93,7 @@ pub fn simulate_many(scs: &[Scenario], progress: Option<&mut dyn FnMut(f64)>) ->
             streams: scs.len() as u32,
             shared_events: 0,
             peak_held_rows: 0,
+            digested_chunks: 0,
             reports,
         };
     }

@@ -15,4 +15,6 @@ pub struct ManyRuns {
     /// Most events held at once after a round: the shared stream's chunks (whole) and the
     /// rows the simulations took ahead.
     pub peak_held_rows: usize,
+    /// Chunks of the shared stream whose digest its readers shared (`window_digest.rs`).
+    pub digested_chunks: u64,
 }

@@ -13,7 +13,8 @@
 use crate::base::time::Micros;
 use crate::workload::event::{Event, RowSpan};
 use crate::workload::stream::EventStream;
-use std::cell::RefCell;
+use std::any::Any;
+use std::cell::{OnceCell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
 
@@ -25,16 +26,43 @@ const BLOCK: usize = 64;
 /// A chunk of the stream, with the [`RowSpan`] of each block of [`BLOCK`] of its events:
 /// made once, so that each reader finds the span of what it takes from a few blocks
 /// (16 points of a sweep each took a pass of their own: 8 % of a native day's sweep).
-#[derive(Debug)]
 pub struct Chunk {
     events: Vec<Event>,
     blocks: Vec<RowSpan>,
+    /// What its readers derive from it once for all of them (`operators/window_digest.rs`).
+    memo: OnceCell<Box<dyn Any>>,
+    /// Readers of its stream when it was made.
+    readers: usize,
+}
+
+impl std::fmt::Debug for Chunk {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Chunk")
+            .field("events", &self.events.len())
+            .field("memo", &self.memo.get().is_some())
+            .finish()
+    }
 }
 
 impl Chunk {
-    fn new(events: Vec<Event>) -> Self {
+    fn new(events: Vec<Event>, readers: usize) -> Self {
         let blocks = events.chunks(BLOCK).filter_map(RowSpan::of).collect();
-        Chunk { events, blocks }
+        Chunk {
+            events,
+            blocks,
+            memo: OnceCell::new(),
+            readers,
+        }
+    }
+
+    /// The chunk's memo, made by `make` for the first reader that asks and kept with the
+    /// chunk; None when its stream has one reader (who would do the work twice) and when
+    /// the memo made is of another type.
+    pub fn memo<T: Any>(&self, make: impl FnOnce() -> T) -> Option<&T> {
+        if self.readers < 2 {
+            return None;
+        }
+        self.memo.get_or_init(|| Box::new(make())).downcast_ref()
     }
 
     pub fn events(&self) -> &[Event] {
@@ -67,6 +95,8 @@ struct Buffer {
     readers: Vec<u64>,
     /// Events generated so far.
     generated: u64,
+    /// Chunks dropped that had a memo made.
+    memos: u64,
 }
 
 impl Buffer {
@@ -87,7 +117,7 @@ impl Buffer {
             if v.is_empty() {
                 break;
             }
-            self.chunks.push_back(Rc::new(Chunk::new(v)));
+            self.chunks.push_back(Rc::new(Chunk::new(v, self.readers.len())));
         }
         let i = usize::try_from(n.checked_sub(self.first)?).ok()?;
         self.chunks.get(i).cloned()
@@ -96,8 +126,9 @@ impl Buffer {
     /// Drops chunks every reader has left.
     fn trim(&mut self) {
         let low = self.readers.iter().copied().min().unwrap_or(u64::MAX);
-        while self.first < low && !self.chunks.is_empty() {
-            self.chunks.pop_front();
+        while self.first < low {
+            let Some(c) = self.chunks.pop_front() else { break };
+            self.memos += u64::from(c.memo.get().is_some());
             self.first += 1;
         }
     }
@@ -116,6 +147,7 @@ impl Shared {
             exhausted: false,
             readers: Vec::new(),
             generated: 0,
+            memos: 0,
         })))
     }
 
@@ -156,6 +188,12 @@ impl Shared {
     /// Drops the chunks every reader has left.
     pub fn trim(&self) {
         self.0.borrow_mut().trim();
+    }
+
+    /// Chunks whose memo was made (their readers shared a digest), so far.
+    pub fn memos(&self) -> u64 {
+        let b = self.0.borrow();
+        b.memos + b.chunks.iter().filter(|c| c.memo.get().is_some()).count() as u64
     }
 
     /// Events generated so far, and chunks held now.
@@ -302,7 +340,7 @@ mod tests {
                 value: 0,
             })
             .collect();
-        let c = Chunk::new(events.clone());
+        let c = Chunk::new(events.clone(), 1);
         let pass = |r: std::ops::Range<usize>| RowSpan::of(&events[r]);
         for start in [0, 1, 63, 64, 65, 127, 128, 500, 999, 1_000] {
             for len in [0, 1, 2, 63, 64, 65, 128, 129, 300, 1_000] {

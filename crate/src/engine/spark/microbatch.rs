@@ -11,6 +11,7 @@ use crate::operators::operator::{
 use crate::operators::partitions::InputPartitions;
 use crate::operators::query::{EngineConf, Query};
 use crate::operators::visible_list::VisibleList;
+use crate::workload::shared_stream::Chunk;
 
 #[derive(Debug, Clone)]
 pub struct MicroBatchQuery {
@@ -108,17 +109,19 @@ impl MicroBatchQuery {
 
     /// Feeds one chunk of the batch in progress (`wm` from
     /// [`MicroBatchQuery::batch_watermarks`], unchanged for the whole batch); each row's
-    /// fate goes to `fates`, rows visible at the batch's commit to `visible`.
+    /// fate goes to `fates`, rows visible at the batch's commit to `visible`. `whole`: the
+    /// shared chunk `rows` are, when they are all of it (`WindowCount::feed`).
     pub fn feed(
         &mut self,
         wm: BatchWatermarks,
         rows: &[Row],
         span: Option<RowSpan>,
+        whole: Option<&Chunk>,
         fates: &mut Vec<Fate>,
         visible: &mut VisibleList,
     ) {
         match &mut self.op {
-            Operator::Window(op) => op.feed(rows, wm, span, fates, visible),
+            Operator::Window(op) => op.feed(rows, wm, span, whole, fates, visible),
             _ => unreachable!("only a chunkable query is fed in chunks"),
         }
     }

@@ -132,6 +132,7 @@ pub(super) fn simulate_many_in_chunks(
         streams,
         shared_events: shared.stats().0,
         peak_held_rows,
+        digested_chunks: shared.memos(),
     }
 }
 

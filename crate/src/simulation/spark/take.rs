@@ -4,6 +4,7 @@
 //! stream never holds them), and the backlog left behind.
 
 use super::*;
+use crate::workload::shared_stream::Chunk;
 
 impl Sim<'_> {
     /// Records the backlog of pending batch `i` (the front of `pending`) and drops it. (Over
@@ -195,7 +196,8 @@ impl Sim<'_> {
         Self::settle_ended(parts, self.taken, taken);
         self.taken += n as u64;
         debug_assert!(RowSpan::covers(span, taken), "{span:?}");
-        self.feed_rows(taken, span);
+        let whole = (n == chunk.events().len()).then_some(&*chunk);
+        self.feed_rows(taken, span, whole);
         if self.taken >= self.next_progress {
             self.report_progress();
         }
@@ -228,12 +230,13 @@ impl Sim<'_> {
     /// Feeds the chunk in `self.rows` to the batch in progress (begun here if none is).
     pub(super) fn feed_chunk(&mut self) {
         let rows = std::mem::take(&mut self.rows);
-        self.feed_rows(&rows, self.span);
+        self.feed_rows(&rows, self.span, None);
         self.rows = rows;
     }
 
-    /// Feeds `rows` (spanning `span`) to the batch in progress (begun here if none is).
-    fn feed_rows(&mut self, rows: &[Row], span: Option<RowSpan>) {
+    /// Feeds `rows` (spanning `span`; all of the shared chunk `whole`, if given) to the
+    /// batch in progress (begun here if none is).
+    fn feed_rows(&mut self, rows: &[Row], span: Option<RowSpan>, whole: Option<&Chunk>) {
         let mut open = self.open.take().unwrap_or_else(|| OpenBatch {
             wm: self.query.batch_watermarks(),
             n: 0,
@@ -244,7 +247,8 @@ impl Sim<'_> {
         let mut fates = std::mem::take(&mut self.fates);
         fates.clear();
         let mut visible = VisibleList::default();
-        self.query.feed(open.wm, rows, span, &mut fates, &mut visible);
+        self.query
+            .feed(open.wm, rows, span, whole, &mut fates, &mut visible);
         if !visible.is_empty() {
             open.visible.push(visible);
         }

@@ -326,6 +326,46 @@ fn a_shared_stream_gives_each_trigger_its_standalone_report() {
     }
 }
 
+/// Points that read whole shared chunks share each chunk's digest (per window and key,
+/// `window_digest.rs`) and still give their standalone reports bit for bit: late windows
+/// dropped whole, late-but-counted rows, a detail sample (ids kept in the lists), keys
+/// few and many, windows that straddle chunks, a job's one batch.
+#[test]
+#[cfg(feature = "sweep_digest")]
+fn points_sharing_a_chunk_digest_give_their_standalone_reports() {
+    let triggers = [
+        r#"{"kind": "processing_time", "interval_s": 5}"#,
+        r#"{"kind": "processing_time", "interval_s": 300}"#,
+        r#"{"kind": "processing_time", "interval_s": 900}"#,
+        r#"{"kind": "processing_time", "interval_s": 3600}"#,
+        r#"{"kind": "scheduled", "every_s": 1800, "startup_s": 60}"#,
+        r#"{"kind": "scheduled", "every_s": 86400, "startup_s": 60}"#,
+    ];
+    for (keys, window_s, delay_s, detail) in [(7, 60, 30, 100_000), (300, 600, 120, 500), (1, 10, 0, 20_000)]
+    {
+        let base = format!(
+            r#""seed": 9, "workload": {{"duration_s": 10800, "rate_per_s": 40, "keys": {keys},
+            "lateness": {{"kind": "exponential", "mean_s": 8}},
+            "offline": {{"fraction": 0.05, "min_s": 60, "max_s": 2400}}}},
+            "query": {{"window": {{"kind": "tumbling", "size_s": {window_s}}}, "watermark_delay_s": {delay_s},
+            "output_mode": "append"}}, "sink": {{"format": "parquet"}},
+            "report": {{"detail_events": {detail}}}"#
+        );
+        let scs: Vec<Scenario> = triggers
+            .iter()
+            .map(|t| ScenarioSpec::from_json(&format!(r#"{{{base}, "trigger": {t}}}"#)).unwrap())
+            .collect();
+        let many = check_shared_in_chunks(&scs, CHUNK_ROWS);
+        assert!(many.digested_chunks > 0, "no chunk was digested ({keys} keys)");
+        let dropped: u64 = many
+            .reports
+            .iter()
+            .map(|r| r.as_ref().unwrap().summary.fates.dropped_late)
+            .sum();
+        assert!(dropped > 0, "late windows dropped ({keys} keys)");
+    }
+}
+
 fn check_shared(scs: &[Scenario]) {
     check_shared_in_chunks(scs, CHUNK_ROWS);
 }
