@@ -43,9 +43,9 @@ export function atPoint(sc, trigger, engine) {
  * The module for a sweep's points: the extended module (www/pkg-flink/), which has, beside
  * the Flink engine, the sweep's shared chunk digest (the core's `sweep_digest` feature:
  * points whose batches take a shared chunk whole add it per window and key, made once,
- * not row by row). A Spark day's 16-point sweep took 22.8 s with the core module and
- * about 16 s with it, in the same minutes (tests/bench/sweep.mjs); the module is ~230 KB
- * more to fetch, once, when the first sweep starts. @param {any} _sc
+ * not row by row). The page's 16-point sweep of a day took 17.6-17.9 s with the core
+ * module and 13.1-13.6 s with it, alternated (tests/bench/sweep.mjs); the module is
+ * ~230 KB more to fetch, once, when the first sweep starts. @param {any} _sc
  * @param {{engine?: 'spark' | 'flink'}[]} _points
  */
 export function coreForPoints(_sc, _points) {

@@ -23,8 +23,10 @@
 //! (keys distinct), its `runs` cover exactly its rows' positions, in order, and its
 //! `visible` holds their arrivals in position order with no open run. Applied to a point
 //! (`WindowCount::partial_digest`) it leaves the same partial groups, late groups, fates
-//! and waiting lists (the same entries, in the same order) as the row-by-row step: the
-//! tests in `aggregate.rs` compare the two on every output mode and lateness.
+//! and waiting lists (the same entries, in the same order) as the row-by-row step. The
+//! sweep tests in `simulation/spark/tests.rs` compare every point's report with its
+//! standalone run (which never uses a digest), with late windows, late-but-counted rows, a
+//! detail sample, one key and hundreds.
 
 use crate::base::time::Micros;
 use crate::operators::rows::{Agg, Row};
