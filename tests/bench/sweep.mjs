@@ -7,7 +7,8 @@
 //   node tests/bench/sweep.mjs --duration-s 3600 --rate 1000
 //   options: --duration-s S   --rate R   --cores N (the page sees N cores: N − 1 sweep workers;
 //            default: this machine's)   --baseline (also time the same points one by one in the
-//            single simulation worker, as the page did before the pool)
+//            single simulation worker, as the page did before the pool)   --screenshot FILE
+//            (the page when the sweep is done, full length: to look at)
 import { parseArgs } from 'node:util';
 import os from 'node:os';
 import { startServer, openBrowser } from '../e2e/harness.mjs';
@@ -18,6 +19,7 @@ const { values: opt } = parseArgs({
     rate: { type: 'string', default: '1000' },
     cores: { type: 'string' },
     baseline: { type: 'boolean', default: false },
+    screenshot: { type: 'string' },
   },
 });
 const durationS = Number(opt['duration-s']);
@@ -95,6 +97,7 @@ try {
   const ran = rows.filter(([, p]) => !p.known);
   if (ran.length && ran[0] !== rows[0]) console.log(`time to the first point the sweep ran: ${s(ran[0][1].at)} (${ran[0][0]})`);
   console.log(`total: ${s(b.end)}`);
+  if (opt.screenshot) await page.screenshot({ path: opt.screenshot, fullPage: true });
   console.log('per point, in order of arrival: trigger, drawn at (since the click), run time in its worker');
   for (const [label, p] of rows) {
     const shared = p.shared > 1 ? ` (one run shared by ${p.shared} points)` : '';
