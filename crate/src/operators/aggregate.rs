@@ -714,6 +714,99 @@ mod tests {
         assert!(dropped > 20, "late groups were dropped: {dropped}");
     }
 
+    /// A whole chunk taken from its digest (`window_digest.rs`) leaves what the row-by-row
+    /// step leaves: the same fates, late groups, output, and waiting lists (entries and
+    /// sampled ids), batch after batch, with the late-row watermark absent, behind every
+    /// window, across some and past all, a key bound above the largest key, and values null
+    /// or not. Each batch takes two chunks; the last one emits every window.
+    #[test]
+    #[cfg(feature = "sweep_digest")]
+    fn a_chunk_digest_gives_the_row_by_row_step() {
+        use crate::operators::window_digest::WindowDigest;
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move |n: u64| {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 33) % n
+        };
+        let (mut via_rows, mut via_digest) = (op(OutputMode::Append), op(OutputMode::Append));
+        via_rows.sample_mask = 7;
+        via_digest.sample_mask = 7;
+        let (mut id, mut arrival) = (0u64, 100 * S);
+        let (mut dropped, mut straddled, mut digested) = (0, 0, 0);
+        for batch in 0..24i64 {
+            let late = match batch % 4 {
+                0 => None,
+                1 => Some(0),
+                2 => Some(arrival + 5 * S),
+                _ => Some(arrival + 100 * S),
+            };
+            let w = BatchWatermarks { late, evict: late };
+            let (mut fr, mut fd) = (Vec::new(), Vec::new());
+            let (mut vr, mut vd) = (VisibleList::default(), VisibleList::default());
+            for _ in 0..2 {
+                let rows: Vec<Row> = (0..1 + next(600))
+                    .map(|_| {
+                        id += 1;
+                        arrival += next(40_000) as i64;
+                        // Mostly a few seconds late, one in ten up to a minute.
+                        let lateness = if next(10) == 0 {
+                            next(60 * S as u64)
+                        } else {
+                            next(3 * S as u64)
+                        };
+                        Row {
+                            id,
+                            key: next(6) as u32,
+                            event_time: arrival - lateness as i64,
+                            arrival,
+                            value: if next(4) == 0 {
+                                crate::operators::operator::NULL_VALUE
+                            } else {
+                                next(1_000) as i64
+                            },
+                        }
+                    })
+                    .collect();
+                let chunk = Chunk::new(rows.clone(), 2);
+                let span = RowSpan::of(&rows).map(|s| RowSpan {
+                    max_key: s.max_key + 3,
+                    ..s
+                });
+                via_rows.feed(&rows, w, span, None, &mut fr, &mut vr);
+                via_digest.feed(&rows, w, span, Some(&chunk), &mut fd, &mut vd);
+                digested += u32::from(
+                    chunk
+                        .memo::<WindowDigest>(|| unreachable!("made by the feed"))
+                        .is_some(),
+                );
+            }
+            assert_eq!(fr, fd, "fates, batch {batch}");
+            dropped += fr.iter().filter(|&&f| f == Fate::DroppedLate).count();
+            straddled += fr.iter().filter(|&&f| f == Fate::LateCounted).count();
+            assert_eq!(vr, vd, "visible at the commit, batch {batch}");
+            let w = if batch == 23 {
+                BatchWatermarks {
+                    late,
+                    evict: Some(Micros::MAX / 2),
+                }
+            } else {
+                w
+            };
+            let (or, od) = (via_rows.finish(w), via_digest.finish(w));
+            assert_eq!(or, od, "outcome, batch {batch}");
+            for (a, b) in or.emitted.iter().zip(&od.emitted) {
+                assert_eq!(a.sampled(), b.sampled());
+            }
+        }
+        assert_eq!(digested, 48, "every chunk was taken from its digest");
+        assert!(
+            dropped > 100 && straddled > 50,
+            "dropped {dropped}, late but counted {straddled}"
+        );
+    }
+
     #[test]
     fn append_emits_once_when_watermark_passes_end() {
         let mut q = op(OutputMode::Append);

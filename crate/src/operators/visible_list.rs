@@ -284,7 +284,10 @@ impl VisibleList {
             return;
         }
         if self.len == 0 {
-            self.clear();
+            // Its blocks at their length, not a full block each: a point copies many small
+            // windows' lists (the row-by-row step's first block also starts small).
+            *self = other.clone();
+            return;
         }
         self.close_run();
         for ob in &other.blocks {

@@ -23,10 +23,14 @@
 //! (keys distinct), its `runs` cover exactly its rows' positions, in order, and its
 //! `visible` holds their arrivals in position order with no open run. Applied to a point
 //! (`WindowCount::partial_digest`) it leaves the same partial groups, late groups, fates
-//! and waiting lists (the same entries, in the same order) as the row-by-row step. The
-//! sweep tests in `simulation/spark/tests.rs` compare every point's report with its
-//! standalone run (which never uses a digest), with late windows, late-but-counted rows, a
-//! detail sample, one key and hundreds.
+//! and waiting lists (the same entries, in the same order) as the row-by-row step: checked
+//! side by side in `aggregate.rs` (`a_chunk_digest_gives_the_row_by_row_step`), and on
+//! whole sweeps in `simulation/spark/tests.rs`, each point's report against its standalone
+//! run (which never uses a digest).
+//!
+//! Cost: the first reader that takes a chunk whole makes its digest (about one row-by-row
+//! pass) when the stream has two readers or more, even if no other reader takes that chunk
+//! whole; the digest is held with the chunk (about the chunk's size at most).
 
 use crate::base::time::Micros;
 use crate::operators::rows::{Agg, Row};

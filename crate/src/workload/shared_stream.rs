@@ -45,7 +45,8 @@ impl std::fmt::Debug for Chunk {
 }
 
 impl Chunk {
-    fn new(events: Vec<Event>, readers: usize) -> Self {
+    /// A chunk of `events`, its stream read by `readers`.
+    pub fn new(events: Vec<Event>, readers: usize) -> Self {
         let blocks = events.chunks(BLOCK).filter_map(RowSpan::of).collect();
         Chunk {
             events,
