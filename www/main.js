@@ -237,9 +237,10 @@ let timer = 0;
 /** When the last change came (performance.now()). */
 let lastChange = -Infinity;
 /**
- * Runs the changed scenario: at once after a quiet spell (a key press, a click: the
- * preview's first figures come one worker round trip later), and within a burst of changes
- * once it pauses for BURST_MS (a drag runs what it rests on, not every step it passed).
+ * Runs the changed scenario: at once after a quiet spell (a key press, a click: its preview
+ * goes to the worker before the page lays out the change, and its first figures come one
+ * worker round trip later), and within a burst of changes once it pauses for BURST_MS (a
+ * drag runs what it rests on, not every step it passed).
  */
 function scheduleRun() {
   clearTimeout(timer);
@@ -249,7 +250,8 @@ function scheduleRun() {
   const now = performance.now();
   const quiet = now - lastChange > BURST_MS;
   lastChange = now;
-  timer = window.setTimeout(rerun, quiet ? 0 : BURST_MS);
+  if (quiet) rerun();
+  else timer = window.setTimeout(rerun, BURST_MS);
 }
 
 /**
