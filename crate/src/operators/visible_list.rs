@@ -296,7 +296,14 @@ impl VisibleList {
                 let run = &ob[at..at + HEADER + usize::from(ob[at + 1])];
                 at += run.len();
                 match self.blocks.last_mut() {
-                    Some(b) if b.len() + run.len() <= BLOCK => b.extend_from_slice(run),
+                    Some(b) if b.len() + run.len() <= BLOCK => {
+                        // A block copied at its length grows to a block's size, not past it
+                        // (doubling would leave up to half of it unused).
+                        if b.capacity() < b.len() + run.len() {
+                            b.reserve_exact(BLOCK - b.len());
+                        }
+                        b.extend_from_slice(run);
+                    }
                     _ => {
                         let mut b = Vec::with_capacity(BLOCK);
                         b.extend_from_slice(run);
