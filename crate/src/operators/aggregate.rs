@@ -79,6 +79,15 @@ struct PartialWindow {
     late_keys: Vec<u32>,
 }
 
+/// The dense step's table for a chunk: windows from `base` (one slot a slide), keys below
+/// `keys`.
+#[derive(Debug, Clone, Copy)]
+struct DenseShape {
+    base: Micros,
+    windows: usize,
+    keys: usize,
+}
+
 /// The partial step of the batch in progress (the chunks fed so far).
 #[derive(Debug, Clone, Default)]
 struct BatchPartial {
@@ -206,10 +215,15 @@ impl WindowCount {
             late: Vec::new(),
         };
         let (groups, lists) = match span.and_then(|s| self.dense_span(s)) {
-            Some((base, windows, keys)) => {
-                match self.partial_digest(whole, rows, wm, base, windows, keys, &mut out) {
+            Some(shape) => {
+                #[cfg(feature = "sweep_digest")]
+                let digested = self.partial_digest(whole, rows, wm, shape, &mut out);
+                // The page's core module has no digest (it reads no shared stream).
+                #[cfg(not(feature = "sweep_digest"))]
+                let digested = whole.and(None);
+                match digested {
                     Some(partial) => partial,
-                    None => self.partial_dense(rows, wm, base, windows, keys, &mut out),
+                    None => self.partial_dense(rows, wm, shape, &mut out),
                 }
             }
             None => self.partial_hashed(rows, wm, &mut out),
@@ -297,9 +311,9 @@ impl WindowCount {
         out
     }
 
-    /// The dense step's shape for a chunk of `span`: (earliest window start, windows, keys),
+    /// The dense step's shape for a chunk of `span` (earliest window start, windows, keys),
     /// or None when keys are large or the chunk spans too many windows.
-    fn dense_span(&self, span: RowSpan) -> Option<(Micros, usize, usize)> {
+    fn dense_span(&self, span: RowSpan) -> Option<DenseShape> {
         let (lo, hi, kmax) = (span.min_event_time, span.max_event_time, span.max_key);
         if u64::from(kmax) >= DENSE_KEYS {
             return None;
@@ -309,7 +323,11 @@ impl WindowCount {
         let last = hi.checked_sub(hi.rem_euclid(w.slide))?;
         let windows = u64::try_from(last.checked_sub(base)? / w.slide).ok()? + 1;
         let keys = u64::from(kmax) + 1;
-        (windows.checked_mul(keys)? <= DENSE_CELLS).then_some((base, windows as usize, keys as usize))
+        (windows.checked_mul(keys)? <= DENSE_CELLS).then_some(DenseShape {
+            base,
+            windows: windows as usize,
+            keys: keys as usize,
+        })
     }
 
     /// The dense step's first `windows` slots, each with room for `keys` keys.
@@ -333,15 +351,12 @@ impl WindowCount {
     /// tumbling count in append mode, or no digest is kept for this windowing: it is made
     /// when a second point asks.
     #[cfg(feature = "sweep_digest")]
-    #[allow(clippy::too_many_arguments)]
     fn partial_digest(
         &mut self,
         whole: Option<&Chunk>,
         rows: &[Row],
         wm: BatchWatermarks,
-        base: Micros,
-        windows: usize,
-        keys: usize,
+        DenseShape { base, windows, keys }: DenseShape,
         out: &mut ChunkOut,
     ) -> Option<(Groups, Lists)> {
         let chunk = whole?;
@@ -396,30 +411,11 @@ impl WindowCount {
         Some(self.dense_groups(base, windows, out))
     }
 
-    /// Without the shared digest (the page's core module): every chunk row by row.
-    #[cfg(not(feature = "sweep_digest"))]
-    #[allow(clippy::too_many_arguments)]
-    #[inline(always)]
-    fn partial_digest(
-        &mut self,
-        _: Option<&Chunk>,
-        _: &[Row],
-        _: BatchWatermarks,
-        _: Micros,
-        _: usize,
-        _: usize,
-        _: &mut ChunkOut,
-    ) -> Option<(Groups, Lists)> {
-        None
-    }
-
     fn partial_dense(
         &mut self,
         rows: &[Row],
         wm: BatchWatermarks,
-        base: Micros,
-        windows: usize,
-        keys: usize,
+        DenseShape { base, windows, keys }: DenseShape,
         out: &mut ChunkOut,
     ) -> (Groups, Lists) {
         let size = self.windowing.size;
@@ -654,18 +650,22 @@ mod tests {
         })
     }
 
+    /// A test's draws: `next(n)` is a number below `n` (an LCG from `seed`).
+    fn draws(mut seed: u64) -> impl FnMut(u64) -> u64 {
+        move |n: u64| {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 33) % n
+        }
+    }
+
     /// The dense step (small keys) and the hashed one (keys past `DENSE_KEYS`) agree on
     /// every batch's late groups, fates and output, fed in chunks of any size: rows out of
     /// order, many late in the same groups, windows late and open in one chunk.
     #[test]
     fn dense_and_hashed_steps_agree_on_late_groups() {
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = move |n: u64| {
-            seed = seed
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            (seed >> 33) % n
-        };
+        let mut next = draws(0x9e37_79b9_7f4a_7c15);
         let far = DENSE_KEYS as u32;
         let mut dropped = 0;
         for mode in [OutputMode::Append, OutputMode::Update] {
@@ -723,13 +723,7 @@ mod tests {
     #[cfg(feature = "sweep_digest")]
     fn a_chunk_digest_gives_the_row_by_row_step() {
         use crate::operators::window_digest::WindowDigest;
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut next = move |n: u64| {
-            seed = seed
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            (seed >> 33) % n
-        };
+        let mut next = draws(0x2545_f491_4f6c_dd1d);
         let (mut via_rows, mut via_digest) = (op(OutputMode::Append), op(OutputMode::Append));
         via_rows.sample_mask = 7;
         via_digest.sample_mask = 7;
