@@ -49,5 +49,9 @@ export function atPoint(sc, trigger, engine) {
  * @param {{engine?: 'spark' | 'flink'}[]} _points
  */
 export function coreForPoints(_sc, _points) {
-  return flinkModule();
+  // A Spark sweep that cannot fetch it has no field to change (flinkModule's message names
+  // engine.name, a Flink scenario's).
+  return flinkModule().catch((err) => {
+    throw new Error(String(err instanceof Error ? err.message : err).replace(/^engine\.name: the Flink module/, "the sweep's module (www/pkg-flink/)"));
+  });
 }
