@@ -348,8 +348,8 @@ impl WindowCount {
     /// The dense step of a whole shared chunk from its digest, made once for the sweep's
     /// points (`window_digest.rs`): per window and key instead of per row. None (the caller
     /// takes the rows one by one) when `rows` are not a whole chunk, the query is not a
-    /// tumbling count in append mode, or no digest is kept for this windowing: it is made
-    /// when a second point asks.
+    /// tumbling count in append mode, or the chunk keeps no digest for this windowing (the
+    /// first whole-chunk reader makes it when the stream has two readers or more).
     #[cfg(feature = "sweep_digest")]
     fn partial_digest(
         &mut self,

@@ -239,8 +239,9 @@ impl VisibleList {
         self.run_first = a;
     }
 
-    /// Writes the open run's header; no run is open after.
-    fn close_run(&mut self) {
+    /// Writes the open run's header; no run is open after (the list can then be copied:
+    /// [`VisibleList::append_closed`]; a push after opens a new run).
+    pub fn close_run(&mut self) {
         if self.run_n == 0 {
             return;
         }
@@ -317,14 +318,6 @@ impl VisibleList {
         self.min = self.min.min(other.min);
         self.len += other.len;
         self.sampled.extend_from_slice(&other.sampled);
-    }
-
-    /// Closes the open run (its header written): the list can then be copied
-    /// ([`append_closed`]). Pushing after opens a new run.
-    ///
-    /// [`append_closed`]: VisibleList::append_closed
-    pub fn close(&mut self) {
-        self.close_run();
     }
 
     /// The runs, in push order.

@@ -52,7 +52,7 @@ pub struct DigestKey {
 /// One tumbling window's part of a chunk.
 #[derive(Debug, Default)]
 pub struct DigestWindow {
-    /// (key, its rows' partial aggregate), keys in first-seen order.
+    /// (key, its rows' partial aggregate) for each key with a row in it, in key order.
     pub aggs: Vec<(u32, Agg)>,
     /// Positions of its rows in the chunk, as `start..end` runs, in order.
     pub runs: Vec<(u32, u32)>,
@@ -74,34 +74,30 @@ impl WindowDigest {
         let size = key.size;
         let width = size as u64; // > 0
         let mut out: Vec<DigestWindow> = (0..windows).map(|_| DigestWindow::default()).collect();
-        // Per key slot, where its aggregate is in the current window's `aggs` (+1; 0: none),
-        // reset per window after the chunk.
-        let mut at: Vec<Vec<u32>> = vec![Vec::new(); windows];
+        // Per window, its aggregates by key slot (sized when the window has a row).
+        let mut dense: Vec<Vec<Agg>> = vec![Vec::new(); windows];
         let mut i = 0;
         while i < rows.len() {
             let t = rows[i].event_time;
             let lo = t - t.rem_euclid(size);
             let slot = ((lo - key.base) / size) as usize;
             let inside = |r: &&Row| (r.event_time.wrapping_sub(lo) as u64) < width;
-            let (w, idx) = (&mut out[slot], &mut at[slot]);
-            if idx.is_empty() {
-                idx.resize(key.keys, 0);
+            let aggs = &mut dense[slot];
+            if aggs.is_empty() {
+                aggs.resize(key.keys, Agg::default());
             }
             let first = i;
             while let Some(r) = rows.get(i).filter(inside) {
-                let k = r.key as usize;
-                if idx[k] == 0 {
-                    w.aggs.push((r.key, Agg::default()));
-                    idx[k] = w.aggs.len() as u32;
-                }
-                w.aggs[idx[k] as usize - 1].1.add(r.value);
+                aggs[r.key as usize].add(r.value);
                 i += 1;
             }
+            let w = &mut out[slot];
             w.runs.push((first as u32, i as u32));
             w.visible.push_rows(&rows[first..i], key.mask);
         }
-        for w in &mut out {
-            w.visible.close();
+        for (w, aggs) in out.iter_mut().zip(dense) {
+            w.aggs = (0u32..).zip(aggs).filter(|(_, a)| a.count > 0).collect();
+            w.visible.close_run();
         }
         WindowDigest { key, windows: out }
     }
